@@ -53,11 +53,9 @@ func readU16List(s *cryptobyte.String, out *[]uint16) bool {
 	if !s.ReadUint16LengthPrefixed(&v) || len(v) == 0 || len(v)%2 != 0 {
 		return false
 	}
-	list := make([]uint16, 0, len(v)/2)
-	for !v.Empty() {
-		var x uint16
-		v.ReadUint16(&x)
-		list = append(list, x)
+	list := make([]uint16, len(v)/2)
+	for i := range list {
+		list[i] = uint16(v[2*i])<<8 | uint16(v[2*i+1])
 	}
 	*out = list
 	return true
