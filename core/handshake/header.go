@@ -9,7 +9,8 @@
 // engine, not to this package.
 //
 // Unmarshal never retains its input: variable-length fields are copied, and
-// an empty vector decodes as a nil slice. This costs a few small allocations
+// an empty vector decodes as a nil slice. After a failed Unmarshal the
+// receiver may hold a partial decode and must not be used. This costs a few small allocations
 // per handshake but lets the engine keep decoded values (a connection ID, a
 // peer's public key) after the reassembly buffer they came from is reused.
 //

@@ -126,8 +126,8 @@ func (m *ClientHello) Marshal(b []byte) []byte {
 // client_version, random, session_id, cipher_suites and compression_methods,
 // each with its length prefix exactly as on the wire. The cookie itself is
 // left out because the first ClientHello has none, and the extensions
-// because the cookie must match across both ClientHellos while RFC 6347
-// §4.2.1 only requires the listed fields to stay the same.
+// because RFC 6347 §4.2.1 requires only the listed fields to be repeated
+// unchanged in the ClientHello that returns the cookie.
 func (m *ClientHello) CookieInput(b []byte) []byte {
 	bld := cryptobyte.NewBuilder(b)
 	m.buildPrefix(bld, false)
@@ -438,7 +438,8 @@ type Finished struct {
 	VerifyData []byte
 }
 
-// Marshal appends the body.
+// Marshal appends VerifyData as the body; its length is the caller's (the
+// PRF's) responsibility.
 func (m *Finished) Marshal(b []byte) []byte { return append(b, m.VerifyData...) }
 
 // Unmarshal accepts exactly protocol.VerifyDataLen bytes.

@@ -106,9 +106,9 @@ func (r PushResult) String() string {
 //
 // Aliasing: a message that arrives whole in a single fragment is not copied.
 // Push may keep a reference to frag until the next call to Push, Pop or
-// Reset; if the message has not been popped by then it is copied. So the
-// caller must leave frag untouched until then, and a Body returned by the
-// Pop that immediately follows such a Push aliases that frag. Any other Body
+// Reset has returned; a message still held at that point has been copied.
+// So the caller must leave frag untouched until then, and a Body returned
+// by the Pop that immediately follows such a Push aliases that frag. Any other Body
 // lives in the Reassembler and stays valid until the next Push, Pop or
 // Reset.
 //
