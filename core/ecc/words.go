@@ -1,0 +1,264 @@
+// Package ecc provides the P-256 primitives behind tinydtls' C API.
+//
+// Upstream exposes two layers. ecc/ecc.h works on numbers stored as
+// uint32_t[8] arrays of little-endian 32-bit words (word 0 is the least
+// significant); the functions in this file and in curve.go follow those
+// conventions, including lengths counted in words and carry/borrow return
+// values. crypto.h works on 32-byte big-endian byte strings; see dtls.go.
+//
+// The arithmetic is done with crypto/ecdh, crypto/ecdsa and math/big rather
+// than by porting upstream's field code, so results are the mathematically
+// correct ones. Where upstream would loop forever or read out of bounds,
+// the Go functions document what they do instead.
+package ecc
+
+import (
+	"encoding/binary"
+	"math/big"
+)
+
+// ArrayLength is the number of 32-bit words in a P-256 field element
+// (upstream's arrayLength).
+const ArrayLength = 8
+
+// KeyLengthInBytes is the size of a big-endian P-256 scalar or coordinate
+// (upstream's keyLengthInBytes).
+const KeyLengthInBytes = 32
+
+// The curve constants in upstream's word order. They are exported for
+// callers of the field helpers, which take the modulus as an argument as
+// upstream's do; they must not be modified.
+var (
+	// GPointX and GPointY are the base point (upstream's ecc_g_point_x/_y).
+	GPointX = [8]uint32{0xD898C296, 0xF4A13945, 0x2DEB33A0, 0x77037D81, 0x63A440F2, 0xF8BCE6E5, 0xE12C4247, 0x6B17D1F2}
+	GPointY = [8]uint32{0x37BF51F5, 0xCBB64068, 0x6B315ECE, 0x2BCE3357, 0x7C0F9E16, 0x8EE7EB4A, 0xFE1A7F9B, 0x4FE342E2}
+	// PrimeM is the field prime p and PrimeR is 2^256 - p, the value
+	// upstream adds to fold a carry out of the top word back in.
+	PrimeM = [8]uint32{0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0x00000000, 0x00000000, 0x00000000, 0x00000001, 0xFFFFFFFF}
+	PrimeR = [8]uint32{0x00000001, 0x00000000, 0x00000000, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFE, 0x00000000}
+	// OrderM is the group order n (nine words, the last zero, as upstream
+	// uses it in 9-word Barrett arithmetic) and OrderR is 2^256 - n.
+	OrderM = [9]uint32{0xFC632551, 0xF3B9CAC2, 0xA7179E84, 0xBCE6FAAD, 0xFFFFFFFF, 0xFFFFFFFF, 0x00000000, 0xFFFFFFFF, 0x00000000}
+	OrderR = [8]uint32{0x039CDAAF, 0x0C46353D, 0x58E8617B, 0x43190552, 0x00000000, 0x00000000, 0xFFFFFFFF, 0x00000000}
+)
+
+// Private copies, so that a caller scribbling on the exported arrays cannot
+// change the curve.
+var (
+	curveP  = wordsToInt(PrimeM[:])
+	curveN  = wordsToInt(OrderM[:8])
+	curveB  = fromHex("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b")
+	curveGX = wordsToInt(GPointX[:])
+	curveGY = wordsToInt(GPointY[:])
+)
+
+func fromHex(s string) *big.Int {
+	v, ok := new(big.Int).SetString(s, 16)
+	if !ok {
+		panic("ecc: bad constant " + s)
+	}
+	return v
+}
+
+// wordsToInt reads little-endian 32-bit words.
+func wordsToInt(w []uint32) *big.Int {
+	b := make([]byte, 4*len(w))
+	for i, v := range w {
+		binary.BigEndian.PutUint32(b[len(b)-4-4*i:], v)
+	}
+	return new(big.Int).SetBytes(b)
+}
+
+// intToWords writes v (which must fit) into all of w.
+func intToWords(v *big.Int, w []uint32) {
+	b := make([]byte, 4*len(w))
+	v.FillBytes(b)
+	for i := range w {
+		w[i] = binary.BigEndian.Uint32(b[len(b)-4-4*i:])
+	}
+}
+
+// WordsFromKey is upstream's dtls_ec_key_to_uint32: it reads the big-endian
+// byte string key (len(key)/4 words' worth) into little-endian words, so
+// that w[0] holds the last four bytes of key.
+func WordsFromKey(key []byte, w []uint32) {
+	n := len(key) / 4
+	for i := 0; i < n; i++ {
+		w[i] = binary.BigEndian.Uint32(key[len(key)-4-4*i:])
+	}
+}
+
+// KeyFromWords is upstream's dtls_ec_key_from_uint32, the inverse of
+// WordsFromKey: it writes len(key)/4 words to key, most significant first.
+func KeyFromWords(w []uint32, key []byte) {
+	n := len(key) / 4
+	for i := 0; i < n; i++ {
+		binary.BigEndian.PutUint32(key[len(key)-4-4*i:], w[i])
+	}
+}
+
+// Add is upstream's ecc_add: result = x + y over length words; it returns
+// the carry out of the top word (0 or 1). result may alias x or y.
+func Add(x, y, result []uint32, length int) uint32 {
+	var carry uint64
+	for i := 0; i < length; i++ {
+		carry += uint64(x[i]) + uint64(y[i])
+		result[i] = uint32(carry)
+		carry >>= 32
+	}
+	return uint32(carry)
+}
+
+// Sub is upstream's ecc_sub: result = x - y over length words; it returns
+// the borrow out of the top word (0 or 1). result may alias x or y.
+func Sub(x, y, result []uint32, length int) uint32 {
+	var borrow uint64
+	for i := 0; i < length; i++ {
+		d := uint64(x[i]) - uint64(y[i]) - borrow
+		result[i] = uint32(d)
+		borrow = d >> 63
+	}
+	return uint32(borrow)
+}
+
+// FieldAdd is upstream's ecc_fieldAdd on 8 words: result = x + y, and if
+// that carries out of 256 bits, reducer (2^256 - modulus, e.g. PrimeR or
+// OrderR) is added once more, modulo 2^256. It always returns 0.
+func FieldAdd(x, y, reducer, result []uint32) int {
+	var t [8]uint32
+	if Add(x, y, t[:], ArrayLength) != 0 {
+		Add(t[:], reducer, t[:], ArrayLength)
+	}
+	copy(result[:ArrayLength], t[:])
+	return 0
+}
+
+// FieldSub is upstream's ecc_fieldSub on 8 words: result = x - y, and if
+// that borrows, modulus is added back, modulo 2^256. It always returns 0.
+func FieldSub(x, y, modulus, result []uint32) int {
+	var t [8]uint32
+	if Sub(x, y, t[:], ArrayLength) != 0 {
+		Add(t[:], modulus, t[:], ArrayLength)
+	}
+	copy(result[:ArrayLength], t[:])
+	return 0
+}
+
+// FieldMult is upstream's ecc_fieldMult: the full product of two length-word
+// numbers, written to the 2*length words of result (16 for field elements).
+// It always returns 0. Unlike upstream, result may alias x or y.
+func FieldMult(x, y, result []uint32, length int) int {
+	t := make([]uint32, 2*length)
+	for i := 0; i < length; i++ {
+		var carry uint64
+		for j := 0; j < length; j++ {
+			carry += uint64(x[j])*uint64(y[i]) + uint64(t[i+j])
+			t[i+j] = uint32(carry)
+			carry >>= 32
+		}
+		t[i+length] = uint32(carry)
+	}
+	copy(result[:2*length], t)
+	return 0
+}
+
+// FieldModP is upstream's ecc_fieldModP: A (8 words) = B (16 words) mod p,
+// fully reduced. A may alias B.
+func FieldModP(A, B []uint32) {
+	v := wordsToInt(B[:2*ArrayLength])
+	intToWords(v.Mod(v, curveP), A[:ArrayLength])
+}
+
+// FieldModO is upstream's ecc_fieldModO: result = A mod n for an A of length
+// words. As upstream, an 8-word A that is at most n is copied unchanged
+// (so n itself stays n) and only 8 words are written; otherwise the reduced
+// value is written to 9 words of result (the ninth is 0), so result needs
+// room for 9 words. Upstream reads a ninth word of an 8-word A on that path;
+// here words beyond length are taken as zero. A may alias result.
+func FieldModO(A, result []uint32, length int) {
+	if length == ArrayLength && IsGreater(A, OrderM[:], ArrayLength) <= 0 {
+		copy(result[:ArrayLength], A[:ArrayLength])
+		return
+	}
+	v := wordsToInt(A[:length])
+	intToWords(v.Mod(v, curveN), result[:9])
+}
+
+// FieldInv is upstream's ecc_fieldInv: B = A^-1 mod modulus (8 words each),
+// in [0, modulus). reducer is accepted for signature compatibility and not
+// needed. Upstream never terminates when A has no inverse (A ≡ 0); here B
+// is set to zero instead.
+func FieldInv(A, modulus, reducer, B []uint32) {
+	_ = reducer
+	m := wordsToInt(modulus[:ArrayLength])
+	a := wordsToInt(A[:ArrayLength])
+	inv := new(big.Int)
+	if m.Sign() == 0 || inv.ModInverse(a, m) == nil {
+		inv.SetInt64(0)
+	}
+	intToWords(inv, B[:ArrayLength])
+}
+
+// Copy is upstream's ecc_copy: to[:length] = from[:length].
+func Copy(from, to []uint32, length int) {
+	copy(to[:length], from[:length])
+}
+
+// IsSame is upstream's ecc_isSame: 1 if the first length words are equal,
+// else 0.
+func IsSame(A, B []uint32, length int) int {
+	for i := 0; i < length; i++ {
+		if A[i] != B[i] {
+			return 0
+		}
+	}
+	return 1
+}
+
+// SetZero is upstream's ecc_setZero: A[:length] = 0.
+func SetZero(A []uint32, length int) {
+	clear(A[:length])
+}
+
+// IsOne is upstream's ecc_isOne: 1 if the 8-word A equals 1, else 0.
+func IsOne(A []uint32) int {
+	if A[0] != 1 {
+		return 0
+	}
+	for _, w := range A[1:ArrayLength] {
+		if w != 0 {
+			return 0
+		}
+	}
+	return 1
+}
+
+func isZero(A []uint32) bool {
+	var acc uint32
+	for _, w := range A[:ArrayLength] {
+		acc |= w
+	}
+	return acc == 0
+}
+
+// RShift is upstream's ecc_rshift: shifts the 8-word A right by one bit.
+func RShift(A []uint32) {
+	for i := 0; i < ArrayLength-1; i++ {
+		A[i] = A[i]>>1 | A[i+1]<<31
+	}
+	A[ArrayLength-1] >>= 1
+}
+
+// IsGreater is upstream's ecc_isGreater: compares the length-word numbers
+// A and B and returns 1 if A > B, -1 if A < B and 0 if they are equal.
+func IsGreater(A, B []uint32, length int) int {
+	for i := length - 1; i >= 0; i-- {
+		if A[i] > B[i] {
+			return 1
+		}
+		if A[i] < B[i] {
+			return -1
+		}
+	}
+	return 0
+}
