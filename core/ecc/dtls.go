@@ -7,7 +7,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
-	"io"
 	"math/big"
 )
 
@@ -70,12 +69,10 @@ func ECDHPreMasterSecret(priv, pubX, pubY, result []byte) (int, error) {
 
 // GenerateKey is upstream's dtls_ecdsa_generate_key: a fresh key pair as
 // 32-byte big-endian private key and public coordinates. Randomness comes
-// from r (crypto/rand.Reader if nil); upstream draws from dtls_prng.
-func GenerateKey(r io.Reader) (priv, x, y [32]byte, err error) {
-	if r == nil {
-		r = rand.Reader
-	}
-	key, err := ecdh.P256().GenerateKey(r)
+// from the system's secure source (crypto/ecdh ignores caller-supplied
+// readers since Go 1.26); upstream draws from dtls_prng.
+func GenerateKey() (priv, x, y [32]byte, err error) {
+	key, err := ecdh.P256().GenerateKey(rand.Reader)
 	if err != nil {
 		return priv, x, y, err
 	}

@@ -85,11 +85,11 @@ func TestECDHPreMasterSecretRejects(t *testing.T) {
 }
 
 func TestGenerateKeyAndAgreement(t *testing.T) {
-	privA, ax, ay, err := GenerateKey(nil)
+	privA, ax, ay, err := GenerateKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	privB, bx, by, err := GenerateKey(nil)
+	privB, bx, by, err := GenerateKey()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestCreateSigHashRejects(t *testing.T) {
 // TestSignatureOverRandoms checks the digest upstream's _sig variants sign:
 // SHA-256(client_random || server_random || keyx_params).
 func TestSignatureOverRandoms(t *testing.T) {
-	priv, x, y, err := GenerateKey(nil)
+	priv, x, y, err := GenerateKey()
 	if err != nil {
 		t.Fatal(err)
 	}

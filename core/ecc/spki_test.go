@@ -44,7 +44,7 @@ func TestParseSPKIRoundTrip(t *testing.T) {
 			t.Fatalf("round trip: %x %x %v", x, y, err)
 		}
 	}
-	_, x, y, err := GenerateKey(nil)
+	_, x, y, err := GenerateKey()
 	if err != nil {
 		t.Fatal(err)
 	}
