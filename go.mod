@@ -1,8 +1,8 @@
 module github.com/tinydtls-go/tinydtls
 
-go 1.26
+go 1.26.0
 
 require (
-	github.com/mattn/go-pointer v0.0.1 // indirect
-	golang.org/x/crypto v0.59.0 // indirect
+	github.com/mattn/go-pointer v0.0.1
+	golang.org/x/crypto v0.59.0
 )

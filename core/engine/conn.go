@@ -1,0 +1,558 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"github.com/tinydtls-go/tinydtls/core/handshake"
+	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/record"
+	"github.com/tinydtls-go/tinydtls/core/suite"
+)
+
+type readEpoch struct {
+	epoch  uint16
+	cipher *record.Cipher // nil: epoch 0, no protection
+	win    record.Window
+	ok     bool
+}
+
+type writeEpoch struct {
+	epoch  uint16
+	cipher *record.Cipher
+	seq    uint64
+	ok     bool
+}
+
+// pendingRecord is a record that arrived before it could be processed: it
+// belongs to the epoch the peer's ChangeCipherSpec will start, or it is
+// application data that overtook the Finished message.
+type pendingRecord struct {
+	h       record.Header
+	payload []byte
+	plain   bool // decrypted application data waiting for the handshake to end
+}
+
+// Conn is one association with one peer address.
+type Conn struct {
+	e     *Endpoint
+	addr  string
+	addrB []byte
+	role  Role
+	state State
+	// App is free for the application (the C layer keeps its dtls_peer_t here).
+	App any
+
+	removed     bool
+	established bool // completed at least one handshake
+	created     time.Duration
+
+	rd, rdPrev readEpoch
+	rdNext     *readEpoch
+	wr, wrPrev writeEpoch
+	wrNext     *writeEpoch
+
+	suite *suite.Suite
+	hs    *handshakeState
+
+	// RFC 5746 state: whether the peer supports secure renegotiation and
+	// the verify_data of the last completed handshake.
+	secureReneg                bool
+	clientVerify, serverVerify [protocol.VerifyDataLen]byte
+	// peerSeqEnd is one past the message_seq of the peer's last message in
+	// the last completed handshake; lower ones are retransmissions.
+	peerSeqEnd uint16
+
+	flight       flight
+	pending      []pendingRecord
+	pendingBytes int
+	dupPending   bool
+
+	deadline      time.Duration
+	heapIdx       int
+	closeAt       time.Duration
+	holdUntil     time.Duration
+	prevReadUntil time.Duration
+
+	lastRandom [protocol.RandomLen]byte // server: client random of the last completed handshake
+
+	readCID, writeCID []byte
+	peerRecordLimit   int
+}
+
+func (c *Conn) String() string {
+	return fmt.Sprintf("%s association (%s)", c.role, c.state)
+}
+
+// Addr returns the peer address key the association is stored under.
+func (c *Conn) Addr() []byte { return c.addrB }
+
+// Role returns whether we are client or server of this association.
+func (c *Conn) Role() Role { return c.role }
+
+// State returns the association's state as upstream reports it. During a
+// renegotiation an association stays CONNECTED: it can carry data.
+func (c *Conn) State() State { return c.state }
+
+// Established reports whether a handshake completed and data can flow.
+func (c *Conn) Established() bool { return c.established && c.state == StateConnected }
+
+// Suite returns the negotiated cipher suite, or nil before the first ServerHello.
+func (c *Conn) Suite() *suite.Suite { return c.suite }
+
+// Removed reports whether the association has been removed from its Endpoint.
+func (c *Conn) Removed() bool { return c.removed }
+
+// WriteCID returns the connection ID we put on records to the peer.
+func (c *Conn) WriteCID() []byte { return c.writeCID }
+
+// ReadCID returns the connection ID the peer puts on records to us.
+func (c *Conn) ReadCID() []byte { return c.readCID }
+
+// Epoch returns the current read and write epochs.
+func (c *Conn) Epoch() (read, write uint16) { return c.rd.epoch, c.wr.epoch }
+
+// WriteSeq returns the next record sequence number of the current write epoch.
+func (c *Conn) WriteSeq() uint64 { return c.wr.seq }
+
+// MaxWrite returns the largest application payload one Write can carry.
+func (c *Conn) MaxWrite() int {
+	return c.maxPlaintext(&c.wr)
+}
+
+func (c *Conn) setState(s State) {
+	if c.state == s {
+		return
+	}
+	c.state = s
+	c.e.h.ConnChanged(c, ConnStateChanged)
+}
+
+func (c *Conn) logf(l LogLevel, format string, args ...any) {
+	if c.e.h.LogEnabled(l) {
+		c.e.h.Log(l, fmt.Sprintf(format, args...))
+	}
+}
+
+func (c *Conn) send(datagram []byte) error {
+	err := c.e.h.Send(c, c.addrB, datagram)
+	if err != nil {
+		c.logf(LogWarn, "send failed: %v", err)
+	}
+	return err
+}
+
+// usesCID says whether records of epoch w carry the peer's connection ID.
+// RFC 9146 uses the CID only on protected records.
+func (c *Conn) usesCID(w *writeEpoch) bool { return w.cipher != nil && len(c.writeCID) > 0 }
+
+// recordOverhead is what one record of epoch w adds around its content.
+func (c *Conn) recordOverhead(w *writeEpoch) int {
+	n := record.HeaderLen
+	if w.cipher != nil {
+		n += w.cipher.Overhead()
+	}
+	if c.usesCID(w) {
+		n += len(c.writeCID) + 1 // the CID and the inner content type
+	}
+	return n
+}
+
+// maxPlaintext is the largest record content we may send in epoch w: what
+// fits in one datagram, and no more than the peer's record_size_limit.
+func (c *Conn) maxPlaintext(w *writeEpoch) int {
+	n := c.e.cfg.MTU - c.recordOverhead(w)
+	if lim := c.plaintextLimit(); n > lim {
+		n = lim
+	}
+	return n
+}
+
+func (c *Conn) plaintextLimit() int {
+	lim := protocol.MaxPlaintext
+	if c.peerRecordLimit > 0 {
+		// RFC 8449 §4: the limit covers the content and, with a CID, the
+		// inner content type.
+		lim = c.peerRecordLimit
+		if len(c.writeCID) > 0 && c.wr.cipher != nil {
+			lim--
+		}
+	}
+	return lim
+}
+
+func (c *Conn) writeState(epoch uint16) *writeEpoch {
+	if c.wr.ok && c.wr.epoch == epoch {
+		return &c.wr
+	}
+	if c.wrPrev.ok && c.wrPrev.epoch == epoch {
+		return &c.wrPrev
+	}
+	return nil
+}
+
+func (c *Conn) readState(epoch uint16) *readEpoch {
+	if c.rd.ok && c.rd.epoch == epoch {
+		return &c.rd
+	}
+	if c.rdPrev.ok && c.rdPrev.epoch == epoch {
+		return &c.rdPrev
+	}
+	return nil
+}
+
+// startRecord appends a record header (and room for the explicit nonce) for
+// content type t in epoch w to b and consumes a sequence number.
+func (c *Conn) startRecord(b []byte, w *writeEpoch, t protocol.ContentType, h *record.Header) []byte {
+	*h = record.Header{Type: t, Version: protocol.VersionDTLS12, Epoch: w.epoch, Seq: w.seq}
+	if c.usesCID(w) {
+		h.Type = protocol.ContentTLS12CID
+		h.CID = c.writeCID
+	}
+	w.seq++
+	b = record.AppendHeader(b, h)
+	if w.cipher != nil {
+		b = append(b, 0, 0, 0, 0, 0, 0, 0, 0)
+	}
+	return b
+}
+
+// finishRecord protects the record that starts at rec[0] and whose content
+// ends at the end of rec.
+func (c *Conn) finishRecord(rec []byte, w *writeEpoch, t protocol.ContentType, h *record.Header) []byte {
+	if h.Type == protocol.ContentTLS12CID {
+		rec = append(rec, byte(t)) // DTLSInnerPlaintext: content || real type, no padding
+	}
+	if w.cipher != nil {
+		return w.cipher.Seal(rec, h)
+	}
+	record.SetLength(rec, h.Len(), len(rec)-h.Len())
+	return rec
+}
+
+// sendRecord sends content as one record of type t in the current epoch.
+func (c *Conn) sendRecord(buf []byte, t protocol.ContentType, content []byte) error {
+	var h record.Header
+	b := c.startRecord(buf[:0], &c.wr, t, &h)
+	b = append(b, content...)
+	return c.send(c.finishRecord(b, &c.wr, t, &h))
+}
+
+func (c *Conn) sendAlert(buf []byte, a protocol.Alert) {
+	var tmp [2]byte
+	c.logf(LogDebug, "sending %v", a)
+	c.sendRecord(buf, protocol.ContentAlert, a.Marshal(tmp[:0]))
+}
+
+// fail ends the association after a fatal error: the alert goes to the peer,
+// the application hears of it through its event callback, and the
+// association is removed.
+func (c *Conn) fail(buf []byte, a protocol.Alert) error {
+	if c.removed {
+		return a
+	}
+	a.Level = protocol.LevelFatal
+	c.logf(LogWarn, "handshake failed, sending %v", a)
+	c.sendAlert(buf, a)
+	if !c.removed {
+		c.e.h.Event(c, protocol.LevelFatal, uint16(a.Description))
+	}
+	if !c.removed {
+		c.e.removeConn(c)
+	}
+	return a
+}
+
+func (c *Conn) write(buf []byte, bufs [][]byte) (int, error) {
+	if !c.Established() {
+		return 0, nil
+	}
+	total := 0
+	for _, b := range bufs {
+		total += len(b)
+	}
+	if total > c.maxPlaintext(&c.wr) {
+		c.logf(LogWarn, "refusing to send %d bytes: more than the %d that fit in one record", total, c.maxPlaintext(&c.wr))
+		return -1, ErrTooLarge
+	}
+	if c.wr.seq > record.MaxSeq {
+		return -1, ErrNotConnected
+	}
+	var h record.Header
+	b := c.startRecord(buf[:0], &c.wr, protocol.ContentApplicationData, &h)
+	for _, p := range bufs {
+		b = append(b, p...)
+	}
+	if err := c.send(c.finishRecord(b, &c.wr, protocol.ContentApplicationData, &h)); err != nil {
+		return -1, err
+	}
+	return total, nil
+}
+
+func (c *Conn) close(buf []byte, now time.Duration) {
+	if c.state == StateClosing || c.state == StateClosed {
+		return
+	}
+	if c.hs != nil {
+		c.endHandshake()
+	}
+	c.flight.clear()
+	c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertCloseNotify})
+	if c.removed {
+		return
+	}
+	c.setState(StateClosing)
+	c.closeAt = now + c.e.cfg.CloseTimeout
+	c.updateTimer()
+}
+
+// restartCandidate reports whether an epoch-0 handshake record for this
+// association should go to the stateless ClientHello path: it holds a
+// ClientHello that is neither a replay nor a retransmission of one this
+// server association already handled, i.e. the client restarted (RFC 6347
+// §4.2.8) or a new client took over the address.
+func (c *Conn) restartCandidate(h *record.Header, payload []byte) bool {
+	if c.role != RoleServer {
+		return false
+	}
+	hh, frag, _, ok := handshake.ParseFragment(payload)
+	if !ok || hh.Type != protocol.HandshakeClientHello || hh.FragmentOffset != 0 || len(frag) < 34 {
+		return false
+	}
+	if rs := c.readState(0); rs != nil && rs.win.Seen(h.Seq) {
+		return false
+	}
+	// client_version (2 bytes), then the 32-byte random.
+	random := frag[2:34]
+	if c.hs != nil && !c.hs.renegotiation {
+		return !bytes.Equal(random, c.hs.clientRandom[:])
+	}
+	return !bytes.Equal(random, c.lastRandom[:])
+}
+
+func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, now time.Duration) error {
+	if h.Version != protocol.VersionDTLS12 &&
+		!(h.Version == protocol.VersionDTLS10 && h.Epoch == 0 && h.Type == protocol.ContentHandshake) {
+		c.logf(LogDebug, "dropping record with version 0x%04x", h.Version)
+		return nil
+	}
+	rs := c.readState(h.Epoch)
+	if rs == nil {
+		if c.rdNext != nil && h.Epoch == c.rdNext.epoch || c.hs != nil && h.Epoch == c.rd.epoch+1 {
+			c.bufferRecord(h, payload, false)
+		} else {
+			c.logf(LogDebug, "dropping record of epoch %d", h.Epoch)
+		}
+		return nil
+	}
+	if rs.win.Seen(h.Seq) {
+		c.logf(LogDebug, "dropping replayed record %d/%d", h.Epoch, h.Seq)
+		return nil
+	}
+	data := payload
+	if rs.cipher != nil {
+		var err error
+		data, err = rs.cipher.Open(h, payload)
+		if err != nil {
+			return c.authFailed(buf, h)
+		}
+	} else if h.Type == protocol.ContentTLS12CID {
+		return nil // a CID record must be protected
+	}
+	t := h.Type
+	if t == protocol.ContentTLS12CID {
+		// Strip the zero padding and read the real content type.
+		i := len(data) - 1
+		for i >= 0 && data[i] == 0 {
+			i--
+		}
+		if i < 0 {
+			return nil
+		}
+		t = protocol.ContentType(data[i])
+		data = data[:i]
+	}
+	rs.win.Accept(h.Seq)
+	if h.CID != nil && string(addr) != c.addr {
+		c.migrate(addr, rs, h)
+	}
+	switch t {
+	case protocol.ContentHandshake:
+		return c.handleHandshakeRecord(buf, h.Epoch, data, now)
+	case protocol.ContentChangeCipherSpec:
+		return c.handleCCS(buf, h.Epoch, data, now)
+	case protocol.ContentAlert:
+		return c.handleAlert(buf, h.Epoch, data, now)
+	case protocol.ContentApplicationData:
+		c.handleAppData(h, data)
+		return nil
+	}
+	c.logf(LogDebug, "dropping record of unknown type %d", t)
+	return nil
+}
+
+// authFailed handles a record that did not authenticate. Outside a
+// handshake it is dropped silently (RFC 6347 §4.1.2.7). The first protected
+// record of a handshake's new epoch failing means the two sides derived
+// different keys (a wrong PSK, typically); waiting would only end in a
+// timeout, so the handshake fails with bad_record_mac, as RFC 6347 allows.
+func (c *Conn) authFailed(buf []byte, h *record.Header) error {
+	if c.hs != nil && h.Epoch == c.rd.epoch && c.hs.newEpochActive && !c.hs.peerFinished {
+		return c.fail(buf, protocol.Fatal(protocol.AlertBadRecordMAC))
+	}
+	c.logf(LogDebug, "dropping record %d/%d that does not authenticate", h.Epoch, h.Seq)
+	return nil
+}
+
+// migrate follows a peer whose address changed (RFC 9146 §6): only for
+// authenticated CID records newer than any seen before.
+func (c *Conn) migrate(addr []byte, rs *readEpoch, h *record.Header) {
+	if top, _ := rs.win.Highest(); top != h.Seq || rs != &c.rd {
+		return
+	}
+	if other := c.e.conns[string(addr)]; other != nil && other != c {
+		return // the new address belongs to another association
+	}
+	delete(c.e.conns, c.addr)
+	c.addr = string(addr)
+	c.addrB = append(c.addrB[:0], addr...)
+	c.e.conns[c.addr] = c
+	c.logf(LogInfo, "peer moved to a new address")
+	c.e.h.ConnChanged(c, ConnAddrChanged)
+}
+
+func (c *Conn) bufferRecord(h *record.Header, payload []byte, plain bool) {
+	if len(c.pending) >= c.e.cfg.MaxPendingRecords || c.pendingBytes+len(payload) > 4*protocol.MaxPlaintext {
+		c.logf(LogDebug, "dropping early record of epoch %d: buffer full", h.Epoch)
+		return
+	}
+	p := pendingRecord{h: *h, payload: append([]byte(nil), payload...), plain: plain}
+	if h.CID != nil {
+		p.h.CID = append([]byte(nil), h.CID...)
+	}
+	c.pending = append(c.pending, p)
+	c.pendingBytes += len(payload)
+}
+
+// replayPending processes buffered records that may have become readable.
+func (c *Conn) replayPending(buf []byte, now time.Duration) error {
+	if len(c.pending) == 0 {
+		return nil
+	}
+	list := c.pending
+	c.pending, c.pendingBytes = nil, 0
+	for i := range list {
+		if c.removed {
+			return nil
+		}
+		p := &list[i]
+		if p.plain {
+			c.handleAppData(&p.h, p.payload)
+			continue
+		}
+		if err := c.handleRecord(buf, c.addrB, &p.h, p.payload, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Conn) handleCCS(buf []byte, epoch uint16, data []byte, now time.Duration) error {
+	if len(data) != 1 || data[0] != 1 {
+		c.logf(LogDebug, "dropping malformed ChangeCipherSpec")
+		return nil
+	}
+	hs := c.hs
+	if hs == nil || epoch != c.rd.epoch || hs.newEpochActive {
+		// Before any handshake (CVE-2017-7243), after it, or a
+		// retransmission: nothing to switch.
+		c.logf(LogDebug, "ignoring ChangeCipherSpec")
+		return nil
+	}
+	if c.rdNext == nil {
+		// Overtook the key exchange; switch once the keys exist.
+		hs.ccsPending = true
+		return nil
+	}
+	return c.activateRead(buf, now)
+}
+
+// activateRead makes the pending read epoch current after the peer's
+// ChangeCipherSpec and processes records that waited for it.
+func (c *Conn) activateRead(buf []byte, now time.Duration) error {
+	c.rdPrev = c.rd
+	c.rd = *c.rdNext
+	c.rdNext = nil
+	c.hs.newEpochActive = true
+	c.hs.ccsPending = false
+	if c.hs.state == StateWaitChangeCipherSpec {
+		c.setHSState(StateWaitFinished)
+	}
+	return c.replayPending(buf, now)
+}
+
+func (c *Conn) handleAlert(buf []byte, epoch uint16, data []byte, now time.Duration) error {
+	a, ok := protocol.ParseAlert(data)
+	if !ok {
+		c.logf(LogDebug, "dropping malformed alert")
+		return nil
+	}
+	if epoch == 0 && c.rd.epoch > 0 && (c.hs == nil || c.hs.renegotiation) {
+		// Unauthenticated once we have keys: anyone could have sent it.
+		c.logf(LogDebug, "ignoring unprotected %v", a)
+		return nil
+	}
+	if a.Level != protocol.LevelWarning && a.Level != protocol.LevelFatal {
+		c.logf(LogDebug, "dropping alert with level %d", a.Level)
+		return nil
+	}
+	c.logf(LogInfo, "received %v", a)
+	switch {
+	case a.Description == protocol.AlertCloseNotify:
+		if c.state != StateClosing && c.established {
+			c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertCloseNotify})
+		}
+		if !c.removed {
+			c.e.h.Event(c, a.Level, uint16(a.Description))
+		}
+		if !c.removed {
+			c.e.removeConn(c)
+		}
+	case a.Level == protocol.LevelFatal:
+		c.e.h.Event(c, a.Level, uint16(a.Description))
+		if !c.removed {
+			c.e.removeConn(c)
+		}
+	default:
+		if a.Description == protocol.AlertNoRenegotiation && c.hs != nil && c.hs.renegotiation {
+			// The peer declined; keep using the current keys.
+			c.endHandshake()
+			c.flight.clear()
+			c.updateTimer()
+		}
+		c.e.h.Event(c, a.Level, uint16(a.Description))
+	}
+	return nil
+}
+
+func (c *Conn) handleAppData(h *record.Header, data []byte) {
+	if h.Epoch == 0 {
+		c.logf(LogDebug, "dropping unprotected application data")
+		return
+	}
+	if !c.established || c.state == StateClosing {
+		if c.hs != nil && !c.established {
+			// Overtook the Finished it follows; keep it for later.
+			c.bufferRecord(h, data, true)
+			return
+		}
+		c.logf(LogDebug, "dropping application data: association not established")
+		return
+	}
+	if c.flight.final && h.Epoch == c.rd.epoch {
+		// The peer sends in the new epoch, so it has our last flight.
+		c.releaseFinalFlight()
+	}
+	c.e.h.Receive(c, data)
+}

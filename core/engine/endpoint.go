@@ -1,0 +1,455 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tinydtls-go/tinydtls/core/handshake"
+	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/record"
+)
+
+// Errors returned by Endpoint methods. Handshake failures are returned as
+// protocol.Alert values.
+var (
+	ErrNoConn        = errors.New("dtls: no association for this address")
+	ErrTooLarge      = errors.New("dtls: data does not fit in one record")
+	ErrClosed        = errors.New("dtls: endpoint closed")
+	ErrNoSuite       = errors.New("dtls: no cipher suite usable with the configured callbacks")
+	ErrTooManyConns  = errors.New("dtls: association limit reached")
+	ErrNotConnected  = errors.New("dtls: association not established")
+	ErrNoRenegotiate = errors.New("dtls: peer does not support secure renegotiation")
+)
+
+// Endpoint is one DTLS context: the associations of one socket, in both roles.
+type Endpoint struct {
+	cfg    Config
+	h      Handler
+	conns  map[string]*Conn
+	byCID  map[string]*Conn
+	timers timerHeap
+	cookie cookieJar
+
+	handshakes int
+	closed     bool
+
+	// Each nesting level of calls (a handler calling back in) gets its own
+	// datagram buffer, so a nested Write cannot overwrite a datagram an
+	// outer call is still building.
+	depth int
+	bufs  [][]byte
+	// Associations that saw a retransmitted handshake message in the
+	// datagram being processed: they answer once per datagram, not once
+	// per record.
+	dups []*Conn
+}
+
+// New creates an Endpoint.
+func New(cfg Config, h Handler) *Endpoint {
+	e := &Endpoint{
+		cfg:   cfg.withDefaults(),
+		h:     h,
+		conns: make(map[string]*Conn),
+		byCID: make(map[string]*Conn),
+	}
+	return e
+}
+
+// Config returns the effective configuration.
+func (e *Endpoint) Config() Config { return e.cfg }
+
+// SetMTU changes the largest datagram the engine sends from now on.
+func (e *Endpoint) SetMTU(mtu int) {
+	c := Config{MTU: mtu}
+	e.cfg.MTU = c.withDefaults().MTU
+}
+
+// SetInitialTimeout changes the first retransmission timeout for flights
+// sent from now on.
+func (e *Endpoint) SetInitialTimeout(d time.Duration) {
+	if d > 0 {
+		e.cfg.InitialTimeout = d
+		if e.cfg.MaxTimeout < d {
+			e.cfg.MaxTimeout = d
+		}
+	}
+}
+
+// SetRecordSizeLimit changes the record_size_limit advertised in handshakes
+// started from now on; 0 stops advertising it.
+func (e *Endpoint) SetRecordSizeLimit(n int) {
+	c := Config{RecordSizeLimit: n}
+	e.cfg.RecordSizeLimit = c.withDefaults().RecordSizeLimit
+}
+
+// SetLimits changes the association limits; values <= 0 keep the current one.
+func (e *Endpoint) SetLimits(maxConns, maxHandshakes int) {
+	if maxConns > 0 {
+		e.cfg.MaxConns = maxConns
+	}
+	if maxHandshakes > 0 {
+		e.cfg.MaxHandshakes = maxHandshakes
+	}
+}
+
+// NumConns returns the number of associations.
+func (e *Endpoint) NumConns() int { return len(e.conns) }
+
+// NumHandshakes returns the number of associations with a handshake in progress.
+func (e *Endpoint) NumHandshakes() int { return e.handshakes }
+
+// Conn returns the association for addr, or nil.
+func (e *Endpoint) Conn(addr []byte) *Conn { return e.conns[string(addr)] }
+
+// Conns calls f for every association; f must not add or remove associations.
+func (e *Endpoint) Conns(f func(*Conn)) {
+	for _, c := range e.conns {
+		f(c)
+	}
+}
+
+func (e *Endpoint) enter() []byte {
+	if e.depth == len(e.bufs) {
+		e.bufs = append(e.bufs, make([]byte, 0, e.bufCap()))
+	}
+	b := e.bufs[e.depth]
+	if cap(b) < e.bufCap() {
+		b = make([]byte, 0, e.bufCap())
+		e.bufs[e.depth] = b
+	}
+	e.depth++
+	return b[:0]
+}
+
+func (e *Endpoint) leave() { e.depth-- }
+
+// bufCap leaves room past the MTU for one record's protection overhead so
+// that building a record never reallocates.
+func (e *Endpoint) bufCap() int { return e.cfg.MTU + 64 }
+
+func (e *Endpoint) logf(l LogLevel, format string, args ...any) {
+	if e.h.LogEnabled(l) {
+		e.h.Log(l, fmt.Sprintf(format, args...))
+	}
+}
+
+// HandleDatagram processes every record of one received datagram. addr
+// identifies the sender; the engine uses it as an opaque map key and as
+// input to the cookie. It returns a protocol.Alert when a handshake failed
+// and that alert was sent, nil otherwise (records that fail to parse or
+// authenticate are dropped silently).
+func (e *Endpoint) HandleDatagram(addr []byte, data []byte, now time.Duration) error {
+	if e.closed {
+		return ErrClosed
+	}
+	buf := e.enter()
+	defer e.leave()
+	outer := len(e.dups)
+	var first error
+	for len(data) > 0 && !e.closed {
+		h, payload, rest, ok := record.Parse(data, e.cfg.CIDLength)
+		if !ok {
+			e.logf(LogDebug, "dropping %d bytes that do not form a record", len(data))
+			break
+		}
+		data = rest
+		if err := e.handleRecord(buf, addr, &h, payload, now); err != nil && first == nil {
+			first = err
+		}
+	}
+	// Answer retransmitted flights once per datagram.
+	for i := outer; i < len(e.dups); i++ {
+		c := e.dups[i]
+		c.dupPending = false
+		if !c.removed && !e.closed {
+			c.retransmitForPeer(now)
+		}
+	}
+	e.dups = e.dups[:outer]
+	return first
+}
+
+func (e *Endpoint) handleRecord(buf, addr []byte, h *record.Header, payload []byte, now time.Duration) error {
+	var c *Conn
+	if h.Type == protocol.ContentTLS12CID {
+		c = e.byCID[string(h.CID)]
+		if c == nil {
+			e.logf(LogDebug, "dropping record for unknown connection ID")
+			return nil
+		}
+	} else {
+		c = e.conns[string(addr)]
+	}
+	if h.Type == protocol.ContentHandshake && h.Epoch == 0 {
+		if c == nil || c.restartCandidate(h, payload) {
+			return e.statelessClientHello(buf, addr, c, h, payload, now)
+		}
+	}
+	if c == nil {
+		e.logf(LogDebug, "dropping %v record from unknown peer", h.Type)
+		return nil
+	}
+	return c.handleRecord(buf, addr, h, payload, now)
+}
+
+// statelessClientHello answers an epoch-0 ClientHello without keeping any
+// state (RFC 6347 §4.2.1): a HelloVerifyRequest unless the cookie is valid,
+// in which case the association is created. old is an existing association
+// at the same address (a client restart, RFC 6347 §4.2.8), replaced only
+// once the new client proved it owns the address.
+func (e *Endpoint) statelessClientHello(buf, addr []byte, old *Conn, h *record.Header, payload []byte, now time.Duration) error {
+	hh, frag, _, ok := handshake.ParseFragment(payload)
+	if !ok || hh.Type != protocol.HandshakeClientHello {
+		return nil
+	}
+	if hh.FragmentOffset != 0 || hh.FragmentLength != hh.Length {
+		// Reassembling would need per-address memory before the client
+		// proved reachability; like OpenSSL's listen, ignore it.
+		e.logf(LogDebug, "ignoring fragmented initial ClientHello")
+		return nil
+	}
+	if h.Version != protocol.VersionDTLS10 && h.Version != protocol.VersionDTLS12 {
+		return nil
+	}
+	var ch handshake.ClientHello
+	if !ch.Unmarshal(frag) {
+		e.logf(LogInfo, "dropping malformed ClientHello")
+		return nil
+	}
+	if ch.Version > protocol.VersionDTLS12 {
+		// Versions count down: anything numerically larger is older than 1.2.
+		e.logf(LogWarn, "ClientHello offers only version 0x%04x", ch.Version)
+		e.sendStateless(buf, addr, h.Seq, protocol.ContentAlert,
+			protocol.Fatal(protocol.AlertProtocolVersion).Marshal(nil))
+		return nil
+	}
+	if !e.cookie.verify(e, addr, &ch, now) {
+		hvr := handshake.HelloVerifyRequest{Version: protocol.VersionDTLS10, Cookie: e.cookie.make(e, addr, &ch, now)}
+		body := hvr.Marshal(make([]byte, 0, 64))
+		msg := handshake.Header{Type: protocol.HandshakeHelloVerifyRequest, Length: uint32(len(body)),
+			MessageSeq: hh.MessageSeq, FragmentLength: uint32(len(body))}.Append(make([]byte, 0, 80))
+		msg = append(msg, body...)
+		e.logf(LogDebug, "sending HelloVerifyRequest")
+		e.sendStateless(buf, addr, h.Seq, protocol.ContentHandshake, msg)
+		return nil
+	}
+	if old != nil {
+		e.logf(LogInfo, "client at a known address restarted; replacing its association")
+		e.removeConn(old)
+	}
+	if len(e.conns) >= e.cfg.MaxConns || e.handshakes >= e.cfg.MaxHandshakes {
+		e.logf(LogWarn, "association limit reached (%d associations, %d handshakes); dropping ClientHello",
+			len(e.conns), e.handshakes)
+		return nil
+	}
+	c := e.newConn(addr, RoleServer, now)
+	c.rd.win.AcceptUpTo(h.Seq)
+	// The HelloVerifyRequest took the first ClientHello's record sequence
+	// number; ours continue from the second's so the client never sees one
+	// twice.
+	c.wr.seq = h.Seq
+	return c.serverStart(buf, &ch, hh, frag, now)
+}
+
+// sendStateless sends one epoch-0 record to an address without association,
+// reusing the sequence number of the record it answers so that nothing has
+// to be remembered (RFC 6347 §4.2.1).
+func (e *Endpoint) sendStateless(buf, addr []byte, seq uint64, t protocol.ContentType, payload []byte) {
+	version := protocol.VersionDTLS12
+	if t == protocol.ContentHandshake {
+		version = protocol.VersionDTLS10
+	}
+	rh := record.Header{Type: t, Version: version, Epoch: 0, Seq: seq, Length: len(payload)}
+	b := record.AppendHeader(buf[:0], &rh)
+	b = append(b, payload...)
+	if err := e.h.Send(nil, addr, b); err != nil {
+		e.logf(LogWarn, "send failed: %v", err)
+	}
+}
+
+// Connect starts a client handshake with addr. It returns the size of the
+// ClientHello datagram sent, or 0 when an association already exists and is
+// established or still shaking hands.
+func (e *Endpoint) Connect(addr []byte, now time.Duration) (int, error) {
+	if e.closed {
+		return 0, ErrClosed
+	}
+	buf := e.enter()
+	defer e.leave()
+	if c := e.conns[string(addr)]; c != nil {
+		if c.state != StateClosing && c.state != StateClosed {
+			return 0, nil
+		}
+		e.removeConn(c)
+	}
+	if len(e.conns) >= e.cfg.MaxConns || e.handshakes >= e.cfg.MaxHandshakes {
+		return 0, ErrTooManyConns
+	}
+	c := e.newConn(addr, RoleClient, now)
+	n, err := c.clientStart(buf, false, now)
+	if err != nil {
+		if !c.removed {
+			e.removeConn(c)
+		}
+		return 0, err
+	}
+	if !c.removed {
+		e.h.Event(c, protocol.LevelInternal, protocol.EventConnect)
+	}
+	return n, nil
+}
+
+// Write sends application data to addr as one record. With no association
+// it starts a handshake and returns 0, as upstream does; with a handshake in
+// progress or a closing association it returns 0 and sends nothing. Data
+// that does not fit in one record is refused with ErrTooLarge.
+func (e *Endpoint) Write(addr []byte, bufs [][]byte, now time.Duration) (int, error) {
+	if e.closed {
+		return 0, ErrClosed
+	}
+	c := e.conns[string(addr)]
+	if c == nil {
+		_, err := e.Connect(addr, now)
+		return 0, err
+	}
+	buf := e.enter()
+	defer e.leave()
+	return c.write(buf, bufs)
+}
+
+// Close sends close_notify to addr and removes the association when the
+// peer answers or after Config.CloseTimeout.
+func (e *Endpoint) Close(addr []byte, now time.Duration) error {
+	c := e.conns[string(addr)]
+	if c == nil {
+		return ErrNoConn
+	}
+	buf := e.enter()
+	defer e.leave()
+	c.close(buf, now)
+	return nil
+}
+
+// Renegotiate starts a new handshake on an established association: a new
+// ClientHello from a client, a HelloRequest from a server (RFC 5246 §7.4.1.1).
+func (e *Endpoint) Renegotiate(addr []byte, now time.Duration) error {
+	c := e.conns[string(addr)]
+	if c == nil {
+		return ErrNoConn
+	}
+	buf := e.enter()
+	defer e.leave()
+	return c.renegotiate(buf, now)
+}
+
+// Reset removes an association at once, sending close_notify if it was
+// neither closing nor closed.
+func (e *Endpoint) Reset(c *Conn) {
+	if c == nil || c.removed || c.e != e {
+		return
+	}
+	buf := e.enter()
+	defer e.leave()
+	if c.state != StateClosing && c.state != StateClosed && c.established {
+		c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertCloseNotify})
+	}
+	e.removeConn(c)
+}
+
+// Free sends close_notify to every established association and removes them
+// all. The Endpoint cannot be used afterwards.
+func (e *Endpoint) Free() {
+	if e.closed {
+		return
+	}
+	buf := e.enter()
+	defer e.leave()
+	all := make([]*Conn, 0, len(e.conns))
+	for _, c := range e.conns {
+		all = append(all, c)
+	}
+	for _, c := range all {
+		if c.removed {
+			continue
+		}
+		if c.established && c.state != StateClosing && c.state != StateClosed {
+			c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertCloseNotify})
+		}
+		if !c.removed {
+			e.removeConn(c)
+		}
+	}
+	e.closed = true
+}
+
+// CheckRetransmit runs every timer that is due: flight retransmissions,
+// abandoned handshakes, closing associations. It returns the next deadline,
+// and false when no timer is pending.
+func (e *Endpoint) CheckRetransmit(now time.Duration) (time.Duration, bool) {
+	if e.closed {
+		return 0, false
+	}
+	buf := e.enter()
+	defer e.leave()
+	for len(e.timers) > 0 && e.timers[0].deadline <= now && !e.closed {
+		c := e.timers[0]
+		c.onTimer(buf, now)
+		if !c.removed && c.heapIdx == 0 && c.deadline <= now {
+			// A timer that does not move would spin forever.
+			e.logf(LogCrit, "timer of %s did not advance; clearing it", c)
+			e.timers.remove(c)
+		}
+	}
+	if len(e.timers) == 0 {
+		return 0, false
+	}
+	return e.timers[0].deadline, true
+}
+
+// NextDeadline returns the earliest pending timer without running anything.
+func (e *Endpoint) NextDeadline() (time.Duration, bool) {
+	if len(e.timers) == 0 {
+		return 0, false
+	}
+	return e.timers[0].deadline, true
+}
+
+func (e *Endpoint) newConn(addr []byte, role Role, now time.Duration) *Conn {
+	c := &Conn{
+		e:       e,
+		addr:    string(addr),
+		addrB:   append([]byte(nil), addr...),
+		role:    role,
+		heapIdx: -1,
+		created: now,
+	}
+	c.rd.ok = true
+	c.wr.ok = true
+	e.conns[c.addr] = c
+	e.h.ConnChanged(c, ConnCreated)
+	return c
+}
+
+func (e *Endpoint) removeConn(c *Conn) {
+	if c.removed {
+		return
+	}
+	c.removed = true
+	if e.conns[c.addr] == c {
+		delete(e.conns, c.addr)
+	}
+	if c.readCID != nil && e.byCID[string(c.readCID)] == c {
+		delete(e.byCID, string(c.readCID))
+	}
+	if c.heapIdx >= 0 {
+		e.timers.remove(c)
+	}
+	if c.hs != nil {
+		c.endHandshake()
+	}
+	c.state = StateClosed
+	c.flight.clear()
+	c.pending = nil
+	e.h.ConnChanged(c, ConnRemoved)
+}

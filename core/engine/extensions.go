@@ -1,0 +1,107 @@
+package engine
+
+import (
+	"io"
+
+	"github.com/tinydtls-go/tinydtls/core/handshake"
+	"github.com/tinydtls-go/tinydtls/core/protocol"
+)
+
+// Optional extensions beyond upstream: Connection ID (RFC 9146) and record
+// size limit (RFC 8449). Both are negotiated in the first handshake of an
+// association only; a renegotiation keeps what was agreed.
+
+// newReadCID picks a fresh connection ID for the peer to put on records to
+// us. An empty one means "I support CIDs but do not need one".
+func (c *Conn) newReadCID() []byte {
+	n := c.e.cfg.CIDLength
+	if n == 0 {
+		return []byte{}
+	}
+	cid := make([]byte, n)
+	for tries := 0; tries < 8; tries++ {
+		if _, err := io.ReadFull(c.e.cfg.Rand, cid); err != nil {
+			return nil
+		}
+		if c.e.byCID[string(cid)] == nil {
+			return cid
+		}
+	}
+	return nil
+}
+
+// offerExtensions adds our optional extensions to a ClientHello.
+func (c *Conn) offerExtensions(ext *handshake.Extensions) {
+	hs := c.hs
+	if hs.renegotiation {
+		return
+	}
+	if hs.params.SupportCID {
+		if cid := c.newReadCID(); cid != nil {
+			hs.cidOffered, hs.offeredCID = true, cid
+			ext.HasConnectionID, ext.ConnectionID = true, cid
+		}
+	}
+	if n := c.e.cfg.RecordSizeLimit; n > 0 {
+		hs.offeredRSL = true
+		ext.HasRecordSizeLimit, ext.RecordSizeLimit = true, uint16(min(n, protocol.MaxPlaintext))
+	}
+}
+
+// acceptServerExtensions applies what the ServerHello agreed to.
+func (c *Conn) acceptServerExtensions(ext *handshake.Extensions) error {
+	hs := c.hs
+	if hs.renegotiation {
+		return nil
+	}
+	if ext.HasConnectionID {
+		if len(ext.ConnectionID) > protocol.MaxCIDLen {
+			return protocol.Fatal(protocol.AlertIllegalParameter)
+		}
+		c.setCIDs(hs.offeredCID, ext.ConnectionID)
+	}
+	if ext.HasRecordSizeLimit {
+		c.peerRecordLimit = int(ext.RecordSizeLimit)
+	}
+	return nil
+}
+
+// answerExtensions decides, at the server, the optional extensions of the
+// ServerHello from the ClientHello's.
+func (c *Conn) answerExtensions(ch, sh *handshake.Extensions) error {
+	hs := c.hs
+	if hs.renegotiation {
+		return nil
+	}
+	if ch.HasConnectionID && hs.params.SupportCID {
+		if len(ch.ConnectionID) > protocol.MaxCIDLen {
+			return protocol.Fatal(protocol.AlertIllegalParameter)
+		}
+		if cid := c.newReadCID(); cid != nil {
+			sh.HasConnectionID, sh.ConnectionID = true, cid
+			c.setCIDs(cid, ch.ConnectionID)
+		}
+	}
+	if ch.HasRecordSizeLimit {
+		c.peerRecordLimit = int(ch.RecordSizeLimit)
+		lim := c.e.cfg.RecordSizeLimit
+		if lim == 0 || lim > protocol.MaxPlaintext {
+			lim = protocol.MaxPlaintext
+		}
+		sh.HasRecordSizeLimit, sh.RecordSizeLimit = true, uint16(lim)
+	}
+	return nil
+}
+
+// setCIDs records the negotiated connection IDs. They take effect with the
+// first protected epoch: only protected records carry them.
+func (c *Conn) setCIDs(read, write []byte) {
+	if c.readCID != nil && c.e.byCID[string(c.readCID)] == c {
+		delete(c.e.byCID, string(c.readCID))
+	}
+	c.readCID = append([]byte{}, read...)
+	c.writeCID = append([]byte{}, write...)
+	if len(c.readCID) > 0 {
+		c.e.byCID[string(c.readCID)] = c
+	}
+}

@@ -1,0 +1,373 @@
+package engine
+
+import (
+	"crypto/sha256"
+	"errors"
+	"hash"
+	"time"
+
+	"github.com/tinydtls-go/tinydtls/core/handshake"
+	"github.com/tinydtls-go/tinydtls/core/prf"
+	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/record"
+	"github.com/tinydtls-go/tinydtls/core/suite"
+
+	"crypto/ecdh"
+)
+
+// handshakeState lives only while a handshake runs and is dropped when it
+// ends, so an established association stays small.
+type handshakeState struct {
+	renegotiation bool
+	// startEpoch is the epoch of every message of this handshake but the
+	// Finished messages, which come in startEpoch+1.
+	startEpoch uint16
+	state      State
+	started    time.Duration
+
+	params     UserParameters
+	reasm      *handshake.Reassembler
+	sendSeq    uint16
+	transcript hash.Hash
+	scratch    []byte
+
+	suite   *suite.Suite
+	offered []protocol.CipherSuite // client: what our ClientHello offered
+
+	clientRandom, serverRandom [protocol.RandomLen]byte
+	ch                         *handshake.ClientHello // client: resent with the cookie
+	hvrCount                   int
+
+	ems             bool
+	peerSecureReneg bool
+
+	// Key exchange.
+	hint          []byte
+	ecdhPriv      *ecdh.PrivateKey
+	peerECDH      []byte // client: the server's ephemeral point
+	peerX, peerY  []byte // the peer's static key
+	certRequested bool   // server: we sent CertificateRequest; client: we got one
+	canSendCert   bool   // client: the request allows our key type
+	sentCert      bool   // client: we sent a non-empty Certificate
+	peerSentCert  bool   // server: the client sent a non-empty Certificate
+	master        [protocol.MasterSecretLen]byte
+	keysReady     bool
+
+	newEpochActive bool // the peer's ChangeCipherSpec switched our read epoch
+	ccsPending     bool // a ChangeCipherSpec came before the keys existed
+	peerFinished   bool
+
+	// Connection ID negotiation (RFC 9146).
+	offeredCID []byte
+	cidOffered bool
+	// record_size_limit offered (RFC 8449).
+	offeredRSL bool
+}
+
+func (c *Conn) beginHandshake(reneg bool, now time.Duration) *handshakeState {
+	hs := &handshakeState{
+		renegotiation: reneg,
+		startEpoch:    c.rd.epoch,
+		started:       now,
+		reasm:         handshake.NewReassembler(c.e.cfg.Reassembly),
+		transcript:    sha256.New(),
+	}
+	c.hs = hs
+	c.e.handshakes++
+	return hs
+}
+
+// endHandshake drops the handshake state and wipes its secrets.
+func (c *Conn) endHandshake() {
+	if c.hs == nil {
+		return
+	}
+	clear(c.hs.master[:])
+	c.hs = nil
+	c.e.handshakes--
+	c.rdNext, c.wrNext = nil, nil
+}
+
+// setHSState advances the handshake. The association's visible state
+// follows only during the first handshake: a renegotiating association
+// stays CONNECTED and keeps carrying data.
+func (c *Conn) setHSState(s State) {
+	c.hs.state = s
+	if !c.hs.renegotiation {
+		c.setState(s)
+	}
+}
+
+// newMsg creates the next outgoing handshake message in the current write
+// epoch and adds it to the transcript.
+func (c *Conn) newMsg(t protocol.HandshakeType, body []byte) outMsg {
+	hs := c.hs
+	m := outMsg{epoch: c.wr.epoch, typ: t, seq: hs.sendSeq, body: body}
+	hs.sendSeq++
+	if t != protocol.HandshakeHelloRequest && t != protocol.HandshakeHelloVerifyRequest {
+		h := handshake.Header{Type: t, Length: uint32(len(body)), MessageSeq: m.seq, FragmentLength: uint32(len(body))}
+		hs.scratch = h.Append(hs.scratch[:0])
+		hs.transcript.Write(hs.scratch)
+		hs.transcript.Write(body)
+	}
+	return m
+}
+
+func (hs *handshakeState) hashMessage(m *handshake.Message) {
+	hs.scratch = m.AppendRaw(hs.scratch[:0])
+	hs.transcript.Write(hs.scratch)
+}
+
+// transcriptHash returns the hash of the handshake messages so far without
+// disturbing the running hash.
+func (hs *handshakeState) transcriptHash() []byte {
+	if cl, ok := hs.transcript.(hash.Cloner); ok {
+		if h, err := cl.Clone(); err == nil {
+			return h.Sum(nil)
+		}
+	}
+	// Unreachable with crypto/sha256, kept for a hash without Clone.
+	return hs.transcript.Sum(nil)
+}
+
+func ccsMsg(epoch uint16) outMsg { return outMsg{epoch: epoch, ccs: true} }
+
+// deriveKeys turns the premaster secret into the master secret and the
+// pending epoch's record protection (RFC 5246 §6.3, §8.1; RFC 7627 §4).
+func (c *Conn) deriveKeys(preMaster []byte) error {
+	hs := c.hs
+	if hs.ems {
+		hs.master = prf.ExtendedMasterSecret(preMaster, hs.transcriptHash())
+	} else {
+		hs.master = prf.MasterSecret(preMaster, hs.clientRandom[:], hs.serverRandom[:])
+	}
+	clear(preMaster)
+	var kb [suite.KeyBlockLen]byte
+	prf.KeyBlock(hs.master[:], hs.serverRandom[:], hs.clientRandom[:], kb[:])
+	defer clear(kb[:])
+	k := suite.KeyLen
+	clientKey, serverKey := kb[:k], kb[k:2*k]
+	clientIV, serverIV := kb[2*k:2*k+suite.FixedIVLen], kb[2*k+suite.FixedIVLen:]
+	cc, err := record.NewCipher(hs.suite, clientKey, clientIV)
+	if err != nil {
+		return protocol.Fatal(protocol.AlertInternalError)
+	}
+	sc, err := record.NewCipher(hs.suite, serverKey, serverIV)
+	if err != nil {
+		return protocol.Fatal(protocol.AlertInternalError)
+	}
+	mine, theirs := cc, sc
+	if c.role == RoleServer {
+		mine, theirs = sc, cc
+	}
+	c.wrNext = &writeEpoch{epoch: c.wr.epoch + 1, cipher: mine, ok: true}
+	c.rdNext = &readEpoch{epoch: c.rd.epoch + 1, cipher: theirs, ok: true}
+	hs.keysReady = true
+	return nil
+}
+
+// activateWrite switches our write epoch right after a ChangeCipherSpec
+// went into the flight under construction.
+func (c *Conn) activateWrite() {
+	c.wrPrev = c.wr
+	c.wr = *c.wrNext
+	c.wrNext = nil
+}
+
+// asAlert maps an error from a callback or a step to the alert to send.
+func asAlert(err error, def protocol.AlertDescription) protocol.Alert {
+	var a protocol.Alert
+	if errors.As(err, &a) {
+		a.Level = protocol.LevelFatal
+		return a
+	}
+	return protocol.Fatal(def)
+}
+
+func (c *Conn) handleHandshakeRecord(buf []byte, epoch uint16, data []byte, now time.Duration) error {
+	for len(data) > 0 && !c.removed {
+		hh, frag, rest, ok := handshake.ParseFragment(data)
+		if !ok {
+			c.logf(LogDebug, "dropping malformed handshake fragment")
+			return nil
+		}
+		data = rest
+		if c.hs == nil {
+			if !c.startPeerHandshake(buf, hh, epoch, now) || c.hs == nil || c.removed {
+				continue
+			}
+		}
+		switch c.hs.reasm.Push(hh, frag, epoch) {
+		case handshake.Old:
+			c.noteDuplicate()
+			continue
+		case handshake.Accepted:
+		default:
+			continue
+		}
+		for c.hs != nil && !c.removed {
+			m, ok := c.hs.reasm.Pop()
+			if !ok {
+				break
+			}
+			if err := c.handleMessage(buf, &m, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Conn) noteDuplicate() {
+	if !c.dupPending && len(c.flight.msgs) > 0 {
+		c.dupPending = true
+		c.e.dups = append(c.e.dups, c)
+	}
+}
+
+// startPeerHandshake looks at a handshake message that arrived while no
+// handshake runs. A ClientHello (at a server) or a HelloRequest (at a
+// client) in the current protected epoch starts a renegotiation; older
+// messages are retransmissions of the last handshake. It reports whether
+// the message belongs to a handshake that now runs.
+func (c *Conn) startPeerHandshake(buf []byte, hh handshake.Header, epoch uint16, now time.Duration) bool {
+	if !c.established || c.state != StateConnected {
+		return false
+	}
+	fresh := epoch == c.rd.epoch && epoch > 0 && hh.MessageSeq == 0
+	switch {
+	case fresh && c.role == RoleServer && hh.Type == protocol.HandshakeClientHello:
+		if !c.secureReneg {
+			c.logf(LogInfo, "peer asks to renegotiate without RFC 5746 support; declining")
+			c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertNoRenegotiation})
+			return false
+		}
+		if c.e.handshakes >= c.e.cfg.MaxHandshakes {
+			return false
+		}
+		hs := c.beginHandshake(true, now)
+		hs.state = StateWaitClientHello
+		hs.reasm.Reset(0)
+		c.e.h.Event(c, protocol.LevelInternal, protocol.EventRenegotiate)
+		return true
+	case fresh && c.role == RoleClient && hh.Type == protocol.HandshakeHelloRequest:
+		if !c.secureReneg {
+			c.logf(LogInfo, "server asks to renegotiate without RFC 5746 support; declining")
+			c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertNoRenegotiation})
+			return false
+		}
+		if c.e.handshakes >= c.e.cfg.MaxHandshakes {
+			return false
+		}
+		c.e.h.Event(c, protocol.LevelInternal, protocol.EventRenegotiate)
+		if c.removed {
+			return false
+		}
+		if _, err := c.clientStart(buf, true, now); err != nil {
+			c.logf(LogWarn, "cannot renegotiate: %v", err)
+			return false
+		}
+		if c.hs != nil {
+			c.hs.reasm.Reset(hh.MessageSeq + 1)
+		}
+		return false
+	case hh.MessageSeq < c.peerSeqEnd:
+		c.noteDuplicate()
+	}
+	return false
+}
+
+// handleMessage processes one complete handshake message in sequence order.
+func (c *Conn) handleMessage(buf []byte, m *handshake.Message, now time.Duration) error {
+	hs := c.hs
+	t := m.Header.Type
+	want := hs.startEpoch
+	if t == protocol.HandshakeFinished {
+		want++
+	}
+	if m.Epoch != want {
+		c.logf(LogWarn, "%v in epoch %d, expected %d", t, m.Epoch, want)
+		return c.fail(buf, protocol.Fatal(protocol.AlertUnexpectedMessage))
+	}
+	switch t {
+	case protocol.HandshakeHelloVerifyRequest, protocol.HandshakeHelloRequest,
+		protocol.HandshakeFinished, protocol.HandshakeCertificateVerify:
+		// Not hashed, or hashed after verification (their checks cover the
+		// transcript before them).
+	default:
+		hs.hashMessage(m)
+	}
+	var err error
+	if c.role == RoleClient {
+		err = c.clientMessage(buf, m, now)
+	} else {
+		err = c.serverMessage(buf, m, now)
+	}
+	if err != nil {
+		return c.fail(buf, asAlert(err, protocol.AlertInternalError))
+	}
+	return nil
+}
+
+// finishHandshake marks the handshake complete on our side.
+func (c *Conn) finishHandshake(buf []byte, now time.Duration) error {
+	hs := c.hs
+	reneg := hs.renegotiation
+	c.secureReneg = hs.peerSecureReneg
+	c.suite = hs.suite
+	c.peerSeqEnd = hs.reasm.NextSeq()
+	if c.role == RoleServer {
+		c.lastRandom = hs.clientRandom
+	}
+	c.endHandshake()
+	c.established = true
+	if reneg && c.rdPrev.epoch > 0 {
+		// Keep the old read keys a little for records still in flight and
+		// for retransmissions of the peer's last flight.
+		c.prevReadUntil = now + c.e.cfg.FinalFlightHold
+	}
+	if c.role == RoleClient {
+		c.flight.clear()
+		c.dropOldWriteEpoch()
+	}
+	c.updateTimer()
+	c.logf(LogInfo, "handshake complete (%v)", c.suite)
+	c.setState(StateConnected)
+	if c.removed {
+		return nil
+	}
+	c.e.h.Event(c, protocol.LevelInternal, protocol.EventConnected)
+	if c.removed {
+		return nil
+	}
+	return c.replayPending(buf, now)
+}
+
+func (c *Conn) renegotiate(buf []byte, now time.Duration) error {
+	if !c.Established() {
+		return ErrNotConnected
+	}
+	if c.hs != nil {
+		return nil
+	}
+	if !c.secureReneg {
+		return ErrNoRenegotiate
+	}
+	if c.e.handshakes >= c.e.cfg.MaxHandshakes {
+		return ErrTooManyConns
+	}
+	c.e.h.Event(c, protocol.LevelInternal, protocol.EventRenegotiate)
+	if c.removed {
+		return ErrNoConn
+	}
+	if c.role == RoleClient {
+		_, err := c.clientStart(buf, true, now)
+		return err
+	}
+	hs := c.beginHandshake(true, now)
+	hs.state = StateWaitClientHello
+	hs.reasm.Reset(0)
+	m := c.newMsg(protocol.HandshakeHelloRequest, nil)
+	_, err := c.sendFlight(buf, []outMsg{m}, false, now)
+	return err
+}

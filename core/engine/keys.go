@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"crypto/ecdh"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/sha256"
+	"io"
+
+	"github.com/tinydtls-go/tinydtls/core/protocol"
+)
+
+// ECDSA and ECDH helpers for the P-256 suites. Every key from the peer is
+// validated on the curve by the standard library's parsers before use.
+
+func parsePrivateKey(k ECDSAKey) (*ecdsa.PrivateKey, error) {
+	if len(k.Priv) != 32 || len(k.X) != 32 || len(k.Y) != 32 {
+		return nil, protocol.Fatal(protocol.AlertInternalError)
+	}
+	priv, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), k.Priv)
+	if err != nil {
+		return nil, protocol.Fatal(protocol.AlertInternalError)
+	}
+	return priv, nil
+}
+
+func parsePublicKey(x, y []byte) (*ecdsa.PublicKey, error) {
+	pt := make([]byte, 0, 65)
+	pt = append(pt, 4)
+	pt = append(pt, x...)
+	pt = append(pt, y...)
+	return ecdsa.ParseUncompressedPublicKey(elliptic.P256(), pt)
+}
+
+func sign(rand io.Reader, priv *ecdsa.PrivateKey, digest []byte) ([]byte, error) {
+	sig, err := ecdsa.SignASN1(rand, priv, digest)
+	if err != nil {
+		return nil, protocol.Fatal(protocol.AlertInternalError)
+	}
+	return sig, nil
+}
+
+// verify checks an ASN.1 ECDSA signature; a bad one is decrypt_error (RFC
+// 5246 §7.2.2).
+func verify(x, y, digest, sig []byte) error {
+	pub, err := parsePublicKey(x, y)
+	if err != nil {
+		return protocol.Fatal(protocol.AlertIllegalParameter)
+	}
+	if !ecdsa.VerifyASN1(pub, digest, sig) {
+		return protocol.Fatal(protocol.AlertDecryptError)
+	}
+	return nil
+}
+
+// skeDigest is what the ServerKeyExchange signature covers (RFC 4492 §5.4).
+func skeDigest(clientRandom, serverRandom, params []byte) []byte {
+	h := sha256.New()
+	h.Write(clientRandom)
+	h.Write(serverRandom)
+	h.Write(params)
+	return h.Sum(nil)
+}
+
+func newECDHKey(rand io.Reader) (*ecdh.PrivateKey, error) {
+	k, err := ecdh.P256().GenerateKey(rand)
+	if err != nil {
+		return nil, protocol.Fatal(protocol.AlertInternalError)
+	}
+	return k, nil
+}
+
+// ecdhShared validates the peer's point and returns the shared x coordinate.
+func ecdhShared(priv *ecdh.PrivateKey, peer []byte) ([]byte, error) {
+	pub, err := ecdh.P256().NewPublicKey(peer)
+	if err != nil {
+		return nil, protocol.Fatal(protocol.AlertIllegalParameter)
+	}
+	s, err := priv.ECDH(pub)
+	if err != nil {
+		return nil, protocol.Fatal(protocol.AlertIllegalParameter)
+	}
+	return s, nil
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+type (
+	ecdhPrivKey  = ecdh.PrivateKey
+	ecdsaPrivKey = ecdsa.PrivateKey
+)
