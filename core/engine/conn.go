@@ -312,7 +312,7 @@ func (c *Conn) close(buf []byte, now time.Duration) {
 // ClientHello that is neither a replay nor a retransmission of one this
 // server association already handled, i.e. the client restarted (RFC 6347
 // §4.2.8) or a new client took over the address.
-func (c *Conn) restartCandidate(h *record.Header, payload []byte) bool {
+func (c *Conn) restartCandidate(payload []byte) bool {
 	if c.role != RoleServer {
 		return false
 	}
@@ -320,10 +320,9 @@ func (c *Conn) restartCandidate(h *record.Header, payload []byte) bool {
 	if !ok || hh.Type != protocol.HandshakeClientHello || hh.FragmentOffset != 0 || len(frag) < 34 {
 		return false
 	}
-	if rs := c.readState(0); rs != nil && rs.win.Seen(h.Seq) {
-		return false
-	}
-	// client_version (2 bytes), then the 32-byte random.
+	// client_version (2 bytes), then the 32-byte random. A restarted
+	// client starts its record sequence numbers afresh, so only the random
+	// tells a new ClientHello from a copy of one already handled.
 	random := frag[2:34]
 	if c.hs != nil && !c.hs.renegotiation {
 		return !bytes.Equal(random, c.hs.clientRandom[:])

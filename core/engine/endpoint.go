@@ -182,7 +182,7 @@ func (e *Endpoint) handleRecord(buf, addr []byte, h *record.Header, payload []by
 		c = e.conns[string(addr)]
 	}
 	if h.Type == protocol.ContentHandshake && h.Epoch == 0 {
-		if c == nil || c.restartCandidate(h, payload) {
+		if c == nil || c.restartCandidate(payload) {
 			return e.statelessClientHello(buf, addr, c, h, payload, now)
 		}
 	}

@@ -1,0 +1,132 @@
+# Builds libtinydtls (shared and static) from the Go sources, the public
+# header tree, tinydtls.pc and the C example programs, and runs every test.
+#
+#   make            build everything into build/
+#   make demo       PSK handshake and echo between the example programs
+#   make test       all tests (Go, C ABI, loopback, interop, consumers)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make bench      benchmarks (see BENCHMARKS.md)
+
+VERSION    := 0.8.6
+SOVERSION  := 0
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+
+GO         ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+WARN       := -Wall -Wextra -Werror
+BUILD      := $(CURDIR)/build
+LIBOUT     := $(BUILD)/lib
+INCOUT     := $(BUILD)/include
+BINOUT     := $(BUILD)/bin
+
+SONAME     := libtinydtls.so.$(SOVERSION)
+SOFILE     := libtinydtls.so.$(VERSION)
+# What the Go runtime needs when libtinydtls.a is linked statically.
+LIBS_PRIVATE := -lpthread -lm
+
+GOSRC      := $(shell find core capi -name '*.go' -not -name '*_test.go') $(wildcard capi/*.c capi/*.h) go.mod go.sum
+HEADERS    := $(shell find include/tinydtls -name '*.h')
+
+export CGO_ENABLED := 1
+
+.PHONY: all lib headers pc examples tools demo test test-go test-c install uninstall clean bench fuzz vet
+
+all: lib headers pc examples
+
+lib: $(LIBOUT)/$(SOFILE) $(LIBOUT)/libtinydtls.a
+
+$(LIBOUT)/$(SOFILE): $(GOSRC) $(HEADERS)
+	@mkdir -p $(LIBOUT)
+	$(GO) build -trimpath -buildmode=c-shared \
+	  -ldflags '-extldflags "-Wl,-soname,$(SONAME)"' -o $@ ./capi
+	@rm -f $(LIBOUT)/$(basename $(SOFILE)).h
+	ln -sf $(SOFILE) $(LIBOUT)/$(SONAME)
+	ln -sf $(SONAME) $(LIBOUT)/libtinydtls.so
+
+$(LIBOUT)/libtinydtls.a: $(GOSRC) $(HEADERS)
+	@mkdir -p $(LIBOUT)
+	$(GO) build -trimpath -buildmode=c-archive -o $@ ./capi
+	@rm -f $(LIBOUT)/libtinydtls.h
+
+headers: $(HEADERS)
+	@rm -rf $(INCOUT)/tinydtls
+	@mkdir -p $(INCOUT)
+	cp -R include/tinydtls $(INCOUT)/tinydtls
+
+pc: $(LIBOUT)/pkgconfig/tinydtls.pc
+
+$(LIBOUT)/pkgconfig/tinydtls.pc: pkgconfig/tinydtls.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(BUILD)|g' -e 's|@LIBDIR@|$${exec_prefix}/lib|g' \
+	    -e 's|@INCLUDEDIR@|$${prefix}/include|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|g' $< > $@
+
+# The example programs, linked once against the shared library (with an
+# rpath into build/lib) and once statically against the archive.
+EXAMPLES := dtls-server dtls-client
+EXAMPLE_CFLAGS := $(CFLAGS) $(WARN) -I$(INCOUT)/tinydtls
+
+examples: $(addprefix $(BINOUT)/,$(EXAMPLES)) $(addprefix $(BINOUT)/,$(addsuffix -static,$(EXAMPLES)))
+
+$(BINOUT)/%: ctests/%.c ctests/dtls_ciphers_util.c ctests/dtls_ciphers_util.h lib headers
+	@mkdir -p $(BINOUT)
+	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< ctests/dtls_ciphers_util.c -L$(LIBOUT) -Wl,-rpath,$(LIBOUT) -ltinydtls
+
+$(BINOUT)/%-static: ctests/%.c ctests/dtls_ciphers_util.c ctests/dtls_ciphers_util.h lib headers
+	@mkdir -p $(BINOUT)
+	$(CC) $(EXAMPLE_CFLAGS) -o $@ $< ctests/dtls_ciphers_util.c $(LIBOUT)/libtinydtls.a $(LIBS_PRIVATE)
+
+# Test tools and the ABI test (which needs no library).
+TOOLS := $(BINOUT)/freeport $(BINOUT)/abi_test
+tools: $(TOOLS)
+
+$(BINOUT)/freeport: ctests/tools/freeport.c
+	@mkdir -p $(BINOUT)
+	$(CC) $(CFLAGS) $(WARN) -o $@ $<
+
+$(BINOUT)/abi_test: $(wildcard ctests/abi/*.c ctests/abi/*.h ctests/abi/*.inc) $(HEADERS)
+	@mkdir -p $(BINOUT)
+	$(CC) $(CFLAGS) $(WARN) -Iinclude -Iinclude/tinydtls -o $@ $(wildcard ctests/abi/*.c)
+
+demo: all tools
+	bash ctests/demo.sh $(BINOUT)
+
+vet:
+	@test -z "$$(gofmt -l core capi)" || { gofmt -l core capi; echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...
+
+test-go: vet
+	$(GO) test -count=1 ./core/...
+
+test-c: all tools
+	bash ctests/run-tests.sh $(BUILD)
+
+test: test-go test-c
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -m 0755 $(LIBOUT)/$(SOFILE) $(DESTDIR)$(LIBDIR)/$(SOFILE)
+	ln -sf $(SOFILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libtinydtls.so
+	install -m 0644 $(LIBOUT)/libtinydtls.a $(DESTDIR)$(LIBDIR)/libtinydtls.a
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/tinydtls
+	cp -R include/tinydtls $(DESTDIR)$(INCLUDEDIR)/tinydtls
+	find $(DESTDIR)$(INCLUDEDIR)/tinydtls -type d -exec chmod 0755 {} + ; \
+	  find $(DESTDIR)$(INCLUDEDIR)/tinydtls -type f -exec chmod 0644 {} +
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|g' pkgconfig/tinydtls.pc.in \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/tinydtls.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/$(SOFILE) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	  $(DESTDIR)$(LIBDIR)/libtinydtls.so $(DESTDIR)$(LIBDIR)/libtinydtls.a \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/tinydtls.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/tinydtls
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,333 @@
+package main
+
+/*
+#include "capi.h"
+*/
+import "C"
+
+import (
+	"time"
+	"unsafe"
+
+	pointer "github.com/mattn/go-pointer"
+
+	"github.com/tinydtls-go/tinydtls/core/engine"
+)
+
+// ctxState is the Go side of one dtls_context_t.
+type ctxState struct {
+	c  *C.dtls_context_t
+	ep *engine.Endpoint
+
+	// peers maps the dtls_peer_t mirrors handed to the application back to
+	// their associations (dtls_reset_peer takes the pointer back).
+	peers map[*C.dtls_peer_t]*engine.Conn
+	// cur is the session_t of the API call in progress, innermost first;
+	// stateless replies and new associations take their address from it.
+	cur []*C.session_t
+	// depth counts nested calls from callbacks; C memory released during a
+	// call is freed only when the outermost call returns, so that a
+	// callback can never be left holding a dangling session pointer.
+	depth   int
+	zombies []unsafe.Pointer
+	adopted []*C.dtls_peer_t
+	freeing bool
+	freed   bool
+	handle  unsafe.Pointer
+}
+
+func stateOf(ctx *C.dtls_context_t) *ctxState {
+	if ctx == nil {
+		return nil
+	}
+	st, _ := pointer.Restore(C.tdtls_ctx_handle(ctx)).(*ctxState)
+	if st == nil || st.freed {
+		return nil
+	}
+	return st
+}
+
+// enter marks the start of an API call working on session s (may be nil).
+func (st *ctxState) enter(s *C.session_t) {
+	st.depth++
+	st.cur = append(st.cur, s)
+}
+
+func (st *ctxState) leave() {
+	st.cur = st.cur[:len(st.cur)-1]
+	st.depth--
+	if st.depth > 0 {
+		return
+	}
+	for _, p := range st.zombies {
+		C.free(p)
+	}
+	st.zombies = st.zombies[:0]
+	if st.freeing {
+		st.destroy()
+	}
+}
+
+func (st *ctxState) curSession() *C.session_t {
+	if len(st.cur) == 0 {
+		return nil
+	}
+	return st.cur[len(st.cur)-1]
+}
+
+// now is the engine's clock: dtls_ticks' milliseconds, so that deadlines
+// handed back through dtls_check_retransmit are exact in the application's
+// time base.
+func now() time.Duration { return time.Duration(ticksNow()) * time.Millisecond }
+
+//export tdtls_go_new_context
+func tdtls_go_new_context(ctx *C.dtls_context_t) (ok C.int) {
+	defer guard("dtls_new_context")
+	st := &ctxState{c: ctx, peers: make(map[*C.dtls_peer_t]*engine.Conn)}
+	st.ep = engine.New(engine.Config{}, st)
+	st.handle = pointer.Save(st)
+	(*C.tdtls_context_impl)(unsafe.Pointer(ctx)).handle = st.handle
+	return 1
+}
+
+// destroy sends close_notify to every established peer and frees all C
+// memory of the context, the context itself last.
+func (st *ctxState) destroy() {
+	st.freeing = false
+	st.depth++ // callbacks during Free must not re-enter destroy
+	st.ep.Free()
+	st.depth--
+	for p := range st.peers {
+		C.free(unsafe.Pointer(p.security_params[0]))
+		C.free(unsafe.Pointer(p))
+	}
+	clear(st.peers)
+	for _, p := range st.zombies {
+		C.free(p)
+	}
+	st.zombies = nil
+	for _, p := range st.adopted {
+		C.dtls_free_peer(p)
+	}
+	st.adopted = nil
+	st.freed = true
+	pointer.Unref(st.handle)
+	C.free(unsafe.Pointer(st.c))
+}
+
+//export tdtls_go_free_context
+func tdtls_go_free_context(ctx *C.dtls_context_t) {
+	defer guard("dtls_free_context")
+	st := stateOf(ctx)
+	if st == nil {
+		return
+	}
+	if st.depth > 0 {
+		// Called from inside a callback: finish when the outermost call
+		// returns.
+		st.freeing = true
+		return
+	}
+	st.destroy()
+}
+
+//export tdtls_go_connect
+func tdtls_go_connect(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
+	ret = -1
+	defer guard("dtls_connect")
+	st := stateOf(ctx)
+	if st == nil || s == nil {
+		return -1
+	}
+	st.enter(s)
+	defer st.leave()
+	var kb keyBuf
+	n, err := st.ep.Connect(sessionKey(s, &kb), now())
+	if err != nil {
+		logLine(int(C.DTLS_LOG_WARN), "dtls_connect: "+err.Error())
+		return -1
+	}
+	return C.int(n)
+}
+
+//export tdtls_go_connect_peer
+func tdtls_go_connect_peer(ctx *C.dtls_context_t, p *C.dtls_peer_t) (ret C.int) {
+	ret = -1
+	defer guard("dtls_connect_peer")
+	st := stateOf(ctx)
+	if st == nil || p == nil {
+		return -1
+	}
+	s := &p.session
+	var kb keyBuf
+	key := sessionKey(s, &kb)
+	if _, mine := st.peers[p]; !mine {
+		// Upstream takes ownership of a peer from dtls_new_peer(); keep it
+		// until the context goes.
+		st.adopted = append(st.adopted, p)
+	}
+	// As upstream: an existing association for the address is dropped
+	// without close_notify, and a new handshake starts.
+	st.enter(s)
+	defer st.leave()
+	if c := st.ep.Conn(key); c != nil {
+		st.ep.Reset(c)
+	}
+	n, err := st.ep.Connect(key, now())
+	if err != nil {
+		return -1
+	}
+	return C.int(n)
+}
+
+//export tdtls_go_close
+func tdtls_go_close(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
+	ret = -1
+	defer guard("dtls_close")
+	st := stateOf(ctx)
+	if st == nil || s == nil {
+		return -1
+	}
+	st.enter(s)
+	defer st.leave()
+	var kb keyBuf
+	if err := st.ep.Close(sessionKey(s, &kb), now()); err != nil {
+		return -1
+	}
+	return 0
+}
+
+//export tdtls_go_renegotiate
+func tdtls_go_renegotiate(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
+	ret = -1
+	defer guard("dtls_renegotiate")
+	st := stateOf(ctx)
+	if st == nil || s == nil {
+		return -1
+	}
+	st.enter(s)
+	defer st.leave()
+	var kb keyBuf
+	if err := st.ep.Renegotiate(sessionKey(s, &kb), now()); err != nil {
+		logLine(int(C.DTLS_LOG_WARN), "dtls_renegotiate: "+err.Error())
+		return -1
+	}
+	return 0
+}
+
+//export tdtls_go_writev
+func tdtls_go_writev(ctx *C.dtls_context_t, s *C.session_t, bufs **C.uint8, lens *C.size_t, n C.size_t) (ret C.int) {
+	ret = -1
+	defer guard("dtls_writev")
+	st := stateOf(ctx)
+	if st == nil || s == nil || (n > 0 && (bufs == nil || lens == nil)) {
+		return -1
+	}
+	var small [8][]byte
+	parts := small[:0]
+	if n > C.size_t(len(small)) {
+		parts = make([][]byte, 0, int(n))
+	}
+	ptrs := unsafe.Slice(bufs, int(n))
+	sizes := unsafe.Slice(lens, int(n))
+	for i := range ptrs {
+		if sizes[i] == 0 {
+			continue
+		}
+		if ptrs[i] == nil {
+			return -1
+		}
+		parts = append(parts, unsafe.Slice((*byte)(unsafe.Pointer(ptrs[i])), int(sizes[i])))
+	}
+	return st.write(s, parts)
+}
+
+//export tdtls_go_write
+func tdtls_go_write(ctx *C.dtls_context_t, s *C.session_t, buf *C.uint8, n C.size_t) (ret C.int) {
+	ret = -1
+	defer guard("dtls_write")
+	st := stateOf(ctx)
+	if st == nil || s == nil || (buf == nil && n > 0) {
+		return -1
+	}
+	var one [1][]byte
+	one[0] = unsafe.Slice((*byte)(unsafe.Pointer(buf)), int(n))
+	return st.write(s, one[:])
+}
+
+func (st *ctxState) write(s *C.session_t, parts [][]byte) C.int {
+	st.enter(s)
+	defer st.leave()
+	var kb keyBuf
+	n, err := st.ep.Write(sessionKey(s, &kb), parts, now())
+	if err != nil {
+		return -1
+	}
+	return C.int(n)
+}
+
+//export tdtls_go_check_retransmit
+func tdtls_go_check_retransmit(ctx *C.dtls_context_t, next *C.clock_time_t) {
+	defer guard("dtls_check_retransmit")
+	if next != nil {
+		*next = 0
+	}
+	st := stateOf(ctx)
+	if st == nil {
+		return
+	}
+	st.enter(nil)
+	defer st.leave()
+	d, ok := st.ep.CheckRetransmit(now())
+	if ok && next != nil {
+		*next = C.clock_time_t(uint32(d / time.Millisecond))
+	}
+}
+
+//export tdtls_go_handle_message
+func tdtls_go_handle_message(ctx *C.dtls_context_t, s *C.session_t, msg *C.uint8, n C.int) (ret C.int) {
+	ret = -1
+	defer guard("dtls_handle_message")
+	st := stateOf(ctx)
+	if st == nil || s == nil || msg == nil || n < 0 {
+		return -1
+	}
+	st.enter(s)
+	defer st.leave()
+	var kb keyBuf
+	err := st.ep.HandleDatagram(sessionKey(s, &kb), unsafe.Slice((*byte)(unsafe.Pointer(msg)), int(n)), now())
+	return alertCode(err)
+}
+
+//export tdtls_go_get_peer
+func tdtls_go_get_peer(ctx *C.dtls_context_t, s *C.session_t) (ret *C.dtls_peer_t) {
+	defer guard("dtls_get_peer")
+	st := stateOf(ctx)
+	if st == nil || s == nil {
+		return nil
+	}
+	var kb keyBuf
+	c := st.ep.Conn(sessionKey(s, &kb))
+	if c == nil {
+		return nil
+	}
+	p, _ := c.App.(*C.dtls_peer_t)
+	return p
+}
+
+//export tdtls_go_reset_peer
+func tdtls_go_reset_peer(ctx *C.dtls_context_t, p *C.dtls_peer_t) {
+	defer guard("dtls_reset_peer")
+	st := stateOf(ctx)
+	if st == nil || p == nil {
+		return
+	}
+	c, ok := st.peers[p]
+	if !ok {
+		// Not one of ours (or already gone): never touch unknown memory.
+		return
+	}
+	st.enter(&p.session)
+	defer st.leave()
+	st.ep.Reset(c)
+}

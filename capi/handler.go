@@ -1,0 +1,192 @@
+package main
+
+/*
+#include "capi.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"unsafe"
+
+	"github.com/tinydtls-go/tinydtls/core/engine"
+	"github.com/tinydtls-go/tinydtls/core/protocol"
+)
+
+// ctxState implements engine.Handler by calling the application's C
+// callbacks, read from ctx->h at every call because applications swap
+// handler tables at run time.
+
+var errWrite = errors.New("write callback failed")
+
+// session returns the session_t the application knows the association by.
+func (st *ctxState) session(c *engine.Conn) *C.session_t {
+	if c != nil {
+		if p, ok := c.App.(*C.dtls_peer_t); ok {
+			return &p.session
+		}
+	}
+	return st.curSession()
+}
+
+func bytesPtr(b []byte) *C.uchar {
+	if len(b) == 0 {
+		return nil
+	}
+	return (*C.uchar)(unsafe.Pointer(&b[0]))
+}
+
+func (st *ctxState) Send(c *engine.Conn, addr []byte, dg []byte) error {
+	if len(dg) == 0 {
+		return nil
+	}
+	n := C.tdtls_cb_write(st.c, st.session(c), (*C.uint8)(unsafe.Pointer(&dg[0])), C.size_t(len(dg)))
+	if n < 0 {
+		return errWrite
+	}
+	return nil
+}
+
+func (st *ctxState) Receive(c *engine.Conn, data []byte) {
+	C.tdtls_cb_read(st.c, st.session(c), (*C.uint8)(unsafe.Pointer(bytesPtr(data))), C.size_t(len(data)))
+}
+
+func (st *ctxState) Event(c *engine.Conn, level protocol.AlertLevel, code uint16) {
+	C.tdtls_cb_event(st.c, st.session(c), C.int(level), C.ushort(code))
+}
+
+func (st *ctxState) Capabilities(c *engine.Conn) engine.Capabilities {
+	f := C.tdtls_caps(st.c)
+	return engine.Capabilities{PSK: f&1 != 0, ECDSAKey: f&2 != 0, VerifyECDSAKey: f&4 != 0}
+}
+
+func (st *ctxState) UserParameters(c *engine.Conn, p *engine.UserParameters) {
+	var up C.dtls_user_parameters_t
+	n := 0
+	for _, id := range p.CipherSuites {
+		if n == int(C.DTLS_MAX_CIPHER_SUITES) {
+			break
+		}
+		up.cipher_suites[n] = C.dtls_cipher_t(id)
+		n++
+	}
+	up.cipher_suites[n] = C.TLS_NULL_WITH_NULL_NULL
+	var flags C.uint
+	if p.ForceExtendedMasterSecret {
+		flags |= 1
+	}
+	if p.ForceRenegotiationInfo {
+		flags |= 2
+	}
+	C.tdtls_up_set_flags(&up, flags)
+	if C.tdtls_cb_user_params(st.c, st.session(c), &up) == 0 {
+		return
+	}
+	p.CipherSuites = p.CipherSuites[:0]
+	for i := 0; i < len(up.cipher_suites); i++ {
+		id := up.cipher_suites[i]
+		if id == C.TLS_NULL_WITH_NULL_NULL {
+			break
+		}
+		p.CipherSuites = append(p.CipherSuites, protocol.CipherSuite(id))
+	}
+	flags = C.tdtls_up_get_flags(&up)
+	p.ForceExtendedMasterSecret = flags&1 != 0
+	p.ForceRenegotiationInfo = flags&2 != 0
+}
+
+// alertError turns a negative callback result into the alert to send:
+// dtls_alert_create() values carry the description in the low byte.
+func alertError(ret C.int) error {
+	v := -int(ret)
+	if v >= 1<<8 && v < 3<<8 {
+		return protocol.Fatal(protocol.AlertDescription(v & 0xff))
+	}
+	return protocol.Fatal(protocol.AlertInternalError)
+}
+
+func (st *ctxState) PSKInfo(c *engine.Conn, t engine.CredentialType, desc []byte, out []byte) (int, error) {
+	n := C.tdtls_cb_psk(st.c, st.session(c), C.int(t), bytesPtr(desc), C.size_t(len(desc)), bytesPtr(out), C.size_t(len(out)))
+	if n < 0 {
+		return 0, alertError(n)
+	}
+	if int(n) > len(out) {
+		return 0, protocol.Fatal(protocol.AlertInternalError)
+	}
+	return int(n), nil
+}
+
+func (st *ctxState) ECDSAKey(c *engine.Conn) (engine.ECDSAKey, error) {
+	var buf [96]byte
+	if r := C.tdtls_cb_ecdsa_key(st.c, st.session(c), (*C.uchar)(unsafe.Pointer(&buf[0]))); r < 0 {
+		return engine.ECDSAKey{}, alertError(r)
+	}
+	k := buf
+	return engine.ECDSAKey{Priv: k[:32:32], X: k[32:64:64], Y: k[64:96:96]}, nil
+}
+
+func (st *ctxState) VerifyECDSAKey(c *engine.Conn, x, y []byte) error {
+	if len(x) != 32 || len(y) != 32 {
+		return protocol.Fatal(protocol.AlertBadCertificate)
+	}
+	if r := C.tdtls_cb_verify(st.c, st.session(c), bytesPtr(x), bytesPtr(y)); r < 0 {
+		return alertError(r)
+	}
+	return nil
+}
+
+// ConnChanged keeps the dtls_peer_t mirror of each association current:
+// applications read peer->state and peer->session directly.
+func (st *ctxState) ConnChanged(c *engine.Conn, what engine.Change) {
+	switch what {
+	case engine.ConnCreated:
+		role := C.int(C.DTLS_CLIENT)
+		if c.Role() == engine.RoleServer {
+			role = C.int(C.DTLS_SERVER)
+		}
+		p := C.tdtls_peer_alloc(st.curSession(), role)
+		if p == nil {
+			return
+		}
+		p.state = C.dtls_state_t(c.State())
+		c.App = p
+		st.peers[p] = c
+	case engine.ConnStateChanged:
+		if p, ok := c.App.(*C.dtls_peer_t); ok {
+			p.state = C.dtls_state_t(c.State())
+		}
+	case engine.ConnAddrChanged:
+		if p, ok := c.App.(*C.dtls_peer_t); ok && st.curSession() != nil {
+			p.session = *st.curSession()
+		}
+	case engine.ConnRemoved:
+		p, ok := c.App.(*C.dtls_peer_t)
+		if !ok {
+			return
+		}
+		p.state = C.DTLS_STATE_CLOSED
+		delete(st.peers, p)
+		c.App = nil
+		if sp := p.security_params[0]; sp != nil {
+			st.zombies = append(st.zombies, unsafe.Pointer(sp))
+		}
+		st.zombies = append(st.zombies, unsafe.Pointer(p))
+	}
+}
+
+func (st *ctxState) LogEnabled(l engine.LogLevel) bool { return int(l) <= int(C.tdtls_log_level) }
+
+func (st *ctxState) Log(l engine.LogLevel, msg string) { logLine(int(l), msg) }
+
+// alertCode is dtls_handle_message's result: 0, or the negative
+// dtls_alert_fatal_create() value of the alert a failed handshake sent.
+func alertCode(err error) C.int {
+	if err == nil {
+		return 0
+	}
+	var a protocol.Alert
+	if errors.As(err, &a) {
+		return -C.int(int(protocol.LevelFatal)<<8 | int(a.Description))
+	}
+	return -1
+}

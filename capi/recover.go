@@ -1,0 +1,33 @@
+package main
+
+/*
+#include "capi.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"runtime/debug"
+	"unsafe"
+)
+
+// guard turns a Go panic into a critical log line instead of letting it
+// cross into C, where it would abort the application. Every export defers
+// it; the export's result stays at the error value it was set to before the
+// work started.
+func guard(name string) {
+	if r := recover(); r != nil {
+		logLine(int(C.DTLS_LOG_CRIT), fmt.Sprintf("internal error in %s: %v\n%s", name, r, debug.Stack()))
+	}
+}
+
+// logLine hands one message to the C logging code, which formats it like
+// upstream or passes it to the application's log handler.
+func logLine(level int, msg string) {
+	if level > int(C.tdtls_log_level) {
+		return
+	}
+	cs := C.CString(msg + "\n")
+	C.tdtls_log_line(C.int(level), cs)
+	C.free(unsafe.Pointer(cs))
+}
