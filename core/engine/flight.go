@@ -30,6 +30,10 @@ type flight struct {
 
 func (f *flight) clear() { *f = flight{} }
 
+// testHookFlight lets tests make a misbehaving peer by rewriting a flight
+// before it is sent. Always nil outside tests.
+var testHookFlight func(c *Conn, msgs []outMsg) []outMsg
+
 // minFragment avoids sending tiny fragments at the end of a nearly full
 // datagram; such a fragment costs a header for a few bytes.
 const minFragment = 32
@@ -182,6 +186,9 @@ func (c *Conn) transmitFlight(buf []byte) (int, error) {
 // retransmission timer. A final flight gets no timer: it is only resent when
 // the peer's retransmissions show it was lost.
 func (c *Conn) sendFlight(buf []byte, msgs []outMsg, final bool, now time.Duration) (int, error) {
+	if testHookFlight != nil {
+		msgs = testHookFlight(c, msgs)
+	}
 	c.flight = flight{msgs: msgs, timeout: c.e.cfg.InitialTimeout, final: final}
 	if final {
 		c.holdUntil = now + c.e.cfg.FinalFlightHold
