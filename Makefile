@@ -107,6 +107,11 @@ test-c: all tools
 
 test: test-go test-c
 
+# Directories in the installed .pc, relative to ${prefix} where they can be,
+# so that the file stays right when the tree is moved (or staged in DESTDIR).
+PC_LIBDIR     = $(patsubst $(PREFIX)%,$${prefix}%,$(LIBDIR))
+PC_INCLUDEDIR = $(patsubst $(PREFIX)%,$${prefix}%,$(INCLUDEDIR))
+
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
 	install -m 0755 $(LIBOUT)/$(SOFILE) $(DESTDIR)$(LIBDIR)/$(SOFILE)
@@ -117,8 +122,8 @@ install: all
 	cp -R include/tinydtls $(DESTDIR)$(INCLUDEDIR)/tinydtls
 	find $(DESTDIR)$(INCLUDEDIR)/tinydtls -type d -exec chmod 0755 {} + ; \
 	  find $(DESTDIR)$(INCLUDEDIR)/tinydtls -type f -exec chmod 0644 {} +
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(PC_LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|g' pkgconfig/tinydtls.pc.in \
 	    > $(DESTDIR)$(LIBDIR)/pkgconfig/tinydtls.pc
 
