@@ -34,6 +34,15 @@ func (f *flight) clear() { *f = flight{} }
 // before it is sent. Always nil outside tests.
 var testHookFlight func(c *Conn, msgs []outMsg) []outMsg
 
+// maxCopies bounds how many copies of a flight one retransmission sends.
+// A timeout means a datagram was lost; on a lossy radio link a single copy
+// per attempt leaves a handshake at the mercy of a few unlucky drops (at 30 %
+// loss, one round trip in two fails), so the k-th retransmission sends the
+// flight min(k+1, maxCopies) times. Each copy has fresh record sequence
+// numbers; the peer answers each with its own flight, so the way back gets
+// the same redundancy. The exponential backoff stays as RFC 6347 wants it.
+const maxCopies = 3
+
 // minFragment avoids sending tiny fragments at the end of a nearly full
 // datagram; such a fragment costs a header for a few bytes.
 const minFragment = 32
@@ -295,8 +304,11 @@ func (c *Conn) onTimer(buf []byte, now time.Duration) {
 		c.flight.retransmits++
 		c.flight.timeout = min(2*c.flight.timeout, c.e.cfg.MaxTimeout)
 		c.flight.deadline = now + c.flight.timeout
-		c.logf(LogDebug, "retransmitting flight (%d), next timeout %v", c.flight.retransmits, c.flight.timeout)
-		c.transmitFlight(buf)
+		copies := min(c.flight.retransmits+1, maxCopies)
+		c.logf(LogDebug, "retransmitting flight (%d, %d copies), next timeout %v", c.flight.retransmits, copies, c.flight.timeout)
+		for i := 0; i < copies && !c.removed; i++ {
+			c.transmitFlight(buf)
+		}
 	}
 	c.updateTimer()
 }

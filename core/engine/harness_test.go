@@ -129,11 +129,13 @@ func (p *peer) countEvent(level protocol.AlertLevel, code uint16) int {
 	return n
 }
 
-// link is a simulated network between two peers with a deterministic,
-// seeded impairment model.
+// link is a simulated network between peers with a deterministic, seeded
+// impairment model. Datagrams to an address without a peer vanish.
 type link struct {
 	t        testing.TB
-	a, b     *peer
+	a, b     *peer // the first two peers, for two-party tests
+	peers    map[string]*peer
+	list     []*peer
 	now      time.Duration
 	queue    []packet
 	rng      *rand.Rand
@@ -158,7 +160,18 @@ type packet struct {
 }
 
 func newLink(t testing.TB, seed int64) *link {
-	return &link{t: t, rng: rand.New(rand.NewSource(seed)), delay: time.Millisecond}
+	return &link{t: t, rng: rand.New(rand.NewSource(seed)), delay: time.Millisecond, peers: map[string]*peer{}}
+}
+
+func (l *link) add(p *peer) {
+	p.net = l
+	l.peers[string(p.addr)] = p
+	l.list = append(l.list, p)
+	if l.a == nil {
+		l.a = p
+	} else if l.b == nil {
+		l.b = p
+	}
 }
 
 func (l *link) other(p *peer) *peer {
@@ -169,13 +182,14 @@ func (l *link) other(p *peer) *peer {
 }
 
 func (l *link) send(from *peer, addr []byte, dg []byte) {
-	to := l.other(from)
-	if !bytes.Equal(addr, to.addr) {
-		l.t.Fatalf("%s sent to unknown address %q", from.name, addr)
-	}
+	to := l.peers[string(addr)]
 	data := append([]byte(nil), dg...)
 	if l.tap != nil {
 		l.tap(from, data)
+	}
+	if to == nil {
+		l.dropped++
+		return
 	}
 	if l.filter != nil {
 		data = l.filter(from, data)
@@ -205,8 +219,8 @@ func (l *link) send(from *peer, addr []byte, dg []byte) {
 	}
 }
 
-// step delivers the next datagram or, if none is in flight, advances time
-// to the next timer. It reports false when nothing at all is pending.
+// step delivers the next datagram or, if none is due first, runs the next
+// timer. It reports false when nothing at all is pending.
 func (l *link) step() bool {
 	next := -1
 	for i, p := range l.queue {
@@ -216,14 +230,15 @@ func (l *link) step() bool {
 	}
 	var timer time.Duration
 	haveTimer := false
-	for _, p := range []*peer{l.a, l.b} {
+	for _, p := range l.list {
 		if d, ok := p.ep.NextDeadline(); ok && (!haveTimer || d < timer) {
 			timer, haveTimer = d, true
 		}
 	}
 	if next >= 0 && (!haveTimer || l.queue[next].at <= timer) {
 		p := l.queue[next]
-		l.queue = append(l.queue[:next], l.queue[next+1:]...)
+		l.queue[next] = l.queue[len(l.queue)-1]
+		l.queue = l.queue[:len(l.queue)-1]
 		if p.at > l.now {
 			l.now = p.at
 		}
@@ -235,8 +250,11 @@ func (l *link) step() bool {
 		if timer > l.now {
 			l.now = timer
 		}
-		l.a.ep.CheckRetransmit(l.now)
-		l.b.ep.CheckRetransmit(l.now)
+		for _, p := range l.list {
+			if d, ok := p.ep.NextDeadline(); ok && d <= l.now {
+				p.ep.CheckRetransmit(l.now)
+			}
+		}
 		return true
 	}
 	return false
@@ -265,18 +283,20 @@ func (l *link) run(cond func() bool, limit time.Duration) bool {
 // address "client", the server at "server".
 func pair(t testing.TB, seed int64, ccfg, scfg Config) (*peer, *peer, *link) {
 	l := newLink(t, seed)
-	cl := &peer{t: t, name: "client", addr: []byte("client"), net: l}
-	sv := &peer{t: t, name: "server", addr: []byte("server"), net: l}
-	if ccfg.Rand == nil {
-		ccfg.Rand = rand.New(rand.NewSource(seed + 1))
-	}
-	if scfg.Rand == nil {
-		scfg.Rand = rand.New(rand.NewSource(seed + 2))
-	}
-	cl.ep = New(ccfg, cl)
-	sv.ep = New(scfg, sv)
-	l.a, l.b = cl, sv
+	cl := newPeer(t, l, "client", ccfg, seed+1)
+	sv := newPeer(t, l, "server", scfg, seed+2)
 	return cl, sv, l
+}
+
+// newPeer adds a peer at address name to the link.
+func newPeer(t testing.TB, l *link, name string, cfg Config, seed int64) *peer {
+	p := &peer{t: t, name: name, addr: []byte(name)}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.New(rand.NewSource(seed))
+	}
+	p.ep = New(cfg, p)
+	l.add(p)
+	return p
 }
 
 func (p *peer) usePSK(identity, key string) {
