@@ -70,10 +70,12 @@ func (c *Conn) clientStart(buf []byte, reneg bool, now time.Duration) (int, erro
 		ext.HasSignatureAlgorithms, ext.SignatureAlgorithms = true, []uint16{protocol.SigSchemeECDSASHA256}
 	}
 	ext.ExtendedMasterSecret = true
-	if reneg {
+	switch {
+	case c.e.cfg.legacyRenegotiation:
+	case reneg:
 		// RFC 5746 §3.5: a renegotiating client proves continuity.
 		ext.HasRenegotiationInfo, ext.RenegotiationInfo = true, append([]byte(nil), c.clientVerify[:]...)
-	} else {
+	default:
 		// Upstream signals RFC 5746 support with the SCSV in the initial handshake.
 		ch.CipherSuites = append(ch.CipherSuites, uint16(protocol.TLS_EMPTY_RENEGOTIATION_INFO_SCSV))
 	}
@@ -163,7 +165,7 @@ func (c *Conn) clientServerHello(m *handshake.Message) error {
 		c.logf(LogWarn, "server does not support the extended master secret (RFC 7627)")
 		return protocol.Fatal(protocol.AlertHandshakeFailure)
 	}
-	if hs.renegotiation {
+	if hs.renegotiation && !c.e.cfg.legacyRenegotiation {
 		want := append(append([]byte(nil), c.clientVerify[:]...), c.serverVerify[:]...)
 		if !ext.HasRenegotiationInfo || subtle.ConstantTimeCompare(ext.RenegotiationInfo, want) != 1 {
 			c.logf(LogWarn, "renegotiation_info does not match the previous handshake")

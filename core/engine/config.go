@@ -199,6 +199,11 @@ type Config struct {
 	// RecordSizeLimit is the record_size_limit (RFC 8449) we advertise; 0
 	// means we do not send the extension.
 	RecordSizeLimit int
+
+	// legacyRenegotiation makes the endpoint behave like a pre-RFC 5746
+	// peer: no SCSV or renegotiation_info, and it renegotiates anyway. Only
+	// tests set it, to check how we treat such peers.
+	legacyRenegotiation bool
 }
 
 // MaxPSKLen is the largest pre-shared key we ask the application for (RFC

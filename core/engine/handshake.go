@@ -192,6 +192,12 @@ func (c *Conn) handleHandshakeRecord(buf []byte, epoch uint16, data []byte, now 
 			return nil
 		}
 		data = rest
+		if hh.Type == protocol.HandshakeHelloRequest && (c.role == RoleServer || c.hs != nil) {
+			// RFC 5246 §7.4.1.1: ignored unless a client could start a
+			// renegotiation. It must not take the sequence number of the
+			// message the handshake waits for.
+			continue
+		}
 		if c.hs == nil {
 			if !c.startPeerHandshake(buf, hh, epoch, now) || c.hs == nil || c.removed {
 				continue
@@ -350,7 +356,7 @@ func (c *Conn) renegotiate(buf []byte, now time.Duration) error {
 	if c.hs != nil {
 		return nil
 	}
-	if !c.secureReneg {
+	if !c.secureReneg && !c.e.cfg.legacyRenegotiation {
 		return ErrNoRenegotiate
 	}
 	if c.e.handshakes >= c.e.cfg.MaxHandshakes {

@@ -159,7 +159,7 @@ func (c *Conn) serverHello(buf []byte, ch *handshake.ClientHello, now time.Durat
 		}
 	}
 	sx.ExtendedMasterSecret = hs.ems
-	if hs.peerSecureReneg {
+	if hs.peerSecureReneg && !c.e.cfg.legacyRenegotiation {
 		sx.HasRenegotiationInfo = true
 		if hs.renegotiation {
 			sx.RenegotiationInfo = append(append([]byte(nil), c.clientVerify[:]...), c.serverVerify[:]...)
