@@ -24,6 +24,7 @@
 #include "sha2/sha2.h"
 #include "aes/rijndael.h"
 #include "ecc/ecc.h"
+#include "dtls_ext.h"
 
 /*
  * What dtls_new_context() allocates: the public struct applications read

@@ -93,3 +93,21 @@ void dtls_ticks(dtls_tick_t *t) {
   if (t)
     *t = (dtls_tick_t)tdtls_go_ticks();
 }
+
+/* dtls_ext.h */
+
+int dtls_set_mtu(dtls_context_t *ctx, size_t mtu) {
+  return tdtls_go_set_mtu(ctx, mtu);
+}
+
+size_t dtls_get_mtu(const dtls_context_t *ctx) {
+  return tdtls_go_get_mtu((dtls_context_t *)ctx);
+}
+
+int dtls_set_initial_timeout(dtls_context_t *ctx, unsigned int ms) {
+  return tdtls_go_set_initial_timeout(ctx, ms);
+}
+
+int dtls_get_max_write(dtls_context_t *ctx, const session_t *session) {
+  return tdtls_go_get_max_write(ctx, (session_t *)session);
+}

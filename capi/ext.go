@@ -1,0 +1,64 @@
+package main
+
+/*
+#include "capi.h"
+*/
+import "C"
+
+import (
+	"time"
+)
+
+// Exports of dtls_ext.h, this implementation's settings beyond upstream.
+
+//export tdtls_go_set_mtu
+func tdtls_go_set_mtu(ctx *C.dtls_context_t, mtu C.size_t) (ret C.int) {
+	ret = -1
+	defer guard("dtls_set_mtu")
+	st := stateOf(ctx)
+	if st == nil || mtu < 128 || mtu > 65507 {
+		logLine(int(C.DTLS_LOG_WARN), "dtls_set_mtu: MTU must be between 128 and 65507")
+		return -1
+	}
+	st.ep.SetMTU(int(mtu))
+	return 0
+}
+
+//export tdtls_go_get_mtu
+func tdtls_go_get_mtu(ctx *C.dtls_context_t) (ret C.size_t) {
+	defer guard("dtls_get_mtu")
+	st := stateOf(ctx)
+	if st == nil {
+		return 0
+	}
+	return C.size_t(st.ep.Config().MTU)
+}
+
+//export tdtls_go_set_initial_timeout
+func tdtls_go_set_initial_timeout(ctx *C.dtls_context_t, ms C.uint) (ret C.int) {
+	ret = -1
+	defer guard("dtls_set_initial_timeout")
+	st := stateOf(ctx)
+	if st == nil || ms == 0 || ms > 60000 {
+		logLine(int(C.DTLS_LOG_WARN), "dtls_set_initial_timeout: between 1 and 60000 ms")
+		return -1
+	}
+	st.ep.SetInitialTimeout(time.Duration(ms) * time.Millisecond)
+	return 0
+}
+
+//export tdtls_go_get_max_write
+func tdtls_go_get_max_write(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
+	ret = -1
+	defer guard("dtls_get_max_write")
+	st := stateOf(ctx)
+	if st == nil || s == nil {
+		return -1
+	}
+	var kb keyBuf
+	c := st.ep.Conn(sessionKey(s, &kb))
+	if c == nil || !c.Established() {
+		return -1
+	}
+	return C.int(c.MaxWrite())
+}
