@@ -34,6 +34,13 @@
 typedef struct {
   dtls_context_t pub;
   void *handle;
+  /* The thread inside the library with this context (0: none) and how
+   * deeply its calls nest through callbacks; see wrappers.c. */
+  unsigned long owner;
+  int depth;
+  /* Set by the Go side when the context is destroyed; the memory is
+   * released when the outermost call returns. */
+  int freed;
 } tdtls_context_impl;
 
 static inline void *tdtls_ctx_handle(const dtls_context_t *ctx) {
@@ -127,6 +134,10 @@ static inline int tdtls_cb_verify(dtls_context_t *ctx, const session_t *s,
   if (!ctx->h || !ctx->h->verify_ecdsa_key)
     return dtls_alert_fatal_create(DTLS_ALERT_INTERNAL_ERROR);
   return ctx->h->verify_ecdsa_key(ctx, s, x, y, 32);
+}
+
+static inline void tdtls_ctx_mark_freed(dtls_context_t *ctx) {
+  ((tdtls_context_impl *)ctx)->freed = 1;
 }
 
 /* Logging, implemented in log.c. */

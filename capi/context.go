@@ -112,7 +112,9 @@ func (st *ctxState) destroy() {
 	st.adopted = nil
 	st.freed = true
 	pointer.Unref(st.handle)
-	C.free(unsafe.Pointer(st.c))
+	// The C wrapper frees the context itself when its outermost call
+	// returns; it may still be on the stack here.
+	C.tdtls_ctx_mark_freed(st.c)
 }
 
 //export tdtls_go_free_context

@@ -71,7 +71,11 @@ void dtls_security_free(dtls_security_parameters_t *security) {
 }
 
 dtls_handshake_parameters_t *dtls_handshake_new(void) {
-  return calloc(1, sizeof(dtls_handshake_parameters_t));
+  dtls_handshake_parameters_t *handshake = calloc(1, sizeof(*handshake));
+  /* As upstream: the handshake hash starts ready for use. */
+  if (handshake)
+    dtls_hash_init(&handshake->hs_state.hs_hash);
+  return handshake;
 }
 
 void dtls_handshake_free(dtls_handshake_parameters_t *handshake) {

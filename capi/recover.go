@@ -31,3 +31,16 @@ func logLine(level int, msg string) {
 	C.tdtls_log_line(C.int(level), cs)
 	C.free(unsafe.Pointer(cs))
 }
+
+// tdtls_selftest_panic panics inside the same guard every export uses and
+// returns -1 afterwards. It exists so that the test suite can prove that a
+// Go panic never reaches C; it is not declared in any public header.
+//
+//export tdtls_selftest_panic
+func tdtls_selftest_panic() (ret C.int) {
+	ret = -1
+	defer guard("tdtls_selftest_panic")
+	var m map[string]int
+	m["boom"]++ // a nil map write: a runtime panic, as a bug would cause
+	return 0
+}

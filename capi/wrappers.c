@@ -4,6 +4,8 @@
  * compiling these against the public header makes the compiler check that
  * every signature matches it.
  */
+#include <pthread.h>
+
 #include "capi.h"
 #include "_cgo_export.h"
 
@@ -29,55 +31,141 @@ dtls_context_t *dtls_new_context(void *app_data) {
   return &c->pub;
 }
 
+/*
+ * One context is used by one thread at a time (as with upstream); calls
+ * nest when a callback calls back in. A second thread entering while
+ * another is inside would corrupt the context, so it is refused with a
+ * critical log line. One compare-and-swap per call.
+ */
+static int ctx_enter(dtls_context_t *ctx) {
+  tdtls_context_impl *c = (tdtls_context_impl *)ctx;
+  unsigned long self = (unsigned long)pthread_self();
+  unsigned long expected = 0;
+  if (__atomic_compare_exchange_n(&c->owner, &expected, self, 0,
+                                  __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+    c->depth = 1;
+    return 0;
+  }
+  if (expected == self) {
+    c->depth++;
+    return 0;
+  }
+  dsrv_log(DTLS_LOG_CRIT,
+           "dtls context %p used from two threads at once; call refused\n",
+           (void *)ctx);
+  return -1;
+}
+
+static void ctx_leave(dtls_context_t *ctx) {
+  tdtls_context_impl *c = (tdtls_context_impl *)ctx;
+  if (--c->depth > 0)
+    return;
+  if (c->freed) {
+    free(c);
+    return;
+  }
+  __atomic_store_n(&c->owner, 0, __ATOMIC_RELEASE);
+}
+
 void dtls_free_context(dtls_context_t *ctx) {
-  if (ctx)
-    tdtls_go_free_context(ctx);
+  if (!ctx || ctx_enter(ctx) < 0)
+    return;
+  tdtls_go_free_context(ctx);
+  ctx_leave(ctx);
 }
 
 int dtls_connect(dtls_context_t *ctx, const session_t *dst) {
-  return tdtls_go_connect(ctx, (session_t *)dst);
+  int r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return -1;
+  r = tdtls_go_connect(ctx, (session_t *)dst);
+  ctx_leave(ctx);
+  return r;
 }
 
 int dtls_connect_peer(dtls_context_t *ctx, dtls_peer_t *peer) {
-  return tdtls_go_connect_peer(ctx, peer);
+  int r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return -1;
+  r = tdtls_go_connect_peer(ctx, peer);
+  ctx_leave(ctx);
+  return r;
 }
 
 int dtls_close(dtls_context_t *ctx, const session_t *remote) {
-  return tdtls_go_close(ctx, (session_t *)remote);
+  int r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return -1;
+  r = tdtls_go_close(ctx, (session_t *)remote);
+  ctx_leave(ctx);
+  return r;
 }
 
 int dtls_renegotiate(dtls_context_t *ctx, const session_t *dst) {
-  return tdtls_go_renegotiate(ctx, (session_t *)dst);
+  int r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return -1;
+  r = tdtls_go_renegotiate(ctx, (session_t *)dst);
+  ctx_leave(ctx);
+  return r;
 }
 
 int dtls_writev(struct dtls_context_t *ctx, session_t *session,
                 uint8 *buf_array[], size_t buf_len_array[],
                 size_t buf_array_len) {
-  return tdtls_go_writev(ctx, session, buf_array, buf_len_array,
-                         buf_array_len);
+  int r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return -1;
+  r = tdtls_go_writev(ctx, session, buf_array, buf_len_array, buf_array_len);
+  ctx_leave(ctx);
+  return r;
 }
 
 int dtls_write(struct dtls_context_t *ctx, session_t *session, uint8 *buf,
                size_t len) {
-  return tdtls_go_write(ctx, session, buf, len);
+  int r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return -1;
+  r = tdtls_go_write(ctx, session, buf, len);
+  ctx_leave(ctx);
+  return r;
 }
 
 void dtls_check_retransmit(dtls_context_t *context, clock_time_t *next) {
+  if (next)
+    *next = 0;
+  if (!context || ctx_enter(context) < 0)
+    return;
   tdtls_go_check_retransmit(context, next);
+  ctx_leave(context);
 }
 
 int dtls_handle_message(dtls_context_t *ctx, session_t *session, uint8 *msg,
                         int msglen) {
-  return tdtls_go_handle_message(ctx, session, msg, msglen);
+  int r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return -1;
+  r = tdtls_go_handle_message(ctx, session, msg, msglen);
+  ctx_leave(ctx);
+  return r;
 }
 
 dtls_peer_t *dtls_get_peer(const dtls_context_t *context,
                            const session_t *session) {
-  return tdtls_go_get_peer((dtls_context_t *)context, (session_t *)session);
+  dtls_context_t *ctx = (dtls_context_t *)context;
+  dtls_peer_t *p;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return NULL;
+  p = tdtls_go_get_peer(ctx, (session_t *)session);
+  ctx_leave(ctx);
+  return p;
 }
 
 void dtls_reset_peer(dtls_context_t *context, dtls_peer_t *peer) {
+  if (!context || ctx_enter(context) < 0)
+    return;
   tdtls_go_reset_peer(context, peer);
+  ctx_leave(context);
 }
 
 /* dtls_time.h: milliseconds on the monotonic clock since the library was
@@ -97,17 +185,38 @@ void dtls_ticks(dtls_tick_t *t) {
 /* dtls_ext.h */
 
 int dtls_set_mtu(dtls_context_t *ctx, size_t mtu) {
-  return tdtls_go_set_mtu(ctx, mtu);
+  int r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return -1;
+  r = tdtls_go_set_mtu(ctx, mtu);
+  ctx_leave(ctx);
+  return r;
 }
 
-size_t dtls_get_mtu(const dtls_context_t *ctx) {
-  return tdtls_go_get_mtu((dtls_context_t *)ctx);
+size_t dtls_get_mtu(const dtls_context_t *context) {
+  dtls_context_t *ctx = (dtls_context_t *)context;
+  size_t r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return 0;
+  r = tdtls_go_get_mtu(ctx);
+  ctx_leave(ctx);
+  return r;
 }
 
 int dtls_set_initial_timeout(dtls_context_t *ctx, unsigned int ms) {
-  return tdtls_go_set_initial_timeout(ctx, ms);
+  int r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return -1;
+  r = tdtls_go_set_initial_timeout(ctx, ms);
+  ctx_leave(ctx);
+  return r;
 }
 
 int dtls_get_max_write(dtls_context_t *ctx, const session_t *session) {
-  return tdtls_go_get_max_write(ctx, (session_t *)session);
+  int r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return -1;
+  r = tdtls_go_get_max_write(ctx, (session_t *)session);
+  ctx_leave(ctx);
+  return r;
 }
