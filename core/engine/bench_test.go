@@ -26,9 +26,9 @@ func (b *benchPeer) Send(c *Conn, addr []byte, dg []byte) error {
 	b.inbox = append(b.inbox, append([]byte(nil), dg...))
 	return nil
 }
-func (b *benchPeer) Receive(c *Conn, data []byte)                           { b.got += len(data) }
+func (b *benchPeer) Receive(c *Conn, data []byte)                          { b.got += len(data) }
 func (b *benchPeer) Event(c *Conn, level protocol.AlertLevel, code uint16) {}
-func (b *benchPeer) Capabilities(c *Conn) Capabilities                      { return b.caps }
+func (b *benchPeer) Capabilities(c *Conn) Capabilities                     { return b.caps }
 func (b *benchPeer) UserParameters(c *Conn, p *UserParameters) {
 	if b.suites != nil {
 		p.CipherSuites = b.suites
