@@ -80,6 +80,10 @@ func (c *Cipher) additionalData(h *Header, n int) []byte {
 // length field set.
 func (c *Cipher) Seal(rec []byte, h *Header) []byte {
 	hl := h.Len()
+	if n := len(rec); cap(rec)-n < c.tag {
+		// The engine always leaves room; other callers get a copy.
+		rec = append(rec, make([]byte, c.tag)...)[:n]
+	}
 	pt := rec[hl+suite.ExplicitNonceLen:]
 	c.setNonce(h.Epoch, h.Seq)
 	copy(rec[hl:hl+suite.ExplicitNonceLen], c.nonce[4:])
