@@ -185,7 +185,9 @@ type Config struct {
 	// MaxConns bounds the number of associations. Default 100000.
 	MaxConns int
 	// MaxHandshakes bounds the associations with a handshake in progress.
-	// Default 10000.
+	// When it is reached, a new client that proved its address evicts the
+	// oldest server-side handshake still waiting for the client's key
+	// exchange. Default 2048.
 	MaxHandshakes int
 	// Reassembly bounds the handshake messages buffered per association.
 	Reassembly handshake.Limits
@@ -249,7 +251,7 @@ func (c *Config) withDefaults() Config {
 		d.MaxConns = 100000
 	}
 	if d.MaxHandshakes <= 0 {
-		d.MaxHandshakes = 10000
+		d.MaxHandshakes = 2048
 	}
 	if d.MaxPendingRecords <= 0 {
 		d.MaxPendingRecords = 16

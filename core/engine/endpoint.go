@@ -39,6 +39,11 @@ type Endpoint struct {
 	// outer call is still building.
 	depth int
 	bufs  [][]byte
+	// Server associations created from a ClientHello, oldest first: the
+	// candidates for eviction when the handshake limit is reached. Entries
+	// that have since progressed or gone are skipped and dropped lazily.
+	halfOpen []*Conn
+
 	// Associations that saw a retransmitted handshake message in the
 	// datagram being processed: they answer once per datagram, not once
 	// per record.
@@ -238,12 +243,16 @@ func (e *Endpoint) statelessClientHello(buf, addr []byte, old *Conn, h *record.H
 		e.logf(LogInfo, "client at a known address restarted; replacing its association")
 		e.removeConn(old)
 	}
+	if e.handshakes >= e.cfg.MaxHandshakes || len(e.conns) >= e.cfg.MaxConns {
+		e.evictHalfOpen()
+	}
 	if len(e.conns) >= e.cfg.MaxConns || e.handshakes >= e.cfg.MaxHandshakes {
 		e.logf(LogWarn, "association limit reached (%d associations, %d handshakes); dropping ClientHello",
 			len(e.conns), e.handshakes)
 		return nil
 	}
 	c := e.newConn(addr, RoleServer, now)
+	e.halfOpen = append(e.halfOpen, c)
 	c.rd.win.AcceptUpTo(h.Seq)
 	// The HelloVerifyRequest took the first ClientHello's record sequence
 	// number; ours continue from the second's so the client never sees one
@@ -415,6 +424,48 @@ func (e *Endpoint) NextDeadline() (time.Duration, bool) {
 	return e.timers[0].deadline, true
 }
 
+// halfOpen reports whether c is a server handshake that has heard nothing
+// from its client since it sent its first flight: a client that proved its
+// address and then went quiet, or an attacker holding state.
+func (c *Conn) halfOpen() bool {
+	return !c.removed && c.role == RoleServer && !c.established && c.hs != nil &&
+		(c.hs.state == StateWaitClientKeyExchange || c.hs.state == StateWaitClientCertificate)
+}
+
+// evictHalfOpen removes the oldest half-open server handshake to make room
+// for a new client. The application hears of it as a timed-out handshake.
+func (e *Endpoint) evictHalfOpen() {
+	for len(e.halfOpen) > 0 {
+		c := e.halfOpen[0]
+		e.halfOpen[0] = nil
+		e.halfOpen = e.halfOpen[1:]
+		if c.halfOpen() {
+			e.logf(LogInfo, "handshake limit reached; dropping the oldest half-open handshake")
+			e.h.Event(c, protocol.LevelFatal, uint16(protocol.AlertHandshakeFailure))
+			if !c.removed {
+				e.removeConn(c)
+			}
+			return
+		}
+	}
+}
+
+// trimHalfOpen drops entries that can no longer be evicted, so the list
+// stays proportional to the handshakes in progress.
+func (e *Endpoint) trimHalfOpen() {
+	if len(e.halfOpen) < 64 || len(e.halfOpen) < 2*e.handshakes {
+		return
+	}
+	keep := e.halfOpen[:0]
+	for _, c := range e.halfOpen {
+		if c.halfOpen() {
+			keep = append(keep, c)
+		}
+	}
+	clear(e.halfOpen[len(keep):])
+	e.halfOpen = keep
+}
+
 func (e *Endpoint) newConn(addr []byte, role Role, now time.Duration) *Conn {
 	c := &Conn{
 		e:       e,
@@ -427,6 +478,7 @@ func (e *Endpoint) newConn(addr []byte, role Role, now time.Duration) *Conn {
 	c.rd.ok = true
 	c.wr.ok = true
 	e.conns[c.addr] = c
+	e.trimHalfOpen()
 	e.h.ConnChanged(c, ConnCreated)
 	return c
 }
