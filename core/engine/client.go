@@ -69,7 +69,7 @@ func (c *Conn) clientStart(buf []byte, reneg bool, now time.Duration) (int, erro
 		ext.HasPointFormats, ext.PointFormats = true, []uint8{protocol.PointFormatUncompressed}
 		ext.HasSignatureAlgorithms, ext.SignatureAlgorithms = true, []uint16{protocol.SigSchemeECDSASHA256}
 	}
-	ext.ExtendedMasterSecret = true
+	ext.ExtendedMasterSecret = !c.e.cfg.noExtendedMasterSecret
 	switch {
 	case c.e.cfg.legacyRenegotiation:
 	case reneg:

@@ -206,6 +206,9 @@ type Config struct {
 	// peer: no SCSV or renegotiation_info, and it renegotiates anyway. Only
 	// tests set it, to check how we treat such peers.
 	legacyRenegotiation bool
+	// noExtendedMasterSecret makes the endpoint behave like a peer without
+	// RFC 7627. Only tests set it.
+	noExtendedMasterSecret bool
 }
 
 // MaxPSKLen is the largest pre-shared key we ask the application for (RFC

@@ -162,6 +162,11 @@ func (c *Conn) transmitFlight(buf []byte) (int, error) {
 					p.flush()
 				}
 				p.open(w, protocol.ContentHandshake)
+				if m.typ == protocol.HandshakeClientHello && w.epoch == 0 {
+					// RFC 6347 §4.2.1: a client does not know the server's
+					// version yet; DTLS 1.0 in the record is the safe choice.
+					record.SetVersion(p.dg[p.start:], protocol.VersionDTLS10)
+				}
 			}
 			room := p.room() - handshake.HeaderLen
 			if room < remaining && !p.onlyEmptyRecord() {

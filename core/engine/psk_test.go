@@ -254,3 +254,75 @@ func TestWriteBeforeHandshakeAndTooLarge(t *testing.T) {
 		t.Fatalf("payload corrupted")
 	}
 }
+
+// force_extended_master_secret and force_renegotiation_info (on by
+// default, as upstream) end the handshake with handshake_failure when the
+// peer lacks the extension; switched off, the handshake completes without it.
+func TestForceExtendedMasterSecretAndRenegotiationInfo(t *testing.T) {
+	cases := []struct {
+		name       string
+		legacy     string // which side lacks the feature
+		feature    string
+		force      bool
+		wantFailAt string // side that sends handshake_failure, "" = success
+	}{
+		{"server forces EMS", "client", "ems", true, "server"},
+		{"client forces EMS", "server", "ems", true, "client"},
+		{"EMS not forced", "client", "ems", false, ""},
+		{"server forces RI", "client", "ri", true, "server"},
+		{"client forces RI", "server", "ri", true, "client"},
+		{"RI not forced", "server", "ri", false, ""},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var ccfg, scfg Config
+			lc := &ccfg
+			if tc.legacy == "server" {
+				lc = &scfg
+			}
+			if tc.feature == "ems" {
+				lc.noExtendedMasterSecret = true
+			} else {
+				lc.legacyRenegotiation = true
+			}
+			cl, sv, l := pair(t, int64(400+i), ccfg, scfg)
+			for _, p := range []*peer{cl, sv} {
+				p.usePSK("Client_identity", "secretPSK")
+				force := tc.force
+				p.params = func(up *UserParameters) {
+					up.ForceExtendedMasterSecret = force && tc.feature == "ems"
+					up.ForceRenegotiationInfo = force && tc.feature == "ri"
+				}
+			}
+			cl.ep.Connect(sv.addr, l.now)
+			ok := l.run(both(connected(cl, sv), connected(sv, cl)), 5*time.Second)
+			if tc.wantFailAt == "" {
+				if !ok {
+					t.Fatalf("handshake failed: %v %v", cl.events, sv.events)
+				}
+				return
+			}
+			l.run(func() bool { return cl.ep.NumConns() == 0 && sv.ep.NumConns() == 0 }, 5*time.Second)
+			if ok || !cl.hasEvent(protocol.LevelFatal, uint16(protocol.AlertHandshakeFailure)) ||
+				!sv.hasEvent(protocol.LevelFatal, uint16(protocol.AlertHandshakeFailure)) {
+				t.Fatalf("want handshake_failure: client %v server %v", cl.events, sv.events)
+			}
+		})
+	}
+}
+
+func TestClientHelloUsesDTLS10RecordVersion(t *testing.T) {
+	cl, sv, l := pskPair(t, 410, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+	var versions []uint16
+	l.tap = func(from *peer, dg []byte) {
+		if from == cl {
+			versions = append(versions, uint16(dg[1])<<8|uint16(dg[2]))
+		}
+	}
+	handshakeOK(t, cl, sv, l, 5*time.Second)
+	// ClientHello, ClientHello with cookie, then flight 5.
+	if len(versions) != 3 || versions[0] != protocol.VersionDTLS10 || versions[1] != protocol.VersionDTLS10 ||
+		versions[2] != protocol.VersionDTLS12 {
+		t.Fatalf("client record versions %x", versions)
+	}
+}

@@ -96,7 +96,7 @@ func (c *Conn) serverHello(buf []byte, ch *handshake.ClientHello, now time.Durat
 		return protocol.Fatal(protocol.AlertInternalError)
 	}
 	ext := &ch.Extensions
-	hs.ems = ext.ExtendedMasterSecret
+	hs.ems = ext.ExtendedMasterSecret && !c.e.cfg.noExtendedMasterSecret
 	if hs.params.ForceExtendedMasterSecret && !hs.ems {
 		c.logf(LogWarn, "client does not offer the extended master secret (RFC 7627)")
 		return protocol.Fatal(protocol.AlertHandshakeFailure)

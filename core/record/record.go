@@ -68,6 +68,12 @@ func AppendHeader(b []byte, h *Header) []byte {
 	return append(b, byte(h.Length>>8), byte(h.Length))
 }
 
+// SetVersion rewrites the version field of an encoded header.
+func SetVersion(rec []byte, v uint16) {
+	rec[1] = byte(v >> 8)
+	rec[2] = byte(v)
+}
+
 // SetLength rewrites the length field of an encoded header of hdrLen bytes.
 func SetLength(rec []byte, hdrLen, n int) {
 	rec[hdrLen-2] = byte(n >> 8)
