@@ -1,0 +1,1741 @@
+/*
+ * api_test.c -- the core C API of libtinydtls (dtls.h, session.h, peer.h,
+ * dtls_debug.h, dtls_ext.h) driven like an application would: two or three
+ * contexts joined by an in-memory datagram queue that the write callback
+ * fills and the test drains into dtls_handle_message().
+ *
+ * Delivery is step by step under the test's control (no sockets, no
+ * clock of our own is needed for it); only the retransmission checks use
+ * real time, as the library's clock is dtls_ticks(), and they poll with
+ * short sleeps against the deadline dtls_check_retransmit() returns.
+ *
+ * Sections: 1 handshakes (PSK, ECDHE-ECDSA with mutual RPK authentication;
+ * cookie exchange, events, peers, junk datagrams), 2 re-entrant callbacks
+ * (dtls_write, dtls_close, dtls_reset_peer, dtls_free_context, dtls_connect
+ * from read, event and write callbacks), 3 dtls_write/dtls_writev and record
+ * sizes (dtls_get_max_write, dtls_set_mtu), 4 alerts, 5 dtls_close and
+ * dtls_free_context, 6 renegotiation, 7 dtls_check_retransmit, 8 sessions
+ * and IPv6, 9 logging (run first, while the log level is the default).
+ *
+ * Everything allocated is freed (the test also runs under valgrind).
+ *
+ * Output: one line per check, "ok   <what>" or "FAIL <what>: <details>",
+ * then "api_test: N passed, M failed"; the exit status is 1 if any check
+ * failed. Set API_TEST_VERBOSE=1 to see the library's log lines.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tinydtls.h"
+#include "dtls.h"
+#include "dtls_debug.h"
+#include "dtls_ext.h"
+#include "dtls_time.h"
+#include "alert.h"
+#include "peer.h"
+#include "session.h"
+
+/* ------------------------------------------------------------------ */
+/* reporting                                                            */
+
+static unsigned n_passed, n_failed;
+static const char *section = "";
+
+static int check(int ok, const char *detail, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int check(int ok, const char *detail, const char *fmt, ...) {
+  va_list ap;
+  printf("%s%s: ", ok ? "ok   " : "FAIL ", section);
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  if (!ok && detail && *detail)
+    printf(": %s", detail);
+  putchar('\n');
+  fflush(stdout);
+  if (ok)
+    n_passed++;
+  else
+    n_failed++;
+  return ok;
+}
+
+static char detail_buf[1024];
+static const char *fmt_detail(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static const char *fmt_detail(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail_buf, sizeof(detail_buf), fmt, ap);
+  va_end(ap);
+  return detail_buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* keys: upstream's example programs (contract §6)                      */
+
+static const unsigned char server_priv[32] = {
+    0xD9, 0xE2, 0x70, 0x7A, 0x72, 0xDA, 0x6A, 0x05, 0x04, 0x99, 0x5C,
+    0x86, 0xED, 0xDB, 0xE3, 0xEF, 0xC7, 0xF1, 0xCD, 0x74, 0x83, 0x8F,
+    0x75, 0x70, 0xC8, 0x07, 0x2D, 0x0A, 0x76, 0x26, 0x1B, 0xD4};
+static const unsigned char server_x[32] = {
+    0xD0, 0x55, 0xEE, 0x14, 0x08, 0x4D, 0x6E, 0x06, 0x15, 0x59, 0x9D,
+    0xB5, 0x83, 0x91, 0x3E, 0x4A, 0x3E, 0x45, 0x26, 0xA2, 0x70, 0x4D,
+    0x61, 0xF2, 0x7A, 0x4C, 0xCF, 0xBA, 0x97, 0x58, 0xEF, 0x9A};
+static const unsigned char server_y[32] = {
+    0xB4, 0x18, 0xB6, 0x4A, 0xFE, 0x80, 0x30, 0xDA, 0x1D, 0xDC, 0xF4,
+    0xF4, 0x2E, 0x2F, 0x26, 0x31, 0xD0, 0x43, 0xB1, 0xFB, 0x03, 0xE2,
+    0x2F, 0x4D, 0x17, 0xDE, 0x43, 0xF9, 0xF9, 0xAD, 0xEE, 0x70};
+static const unsigned char client_priv[32] = {
+    0x41, 0xC1, 0xCB, 0x6B, 0x51, 0x24, 0x7A, 0x14, 0x43, 0x21, 0x43,
+    0x5B, 0x7A, 0x80, 0xE7, 0x14, 0x89, 0x6A, 0x33, 0xBB, 0xAD, 0x72,
+    0x94, 0xCA, 0x40, 0x14, 0x55, 0xA1, 0x94, 0xA9, 0x49, 0xFA};
+static const unsigned char client_x[32] = {
+    0x36, 0xDF, 0xE2, 0xC6, 0xF9, 0xF2, 0xED, 0x29, 0xDA, 0x0A, 0x9A,
+    0x8F, 0x62, 0x68, 0x4E, 0x91, 0x63, 0x75, 0xBA, 0x10, 0x30, 0x0C,
+    0x28, 0xC5, 0xE4, 0x7C, 0xFB, 0xF2, 0x5F, 0xA5, 0x8F, 0x52};
+static const unsigned char client_y[32] = {
+    0x71, 0xA0, 0xD4, 0xFC, 0xDE, 0x1A, 0xB8, 0x78, 0x5A, 0x3C, 0x78,
+    0x69, 0x35, 0xA7, 0xCF, 0xAB, 0xE9, 0x3F, 0x98, 0x72, 0x09, 0xDA,
+    0xED, 0x0B, 0x4F, 0xAB, 0xC3, 0x6F, 0xC7, 0x72, 0xF8, 0x29};
+
+static const dtls_ecdsa_key_t server_key = {DTLS_ECDH_CURVE_SECP256R1,
+                                            server_priv, server_x, server_y};
+static const dtls_ecdsa_key_t client_key = {DTLS_ECDH_CURVE_SECP256R1,
+                                            client_priv, client_x, client_y};
+
+#define PSK_IDENTITY "Client_identity"
+#define PSK_KEY "secretPSK"
+
+/* ------------------------------------------------------------------ */
+/* the endpoints                                                        */
+
+enum action {
+  ACT_NONE,
+  ACT_ECHO,
+  ACT_CLOSE,
+  ACT_RESET,
+  ACT_FREE,
+  ACT_WRITE,
+  ACT_CONNECT
+};
+
+#define MAX_EV 64
+#define RX_MAX 8192
+
+typedef struct side {
+  const char *name;
+  int is_server;
+  dtls_context_t *ctx;
+  session_t addr; /* how the others see this side */
+  session_t alt;  /* a second address (dual-stack server), if has_alt */
+  int has_alt;
+
+  /* configuration */
+  dtls_cipher_t suite; /* only suite offered/accepted; NULL: library list */
+  const char *psk_id;  /* client identity */
+  const char *psk_key;
+  int unknown_id_decrypt_error; /* server: unknown identity -> alert 51 */
+  int verify_reject;            /* verify_ecdsa_key -> BAD_CERTIFICATE */
+  int drop_writes;              /* write callback discards (returns len) */
+  enum action read_action;
+  enum action event_action;
+  unsigned short event_trigger; /* event code that fires event_action */
+  int event_trigger_level;      /* ... at this level (0: library event) */
+  int free_on_write;            /* write callback calls dtls_free_context */
+  int peer_in_alert_event;      /* dtls_get_peer non-NULL in an alert event */
+
+  /* what the callbacks saw */
+  int ev_level[MAX_EV];
+  unsigned short ev_code[MAX_EV];
+  int n_ev;
+  unsigned char rx[RX_MAX];
+  size_t rx_len;
+  int n_reads;
+  size_t last_read_len;
+  session_t last_read_session;
+  int read_session_mismatch;
+  int n_writes;
+  size_t max_dg;
+  int hs_sent[32];          /* epoch-0 handshake message types written */
+  unsigned server_hello_suite;
+  int n_verify;
+  unsigned char seen_x[32], seen_y[32];
+  size_t seen_key_size;
+  int n_user_params;
+  int action_done;
+  int action_ret;
+  int freed_in_cb;
+  int n_neg;    /* dtls_handle_message results < 0 */
+  int last_neg; /* the last such result */
+} side_t;
+
+#define MAX_SIDES 3
+static side_t sides[MAX_SIDES];
+static int n_sides;
+
+static int verbose;
+static int write_errors; /* datagrams to nowhere or queue overflow */
+
+/* ------------------------------------------------------------------ */
+/* the in-memory network                                                */
+
+#define QLEN 256
+#define DGMAX 2048
+static struct {
+  side_t *from, *to;
+  session_t src; /* the sender's address as the receiver sees it */
+  size_t len;
+  unsigned char data[DGMAX];
+} queue[QLEN];
+static int q_head, q_tail;
+
+static side_t *side_of(dtls_context_t *ctx) {
+  return (side_t *)dtls_get_app_data(ctx);
+}
+
+static side_t *side_at(const session_t *s) {
+  int i;
+  for (i = 0; i < n_sides; i++) {
+    if (dtls_session_equals(&sides[i].addr, s) ||
+        (sides[i].has_alt && dtls_session_equals(&sides[i].alt, s)))
+      return &sides[i];
+  }
+  return NULL;
+}
+
+/* Records which epoch-0 handshake messages a datagram carries, and the
+ * suite of a ServerHello. */
+static void note_handshake(side_t *s, const unsigned char *d, size_t len) {
+  size_t off = 0;
+  while (off + 13 <= len) {
+    unsigned type = d[off];
+    unsigned epoch = (unsigned)d[off + 3] << 8 | d[off + 4];
+    size_t rlen = (size_t)d[off + 11] << 8 | d[off + 12];
+    const unsigned char *body = d + off + 13;
+    if (off + 13 + rlen > len)
+      break;
+    if (type == DTLS_CT_HANDSHAKE && epoch == 0) {
+      size_t h = 0;
+      while (h + 12 <= rlen) {
+        unsigned mt = body[h];
+        size_t foff = (size_t)body[h + 6] << 16 | (size_t)body[h + 7] << 8 |
+                      body[h + 8];
+        size_t flen = (size_t)body[h + 9] << 16 | (size_t)body[h + 10] << 8 |
+                      body[h + 11];
+        if (mt < 32)
+          s->hs_sent[mt]++;
+        if (mt == DTLS_HT_SERVER_HELLO && foff == 0 && flen >= 38) {
+          const unsigned char *sh = body + h + 12;
+          size_t sid = sh[34];
+          if (35 + sid + 2 <= flen)
+            s->server_hello_suite = (unsigned)sh[35 + sid] << 8 | sh[36 + sid];
+        }
+        h += 12 + flen;
+      }
+    }
+    off += 13 + rlen;
+  }
+}
+
+static int cb_write(dtls_context_t *ctx, session_t *session, uint8 *buf,
+                    size_t len) {
+  side_t *s = side_of(ctx);
+  side_t *to;
+  s->n_writes++;
+  if (len > s->max_dg)
+    s->max_dg = len;
+  note_handshake(s, buf, len);
+  if (s->free_on_write && !s->freed_in_cb) {
+    dtls_free_context(ctx);
+    s->freed_in_cb = 1;
+  }
+  if (s->drop_writes)
+    return (int)len;
+  to = side_at(session);
+  if (!to || len > DGMAX || q_tail - q_head >= QLEN) {
+    write_errors++;
+    return -1;
+  }
+  queue[q_tail % QLEN].from = s;
+  /* a dual-stack sender answers from its address of the receiver's family */
+  queue[q_tail % QLEN].src =
+      (s->has_alt && s->alt.addr.sa.sa_family == session->addr.sa.sa_family)
+          ? s->alt
+          : s->addr;
+  queue[q_tail % QLEN].to = to;
+  queue[q_tail % QLEN].len = len;
+  memcpy(queue[q_tail % QLEN].data, buf, len);
+  q_tail++;
+  return (int)len;
+}
+
+static void do_action(side_t *s, dtls_context_t *ctx, session_t *session,
+                      enum action a, uint8 *buf, size_t len) {
+  switch (a) {
+  case ACT_ECHO:
+    s->action_ret = dtls_write(ctx, session, buf, len);
+    s->action_done++;
+    break;
+  case ACT_WRITE:
+    s->action_ret = dtls_write(ctx, session, (uint8 *)"early", 5);
+    s->action_done++;
+    break;
+  case ACT_CLOSE:
+    s->action_ret = dtls_close(ctx, session);
+    s->action_done++;
+    break;
+  case ACT_CONNECT:
+    s->action_ret = dtls_connect(ctx, session);
+    s->action_done++;
+    break;
+  case ACT_RESET:
+    dtls_reset_peer(ctx, dtls_get_peer(ctx, session));
+    s->action_done++;
+    break;
+  case ACT_FREE:
+    dtls_free_context(ctx);
+    s->freed_in_cb = 1;
+    s->action_done++;
+    break;
+  case ACT_NONE:
+    break;
+  }
+}
+
+static int cb_read(dtls_context_t *ctx, session_t *session, uint8 *buf,
+                   size_t len) {
+  side_t *s = side_of(ctx);
+  side_t *from = side_at(session);
+  s->n_reads++;
+  s->last_read_len = len;
+  s->last_read_session = *session;
+  if (!from)
+    s->read_session_mismatch++;
+  if (s->rx_len + len <= RX_MAX) {
+    memcpy(s->rx + s->rx_len, buf, len);
+    s->rx_len += len;
+  }
+  if (s->freed_in_cb)
+    return 0;
+  if (s->read_action == ACT_ECHO)
+    do_action(s, ctx, session, ACT_ECHO, buf, len);
+  else if (s->read_action != ACT_NONE && !s->action_done)
+    do_action(s, ctx, session, s->read_action, buf, len);
+  return 0;
+}
+
+static int cb_event(dtls_context_t *ctx, session_t *session,
+                    dtls_alert_level_t level, unsigned short code) {
+  side_t *s = side_of(ctx);
+  if (s->n_ev < MAX_EV) {
+    s->ev_level[s->n_ev] = (int)level;
+    s->ev_code[s->n_ev] = code;
+    s->n_ev++;
+  }
+  if (verbose)
+    printf("     [%s event level=%d code=%u]\n", s->name, (int)level, code);
+  if (level != 0 && !s->freed_in_cb)
+    s->peer_in_alert_event = dtls_get_peer(ctx, session) != NULL;
+  if (!s->freed_in_cb && s->event_action != ACT_NONE && !s->action_done &&
+      code == s->event_trigger && (int)level == s->event_trigger_level)
+    do_action(s, ctx, session, s->event_action, NULL, 0);
+  return 0;
+}
+
+static void cb_user_params(dtls_context_t *ctx, session_t *session,
+                           dtls_user_parameters_t *p) {
+  side_t *s = side_of(ctx);
+  (void)session;
+  s->n_user_params++;
+  if (s->suite != TLS_NULL_WITH_NULL_NULL) {
+    p->cipher_suites[0] = s->suite;
+    p->cipher_suites[1] = TLS_NULL_WITH_NULL_NULL;
+  }
+}
+
+static int cb_psk(dtls_context_t *ctx, const session_t *session,
+                  dtls_credentials_type_t type, const unsigned char *desc,
+                  size_t desc_len, unsigned char *result,
+                  size_t result_length) {
+  side_t *s = side_of(ctx);
+  size_t n;
+  (void)session;
+  switch (type) {
+  case DTLS_PSK_HINT:
+    return 0;
+  case DTLS_PSK_IDENTITY:
+    n = strlen(s->psk_id);
+    if (n > result_length)
+      return dtls_alert_fatal_create(DTLS_ALERT_INTERNAL_ERROR);
+    memcpy(result, s->psk_id, n);
+    return (int)n;
+  case DTLS_PSK_KEY:
+    if (s->is_server && !(desc_len == strlen(PSK_IDENTITY) &&
+                          memcmp(desc, PSK_IDENTITY, desc_len) == 0)) {
+      return dtls_alert_fatal_create(s->unknown_id_decrypt_error
+                                         ? DTLS_ALERT_DECRYPT_ERROR
+                                         : DTLS_ALERT_ILLEGAL_PARAMETER);
+    }
+    n = strlen(s->psk_key);
+    if (n > result_length)
+      return dtls_alert_fatal_create(DTLS_ALERT_INTERNAL_ERROR);
+    memcpy(result, s->psk_key, n);
+    return (int)n;
+  }
+  return dtls_alert_fatal_create(DTLS_ALERT_INTERNAL_ERROR);
+}
+
+static int cb_ecdsa_key(dtls_context_t *ctx, const session_t *session,
+                        const dtls_ecdsa_key_t **result) {
+  side_t *s = side_of(ctx);
+  (void)session;
+  *result = s->is_server ? &server_key : &client_key;
+  return 0;
+}
+
+static int cb_verify(dtls_context_t *ctx, const session_t *session,
+                     const unsigned char *x, const unsigned char *y,
+                     size_t key_size) {
+  side_t *s = side_of(ctx);
+  (void)session;
+  s->n_verify++;
+  s->seen_key_size = key_size;
+  if (key_size == 32) {
+    memcpy(s->seen_x, x, 32);
+    memcpy(s->seen_y, y, 32);
+  }
+  if (s->verify_reject)
+    return dtls_alert_fatal_create(DTLS_ALERT_BAD_CERTIFICATE);
+  return 0;
+}
+
+static dtls_handler_t handler = {
+    .write = cb_write,
+    .read = cb_read,
+    .event = cb_event,
+    .get_user_parameters = cb_user_params,
+    .get_psk_info = cb_psk,
+    .get_ecdsa_key = cb_ecdsa_key,
+    .verify_ecdsa_key = cb_verify,
+};
+
+/* ------------------------------------------------------------------ */
+/* set-up, delivery, teardown                                           */
+
+static void set_v4(session_t *s, const char *ip, unsigned port) {
+  dtls_session_init(s);
+  s->addr.sin.sin_family = AF_INET;
+  s->addr.sin.sin_port = htons((uint16_t)port);
+  inet_pton(AF_INET, ip, &s->addr.sin.sin_addr);
+  s->size = sizeof(s->addr.sin);
+}
+
+static void set_v6(session_t *s, const char *ip, unsigned port) {
+  dtls_session_init(s);
+  s->addr.sin6.sin6_family = AF_INET6;
+  s->addr.sin6.sin6_port = htons((uint16_t)port);
+  inet_pton(AF_INET6, ip, &s->addr.sin6.sin6_addr);
+  s->size = sizeof(s->addr.sin6);
+}
+
+static void reset_net(void) {
+  int i;
+  for (i = 0; i < n_sides; i++) {
+    if (sides[i].ctx)
+      dtls_free_context(sides[i].ctx);
+    sides[i].ctx = NULL;
+  }
+  n_sides = 0;
+  q_head = q_tail = 0;
+  write_errors = 0;
+}
+
+static side_t *add_side(const char *name, int is_server, dtls_cipher_t suite,
+                        int v6, unsigned port) {
+  side_t *s = &sides[n_sides++];
+  memset(s, 0, sizeof(*s));
+  s->name = name;
+  s->is_server = is_server;
+  s->suite = suite;
+  s->psk_id = PSK_IDENTITY;
+  s->psk_key = PSK_KEY;
+  if (v6)
+    set_v6(&s->addr, "2001:db8::1", port);
+  else
+    set_v4(&s->addr, "127.0.0.1", port);
+  s->ctx = dtls_new_context(s);
+  if (s->ctx)
+    dtls_set_handler(s->ctx, &handler);
+  return s;
+}
+
+/* A client and a server, both restricted to suite. */
+static void pair(side_t **c, side_t **s, dtls_cipher_t suite) {
+  reset_net();
+  *c = add_side("client", 0, suite, 0, 40001);
+  *s = add_side("server", 1, suite, 0, 5684);
+}
+
+/* Delivers the next datagram; 0 if there was none. */
+static int step(void) {
+  side_t *to;
+  session_t from;
+  unsigned char dg[DGMAX];
+  size_t len;
+  int r;
+  if (q_head == q_tail)
+    return 0;
+  to = queue[q_head % QLEN].to;
+  from = queue[q_head % QLEN].src;
+  len = queue[q_head % QLEN].len;
+  memcpy(dg, queue[q_head % QLEN].data, len);
+  q_head++;
+  if (!to->ctx)
+    return 1; /* that context is gone: the datagram is lost */
+  r = dtls_handle_message(to->ctx, &from, dg, (int)len);
+  if (r < 0) {
+    to->n_neg++;
+    to->last_neg = r;
+  }
+  if (to->freed_in_cb)
+    to->ctx = NULL; /* freed when dtls_handle_message returned */
+  return 1;
+}
+
+/* Delivers until the network is quiet; the number of datagrams. */
+static int pump(void) {
+  int n = 0;
+  while (n < 1000 && step())
+    n++;
+  return n;
+}
+
+static dtls_peer_t *peer_of(side_t *s, side_t *other) {
+  if (!s->ctx)
+    return NULL;
+  return dtls_get_peer(s->ctx, &other->addr);
+}
+
+static int connected(side_t *s, side_t *other) {
+  dtls_peer_t *p = peer_of(s, other);
+  return p && dtls_peer_is_connected(p) &&
+         dtls_peer_state(p) == DTLS_STATE_CONNECTED;
+}
+
+static int has_event(const side_t *s, int from, int level, unsigned code) {
+  int i;
+  for (i = from; i < s->n_ev; i++)
+    if (s->ev_level[i] == level && s->ev_code[i] == code)
+      return 1;
+  return 0;
+}
+
+static int count_level(const side_t *s, int from, int level) {
+  int i, n = 0;
+  for (i = from; i < s->n_ev; i++)
+    n += s->ev_level[i] == level;
+  return n;
+}
+
+/* The events from index `from` as text, for failure details. */
+static const char *events(const side_t *s, int from) {
+  static char buf[4][512];
+  static int which;
+  char *out = buf[which++ % 4];
+  size_t off = 0;
+  int i;
+  out[0] = '\0';
+  off += (size_t)snprintf(out, 512, "%s events [", s->name);
+  for (i = from; i < s->n_ev && off < 480; i++)
+    off += (size_t)snprintf(out + off, 512 - off, "%s%d/%u", i > from ? " " : "",
+                            s->ev_level[i], s->ev_code[i]);
+  snprintf(out + off, 512 - off, "]");
+  return out;
+}
+
+/* Events from index `from` are exactly the given (level, code) pairs. */
+static int events_are(const side_t *s, int from, int n, const int *lc) {
+  int i;
+  if (s->n_ev - from != n)
+    return 0;
+  for (i = 0; i < n; i++)
+    if (s->ev_level[from + i] != lc[2 * i] ||
+        s->ev_code[from + i] != (unsigned)lc[2 * i + 1])
+      return 0;
+  return 1;
+}
+
+/* Runs a complete handshake from dtls_connect; 1 if both ends connected. */
+static int handshake(side_t *c, side_t *s) {
+  if (!c->ctx || !s->ctx)
+    return 0;
+  if (dtls_connect(c->ctx, &s->addr) <= 0)
+    return 0;
+  pump();
+  return connected(c, s) && connected(s, c);
+}
+
+static int rx_is(const side_t *s, const char *text) {
+  return s->rx_len == strlen(text) && memcmp(s->rx, text, s->rx_len) == 0;
+}
+
+static const char *rx_text(const side_t *s) {
+  static char buf[2][128];
+  static int which;
+  char *out = buf[which++ % 2];
+  size_t n = s->rx_len < 100 ? s->rx_len : 100;
+  size_t i;
+  for (i = 0; i < n; i++)
+    out[i] = (s->rx[i] >= 32 && s->rx[i] < 127) ? (char)s->rx[i] : '.';
+  out[n] = '\0';
+  return out;
+}
+
+static void clear_rx(side_t *s) {
+  s->rx_len = 0;
+  s->n_reads = 0;
+}
+
+static int32_t tick_diff(clock_time_t a, clock_time_t b) {
+  return (int32_t)(a - b);
+}
+
+static clock_time_t ticks(void) {
+  dtls_tick_t t;
+  dtls_ticks(&t);
+  return t;
+}
+
+static void sleep_ms(unsigned ms) {
+  struct timespec ts = {0, (long)ms * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* 1. handshakes                                                        */
+
+static void test_psk_handshake(void) {
+  side_t *c, *s;
+  dtls_peer_t *p;
+  int r, w;
+  static const int cev[] = {0, DTLS_EVENT_CONNECT, 0, DTLS_EVENT_CONNECTED};
+  static const int sev[] = {0, DTLS_EVENT_CONNECTED};
+
+  section = "1 psk";
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (!check(c->ctx && s->ctx, NULL, "dtls_new_context"))
+    return;
+  check(dtls_get_app_data(c->ctx) == c, NULL, "dtls_get_app_data");
+  check(dtls_get_peer(c->ctx, &s->addr) == NULL, NULL,
+        "client has no peer before dtls_connect");
+  r = dtls_connect(c->ctx, &s->addr);
+  check(r > 0, fmt_detail("returned %d", r), "dtls_connect returns > 0");
+  check(events_are(c, 0, 1, cev), events(c, 0),
+        "client event DTLS_EVENT_CONNECT (476) from dtls_connect");
+  check(c->n_user_params == 1, fmt_detail("%d calls", c->n_user_params),
+        "client get_user_parameters called once before the ClientHello");
+  p = dtls_get_peer(c->ctx, &s->addr);
+  check(p && p->role == DTLS_CLIENT && !dtls_peer_is_connected(p), NULL,
+        "client peer exists after dtls_connect, role DTLS_CLIENT, not "
+        "connected");
+  check(p && dtls_peer_state(p) == DTLS_STATE_CLIENTHELLO,
+        p ? fmt_detail("state %d", (int)dtls_peer_state(p)) : "no peer",
+        "client peer state DTLS_STATE_CLIENTHELLO");
+  check(q_tail - q_head == 1 && c->hs_sent[DTLS_HT_CLIENT_HELLO] == 1,
+        fmt_detail("%d datagrams queued", q_tail - q_head),
+        "one datagram with a ClientHello");
+
+  step(); /* ClientHello without cookie -> server */
+  check(dtls_get_peer(s->ctx, &c->addr) == NULL, NULL,
+        "server has no peer after the cookie-less ClientHello");
+  check(s->hs_sent[DTLS_HT_HELLO_VERIFY_REQUEST] == 1 && s->n_writes == 1,
+        fmt_detail("%d writes", s->n_writes),
+        "server answers with one HelloVerifyRequest");
+  step(); /* HelloVerifyRequest -> client */
+  check(c->hs_sent[DTLS_HT_CLIENT_HELLO] == 2, NULL,
+        "client repeats the ClientHello with the cookie");
+  step(); /* ClientHello with cookie -> server */
+  p = dtls_get_peer(s->ctx, &c->addr);
+  check(p != NULL, NULL,
+        "server has a peer after the ClientHello with a valid cookie");
+  if (p) {
+    check(p->role == DTLS_SERVER, fmt_detail("role %d", (int)p->role),
+          "server peer role DTLS_SERVER");
+    check(memcmp(&p->session, &c->addr, sizeof(session_t)) == 0 &&
+              dtls_session_equals(&p->session, &c->addr),
+          NULL, "server peer session equals the client's address");
+    check(!dtls_peer_is_connected(p), NULL,
+          "server peer not connected before Finished");
+  }
+  pump();
+  check(events_are(c, 0, 2, cev), events(c, 0),
+        "client events: CONNECT (476) then CONNECTED (478)");
+  check(events_are(s, 0, 1, sev), events(s, 0),
+        "server events: CONNECTED (478) only");
+  check(s->server_hello_suite == TLS_PSK_WITH_AES_128_CCM_8,
+        fmt_detail("0x%04X", s->server_hello_suite),
+        "ServerHello chose TLS_PSK_WITH_AES_128_CCM_8 (0xC0A8)");
+  check(s->n_user_params == 1, fmt_detail("%d calls", s->n_user_params),
+        "server get_user_parameters called once");
+  p = dtls_get_peer(c->ctx, &s->addr);
+  check(p && dtls_peer_state(p) == DTLS_STATE_CONNECTED &&
+            dtls_peer_is_connected(p) && p->role == DTLS_CLIENT,
+        NULL, "client peer: DTLS_STATE_CONNECTED, connected, role client");
+  check(p && memcmp(&p->session, &s->addr, sizeof(session_t)) == 0, NULL,
+        "client peer session equals the server's address");
+  check(p && dtls_security_params(p) != NULL, NULL,
+        "client dtls_security_params(peer) non-NULL");
+  p = dtls_get_peer(s->ctx, &c->addr);
+  check(p && dtls_peer_state(p) == DTLS_STATE_CONNECTED &&
+            dtls_peer_is_connected(p) && p->role == DTLS_SERVER,
+        NULL, "server peer: DTLS_STATE_CONNECTED, connected, role server");
+  check(p && dtls_security_params(p) != NULL, NULL,
+        "server dtls_security_params(peer) non-NULL");
+
+  w = dtls_write(c->ctx, &s->addr, (uint8 *)"hello", 5);
+  check(w == 5, fmt_detail("returned %d", w), "client dtls_write returns 5");
+  pump();
+  check(rx_is(s, "hello") && s->n_reads == 1, rx_text(s),
+        "server read callback gets \"hello\" once");
+  check(memcmp(&s->last_read_session, &c->addr, sizeof(session_t)) == 0,
+        NULL, "server read callback session is the client's address");
+  w = dtls_write(s->ctx, &c->addr, (uint8 *)"world!", 6);
+  pump();
+  check(w == 6 && rx_is(c, "world!"), rx_text(c),
+        "server -> client data delivered");
+  check(write_errors == 0, fmt_detail("%d", write_errors),
+        "no datagram to an unknown address");
+
+  /* datagrams that are no DTLS, or forged records, change nothing */
+  {
+    static const unsigned char junk[] = "GET / HTTP/1.0\r\n\r\n";
+    unsigned char fake[64];
+    session_t other;
+    int n0 = s->n_reads, w1 = s->n_writes;
+    memset(fake, 0, sizeof(fake));
+    fake[0] = DTLS_CT_APPLICATION_DATA;
+    fake[1] = 0xfe;
+    fake[2] = 0xfd;
+    fake[4] = 1; /* epoch 1 */
+    fake[10] = 99;
+    fake[12] = (unsigned char)(sizeof(fake) - 13);
+    r = dtls_handle_message(s->ctx, &c->addr, (uint8 *)junk,
+                            (int)sizeof(junk) - 1);
+    check(r == 0, fmt_detail("returned %d", r),
+          "a datagram that is no DTLS record is dropped (0)");
+    r = dtls_handle_message(s->ctx, &c->addr, fake, (int)sizeof(fake));
+    check(r == 0 && s->n_reads == n0, fmt_detail("returned %d", r),
+          "a forged application record is dropped silently (0)");
+    set_v4(&other, "192.0.2.99", 1234);
+    r = dtls_handle_message(s->ctx, &other, fake, (int)sizeof(fake));
+    check(r == 0 && dtls_get_peer(s->ctx, &other) == NULL,
+          fmt_detail("returned %d", r),
+          "a record from an unknown session is dropped, no peer created");
+    check(s->n_writes == w1, NULL, "nothing was sent in answer");
+    w = dtls_write(c->ctx, &s->addr, (uint8 *)"still", 5);
+    pump();
+    check(w == 5 && s->n_reads == n0 + 1 && connected(s, c), NULL,
+          "the association still works");
+  }
+  reset_net();
+}
+
+static void test_ecdhe_handshake(void) {
+  side_t *c, *s;
+  dtls_peer_t *p;
+  int ok;
+  static const int cev[] = {0, DTLS_EVENT_CONNECT, 0, DTLS_EVENT_CONNECTED};
+  static const int sev[] = {0, DTLS_EVENT_CONNECTED};
+
+  section = "1 ecdhe";
+  pair(&c, &s, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
+  ok = handshake(c, s);
+  check(ok, fmt_detail("%s; %s", events(c, 0), events(s, 0)),
+        "ECDHE-ECDSA handshake with mutual RPK authentication completes");
+  check(events_are(c, 0, 2, cev), events(c, 0),
+        "client events: CONNECT (476) then CONNECTED (478)");
+  check(events_are(s, 0, 1, sev), events(s, 0),
+        "server events: CONNECTED (478) only");
+  check(s->server_hello_suite == TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,
+        fmt_detail("0x%04X", s->server_hello_suite),
+        "ServerHello chose TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 (0xC0AE)");
+  check(s->hs_sent[DTLS_HT_CERTIFICATE] >= 1 &&
+            s->hs_sent[DTLS_HT_SERVER_KEY_EXCHANGE] >= 1 &&
+            s->hs_sent[DTLS_HT_CERTIFICATE_REQUEST] >= 1,
+        NULL, "server sent Certificate, ServerKeyExchange, CertificateRequest");
+  check(c->hs_sent[DTLS_HT_CERTIFICATE] >= 1 &&
+            c->hs_sent[DTLS_HT_CERTIFICATE_VERIFY] >= 1,
+        NULL, "client sent Certificate and CertificateVerify");
+  check(c->n_verify == 1 && c->seen_key_size == 32 &&
+            memcmp(c->seen_x, server_x, 32) == 0 &&
+            memcmp(c->seen_y, server_y, 32) == 0,
+        fmt_detail("%d calls, key_size %zu", c->n_verify, c->seen_key_size),
+        "client verify_ecdsa_key got the server's public key");
+  check(s->n_verify == 1 && s->seen_key_size == 32 &&
+            memcmp(s->seen_x, client_x, 32) == 0 &&
+            memcmp(s->seen_y, client_y, 32) == 0,
+        fmt_detail("%d calls, key_size %zu", s->n_verify, s->seen_key_size),
+        "server verify_ecdsa_key got the client's public key");
+  p = dtls_get_peer(s->ctx, &c->addr);
+  check(p && p->role == DTLS_SERVER &&
+            dtls_peer_state(p) == DTLS_STATE_CONNECTED &&
+            dtls_security_params(p) != NULL &&
+            memcmp(&p->session, &c->addr, sizeof(session_t)) == 0,
+        NULL, "server peer: role, state, security params, session");
+  p = dtls_get_peer(c->ctx, &s->addr);
+  check(p && p->role == DTLS_CLIENT &&
+            dtls_peer_state(p) == DTLS_STATE_CONNECTED &&
+            dtls_security_params(p) != NULL,
+        NULL, "client peer: role, state, security params");
+  dtls_write(c->ctx, &s->addr, (uint8 *)"ecc data", 8);
+  dtls_write(s->ctx, &c->addr, (uint8 *)"ecc reply", 9);
+  pump();
+  check(rx_is(s, "ecc data") && rx_is(c, "ecc reply"),
+        fmt_detail("server got \"%s\", client got \"%s\"", rx_text(s),
+                   rx_text(c)),
+        "data both ways");
+  reset_net();
+}
+
+/* ------------------------------------------------------------------ */
+/* 2. re-entrancy                                                       */
+
+static void test_reentrancy(void) {
+  side_t *c, *s;
+  int ev, r;
+
+  section = "2 reentrancy";
+
+  /* echo from the read callback */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake (echo server)")) {
+    s->read_action = ACT_ECHO;
+    dtls_write(c->ctx, &s->addr, (uint8 *)"one,", 4);
+    dtls_write(c->ctx, &s->addr, (uint8 *)"two,", 4);
+    dtls_write(c->ctx, &s->addr, (uint8 *)"three", 5);
+    pump();
+    check(s->action_done == 3 && s->action_ret == 5,
+          fmt_detail("%d echoes, last returned %d", s->action_done,
+                     s->action_ret),
+          "dtls_write from inside the read callback returns the length");
+    check(rx_is(c, "one,two,three") && c->n_reads == 3, rx_text(c),
+          "client gets the three echoes");
+  }
+
+  /* dtls_close from the read callback */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake (closing server)")) {
+    s->read_action = ACT_CLOSE;
+    ev = s->n_ev;
+    dtls_write(c->ctx, &s->addr, (uint8 *)"bye", 3);
+    step();
+    check(s->action_done == 1 && s->action_ret == 0,
+          fmt_detail("returned %d", s->action_ret),
+          "dtls_close on its own session from the read callback returns 0");
+    check(peer_of(s, c) && dtls_peer_state(peer_of(s, c)) == DTLS_STATE_CLOSING,
+          peer_of(s, c) ? fmt_detail("state %d", dtls_peer_state(peer_of(s, c)))
+                        : "no peer",
+          "server peer is CLOSING after the callback returned");
+    pump();
+    check(has_event(c, 0, 1, 0), events(c, 0),
+          "client sees close_notify (level 1 code 0)");
+    check(has_event(s, ev, 1, 0), events(s, ev),
+          "server sees the answering close_notify");
+    check(!peer_of(c, s) && !peer_of(s, c), NULL,
+          "dtls_get_peer is NULL on both sides afterwards");
+  }
+
+  /* dtls_reset_peer(dtls_get_peer()) from the read callback */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake (resetting server)")) {
+    s->read_action = ACT_RESET;
+    dtls_write(c->ctx, &s->addr, (uint8 *)"reset", 5);
+    step();
+    check(s->action_done == 1 && !peer_of(s, c), NULL,
+          "dtls_reset_peer from the read callback: server peer gone");
+    pump();
+    check(has_event(c, 0, 1, 0), events(c, 0),
+          "client sees close_notify from the reset");
+    check(!peer_of(c, s), NULL, "client peer gone after close_notify");
+  }
+
+  /* dtls_free_context from the read callback */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake (server frees its context)")) {
+    int w0 = s->n_writes;
+    s->read_action = ACT_FREE;
+    dtls_write(c->ctx, &s->addr, (uint8 *)"free", 4);
+    step();
+    check(s->freed_in_cb && s->ctx == NULL, NULL,
+          "dtls_free_context inside the read callback, no crash");
+    check(s->n_writes > w0, NULL,
+          "close_notify sent when the outer dtls_handle_message returned");
+    pump();
+    check(has_event(c, 0, 1, 0), events(c, 0), "client sees close_notify");
+    check(!peer_of(c, s), NULL, "client peer gone");
+  }
+
+  /* dtls_write from the event callback on CONNECTED */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  c->event_action = ACT_WRITE;
+  c->event_trigger = DTLS_EVENT_CONNECTED;
+  check(handshake(c, s), NULL, "handshake (client writes on CONNECTED)");
+  check(c->action_done == 1 && c->action_ret == 5,
+        fmt_detail("returned %d", c->action_ret),
+        "dtls_write from the CONNECTED event callback returns the length");
+  check(rx_is(s, "early"), rx_text(s), "server receives it");
+
+  /* dtls_close from the event callback on CONNECTED */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  c->event_action = ACT_CLOSE;
+  c->event_trigger = DTLS_EVENT_CONNECTED;
+  dtls_connect(c->ctx, &s->addr);
+  pump();
+  check(c->action_done == 1 && c->action_ret == 0,
+        fmt_detail("returned %d", c->action_ret),
+        "dtls_close from the CONNECTED event callback returns 0");
+  check(has_event(s, 0, 0, DTLS_EVENT_CONNECTED) && has_event(s, 0, 1, 0),
+        events(s, 0), "server connected, then sees close_notify");
+  check(!peer_of(c, s) && !peer_of(s, c), NULL, "no peer on either side");
+
+  /* dtls_free_context from the event callback on CONNECTED */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  c->event_action = ACT_FREE;
+  c->event_trigger = DTLS_EVENT_CONNECTED;
+  dtls_connect(c->ctx, &s->addr);
+  pump();
+  check(c->freed_in_cb && c->ctx == NULL, NULL,
+        "dtls_free_context from the CONNECTED event callback, no crash");
+  check(has_event(s, 0, 1, 0), events(s, 0), "server sees close_notify");
+  check(!peer_of(s, c), NULL, "server peer gone");
+
+  /* dtls_free_context from the write callback inside dtls_connect */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  c->free_on_write = 1;
+  r = dtls_connect(c->ctx, &s->addr);
+  c->ctx = NULL; /* freed when dtls_connect returned */
+  check(c->freed_in_cb && r > 0, fmt_detail("returned %d", r),
+        "dtls_free_context from the write callback inside dtls_connect, "
+        "no crash");
+  pump();
+  check(!peer_of(s, c), NULL, "server keeps no peer for the vanished client");
+
+  /* dtls_reset_peer from the event callback reporting close_notify */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake (client resets on close_notify)")) {
+    c->event_action = ACT_RESET;
+    c->event_trigger = DTLS_ALERT_CLOSE_NOTIFY;
+    c->event_trigger_level = DTLS_ALERT_LEVEL_WARNING;
+    r = dtls_close(s->ctx, &c->addr);
+    pump();
+    check(r == 0 && c->action_done == 1, NULL,
+          "dtls_reset_peer from the close_notify event callback, no crash");
+    check(!peer_of(c, s) && !peer_of(s, c), NULL, "no peer on either side");
+  }
+
+  /* dtls_connect from the event callback reporting close_notify */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake (client reconnects on close_notify)")) {
+    ev = c->n_ev;
+    c->event_action = ACT_CONNECT;
+    c->event_trigger = DTLS_ALERT_CLOSE_NOTIFY;
+    c->event_trigger_level = DTLS_ALERT_LEVEL_WARNING;
+    dtls_close(s->ctx, &c->addr);
+    pump();
+    check(c->action_done == 1 && c->action_ret > 0,
+          fmt_detail("returned %d; dtls_get_peer inside the callback was %s",
+                     c->action_ret,
+                     c->peer_in_alert_event ? "non-NULL" : "NULL"),
+          "dtls_connect from the close_notify event callback returns > 0 "
+          "(upstream removes the peer before calling the event callback)");
+    check(has_event(c, ev, 0, DTLS_EVENT_CONNECTED) && connected(c, s) &&
+              connected(s, c),
+          fmt_detail("%s; %s", events(c, ev), events(s, 0)),
+          "... and the new handshake completes");
+  }
+  reset_net();
+}
+
+/* ------------------------------------------------------------------ */
+/* 3. dtls_write / dtls_writev / sizes                                  */
+
+static void test_write(void) {
+  side_t *c, *s;
+  static unsigned char big[2048];
+  uint8 *bufs[4];
+  size_t lens[4];
+  int r, m, w0, i, ok;
+
+  section = "3 write";
+  for (i = 0; i < (int)sizeof(big); i++)
+    big[i] = (unsigned char)(i * 7 + 3);
+
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  r = dtls_write(c->ctx, &s->addr, (uint8 *)"lost", 4);
+  check(r == 0, fmt_detail("returned %d", r),
+        "dtls_write without an association returns 0");
+  check(has_event(c, 0, 0, DTLS_EVENT_CONNECT) &&
+            c->hs_sent[DTLS_HT_CLIENT_HELLO] == 1 && peer_of(c, s),
+        events(c, 0), "... and starts a handshake (476, ClientHello, peer)");
+  check(dtls_get_max_write(c->ctx, &s->addr) == -1, NULL,
+        "dtls_get_max_write is -1 during the handshake");
+  step();
+  step();
+  step(); /* the server now has a peer in handshake */
+  r = dtls_write(c->ctx, &s->addr, (uint8 *)"lost", 4);
+  check(r == 0, fmt_detail("returned %d", r),
+        "client dtls_write during the handshake returns 0");
+  r = dtls_write(s->ctx, &c->addr, (uint8 *)"lost", 4);
+  check(r == 0, fmt_detail("returned %d", r),
+        "server dtls_write during the handshake returns 0");
+  pump();
+  check(connected(c, s) && connected(s, c), NULL, "handshake completes");
+  check(s->n_reads == 0 && c->n_reads == 0, NULL,
+        "data written before the handshake completed is not delivered");
+
+  r = dtls_write(c->ctx, &s->addr, (uint8 *)"after", 5);
+  pump();
+  check(r == 5 && rx_is(s, "after"), fmt_detail("returned %d", r),
+        "dtls_write after the handshake returns the plaintext length");
+
+  clear_rx(s);
+  bufs[0] = (uint8 *)"ab";
+  lens[0] = 2;
+  bufs[1] = (uint8 *)"";
+  lens[1] = 0;
+  bufs[2] = (uint8 *)"cdef";
+  lens[2] = 4;
+  bufs[3] = (uint8 *)"g";
+  lens[3] = 1;
+  w0 = c->n_writes;
+  r = dtls_writev(c->ctx, &s->addr, bufs, lens, 4);
+  check(r == 7, fmt_detail("returned %d", r), "dtls_writev returns 7");
+  check(c->n_writes == w0 + 1, fmt_detail("%d datagrams", c->n_writes - w0),
+        "dtls_writev sends one datagram");
+  pump();
+  check(s->n_reads == 1 && rx_is(s, "abcdefg"), rx_text(s),
+        "peer reads the concatenation once");
+
+  m = dtls_get_max_write(c->ctx, &s->addr);
+  check(m == DTLS_MAX_BUF - 13 - 8 - 8, fmt_detail("%d", m),
+        "dtls_get_max_write with the default MTU is DTLS_MAX_BUF - 29 "
+        "(CCM_8)");
+  check(dtls_get_max_write(c->ctx, &c->addr) == -1, NULL,
+        "dtls_get_max_write for an unknown session is -1");
+  if (m > 0 && m < (int)sizeof(big)) {
+    clear_rx(s);
+    w0 = c->n_writes;
+    r = dtls_write(c->ctx, &s->addr, big, (size_t)m);
+    check(r == m, fmt_detail("returned %d", r),
+          "dtls_write of exactly dtls_get_max_write bytes succeeds");
+    check(c->max_dg <= DTLS_MAX_BUF,
+          fmt_detail("%zu bytes", c->max_dg), "its datagram fits DTLS_MAX_BUF");
+    pump();
+    check(s->n_reads == 1 && s->rx_len == (size_t)m &&
+              memcmp(s->rx, big, (size_t)m) == 0,
+          fmt_detail("%d reads, %zu bytes", s->n_reads, s->rx_len),
+          "peer reads all of it at once");
+    w0 = c->n_writes;
+    r = dtls_write(c->ctx, &s->addr, big, (size_t)m + 1);
+    check(r < 0, fmt_detail("returned %d", r),
+          "dtls_write of one byte more returns < 0");
+    check(c->n_writes == w0, NULL, "... and the write callback is not called");
+    bufs[0] = big;
+    lens[0] = (size_t)m;
+    bufs[1] = big;
+    lens[1] = 1;
+    r = dtls_writev(c->ctx, &s->addr, bufs, lens, 2);
+    check(r < 0 && c->n_writes == w0, fmt_detail("returned %d", r),
+          "dtls_writev totalling one byte too many returns < 0, no write");
+  }
+
+  /* MTU 256: an ECDHE handshake in small datagrams, smaller records. */
+  pair(&c, &s, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
+  check(dtls_get_mtu(c->ctx) == DTLS_MAX_BUF,
+        fmt_detail("%zu", dtls_get_mtu(c->ctx)), "default MTU is DTLS_MAX_BUF");
+  r = dtls_set_mtu(c->ctx, 256);
+  check(r == 0 && dtls_set_mtu(s->ctx, 256) == 0, NULL, "dtls_set_mtu(256)");
+  check(dtls_get_mtu(c->ctx) == 256, NULL, "dtls_get_mtu returns 256");
+  dtls_set_log_level(DTLS_LOG_EMERG); /* the next call logs a warning */
+  r = dtls_set_mtu(c->ctx, 100);
+  dtls_set_log_level(DTLS_LOG_WARN);
+  check(r == -1 && dtls_get_mtu(c->ctx) == 256, fmt_detail("returned %d", r),
+        "dtls_set_mtu(100) is refused and changes nothing");
+  ok = handshake(c, s);
+  check(ok, fmt_detail("%s; %s", events(c, 0), events(s, 0)),
+        "ECDHE handshake completes with MTU 256");
+  check(c->max_dg <= 256 && s->max_dg <= 256,
+        fmt_detail("largest datagrams: client %zu, server %zu", c->max_dg,
+                   s->max_dg),
+        "every handshake datagram is <= 256 bytes");
+  m = dtls_get_max_write(c->ctx, &s->addr);
+  check(m == 256 - 29, fmt_detail("%d", m),
+        "dtls_get_max_write with MTU 256 is 227");
+  if (m > 0) {
+    w0 = c->n_writes;
+    c->max_dg = 0;
+    r = dtls_write(c->ctx, &s->addr, big, (size_t)m);
+    check(r == m && c->max_dg <= 256, fmt_detail("returned %d, %zu bytes", r,
+                                                 c->max_dg),
+          "dtls_write of max bytes: one datagram <= 256");
+    r = dtls_write(c->ctx, &s->addr, big, (size_t)m + 1);
+    check(r < 0 && c->n_writes == w0 + 1, fmt_detail("returned %d", r),
+          "one byte more is refused without a write");
+    pump();
+    check(s->rx_len == (size_t)m && memcmp(s->rx, big, (size_t)m) == 0, NULL,
+          "server reads the 227 bytes");
+  }
+
+  /* The smallest MTU dtls_set_mtu accepts: handshake messages no longer
+   * fit one datagram and must be fragmented. */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  dtls_set_mtu(c->ctx, 128);
+  dtls_set_mtu(s->ctx, 128);
+  ok = handshake(c, s);
+  check(ok && c->max_dg <= 128 && s->max_dg <= 128,
+        fmt_detail("largest datagrams: client %zu, server %zu; %s; %s",
+                   c->max_dg, s->max_dg, events(c, 0), events(s, 0)),
+        "PSK handshake with MTU 128, every datagram <= 128 bytes");
+  pair(&c, &s, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
+  dtls_set_mtu(c->ctx, 128);
+  dtls_set_mtu(s->ctx, 128);
+  ok = handshake(c, s);
+  check(ok && c->max_dg <= 128 && s->max_dg <= 128,
+        fmt_detail("largest datagrams: client %zu, server %zu; client sent "
+                   "%d datagrams, %d ClientHello fragments; server peer %s; "
+                   "%s; %s",
+                   c->max_dg, s->max_dg, c->n_writes,
+                   c->hs_sent[DTLS_HT_CLIENT_HELLO],
+                   peer_of(s, c) ? "exists" : "absent", events(c, 0),
+                   events(s, 0)),
+        "ECDHE handshake with MTU 128, every datagram <= 128 bytes");
+  reset_net();
+}
+
+/* ------------------------------------------------------------------ */
+/* 4. alerts                                                            */
+
+static void test_alerts(void) {
+  side_t *c, *s;
+
+  section = "4 alerts";
+
+  /* wrong PSK */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  s->psk_key = "wrongPSK!";
+  dtls_connect(c->ctx, &s->addr);
+  pump();
+  check(c->n_neg + s->n_neg > 0,
+        fmt_detail("client %d, server %d negative results", c->n_neg,
+                   s->n_neg),
+        "wrong PSK: dtls_handle_message returns < 0 on the detecting side");
+  if (s->n_neg)
+    check(dtls_is_alert(s->last_neg), fmt_detail("%d", s->last_neg),
+          "server (detecting side) result %d is a fatal alert code",
+          s->last_neg);
+  if (c->n_neg)
+    check(dtls_is_alert(c->last_neg), fmt_detail("%d", c->last_neg),
+          "client (detecting side) result %d is a fatal alert code",
+          c->last_neg);
+  check(count_level(c, 0, 2) >= 1, events(c, 0),
+        "client event callback reports level 2");
+  check(count_level(s, 0, 2) >= 1, events(s, 0),
+        "server event callback reports level 2");
+  check(!has_event(c, 0, 0, DTLS_EVENT_CONNECTED) &&
+            !has_event(s, 0, 0, DTLS_EVENT_CONNECTED),
+        NULL, "neither side reports CONNECTED");
+  check(!peer_of(c, s) && !peer_of(s, c), NULL, "no peer left on either side");
+
+  /* unknown identity, get_psk_info -> DECRYPT_ERROR */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  c->psk_id = "nobody";
+  s->unknown_id_decrypt_error = 1;
+  dtls_connect(c->ctx, &s->addr);
+  pump();
+  check(has_event(c, 0, 2, DTLS_ALERT_DECRYPT_ERROR), events(c, 0),
+        "unknown identity: client sees level 2 code 51");
+  check(s->n_neg == 1 &&
+            s->last_neg == dtls_alert_fatal_create(DTLS_ALERT_DECRYPT_ERROR),
+        fmt_detail("%d results < 0, last %d", s->n_neg, s->last_neg),
+        "server dtls_handle_message returns "
+        "dtls_alert_fatal_create(DTLS_ALERT_DECRYPT_ERROR)");
+  check(!peer_of(c, s) && !peer_of(s, c), NULL, "no peer left on either side");
+
+  /* the client rejects the server's key */
+  pair(&c, &s, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
+  c->verify_reject = 1;
+  dtls_connect(c->ctx, &s->addr);
+  pump();
+  check(c->n_verify == 1, NULL, "client verify_ecdsa_key called");
+  check(has_event(s, 0, 2, DTLS_ALERT_BAD_CERTIFICATE), events(s, 0),
+        "client rejects the key: server sees level 2 code 42");
+  check(c->n_neg >= 1 &&
+            c->last_neg == dtls_alert_fatal_create(DTLS_ALERT_BAD_CERTIFICATE),
+        fmt_detail("%d", c->last_neg),
+        "client dtls_handle_message returns the callback's alert");
+  check(!has_event(c, 0, 0, DTLS_EVENT_CONNECTED), events(c, 0),
+        "client never connects");
+  check(!peer_of(c, s) && !peer_of(s, c), NULL, "no peer left on either side");
+
+  /* the server rejects the client's key */
+  pair(&c, &s, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
+  s->verify_reject = 1;
+  dtls_connect(c->ctx, &s->addr);
+  pump();
+  check(s->n_verify == 1, NULL, "server verify_ecdsa_key called");
+  check(has_event(c, 0, 2, DTLS_ALERT_BAD_CERTIFICATE), events(c, 0),
+        "server rejects the key: client sees level 2 code 42");
+  check(!has_event(s, 0, 0, DTLS_EVENT_CONNECTED), events(s, 0),
+        "server never connects");
+  check(!peer_of(c, s) && !peer_of(s, c), NULL, "no peer left on either side");
+  reset_net();
+}
+
+/* ------------------------------------------------------------------ */
+/* 5. dtls_close and dtls_free_context                                  */
+
+static void test_close(void) {
+  side_t *c, *s;
+  dtls_peer_t *p;
+  session_t nobody;
+  int r, w0, w1, cev;
+
+  section = "5 close";
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake")) {
+    cev = c->n_ev;
+    w0 = s->n_writes;
+    r = dtls_close(c->ctx, &s->addr);
+    check(r == 0, fmt_detail("returned %d", r), "dtls_close returns 0");
+    p = peer_of(c, s);
+    check(p && dtls_peer_state(p) == DTLS_STATE_CLOSING &&
+              !dtls_peer_is_connected(p),
+          p ? fmt_detail("state %d", dtls_peer_state(p)) : "no peer",
+          "closing side's peer is DTLS_STATE_CLOSING");
+    w1 = c->n_writes;
+    r = dtls_write(c->ctx, &s->addr, (uint8 *)"late", 4);
+    check(r == 0 && c->n_writes == w1, fmt_detail("returned %d", r),
+          "dtls_write on the closing session returns 0, sends nothing");
+    pump();
+    check(has_event(s, 0, 1, DTLS_ALERT_CLOSE_NOTIFY), events(s, 0),
+          "other side's event: level 1 code 0 (close_notify)");
+    check(s->n_writes > w0, NULL, "other side answers");
+    check(has_event(c, cev, 1, DTLS_ALERT_CLOSE_NOTIFY), events(c, cev),
+          "closing side sees the answering close_notify");
+    check(!peer_of(c, s) && !peer_of(s, c), NULL, "no peer on either side");
+  }
+  set_v4(&nobody, "192.0.2.1", 9);
+  r = dtls_close(c->ctx, &nobody);
+  check(r < 0, fmt_detail("returned %d", r),
+        "dtls_close on an unknown session returns < 0");
+
+  /* dtls_free_context with an established peer */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake")) {
+    w0 = c->n_writes;
+    dtls_free_context(c->ctx);
+    c->ctx = NULL;
+    check(c->n_writes == w0 + 1, fmt_detail("%d writes", c->n_writes - w0),
+          "dtls_free_context writes one datagram (close_notify)");
+    pump();
+    check(has_event(s, 0, 1, DTLS_ALERT_CLOSE_NOTIFY), events(s, 0),
+          "the other side sees level 1 code 0");
+    check(!peer_of(s, c), NULL, "the other side has no peer");
+  }
+  dtls_free_context(NULL);
+  check(1, NULL, "dtls_free_context(NULL) is harmless");
+  reset_net();
+}
+
+/* ------------------------------------------------------------------ */
+/* 6. renegotiation                                                     */
+
+/* Events from index `from` contain RENEGOTIATE and, after it, CONNECTED. */
+static int reneg_events(const side_t *s, int from) {
+  int i, seen = 0;
+  for (i = from; i < s->n_ev; i++) {
+    if (s->ev_level[i] != 0)
+      return 0;
+    if (s->ev_code[i] == DTLS_EVENT_RENEGOTIATE)
+      seen = 1;
+    else if (s->ev_code[i] == DTLS_EVENT_CONNECTED && seen)
+      return 1;
+  }
+  return 0;
+}
+
+static void test_renegotiate(void) {
+  side_t *c, *s;
+  session_t nobody;
+  int r, cev, sev, w1, w2;
+
+  section = "6 renegotiate";
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake")) {
+    cev = c->n_ev;
+    sev = s->n_ev;
+    r = dtls_renegotiate(c->ctx, &s->addr);
+    check(r >= 0, fmt_detail("returned %d", r),
+          "client dtls_renegotiate returns >= 0");
+    w1 = dtls_write(c->ctx, &s->addr, (uint8 *)"[c during]", 10);
+    step();
+    w2 = dtls_write(s->ctx, &c->addr, (uint8 *)"[s during]", 10);
+    pump();
+    check(reneg_events(c, cev), events(c, cev),
+          "client sees 479 (RENEGOTIATE) then 478 (CONNECTED)");
+    check(reneg_events(s, sev), events(s, sev),
+          "server sees 479 (RENEGOTIATE) then 478 (CONNECTED)");
+    check(connected(c, s) && connected(s, c), NULL, "both connected again");
+    check(w1 == 10 && w2 == 10, fmt_detail("returned %d and %d", w1, w2),
+          "dtls_write during the renegotiation returns the length");
+    check(rx_is(s, "[c during]") && rx_is(c, "[s during]"),
+          fmt_detail("server got \"%s\", client got \"%s\"", rx_text(s),
+                     rx_text(c)),
+          "data written during the renegotiation is delivered");
+    clear_rx(c);
+    clear_rx(s);
+    dtls_write(c->ctx, &s->addr, (uint8 *)"c after", 7);
+    dtls_write(s->ctx, &c->addr, (uint8 *)"s after", 7);
+    pump();
+    check(rx_is(s, "c after") && rx_is(c, "s after"), NULL,
+          "data after the renegotiation is delivered both ways");
+
+    /* server-initiated */
+    clear_rx(c);
+    clear_rx(s);
+    cev = c->n_ev;
+    sev = s->n_ev;
+    r = dtls_renegotiate(s->ctx, &c->addr);
+    check(r >= 0, fmt_detail("returned %d", r),
+          "server dtls_renegotiate returns >= 0");
+    w1 = dtls_write(s->ctx, &c->addr, (uint8 *)"{s during}", 10);
+    step();
+    w2 = dtls_write(c->ctx, &s->addr, (uint8 *)"{c during}", 10);
+    pump();
+    check(reneg_events(c, cev), events(c, cev),
+          "client sees 479 then 478 (server-initiated)");
+    check(reneg_events(s, sev), events(s, sev),
+          "server sees 479 then 478 (server-initiated)");
+    check(connected(c, s) && connected(s, c), NULL, "both connected again");
+    check(w1 == 10 && w2 == 10 && rx_is(c, "{s during}") &&
+              rx_is(s, "{c during}"),
+          fmt_detail("returned %d/%d, client got \"%s\", server got \"%s\"",
+                     w1, w2, rx_text(c), rx_text(s)),
+          "data written during the renegotiation is delivered");
+    clear_rx(c);
+    clear_rx(s);
+    dtls_write(c->ctx, &s->addr, (uint8 *)"c after", 7);
+    dtls_write(s->ctx, &c->addr, (uint8 *)"s after", 7);
+    pump();
+    check(rx_is(s, "c after") && rx_is(c, "s after"), NULL,
+          "data after the renegotiation is delivered both ways");
+  }
+  set_v4(&nobody, "192.0.2.1", 9);
+  dtls_set_log_level(DTLS_LOG_EMERG); /* it logs why */
+  r = dtls_renegotiate(c->ctx, &nobody);
+  dtls_set_log_level(DTLS_LOG_WARN);
+  check(r < 0, fmt_detail("returned %d", r),
+        "dtls_renegotiate on an unknown session returns < 0");
+
+  /* renegotiation of an ECDHE-ECDSA association */
+  pair(&c, &s, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "ECDHE handshake")) {
+    cev = c->n_ev;
+    sev = s->n_ev;
+    r = dtls_renegotiate(c->ctx, &s->addr);
+    pump();
+    check(r >= 0 && reneg_events(c, cev) && reneg_events(s, sev),
+          fmt_detail("returned %d; %s; %s", r, events(c, cev), events(s, sev)),
+          "ECDHE renegotiation: both see 479 then 478");
+    check(c->n_verify == 2 && s->n_verify == 2,
+          fmt_detail("%d/%d", c->n_verify, s->n_verify),
+          "keys verified again during the renegotiation");
+    dtls_write(c->ctx, &s->addr, (uint8 *)"x", 1);
+    pump();
+    check(rx_is(s, "x"), NULL, "data after it is delivered");
+  }
+  reset_net();
+}
+
+/* ------------------------------------------------------------------ */
+/* 7. dtls_check_retransmit                                             */
+
+static void test_retransmit(void) {
+  side_t *c, *s;
+  clock_time_t next = 12345, next2 = 0, t0, t1, tf = 0, tf_after = 0, start;
+  int w0, fired = 0, late = 0;
+
+  section = "7 retransmit";
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  dtls_check_retransmit(c->ctx, &next);
+  check(next == 0, fmt_detail("next %u", next),
+        "fresh context: nothing pending, next == 0");
+  dtls_check_retransmit(c->ctx, NULL);
+  check(1, NULL, "dtls_check_retransmit with next == NULL is harmless");
+
+  c->drop_writes = 1;
+  t0 = ticks();
+  dtls_connect(c->ctx, &s->addr);
+  t1 = ticks();
+  w0 = c->n_writes;
+  dtls_check_retransmit(c->ctx, &next);
+  check(next != 0 && tick_diff(next, t0) >= 1000 &&
+            tick_diff(next, t1) <= 1000,
+        fmt_detail("next - dtls_ticks() = %d", tick_diff(next, t1)),
+        "after connect next is about dtls_ticks() + 1000");
+  check(c->n_writes == w0, NULL, "nothing resent before the deadline");
+
+  /* Poll (10 ms steps, at most 1.5 s) until the write callback fires.
+   * A call that fires must have ended at or after `next` (else it was
+   * early); a call that began at or after `next` must fire (else late). */
+  start = ticks();
+  while (tick_diff(ticks(), start) < 1500) {
+    clock_time_t before = ticks(), after, n2 = 0;
+    dtls_check_retransmit(c->ctx, &n2);
+    after = ticks();
+    if (c->n_writes > w0) {
+      fired = 1;
+      tf = before;
+      tf_after = after;
+      next2 = n2;
+      break;
+    }
+    if (tick_diff(before, next) >= 0)
+      late++;
+    sleep_ms(10);
+  }
+  check(fired, fmt_detail("%d writes", c->n_writes - w0),
+        "after next has passed, dtls_check_retransmit resends (write fires)");
+  if (fired) {
+    check(tick_diff(tf_after, next) >= 0,
+          fmt_detail("%d ms early", -tick_diff(tf_after, next)),
+          "not resent before next");
+    check(late == 0, fmt_detail("%d calls after next did nothing", late),
+          "resent by the first call after next");
+    check(c->hs_sent[DTLS_HT_CLIENT_HELLO] - 1 == c->n_writes - w0,
+          fmt_detail("%d datagrams resent, %d ClientHellos in them",
+                     c->n_writes - w0, c->hs_sent[DTLS_HT_CLIENT_HELLO] - 1),
+          "the resent datagrams carry the ClientHello");
+    check(next2 != 0 && tick_diff(next2, tf) >= 2000 &&
+              tick_diff(next2, tf_after) <= 2000,
+          fmt_detail("next - now = %d", tick_diff(next2, tf)),
+          "the timeout doubles: next is about now + 2000");
+  }
+
+  /* nothing pending once connected */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake")) {
+    next = 12345;
+    dtls_check_retransmit(c->ctx, &next);
+    check(next == 0, fmt_detail("next - now = %d", tick_diff(next, ticks())),
+          "client after the handshake: next == 0");
+    /* after the peer is gone nothing is pending either */
+    dtls_reset_peer(s->ctx, dtls_get_peer(s->ctx, &c->addr));
+    pump();
+    next = 12345;
+    dtls_check_retransmit(s->ctx, &next);
+    check(next == 0 && !peer_of(s, c), fmt_detail("next %u", next),
+          "server after dtls_reset_peer: next == 0");
+  }
+  reset_net();
+}
+
+/* ------------------------------------------------------------------ */
+/* 8. sessions, IPv6                                                    */
+
+static void test_sessions(void) {
+  session_t a, b, zero;
+  session_t *ns;
+  struct sockaddr_in sin;
+  struct sockaddr_in6 sin6;
+  struct sockaddr *sa;
+  socklen_t len = 0;
+  side_t *c4, *c6, *s;
+  dtls_peer_t *p;
+  int i, fine;
+
+  section = "8 sessions";
+  memset(&a, 0xAA, sizeof(a));
+  dtls_session_init(&a);
+  memset(&zero, 0, sizeof(zero));
+  check(a.size == sizeof(a.addr) &&
+            memcmp(&a.addr, &zero.addr, sizeof(a.addr)) == 0 &&
+            a.ifindex == 0,
+        NULL, "dtls_session_init zeroes and sets size = sizeof(addr)");
+
+  memset(&sin, 0, sizeof(sin));
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons(5684);
+  inet_pton(AF_INET, "192.0.2.7", &sin.sin_addr);
+  ns = dtls_new_session((struct sockaddr *)&sin, sizeof(sin));
+  if (check(ns != NULL, NULL, "dtls_new_session")) {
+    check(ns->size == sizeof(sin) &&
+              memcmp(&ns->addr.sin, &sin, sizeof(sin)) == 0 &&
+              ns->ifindex == 0,
+          NULL, "dtls_new_session copies the address and its length");
+    sa = dtls_session_addr(ns, &len);
+    check(sa == &ns->addr.sa && len == sizeof(sin), NULL,
+          "dtls_session_addr returns the address and its length");
+    set_v4(&b, "192.0.2.7", 5684);
+    check(dtls_session_equals(ns, &b) == 1, NULL,
+          "dtls_session_equals: same address and port -> 1");
+    check(memcmp(ns, &b, sizeof(b)) == 0, NULL,
+          "dtls_new_session and dtls_session_init + fill give the same bytes");
+    set_v4(&b, "192.0.2.7", 5685);
+    check(dtls_session_equals(ns, &b) == 0, NULL,
+          "dtls_session_equals: different port -> 0");
+    set_v4(&b, "192.0.2.8", 5684);
+    check(dtls_session_equals(ns, &b) == 0, NULL,
+          "dtls_session_equals: different address -> 0");
+    set_v6(&b, "::ffff:192.0.2.7", 5684);
+    check(dtls_session_equals(ns, &b) == 0, NULL,
+          "dtls_session_equals: other family -> 0");
+    dtls_free_session(ns);
+  }
+  check(dtls_session_addr(NULL, &len) == NULL, NULL,
+        "dtls_session_addr(NULL) is NULL");
+  dtls_free_session(NULL);
+
+  memset(&sin6, 0, sizeof(sin6));
+  sin6.sin6_family = AF_INET6;
+  sin6.sin6_port = htons(5684);
+  inet_pton(AF_INET6, "2001:db8::7", &sin6.sin6_addr);
+  ns = dtls_new_session((struct sockaddr *)&sin6, sizeof(sin6));
+  if (check(ns != NULL, NULL, "dtls_new_session (IPv6)")) {
+    sa = dtls_session_addr(ns, &len);
+    check(sa && sa->sa_family == AF_INET6 && len == sizeof(sin6), NULL,
+          "dtls_session_addr (IPv6)");
+    set_v6(&b, "2001:db8::7", 5684);
+    check(dtls_session_equals(ns, &b) == 1, NULL,
+          "dtls_session_equals (IPv6): same -> 1");
+    set_v6(&b, "2001:db8::7", 5683);
+    check(dtls_session_equals(ns, &b) == 0, NULL,
+          "dtls_session_equals (IPv6): different port -> 0");
+    set_v6(&b, "2001:db8::8", 5684);
+    check(dtls_session_equals(ns, &b) == 0, NULL,
+          "dtls_session_equals (IPv6): different address -> 0");
+    dtls_free_session(ns);
+  }
+
+  /* one dual-stack server, an IPv4 and an IPv6 client on the same port */
+  reset_net();
+  s = add_side("server", 1, TLS_PSK_WITH_AES_128_CCM_8, 0, 5684);
+  set_v6(&s->alt, "2001:db8::1", 5684);
+  s->has_alt = 1;
+  c4 = add_side("client4", 0, TLS_PSK_WITH_AES_128_CCM_8, 0, 40000);
+  set_v4(&c4->addr, "127.0.0.2", 40000);
+  c6 = add_side("client6", 0, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, 1, 40000);
+  set_v6(&c6->addr, "2001:db8::2", 40000);
+  s->suite = TLS_NULL_WITH_NULL_NULL; /* the library's list */
+  fine = dtls_connect(c4->ctx, &s->addr) > 0 &&
+         dtls_connect(c6->ctx, &s->alt) > 0;
+  pump();
+  check(fine && has_event(c4, 0, 0, DTLS_EVENT_CONNECTED) &&
+            has_event(c6, 0, 0, DTLS_EVENT_CONNECTED),
+        fmt_detail("%s; %s", events(c4, 0), events(c6, 0)),
+        "IPv4 and IPv6 clients both connect to one context");
+  p = dtls_get_peer(s->ctx, &c6->addr);
+  check(p && dtls_peer_is_connected(p) &&
+            memcmp(&p->session, &c6->addr, sizeof(session_t)) == 0 &&
+            p->session.addr.sa.sa_family == AF_INET6,
+        NULL, "server peer for the IPv6 session, session equals it");
+  p = dtls_get_peer(c6->ctx, &s->alt);
+  check(p && dtls_peer_is_connected(p), NULL,
+        "IPv6 client's peer keyed by the server's IPv6 address");
+  p = dtls_get_peer(s->ctx, &c4->addr);
+  check(p && dtls_peer_is_connected(p) &&
+            p->session.addr.sa.sa_family == AF_INET,
+        NULL, "server peer for the IPv4 session");
+  dtls_write(s->ctx, &c4->addr, (uint8 *)"to v4", 5);
+  dtls_write(s->ctx, &c6->addr, (uint8 *)"to v6", 5);
+  dtls_write(c6->ctx, &s->alt, (uint8 *)"from v6", 7);
+  pump();
+  check(rx_is(c4, "to v4") && rx_is(c6, "to v6") && rx_is(s, "from v6"),
+        fmt_detail("client4 \"%s\", client6 \"%s\"", rx_text(c4), rx_text(c6)),
+        "data to and from each session goes to the right peer");
+  check(memcmp(&s->last_read_session, &c6->addr, sizeof(session_t)) == 0,
+        NULL, "read callback session is the IPv6 address");
+  for (i = 0; i < 2; i++) {
+    side_t *x = i ? c6 : c4;
+    x->n_ev = 0;
+  }
+  dtls_free_context(s->ctx);
+  s->ctx = NULL;
+  pump();
+  check(has_event(c4, 0, 1, 0) && has_event(c6, 0, 1, 0),
+        fmt_detail("%s; %s", events(c4, 0), events(c6, 0)),
+        "dtls_free_context sends close_notify to both peers");
+  check(!dtls_get_peer(c4->ctx, &s->addr) && !dtls_get_peer(c6->ctx, &s->alt),
+        NULL, "clients have no peer afterwards");
+  check(write_errors == 0, fmt_detail("%d", write_errors),
+        "no datagram to an unknown address");
+  reset_net();
+}
+
+/* ------------------------------------------------------------------ */
+/* 9. logging                                                           */
+
+#define LOG_MAX 32
+static struct {
+  log_t level;
+  char text[256];
+} log_lines[LOG_MAX];
+static int n_log;
+
+static void log_capture(log_t level, const char *message) {
+  if (n_log < LOG_MAX) {
+    log_lines[n_log].level = level;
+    snprintf(log_lines[n_log].text, sizeof(log_lines[n_log].text), "%s",
+             message);
+  }
+  n_log++;
+}
+
+static void log_quiet(log_t level, const char *message) {
+  if (verbose)
+    printf("     [log %d] %s", (int)level, message);
+}
+
+static int log_has(const char *needle) {
+  int i;
+  for (i = 0; i < n_log && i < LOG_MAX; i++)
+    if (strstr(log_lines[i].text, needle))
+      return 1;
+  return 0;
+}
+
+static void test_logging(void) {
+  session_t a;
+  static const unsigned char bytes[] = {0x01, 0x02, 0xAB, 0xCD};
+  char longmsg[300];
+  dtls_context_t *ctx;
+  log_t old = dtls_get_log_level();
+
+  section = "9 logging";
+  check(strcmp(dtls_package_name(), "tinydtls") == 0, dtls_package_name(),
+        "dtls_package_name() is \"tinydtls\"");
+  check(strcmp(dtls_package_version(), "0.8.6") == 0, dtls_package_version(),
+        "dtls_package_version() is \"0.8.6\"");
+  check(old == DTLS_LOG_WARN, fmt_detail("%d", (int)old),
+        "default log level is DTLS_LOG_WARN");
+
+  dtls_set_log_handler(log_capture);
+  n_log = 0;
+  dtls_set_log_level(DTLS_LOG_INFO);
+  check(dtls_get_log_level() == DTLS_LOG_INFO, NULL,
+        "dtls_get_log_level round-trips DTLS_LOG_INFO");
+  dsrv_log(DTLS_LOG_WARN, "first %d\n", 42);
+  check(n_log == 1 && log_lines[0].level == DTLS_LOG_WARN &&
+            strcmp(log_lines[0].text, "first 42\n") == 0,
+        n_log ? log_lines[0].text : "no line",
+        "dsrv_log line reaches the handler, formatted, with its level");
+  dtls_warn("second %s\n", "line");
+  check(n_log == 2 && log_lines[1].level == DTLS_LOG_WARN &&
+            strcmp(log_lines[1].text, "second line\n") == 0,
+        NULL, "dtls_warn reaches the handler");
+  dtls_info("info\n");
+  dtls_debug("debug\n");
+  check(n_log == 3 && log_lines[2].level == DTLS_LOG_INFO, NULL,
+        "at DTLS_LOG_INFO: info passes, debug is filtered");
+  dtls_set_log_level(DTLS_LOG_WARN);
+  check(dtls_get_log_level() == DTLS_LOG_WARN, NULL,
+        "dtls_get_log_level round-trips DTLS_LOG_WARN");
+  dtls_info("filtered\n");
+  dtls_notice("filtered\n");
+  dtls_crit("crit passes\n");
+  check(n_log == 4 && log_lines[3].level == DTLS_LOG_CRIT, NULL,
+        "at DTLS_LOG_WARN: info/notice filtered, crit passes");
+  dtls_set_log_level(DTLS_LOG_EMERG);
+  dtls_warn("filtered\n");
+  dtls_emerg("emerg\n");
+  check(n_log == 5 && log_lines[4].level == DTLS_LOG_EMERG, NULL,
+        "at DTLS_LOG_EMERG only emerg passes");
+  dtls_set_log_level(DTLS_LOG_DEBUG);
+  check(dtls_get_log_level() == DTLS_LOG_DEBUG, NULL,
+        "dtls_get_log_level round-trips DTLS_LOG_DEBUG");
+
+  n_log = 0;
+  memset(longmsg, 'x', sizeof(longmsg) - 1);
+  longmsg[sizeof(longmsg) - 1] = '\0';
+  dsrv_log(DTLS_LOG_WARN, "%s", longmsg);
+  check(n_log == 1 && strlen(log_lines[0].text) <= 127 &&
+            strstr(log_lines[0].text, " ...\n") != NULL,
+        n_log ? fmt_detail("%zu chars", strlen(log_lines[0].text)) : "no line",
+        "a long message is cut to 127 characters and marked \" ...\"");
+
+  n_log = 0;
+  set_v4(&a, "192.0.2.33", 5684);
+  dtls_dsrv_log_addr(DTLS_LOG_WARN, "peer", &a);
+  check(n_log == 1 && log_has("peer") && log_has("192.0.2.33") &&
+            log_has("5684"),
+        n_log ? log_lines[0].text : "no line",
+        "dtls_dsrv_log_addr (IPv4) produces a line with address and port");
+  set_v6(&a, "2001:db8::33", 5685);
+  dtls_dsrv_log_addr(DTLS_LOG_WARN, "peer6", &a);
+  check(n_log == 2 && log_has("2001:db8::33") && log_has("5685"),
+        n_log > 1 ? log_lines[1].text : "no line",
+        "dtls_dsrv_log_addr (IPv6)");
+  n_log = 0;
+  dtls_dsrv_hexdump_log(DTLS_LOG_WARN, "blob", bytes, sizeof(bytes), 0);
+  check(n_log == 1 && log_has("blob") && log_has("0102ABCD"),
+        n_log ? log_lines[0].text : "no line",
+        "dtls_dsrv_hexdump_log produces a line with the bytes");
+  n_log = 0;
+  dtls_dsrv_hexdump_log(DTLS_LOG_WARN, "blob", bytes, sizeof(bytes), 1);
+  check(n_log >= 1 && log_has("blob") && log_has("AB"),
+        n_log ? log_lines[0].text : "no line",
+        "dtls_dsrv_hexdump_log (extended layout) produces lines");
+  n_log = 0;
+  dtls_set_log_level(DTLS_LOG_WARN);
+  dtls_dsrv_hexdump_log(DTLS_LOG_DEBUG, "blob", bytes, sizeof(bytes), 0);
+  dtls_debug_hexdump("blob", bytes, sizeof(bytes));
+  dtls_dsrv_log_addr(DTLS_LOG_INFO, "peer", &a);
+  check(n_log == 0, NULL, "hexdump and log_addr obey the level");
+
+  /* the library's own messages reach the handler */
+  n_log = 0;
+  ctx = dtls_new_context(NULL);
+  dtls_set_mtu(ctx, 1); /* refused with a warning */
+  check(n_log >= 1 && log_lines[0].level == DTLS_LOG_WARN,
+        n_log ? "" : "no line",
+        "library warnings (dtls_set_mtu refusal) reach the handler");
+  dtls_free_context(ctx);
+
+  dtls_set_log_handler(log_quiet);
+  n_log = 0;
+  dtls_warn("not captured\n");
+  check(n_log == 0, NULL, "replacing the handler takes effect");
+  dtls_set_log_handler(verbose ? NULL : log_quiet);
+  dtls_set_log_level(old);
+}
+
+/* ------------------------------------------------------------------ */
+
+int main(void) {
+  verbose = getenv("API_TEST_VERBOSE") && *getenv("API_TEST_VERBOSE") == '1';
+  dtls_init();
+  if (!verbose)
+    dtls_set_log_handler(log_quiet);
+
+  test_logging();
+  test_psk_handshake();
+  test_ecdhe_handshake();
+  test_reentrancy();
+  test_write();
+  test_alerts();
+  test_close();
+  test_renegotiate();
+  test_retransmit();
+  test_sessions();
+
+  reset_net();
+  dtls_set_log_handler(NULL);
+  printf("api_test: %u passed, %u failed\n", n_passed, n_failed);
+  return n_failed ? 1 : 0;
+}
