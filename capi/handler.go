@@ -166,7 +166,9 @@ func (st *ctxState) ConnChanged(c *engine.Conn, what engine.Change) {
 		}
 		p.state = C.DTLS_STATE_CLOSED
 		delete(st.peers, p)
-		c.App = nil
+		// c.App keeps pointing at the mirror: the event that follows a
+		// removal still passes &p.session, which lives until the outermost
+		// call returns.
 		if sp := p.security_params[0]; sp != nil {
 			st.zombies = append(st.zombies, unsafe.Pointer(sp))
 		}

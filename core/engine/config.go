@@ -195,8 +195,10 @@ type Config struct {
 	// association buffers (records that overtook their ChangeCipherSpec).
 	// Default 16.
 	MaxPendingRecords int
-	// CIDLength is the length of the connection IDs this endpoint asks its
-	// peers to use (RFC 9146). 0 means we do not ask for one.
+	// CIDLength is the length of the connection IDs a server hands out to
+	// clients that support RFC 9146. Default (0) 6 bytes; negative: none
+	// (the server still accepts a CID the client asks it to use). Clients
+	// always offer a zero-length CID: a client rarely needs one.
 	CIDLength int
 	// RecordSizeLimit is the record_size_limit (RFC 8449) we advertise; 0
 	// means we do not send the extension.
@@ -259,7 +261,10 @@ func (c *Config) withDefaults() Config {
 	if d.MaxPendingRecords <= 0 {
 		d.MaxPendingRecords = 16
 	}
-	if d.CIDLength < 0 {
+	switch {
+	case d.CIDLength == 0:
+		d.CIDLength = 6
+	case d.CIDLength < 0:
 		d.CIDLength = 0
 	}
 	if d.CIDLength > protocol.MaxCIDLen {

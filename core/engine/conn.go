@@ -78,7 +78,8 @@ type Conn struct {
 	lastRandom [protocol.RandomLen]byte // server: client random of the last completed handshake
 
 	readCID, writeCID []byte
-	peerRecordLimit   int
+	peerRecordLimit   int // the peer's record_size_limit: what we may send
+	ownRecordLimit    int // ours, once the peer acknowledged it: what we accept
 }
 
 func (c *Conn) String() string {
@@ -182,6 +183,14 @@ func (c *Conn) plaintextLimit() int {
 	return lim
 }
 
+// recvLimit is the largest record content we accept.
+func (c *Conn) recvLimit() int {
+	if c.ownRecordLimit > 0 {
+		return c.ownRecordLimit
+	}
+	return protocol.MaxPlaintext
+}
+
 func (c *Conn) writeState(epoch uint16) *writeEpoch {
 	if c.wr.ok && c.wr.epoch == epoch {
 		return &c.wr
@@ -255,12 +264,7 @@ func (c *Conn) fail(buf []byte, a protocol.Alert) error {
 	a.Level = protocol.LevelFatal
 	c.logf(LogWarn, "handshake failed, sending %v", a)
 	c.sendAlert(buf, a)
-	if !c.removed {
-		c.e.h.Event(c, protocol.LevelFatal, uint16(a.Description))
-	}
-	if !c.removed {
-		c.e.removeConn(c)
-	}
+	c.e.endConn(c, protocol.LevelFatal, a.Description)
 	return a
 }
 
@@ -371,6 +375,11 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 		}
 		t = protocol.ContentType(data[i])
 		data = data[:i]
+	}
+	if rs.cipher != nil && len(data) > c.recvLimit() {
+		// RFC 6347 §4.1.1.1, RFC 8449 §4: an authentic record that is too
+		// large ends the association.
+		return c.fail(buf, protocol.Fatal(protocol.AlertRecordOverflow))
 	}
 	rs.win.Accept(h.Seq)
 	if h.CID != nil && string(addr) != c.addr {
@@ -512,17 +521,9 @@ func (c *Conn) handleAlert(buf []byte, epoch uint16, data []byte, now time.Durat
 		if c.state != StateClosing && c.established {
 			c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertCloseNotify})
 		}
-		if !c.removed {
-			c.e.h.Event(c, a.Level, uint16(a.Description))
-		}
-		if !c.removed {
-			c.e.removeConn(c)
-		}
+		c.e.endConn(c, a.Level, a.Description)
 	case a.Level == protocol.LevelFatal:
-		c.e.h.Event(c, a.Level, uint16(a.Description))
-		if !c.removed {
-			c.e.removeConn(c)
-		}
+		c.e.endConn(c, a.Level, a.Description)
 	default:
 		if a.Description == protocol.AlertNoRenegotiation && c.hs != nil && c.hs.renegotiation {
 			// The peer declined; keep using the current keys.

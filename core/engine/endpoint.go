@@ -441,10 +441,7 @@ func (e *Endpoint) evictHalfOpen() {
 		e.halfOpen = e.halfOpen[1:]
 		if c.halfOpen() {
 			e.logf(LogInfo, "handshake limit reached; dropping the oldest half-open handshake")
-			e.h.Event(c, protocol.LevelFatal, uint16(protocol.AlertHandshakeFailure))
-			if !c.removed {
-				e.removeConn(c)
-			}
+			e.endConn(c, protocol.LevelFatal, protocol.AlertHandshakeFailure)
 			return
 		}
 	}
@@ -481,6 +478,17 @@ func (e *Endpoint) newConn(addr []byte, role Role, now time.Duration) *Conn {
 	e.trimHalfOpen()
 	e.h.ConnChanged(c, ConnCreated)
 	return c
+}
+
+// endConn removes an association and then tells the application why. The
+// removal comes first, as in upstream, so that the event callback may
+// connect again to the same address.
+func (e *Endpoint) endConn(c *Conn, level protocol.AlertLevel, d protocol.AlertDescription) {
+	if c.removed {
+		return
+	}
+	e.removeConn(c)
+	e.h.Event(c, level, uint16(d))
 }
 
 func (e *Endpoint) removeConn(c *Conn) {

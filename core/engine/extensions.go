@@ -37,10 +37,10 @@ func (c *Conn) offerExtensions(ext *handshake.Extensions) {
 		return
 	}
 	if hs.params.SupportCID {
-		if cid := c.newReadCID(); cid != nil {
-			hs.cidOffered, hs.offeredCID = true, cid
-			ext.HasConnectionID, ext.ConnectionID = true, cid
-		}
+		// RFC 9146 §3: a zero-length CID says "I will send with your CID
+		// but do not need one myself".
+		hs.cidOffered, hs.offeredCID = true, []byte{}
+		ext.HasConnectionID, ext.ConnectionID = true, []byte{}
 	}
 	if n := c.e.cfg.RecordSizeLimit; n > 0 {
 		hs.offeredRSL = true
@@ -62,6 +62,7 @@ func (c *Conn) acceptServerExtensions(ext *handshake.Extensions) error {
 	}
 	if ext.HasRecordSizeLimit {
 		c.peerRecordLimit = int(ext.RecordSizeLimit)
+		c.ownRecordLimit = min(c.e.cfg.RecordSizeLimit, protocol.MaxPlaintext)
 	}
 	return nil
 }
@@ -89,6 +90,7 @@ func (c *Conn) answerExtensions(ch, sh *handshake.Extensions) error {
 			lim = protocol.MaxPlaintext
 		}
 		sh.HasRecordSizeLimit, sh.RecordSizeLimit = true, uint16(lim)
+		c.ownRecordLimit = lim
 	}
 	return nil
 }

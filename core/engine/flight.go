@@ -169,6 +169,12 @@ func (c *Conn) transmitFlight(buf []byte) (int, error) {
 				}
 			}
 			room := p.room() - handshake.HeaderLen
+			if m.typ == protocol.HandshakeClientHello && room < remaining && p.onlyEmptyRecord() {
+				// Servers answer only unfragmented ClientHellos statelessly
+				// (RFC 6347 §4.2.1 lets them ignore the rest), so a
+				// ClientHello goes whole even past a very small MTU.
+				room = remaining
+			}
 			if room < remaining && !p.onlyEmptyRecord() {
 				fresh := min(c.e.cfg.MTU-c.recordOverhead(w), c.plaintextLimit()) - handshake.HeaderLen
 				if remaining <= fresh || room < minFragment {
@@ -278,10 +284,7 @@ func (c *Conn) onTimer(buf []byte, now time.Duration) {
 	if c.closeAt != 0 && c.closeAt <= now {
 		// The peer never answered our close_notify.
 		c.closeAt = 0
-		c.e.h.Event(c, protocol.LevelWarning, uint16(protocol.AlertCloseNotify))
-		if !c.removed {
-			c.e.removeConn(c)
-		}
+		c.e.endConn(c, protocol.LevelWarning, protocol.AlertCloseNotify)
 		return
 	}
 	if c.holdUntil != 0 && c.holdUntil <= now {
@@ -300,10 +303,7 @@ func (c *Conn) onTimer(buf []byte, now time.Duration) {
 		if c.flight.retransmits >= c.e.cfg.MaxRetransmits {
 			c.logf(LogWarn, "no answer after %d retransmissions; abandoning the handshake", c.flight.retransmits)
 			c.flight.clear()
-			c.e.h.Event(c, protocol.LevelFatal, uint16(protocol.AlertHandshakeFailure))
-			if !c.removed {
-				c.e.removeConn(c)
-			}
+			c.e.endConn(c, protocol.LevelFatal, protocol.AlertHandshakeFailure)
 			return
 		}
 		c.flight.retransmits++

@@ -98,7 +98,7 @@ func TestRenegotiationKeepsRecordsInFlight(t *testing.T) {
 	var held [][]byte
 	hold := true
 	l.filter = func(from *peer, dg []byte) []byte {
-		if hold && from == cl && dg[0] == byte(protocol.ContentApplicationData) {
+		if hold && from == cl && (dg[0] == byte(protocol.ContentApplicationData) || dg[0] == byte(protocol.ContentTLS12CID)) {
 			held = append(held, dg)
 			return nil
 		}
@@ -119,6 +119,9 @@ func TestRenegotiationKeepsRecordsInFlight(t *testing.T) {
 			t.Fatalf("held record is not from epoch 1")
 		}
 		sv.ep.HandleDatagram(cl.addr, dg, l.now)
+	}
+	if len(held) != 2 {
+		t.Fatalf("held %d records", len(held))
 	}
 	if got := strs(sv.received); fmt.Sprint(got) != "[new epoch old epoch 1 old epoch 2]" {
 		t.Fatalf("server received %q", got)

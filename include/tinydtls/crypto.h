@@ -43,8 +43,19 @@ extern "C" {
 #define DTLS_PSK_MAX_CLIENT_IDENTITY_LEN 32
 #endif
 
-/* result_length upstream passes when asking get_psk_info() for a key. */
+/* Upstream's limit on PSK keys. This library accepts keys of up to 64
+ * bytes (RFC 4279) and passes a result_length of 64 to get_psk_info(). */
 #define DTLS_PSK_MAX_KEY_LEN DTLS_KEY_LENGTH
+
+/* Connection ID (RFC 9146), as on upstream's develop branch: the longest
+ * CID accepted, and whether get_user_parameters() starts with support_cid
+ * set. Defining DTLS_MAX_CID_LENGTH to 0 before including this header
+ * removes the CID fields, restoring main's struct layouts (the library is
+ * built with 16). */
+#ifndef DTLS_MAX_CID_LENGTH
+#define DTLS_MAX_CID_LENGTH 16
+#endif
+#define DTLS_USE_CID_DEFAULT 1
 
 /* Length of the cipher suite list an application can configure. */
 #define DTLS_MAX_CIPHER_SUITES 4
@@ -73,6 +84,10 @@ typedef struct dtls_user_parameters_t {
   unsigned int force_extended_master_secret:1;
   /* abort unless the peer supports RFC 5746 secure renegotiation */
   unsigned int force_renegotiation_info:1;
+#if (DTLS_MAX_CID_LENGTH > 0)
+  /* negotiate a Connection ID (RFC 9146); default DTLS_USE_CID_DEFAULT */
+  unsigned int support_cid:1;
+#endif
 } dtls_user_parameters_t;
 
 /* AES-128-CCM state: expanded key plus tag length and length-field size. */
@@ -114,6 +129,11 @@ typedef struct {
   uint16_t epoch;
   uint64_t rseq;                        /* sequence number of the next record sent */
   uint8 key_block[MAX_KEYBLOCK_LENGTH]; /* see the dtls_kb_* accessors */
+#if (DTLS_MAX_CID_LENGTH > 0)
+  /* Connection ID put on records sent to the peer (RFC 9146) */
+  uint8_t write_cid[DTLS_MAX_CID_LENGTH];
+  uint8_t write_cid_length;
+#endif
   seqnum_t cseq;
 } dtls_security_parameters_t;
 
@@ -134,6 +154,10 @@ typedef struct {
   dtls_compression_t compression;
   dtls_user_parameters_t user_parameters;
   dtls_cipher_index_t cipher_index;
+#if (DTLS_MAX_CID_LENGTH > 0)
+  uint8_t write_cid[DTLS_MAX_CID_LENGTH];
+  uint8_t write_cid_length;
+#endif
   unsigned int do_client_auth:1;
   unsigned int extended_master_secret:1;
   unsigned int renegotiation_info:1;

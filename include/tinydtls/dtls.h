@@ -199,6 +199,7 @@ void dtls_check_retransmit(dtls_context_t *context, clock_time_t *next);
 #define DTLS_CT_ALERT              21
 #define DTLS_CT_HANDSHAKE          22
 #define DTLS_CT_APPLICATION_DATA   23
+#define DTLS_CT_TLS12_CID          25   /* RFC 9146 record with a Connection ID */
 
 /* Declares a structure without padding: PACK(typedef struct) { ... } T; */
 #if defined(__GNUC__) || defined(__clang__)

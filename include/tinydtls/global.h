@@ -82,6 +82,7 @@ typedef enum {
 #define TLS_EXT_ENCRYPT_THEN_MAC        22      /* RFC 7366 */
 #define TLS_EXT_EXTENDED_MASTER_SECRET  23      /* RFC 7627 */
 #define TLS_EXT_RENEGOTIATION_INFO      65281   /* RFC 5746 */
+#define TLS_EXT_CONNECTION_ID           54      /* RFC 9146 */
 
 /* Values carried inside those extensions. */
 #define TLS_CERT_TYPE_RAW_PUBLIC_KEY            2   /* RFC 7250 */
