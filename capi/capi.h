@@ -78,15 +78,18 @@ static inline int tdtls_caps(const dtls_context_t *ctx) {
 }
 
 /* cgo cannot touch bitfields, so the flags travel as a bitmask:
- * bit 0 force_extended_master_secret, bit 1 force_renegotiation_info. */
+ * bit 0 force_extended_master_secret, bit 1 force_renegotiation_info,
+ * bit 2 support_cid. */
 static inline unsigned tdtls_up_get_flags(const dtls_user_parameters_t *p) {
   return (p->force_extended_master_secret ? 1u : 0u) |
-         (p->force_renegotiation_info ? 2u : 0u);
+         (p->force_renegotiation_info ? 2u : 0u) |
+         (p->support_cid ? 4u : 0u);
 }
 
 static inline void tdtls_up_set_flags(dtls_user_parameters_t *p, unsigned f) {
   p->force_extended_master_secret = (f & 1u) ? 1 : 0;
   p->force_renegotiation_info = (f & 2u) ? 1 : 0;
+  p->support_cid = (f & 4u) ? 1 : 0;
 }
 
 /* Returns 1 if the application has a get_user_parameters callback and

@@ -62,3 +62,41 @@ func tdtls_go_get_max_write(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
 	}
 	return C.int(c.MaxWrite())
 }
+
+//export tdtls_go_set_record_size_limit
+func tdtls_go_set_record_size_limit(ctx *C.dtls_context_t, limit C.size_t) (ret C.int) {
+	ret = -1
+	defer guard("dtls_set_record_size_limit")
+	st := stateOf(ctx)
+	if st == nil || limit != 0 && (limit < 64 || limit > 16384) {
+		logLine(int(C.DTLS_LOG_WARN), "dtls_set_record_size_limit: 0, or between 64 and 16384")
+		return -1
+	}
+	st.ep.SetRecordSizeLimit(int(limit))
+	return 0
+}
+
+//export tdtls_go_set_cid_length
+func tdtls_go_set_cid_length(ctx *C.dtls_context_t, n C.size_t) (ret C.int) {
+	ret = -1
+	defer guard("dtls_set_cid_length")
+	st := stateOf(ctx)
+	if st == nil || n > C.DTLS_MAX_CID_LENGTH {
+		logLine(int(C.DTLS_LOG_WARN), "dtls_set_cid_length: at most DTLS_MAX_CID_LENGTH")
+		return -1
+	}
+	st.ep.SetCIDLength(int(n))
+	return 0
+}
+
+//export tdtls_go_set_limits
+func tdtls_go_set_limits(ctx *C.dtls_context_t, maxPeers, maxHandshakes C.uint) (ret C.int) {
+	ret = -1
+	defer guard("dtls_set_limits")
+	st := stateOf(ctx)
+	if st == nil {
+		return -1
+	}
+	st.ep.SetLimits(int(maxPeers), int(maxHandshakes))
+	return 0
+}

@@ -78,6 +78,9 @@ func (st *ctxState) UserParameters(c *engine.Conn, p *engine.UserParameters) {
 	if p.ForceRenegotiationInfo {
 		flags |= 2
 	}
+	if p.SupportCID {
+		flags |= 4
+	}
 	C.tdtls_up_set_flags(&up, flags)
 	if C.tdtls_cb_user_params(st.c, st.session(c), &up) == 0 {
 		return
@@ -93,6 +96,7 @@ func (st *ctxState) UserParameters(c *engine.Conn, p *engine.UserParameters) {
 	flags = C.tdtls_up_get_flags(&up)
 	p.ForceExtendedMasterSecret = flags&1 != 0
 	p.ForceRenegotiationInfo = flags&2 != 0
+	p.SupportCID = flags&4 != 0
 }
 
 // alertError turns a negative callback result into the alert to send:
@@ -154,6 +158,7 @@ func (st *ctxState) ConnChanged(c *engine.Conn, what engine.Change) {
 	case engine.ConnStateChanged:
 		if p, ok := c.App.(*C.dtls_peer_t); ok {
 			p.state = C.dtls_state_t(c.State())
+			mirrorSecurity(p, c)
 		}
 	case engine.ConnAddrChanged:
 		if p, ok := c.App.(*C.dtls_peer_t); ok && st.curSession() != nil {
@@ -174,6 +179,21 @@ func (st *ctxState) ConnChanged(c *engine.Conn, what engine.Change) {
 		}
 		st.zombies = append(st.zombies, unsafe.Pointer(p))
 	}
+}
+
+// mirrorSecurity copies what applications read from
+// dtls_security_params(peer): the epoch and the Connection ID (libcoap reads
+// write_cid_length to tell whether a CID is in use).
+func mirrorSecurity(p *C.dtls_peer_t, c *engine.Conn) {
+	sp := p.security_params[0]
+	if sp == nil {
+		return
+	}
+	_, wr := c.Epoch()
+	sp.epoch = C.uint16_t(wr)
+	cid := c.WriteCID()
+	n := copy(unsafe.Slice((*byte)(unsafe.Pointer(&sp.write_cid[0])), len(sp.write_cid)), cid)
+	sp.write_cid_length = C.uint8_t(n)
 }
 
 func (st *ctxState) LogEnabled(l engine.LogLevel) bool { return int(l) <= int(C.tdtls_log_level) }

@@ -220,3 +220,31 @@ int dtls_get_max_write(dtls_context_t *ctx, const session_t *session) {
   ctx_leave(ctx);
   return r;
 }
+
+int dtls_set_record_size_limit(dtls_context_t *ctx, size_t limit) {
+  int r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return -1;
+  r = tdtls_go_set_record_size_limit(ctx, limit);
+  ctx_leave(ctx);
+  return r;
+}
+
+int dtls_set_cid_length(dtls_context_t *ctx, size_t length) {
+  int r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return -1;
+  r = tdtls_go_set_cid_length(ctx, length);
+  ctx_leave(ctx);
+  return r;
+}
+
+int dtls_set_limits(dtls_context_t *ctx, unsigned int max_peers,
+                    unsigned int max_handshakes) {
+  int r;
+  if (!ctx || ctx_enter(ctx) < 0)
+    return -1;
+  r = tdtls_go_set_limits(ctx, max_peers, max_handshakes);
+  ctx_leave(ctx);
+  return r;
+}

@@ -94,6 +94,8 @@ static int output_fd = STDOUT_FILENO;
 static const dtls_cipher_t *ciphers = NULL;   /* NULL: library defaults */
 static unsigned int force_extended_master_secret = 0;
 static unsigned int force_renegotiation_info = 0;
+/* -z: negotiate a Connection ID (RFC 9146), as upstream's develop client. */
+static unsigned int use_cid = 0;
 
 static unsigned char psk_id[PSK_FILE_MAX];
 static size_t psk_id_length = 0;
@@ -228,6 +230,9 @@ get_user_parameters(struct dtls_context_t *ctx, session_t *session,
 
   params->force_extended_master_secret = force_extended_master_secret;
   params->force_renegotiation_info = force_renegotiation_info;
+#if (DTLS_MAX_CID_LENGTH > 0)
+  params->support_cid = use_cid;
+#endif
   if (ciphers) {
     int i;
     for (i = 0; i < DTLS_MAX_CIPHER_SUITES &&
@@ -541,7 +546,7 @@ usage(const char *program, const char *version) {
   fprintf(stderr,
           "%s v%s -- DTLS client implementation\n"
           "usage: %s [-c cipher suites] [-e] [-i file] [-k file] [-o file]\n"
-          "       %*s [-p port] [-r] [-v num] addr [port]\n",
+          "       %*s [-p port] [-r] [-v num] [-z] addr [port]\n",
           program, version, program, (int)strlen(program), "");
   cipher_suites_usage(stderr, "\t");
   fprintf(stderr,
@@ -554,6 +559,7 @@ usage(const char *program, const char *version) {
           "\t       \t\t(default is an ephemeral free port).\n"
           "\t-r\t\tforce renegotiation info (RFC5746)\n"
           "\t-v num\t\tverbosity level (default: 3)\n"
+          "\t-z\t\tuse a Connection ID (RFC 9146)\n"
           "\tDefault destination port: %d\n",
           DEFAULT_PORT);
 }
@@ -639,13 +645,12 @@ main(int argc, char **argv) {
   /*
    * Options may also follow the address and port: "+" stops getopt at
    * each non-option, which is then taken as the next positional
-   * argument before option parsing resumes.  (-z is reserved for
-   * Connection ID support and rejected for now.)
+   * argument before option parsing resumes.
    */
   while (optind < argc) {
     long result;
 
-    opt = getopt(argc, argv, "+c:ei:k:o:p:rv:");
+    opt = getopt(argc, argv, "+c:ei:k:o:p:rv:z");
     switch (opt) {
     case 'c':
       ciphers = init_cipher_suites(optarg);
@@ -683,6 +688,9 @@ main(int argc, char **argv) {
       break;
     case 'v':
       log_level = (log_t)strtol(optarg, NULL, 10);
+      break;
+    case 'z':
+      use_cid = 1;
       break;
     case -1:
       if (!dst.size) {

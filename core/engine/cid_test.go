@@ -253,3 +253,25 @@ func TestRecordSizeLimitEnforcedOnReceive(t *testing.T) {
 		t.Fatalf("want record_overflow: client %v server %v", cl.events, sv.events)
 	}
 }
+
+// Associations made before and after a change of the CID length keep
+// working side by side: the receiver finds each record's CID length.
+func TestConnectionIDLengthChange(t *testing.T) {
+	l := newLink(t, 570)
+	sv := newPeer(t, l, "server", Config{}, 571)
+	sv.usePSK("Client_identity", "secretPSK")
+	sv.echo = true
+	a := newPeer(t, l, "a", Config{}, 572)
+	a.usePSK("Client_identity", "secretPSK")
+	handshakeOK(t, a, sv, l, 5*time.Second)
+	sv.ep.SetCIDLength(3)
+	b := newPeer(t, l, "b", Config{}, 573)
+	b.usePSK("Client_identity", "secretPSK")
+	handshakeOK(t, b, sv, l, 5*time.Second)
+	if len(a.conn(sv).WriteCID()) != 6 || len(b.conn(sv).WriteCID()) != 3 {
+		t.Fatalf("CID lengths %d and %d", len(a.conn(sv).WriteCID()), len(b.conn(sv).WriteCID()))
+	}
+	exchange(t, a, sv, l, "six")
+	exchange(t, b, sv, l, "three")
+	exchange(t, a, sv, l, "six again")
+}

@@ -28,6 +28,9 @@ type Endpoint struct {
 	h      Handler
 	conns  map[string]*Conn
 	byCID  map[string]*Conn
+	// cidLens counts the associations per length of CID they read: a
+	// tls12_cid record does not say how long its CID is.
+	cidLens map[int]int
 	timers timerHeap
 	cookie cookieJar
 
@@ -56,7 +59,8 @@ func New(cfg Config, h Handler) *Endpoint {
 		cfg:   cfg.withDefaults(),
 		h:     h,
 		conns: make(map[string]*Conn),
-		byCID: make(map[string]*Conn),
+		byCID:   make(map[string]*Conn),
+		cidLens: make(map[int]int),
 	}
 	return e
 }
@@ -86,6 +90,15 @@ func (e *Endpoint) SetInitialTimeout(d time.Duration) {
 func (e *Endpoint) SetRecordSizeLimit(n int) {
 	c := Config{RecordSizeLimit: n}
 	e.cfg.RecordSizeLimit = c.withDefaults().RecordSizeLimit
+	if n <= 0 {
+		e.cfg.RecordSizeLimit = 0
+	}
+}
+
+// SetCIDLength changes the length of the connection IDs handed out in
+// handshakes started from now on (0: ask clients to send without one).
+func (e *Endpoint) SetCIDLength(n int) {
+	e.cfg.CIDLength = max(0, min(n, protocol.MaxCIDLen))
 }
 
 // SetLimits changes the association limits; values <= 0 keep the current one.
@@ -153,7 +166,7 @@ func (e *Endpoint) HandleDatagram(addr []byte, data []byte, now time.Duration) e
 	outer := len(e.dups)
 	var first error
 	for len(data) > 0 && !e.closed {
-		h, payload, rest, ok := record.Parse(data, e.cfg.CIDLength)
+		h, payload, rest, ok := record.Parse(data, e.cidLenFor(data))
 		if !ok {
 			e.logf(LogDebug, "dropping %d bytes that do not form a record", len(data))
 			break
@@ -173,6 +186,21 @@ func (e *Endpoint) HandleDatagram(addr []byte, data []byte, now time.Duration) e
 	}
 	e.dups = e.dups[:outer]
 	return first
+}
+
+// cidLenFor finds the length of the CID of a tls12_cid record at the start
+// of data among the lengths in use (usually one).
+func (e *Endpoint) cidLenFor(data []byte) int {
+	if len(data) == 0 || protocol.ContentType(data[0]) != protocol.ContentTLS12CID {
+		return 0
+	}
+	const off = 11 // type, version, epoch, sequence number
+	for n := range e.cidLens {
+		if len(data) >= off+n && e.byCID[string(data[off:off+n])] != nil {
+			return n
+		}
+	}
+	return e.cfg.CIDLength
 }
 
 func (e *Endpoint) handleRecord(buf, addr []byte, h *record.Header, payload []byte, now time.Duration) error {
@@ -499,9 +527,7 @@ func (e *Endpoint) removeConn(c *Conn) {
 	if e.conns[c.addr] == c {
 		delete(e.conns, c.addr)
 	}
-	if c.readCID != nil && e.byCID[string(c.readCID)] == c {
-		delete(e.byCID, string(c.readCID))
-	}
+	c.setCIDs(nil, nil)
 	if c.heapIdx >= 0 {
 		e.timers.remove(c)
 	}

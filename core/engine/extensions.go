@@ -98,12 +98,21 @@ func (c *Conn) answerExtensions(ch, sh *handshake.Extensions) error {
 // setCIDs records the negotiated connection IDs. They take effect with the
 // first protected epoch: only protected records carry them.
 func (c *Conn) setCIDs(read, write []byte) {
-	if c.readCID != nil && c.e.byCID[string(c.readCID)] == c {
-		delete(c.e.byCID, string(c.readCID))
+	e := c.e
+	if len(c.readCID) > 0 && e.byCID[string(c.readCID)] == c {
+		delete(e.byCID, string(c.readCID))
+		if e.cidLens[len(c.readCID)]--; e.cidLens[len(c.readCID)] <= 0 {
+			delete(e.cidLens, len(c.readCID))
+		}
+	}
+	c.readCID, c.writeCID = nil, nil
+	if read == nil && write == nil {
+		return
 	}
 	c.readCID = append([]byte{}, read...)
 	c.writeCID = append([]byte{}, write...)
 	if len(c.readCID) > 0 {
-		c.e.byCID[string(c.readCID)] = c
+		e.byCID[string(c.readCID)] = c
+		e.cidLens[len(c.readCID)]++
 	}
 }

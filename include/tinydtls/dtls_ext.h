@@ -47,6 +47,33 @@ int dtls_set_initial_timeout(dtls_context_t *ctx, unsigned int ms);
  */
 int dtls_get_max_write(dtls_context_t *ctx, const session_t *session);
 
+/*
+ * Record size limit (RFC 8449): the largest record plaintext this context
+ * asks its peers to send it, 64..16384, or 0 to not send the extension
+ * (the default, DTLS_DEFAULT_RECORD_SIZE_LIMIT). Whatever this is set to, a
+ * limit the peer advertises is always honoured: records and handshake
+ * fragments sent to it never exceed it.
+ */
+#define DTLS_DEFAULT_RECORD_SIZE_LIMIT 0
+int dtls_set_record_size_limit(dtls_context_t *ctx, size_t limit);
+
+/*
+ * Connection ID (RFC 9146) length this context hands out as a server,
+ * 0..DTLS_MAX_CID_LENGTH (default 6). 0 still accepts the client's offer
+ * but asks it to send without a CID. Whether a handshake negotiates a CID
+ * at all is the support_cid flag of get_user_parameters().
+ */
+int dtls_set_cid_length(dtls_context_t *ctx, size_t length);
+
+/*
+ * Resource limits: the most associations this context keeps (default
+ * 100000), and the most handshakes in progress at once (default 2048; a
+ * new client then evicts the oldest half-open server handshake). 0 keeps
+ * the current value.
+ */
+int dtls_set_limits(dtls_context_t *ctx, unsigned int max_peers,
+                    unsigned int max_handshakes);
+
 #ifdef __cplusplus
 }
 #endif
