@@ -24,15 +24,15 @@ var (
 
 // Endpoint is one DTLS context: the associations of one socket, in both roles.
 type Endpoint struct {
-	cfg    Config
-	h      Handler
-	conns  map[string]*Conn
-	byCID  map[string]*Conn
+	cfg   Config
+	h     Handler
+	conns map[string]*Conn
+	byCID map[string]*Conn
 	// cidLens counts the associations per length of CID they read: a
 	// tls12_cid record does not say how long its CID is.
 	cidLens map[int]int
-	timers timerHeap
-	cookie cookieJar
+	timers  timerHeap
+	cookie  cookieJar
 
 	handshakes int
 	closed     bool
@@ -56,9 +56,9 @@ type Endpoint struct {
 // New creates an Endpoint.
 func New(cfg Config, h Handler) *Endpoint {
 	e := &Endpoint{
-		cfg:   cfg.withDefaults(),
-		h:     h,
-		conns: make(map[string]*Conn),
+		cfg:     cfg.withDefaults(),
+		h:       h,
+		conns:   make(map[string]*Conn),
 		byCID:   make(map[string]*Conn),
 		cidLens: make(map[int]int),
 	}
