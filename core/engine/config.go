@@ -44,7 +44,7 @@ const (
 )
 
 // Role of an association.
-type Role int
+type Role uint8
 
 const (
 	RoleClient Role = iota
@@ -60,7 +60,7 @@ func (r Role) String() string {
 
 // State uses upstream's dtls_state_t numbering, so the C layer can mirror it
 // into dtls_peer_t.state unchanged.
-type State int
+type State uint8
 
 const (
 	StateInit State = iota
@@ -189,6 +189,10 @@ type Config struct {
 	// oldest server-side handshake still waiting for the client's key
 	// exchange. Default 2048.
 	MaxHandshakes int
+	// MaxActiveCiphers is how many associations keep their expanded record
+	// ciphers; less recently active ones rebuild them (an allocation) on
+	// their next record. Default 1024.
+	MaxActiveCiphers int
 	// Reassembly bounds the handshake messages buffered per association.
 	Reassembly handshake.Limits
 	// MaxPendingRecords bounds the records of a not yet active epoch that an
@@ -257,6 +261,9 @@ func (c *Config) withDefaults() Config {
 	}
 	if d.MaxHandshakes <= 0 {
 		d.MaxHandshakes = 2048
+	}
+	if d.MaxActiveCiphers <= 0 {
+		d.MaxActiveCiphers = 1024
 	}
 	if d.MaxPendingRecords <= 0 {
 		d.MaxPendingRecords = 16

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/tinydtls-go/tinydtls/core/handshake"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
@@ -11,23 +13,40 @@ import (
 	"github.com/tinydtls-go/tinydtls/core/suite"
 )
 
+// epochKeys is the key material of one direction of one protected epoch.
+// The expanded cipher is built from it on demand and dropped again when the
+// association has been idle for a while (see cipherCache), so that an idle
+// association costs its keys, not its AES key schedules.
+type epochKeys struct {
+	suite *suite.Suite // nil: epoch 0, no protection
+	key   [suite.KeyLen]byte
+	iv    [suite.FixedIVLen]byte
+}
+
+func (k *epochKeys) protected() bool { return k.suite != nil }
+
 type readEpoch struct {
 	epoch  uint16
-	cipher *record.Cipher // nil: epoch 0, no protection
+	keys   epochKeys
+	cipher *record.Cipher // expanded keys, nil until used or after eviction
 	win    record.Window
-	ok     bool
 }
 
 type writeEpoch struct {
 	epoch  uint16
+	keys   epochKeys
 	cipher *record.Cipher
 	seq    uint64
-	ok     bool
 }
 
 // pendingRecord is a record that arrived before it could be processed: it
 // belongs to the epoch the peer's ChangeCipherSpec will start, or it is
 // application data that overtook the Finished message.
+type pendingRecords struct {
+	list  []pendingRecord
+	bytes int
+}
+
 type pendingRecord struct {
 	h       record.Header
 	payload []byte
@@ -38,7 +57,6 @@ type pendingRecord struct {
 type Conn struct {
 	e     *Endpoint
 	addr  string
-	addrB []byte
 	role  Role
 	state State
 	// App is free for the application (the C layer keeps its dtls_peer_t here).
@@ -46,12 +64,15 @@ type Conn struct {
 
 	removed     bool
 	established bool // completed at least one handshake
-	created     time.Duration
 
-	rd, rdPrev readEpoch
-	rdNext     *readEpoch
-	wr, wrPrev writeEpoch
-	wrNext     *writeEpoch
+	// Current epochs, and the previous ones while a retransmitted or
+	// reordered record of the last handshake may still need them.
+	rd     readEpoch
+	wr     writeEpoch
+	rdPrev *readEpoch
+	wrPrev *writeEpoch
+	rdNext *readEpoch
+	wrNext *writeEpoch
 
 	suite *suite.Suite
 	hs    *handshakeState
@@ -64,10 +85,9 @@ type Conn struct {
 	// the last completed handshake; lower ones are retransmissions.
 	peerSeqEnd uint16
 
-	flight       flight
-	pending      []pendingRecord
-	pendingBytes int
-	dupPending   bool
+	flight     *flight // the last flight we sent, while it may be needed
+	pending    *pendingRecords
+	dupPending bool
 
 	deadline      time.Duration
 	heapIdx       int
@@ -75,11 +95,17 @@ type Conn struct {
 	holdUntil     time.Duration
 	prevReadUntil time.Duration
 
-	lastRandom [protocol.RandomLen]byte // server: client random of the last completed handshake
+	// lastHello identifies (by 8 bytes of its random) the ClientHello of the
+	// server's last completed handshake, to tell its copies from a restart.
+	lastHello uint64
+
+	// Membership in the Endpoint's cipher cache (most recently used first).
+	lruPrev, lruNext *Conn
+	inLRU            bool
 
 	readCID, writeCID []byte
-	peerRecordLimit   int // the peer's record_size_limit: what we may send
-	ownRecordLimit    int // ours, once the peer acknowledged it: what we accept
+	peerRecordLimit   uint16 // the peer's record_size_limit: what we may send
+	ownRecordLimit    uint16 // ours, once the peer acknowledged it: what we accept
 }
 
 func (c *Conn) String() string {
@@ -87,7 +113,7 @@ func (c *Conn) String() string {
 }
 
 // Addr returns the peer address key the association is stored under.
-func (c *Conn) Addr() []byte { return c.addrB }
+func (c *Conn) Addr() []byte { return unsafe.Slice(unsafe.StringData(c.addr), len(c.addr)) }
 
 // Role returns whether we are client or server of this association.
 func (c *Conn) Role() Role { return c.role }
@@ -137,7 +163,7 @@ func (c *Conn) logf(l LogLevel, format string, args ...any) {
 }
 
 func (c *Conn) send(datagram []byte) error {
-	err := c.e.h.Send(c, c.addrB, datagram)
+	err := c.e.h.Send(c, c.Addr(), datagram)
 	if err != nil {
 		c.logf(LogWarn, "send failed: %v", err)
 	}
@@ -146,13 +172,13 @@ func (c *Conn) send(datagram []byte) error {
 
 // usesCID says whether records of epoch w carry the peer's connection ID.
 // RFC 9146 uses the CID only on protected records.
-func (c *Conn) usesCID(w *writeEpoch) bool { return w.cipher != nil && len(c.writeCID) > 0 }
+func (c *Conn) usesCID(w *writeEpoch) bool { return w.keys.protected() && len(c.writeCID) > 0 }
 
 // recordOverhead is what one record of epoch w adds around its content.
 func (c *Conn) recordOverhead(w *writeEpoch) int {
 	n := record.HeaderLen
-	if w.cipher != nil {
-		n += w.cipher.Overhead()
+	if w.keys.protected() {
+		n += w.keys.suite.Overhead()
 	}
 	if c.usesCID(w) {
 		n += len(c.writeCID) + 1 // the CID and the inner content type
@@ -175,8 +201,8 @@ func (c *Conn) plaintextLimit() int {
 	if c.peerRecordLimit > 0 {
 		// RFC 8449 §4: the limit covers the content and, with a CID, the
 		// inner content type.
-		lim = c.peerRecordLimit
-		if len(c.writeCID) > 0 && c.wr.cipher != nil {
+		lim = int(c.peerRecordLimit)
+		if len(c.writeCID) > 0 && c.wr.keys.protected() {
 			lim--
 		}
 	}
@@ -186,27 +212,27 @@ func (c *Conn) plaintextLimit() int {
 // recvLimit is the largest record content we accept.
 func (c *Conn) recvLimit() int {
 	if c.ownRecordLimit > 0 {
-		return c.ownRecordLimit
+		return int(c.ownRecordLimit)
 	}
 	return protocol.MaxPlaintext
 }
 
 func (c *Conn) writeState(epoch uint16) *writeEpoch {
-	if c.wr.ok && c.wr.epoch == epoch {
+	if c.wr.epoch == epoch {
 		return &c.wr
 	}
-	if c.wrPrev.ok && c.wrPrev.epoch == epoch {
-		return &c.wrPrev
+	if c.wrPrev != nil && c.wrPrev.epoch == epoch {
+		return c.wrPrev
 	}
 	return nil
 }
 
 func (c *Conn) readState(epoch uint16) *readEpoch {
-	if c.rd.ok && c.rd.epoch == epoch {
+	if c.rd.epoch == epoch {
 		return &c.rd
 	}
-	if c.rdPrev.ok && c.rdPrev.epoch == epoch {
-		return &c.rdPrev
+	if c.rdPrev != nil && c.rdPrev.epoch == epoch {
+		return c.rdPrev
 	}
 	return nil
 }
@@ -221,7 +247,7 @@ func (c *Conn) startRecord(b []byte, w *writeEpoch, t protocol.ContentType, h *r
 	}
 	w.seq++
 	b = record.AppendHeader(b, h)
-	if w.cipher != nil {
+	if w.keys.protected() {
 		b = append(b, 0, 0, 0, 0, 0, 0, 0, 0)
 	}
 	return b
@@ -233,8 +259,8 @@ func (c *Conn) finishRecord(rec []byte, w *writeEpoch, t protocol.ContentType, h
 	if h.Type == protocol.ContentTLS12CID {
 		rec = append(rec, byte(t)) // DTLSInnerPlaintext: content || real type, no padding
 	}
-	if w.cipher != nil {
-		return w.cipher.Seal(rec, h)
+	if w.keys.protected() {
+		return c.e.ciphers.write(c, w).Seal(rec, h)
 	}
 	record.SetLength(rec, h.Len(), len(rec)-h.Len())
 	return rec
@@ -301,7 +327,7 @@ func (c *Conn) close(buf []byte, now time.Duration) {
 	if c.hs != nil {
 		c.endHandshake()
 	}
-	c.flight.clear()
+	c.flight = nil
 	c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertCloseNotify})
 	if c.removed {
 		return
@@ -310,6 +336,11 @@ func (c *Conn) close(buf []byte, now time.Duration) {
 	c.closeAt = now + c.e.cfg.CloseTimeout
 	c.updateTimer()
 }
+
+// helloID condenses a ClientHello random; 64 bits tell a client's own
+// ClientHello from a restarted client's with certainty in practice, and the
+// server keeps them for every association.
+func helloID(random []byte) uint64 { return binary.BigEndian.Uint64(random[:8]) }
 
 // restartCandidate reports whether an epoch-0 handshake record for this
 // association should go to the stateless ClientHello path: it holds a
@@ -331,7 +362,7 @@ func (c *Conn) restartCandidate(payload []byte) bool {
 	if c.hs != nil && !c.hs.renegotiation {
 		return !bytes.Equal(random, c.hs.clientRandom[:])
 	}
-	return !bytes.Equal(random, c.lastRandom[:])
+	return helloID(random) != c.lastHello
 }
 
 func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, now time.Duration) error {
@@ -354,9 +385,9 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 		return nil
 	}
 	data := payload
-	if rs.cipher != nil {
+	if rs.keys.protected() {
 		var err error
-		data, err = rs.cipher.Open(h, payload)
+		data, err = c.e.ciphers.read(c, rs).Open(h, payload)
 		if err != nil {
 			return c.authFailed(buf, h)
 		}
@@ -376,7 +407,7 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 		t = protocol.ContentType(data[i])
 		data = data[:i]
 	}
-	if rs.cipher != nil && len(data) > c.recvLimit() {
+	if rs.keys.protected() && len(data) > c.recvLimit() {
 		// RFC 6347 §4.1.1.1, RFC 8449 §4: an authentic record that is too
 		// large ends the association.
 		return c.fail(buf, protocol.Fatal(protocol.AlertRecordOverflow))
@@ -424,14 +455,17 @@ func (c *Conn) migrate(addr []byte, rs *readEpoch, h *record.Header) {
 	}
 	delete(c.e.conns, c.addr)
 	c.addr = string(addr)
-	c.addrB = append(c.addrB[:0], addr...)
 	c.e.conns[c.addr] = c
 	c.logf(LogInfo, "peer moved to a new address")
 	c.e.h.ConnChanged(c, ConnAddrChanged)
 }
 
 func (c *Conn) bufferRecord(h *record.Header, payload []byte, plain bool) {
-	if len(c.pending) >= c.e.cfg.MaxPendingRecords || c.pendingBytes+len(payload) > 4*protocol.MaxPlaintext {
+	if c.pending == nil {
+		c.pending = &pendingRecords{}
+	}
+	pr := c.pending
+	if len(pr.list) >= c.e.cfg.MaxPendingRecords || pr.bytes+len(payload) > 4*protocol.MaxPlaintext {
 		c.logf(LogDebug, "dropping early record of epoch %d: buffer full", h.Epoch)
 		return
 	}
@@ -439,17 +473,17 @@ func (c *Conn) bufferRecord(h *record.Header, payload []byte, plain bool) {
 	if h.CID != nil {
 		p.h.CID = append([]byte(nil), h.CID...)
 	}
-	c.pending = append(c.pending, p)
-	c.pendingBytes += len(payload)
+	pr.list = append(pr.list, p)
+	pr.bytes += len(payload)
 }
 
 // replayPending processes buffered records that may have become readable.
 func (c *Conn) replayPending(buf []byte, now time.Duration) error {
-	if len(c.pending) == 0 {
+	if c.pending == nil {
 		return nil
 	}
-	list := c.pending
-	c.pending, c.pendingBytes = nil, 0
+	list := c.pending.list
+	c.pending = nil
 	for i := range list {
 		if c.removed {
 			return nil
@@ -459,7 +493,7 @@ func (c *Conn) replayPending(buf []byte, now time.Duration) error {
 			c.handleAppData(&p.h, p.payload)
 			continue
 		}
-		if err := c.handleRecord(buf, c.addrB, &p.h, p.payload, now); err != nil {
+		if err := c.handleRecord(buf, c.Addr(), &p.h, p.payload, now); err != nil {
 			return err
 		}
 	}
@@ -489,7 +523,8 @@ func (c *Conn) handleCCS(buf []byte, epoch uint16, data []byte, now time.Duratio
 // activateRead makes the pending read epoch current after the peer's
 // ChangeCipherSpec and processes records that waited for it.
 func (c *Conn) activateRead(buf []byte, now time.Duration) error {
-	c.rdPrev = c.rd
+	prev := c.rd
+	c.rdPrev = &prev
 	c.rd = *c.rdNext
 	c.rdNext = nil
 	c.hs.newEpochActive = true
@@ -528,7 +563,7 @@ func (c *Conn) handleAlert(buf []byte, epoch uint16, data []byte, now time.Durat
 		if a.Description == protocol.AlertNoRenegotiation && c.hs != nil && c.hs.renegotiation {
 			// The peer declined; keep using the current keys.
 			c.endHandshake()
-			c.flight.clear()
+			c.flight = nil
 			c.updateTimer()
 		}
 		c.e.h.Event(c, a.Level, uint16(a.Description))
@@ -550,7 +585,7 @@ func (c *Conn) handleAppData(h *record.Header, data []byte) {
 		c.logf(LogDebug, "dropping application data: association not established")
 		return
 	}
-	if c.flight.final && h.Epoch == c.rd.epoch {
+	if c.flight != nil && c.flight.final && h.Epoch == c.rd.epoch {
 		// The peer sends in the new epoch, so it has our last flight.
 		c.releaseFinalFlight()
 	}

@@ -33,6 +33,7 @@ type Endpoint struct {
 	cidLens map[int]int
 	timers  timerHeap
 	cookie  cookieJar
+	ciphers cipherCache
 
 	handshakes int
 	closed     bool
@@ -62,6 +63,7 @@ func New(cfg Config, h Handler) *Endpoint {
 		byCID:   make(map[string]*Conn),
 		cidLens: make(map[int]int),
 	}
+	e.ciphers.max = e.cfg.MaxActiveCiphers
 	return e
 }
 
@@ -495,13 +497,9 @@ func (e *Endpoint) newConn(addr []byte, role Role, now time.Duration) *Conn {
 	c := &Conn{
 		e:       e,
 		addr:    string(addr),
-		addrB:   append([]byte(nil), addr...),
 		role:    role,
 		heapIdx: -1,
-		created: now,
 	}
-	c.rd.ok = true
-	c.wr.ok = true
 	e.conns[c.addr] = c
 	e.trimHalfOpen()
 	e.h.ConnChanged(c, ConnCreated)
@@ -534,8 +532,10 @@ func (e *Endpoint) removeConn(c *Conn) {
 	if c.hs != nil {
 		c.endHandshake()
 	}
+	e.ciphers.evict(c)
 	c.state = StateClosed
-	c.flight.clear()
+	c.flight = nil
 	c.pending = nil
+	c.rdPrev, c.wrPrev, c.rdNext, c.wrNext = nil, nil, nil, nil
 	e.h.ConnChanged(c, ConnRemoved)
 }

@@ -61,8 +61,8 @@ func (c *Conn) acceptServerExtensions(ext *handshake.Extensions) error {
 		c.setCIDs(hs.offeredCID, ext.ConnectionID)
 	}
 	if ext.HasRecordSizeLimit {
-		c.peerRecordLimit = int(ext.RecordSizeLimit)
-		c.ownRecordLimit = min(c.e.cfg.RecordSizeLimit, protocol.MaxPlaintext)
+		c.peerRecordLimit = ext.RecordSizeLimit
+		c.ownRecordLimit = uint16(min(c.e.cfg.RecordSizeLimit, protocol.MaxPlaintext))
 	}
 	return nil
 }
@@ -84,13 +84,13 @@ func (c *Conn) answerExtensions(ch, sh *handshake.Extensions) error {
 		}
 	}
 	if ch.HasRecordSizeLimit {
-		c.peerRecordLimit = int(ch.RecordSizeLimit)
+		c.peerRecordLimit = ch.RecordSizeLimit
 		lim := c.e.cfg.RecordSizeLimit
 		if lim == 0 || lim > protocol.MaxPlaintext {
 			lim = protocol.MaxPlaintext
 		}
 		sh.HasRecordSizeLimit, sh.RecordSizeLimit = true, uint16(lim)
-		c.ownRecordLimit = lim
+		c.ownRecordLimit = uint16(lim)
 	}
 	return nil
 }

@@ -28,8 +28,6 @@ type flight struct {
 	final       bool
 }
 
-func (f *flight) clear() { *f = flight{} }
-
 // testHookFlight lets tests make a misbehaving peer by rewriting a flight
 // before it is sent. Always nil outside tests.
 var testHookFlight func(c *Conn, msgs []outMsg) []outMsg
@@ -64,7 +62,7 @@ type packer struct {
 
 func (p *packer) hdrLen() int {
 	n := p.h.Len()
-	if p.w.cipher != nil {
+	if p.w.keys.protected() {
 		n += 8
 	}
 	return n
@@ -74,8 +72,8 @@ func (p *packer) contentLen() int { return len(p.dg) - p.start - p.hdrLen() }
 
 func (p *packer) tail() int {
 	n := 0
-	if p.w.cipher != nil {
-		n += p.w.cipher.Overhead() - 8
+	if p.w.keys.protected() {
+		n += p.w.keys.suite.Overhead() - 8
 	}
 	if p.h.Type == protocol.ContentTLS12CID {
 		n++
@@ -136,6 +134,9 @@ func (p *packer) fits(w *writeEpoch, n int) bool {
 // transmitFlight sends the whole flight and returns the bytes sent.
 func (c *Conn) transmitFlight(buf []byte) (int, error) {
 	p := packer{c: c, dg: buf[:0], start: -1}
+	if c.flight == nil {
+		return 0, nil
+	}
 	for i := range c.flight.msgs {
 		m := &c.flight.msgs[i]
 		w := c.writeState(m.epoch)
@@ -209,7 +210,7 @@ func (c *Conn) sendFlight(buf []byte, msgs []outMsg, final bool, now time.Durati
 	if testHookFlight != nil {
 		msgs = testHookFlight(c, msgs)
 	}
-	c.flight = flight{msgs: msgs, timeout: c.e.cfg.InitialTimeout, final: final}
+	c.flight = &flight{msgs: msgs, timeout: c.e.cfg.InitialTimeout, final: final}
 	if final {
 		c.holdUntil = now + c.e.cfg.FinalFlightHold
 	} else {
@@ -226,7 +227,7 @@ func (c *Conn) sendFlight(buf []byte, msgs []outMsg, final bool, now time.Durati
 // retransmitForPeer answers a retransmission of the peer's previous flight
 // by resending ours (RFC 6347 §4.2.4): the peer evidently did not get it.
 func (c *Conn) retransmitForPeer(now time.Duration) {
-	if len(c.flight.msgs) == 0 {
+	if c.flight == nil {
 		return
 	}
 	buf := c.e.enter()
@@ -236,7 +237,7 @@ func (c *Conn) retransmitForPeer(now time.Duration) {
 }
 
 func (c *Conn) releaseFinalFlight() {
-	c.flight.clear()
+	c.flight = nil
 	c.holdUntil = 0
 	c.dropOldWriteEpoch()
 	c.updateTimer()
@@ -245,8 +246,8 @@ func (c *Conn) releaseFinalFlight() {
 // dropOldWriteEpoch frees the previous write epoch once no retained flight
 // can need it.
 func (c *Conn) dropOldWriteEpoch() {
-	if len(c.flight.msgs) == 0 && c.wrPrev.ok && c.hs == nil {
-		c.wrPrev = writeEpoch{}
+	if c.flight == nil && c.hs == nil {
+		c.wrPrev = nil
 	}
 }
 
@@ -262,7 +263,9 @@ func (c *Conn) updateTimer() {
 			d = t
 		}
 	}
-	pick(c.flight.deadline)
+	if c.flight != nil {
+		pick(c.flight.deadline)
+	}
 	pick(c.closeAt)
 	pick(c.holdUntil)
 	pick(c.prevReadUntil)
@@ -289,28 +292,28 @@ func (c *Conn) onTimer(buf []byte, now time.Duration) {
 	}
 	if c.holdUntil != 0 && c.holdUntil <= now {
 		c.holdUntil = 0
-		if c.flight.final {
+		if c.flight != nil && c.flight.final {
 			c.releaseFinalFlight()
 		}
 	}
 	if c.prevReadUntil != 0 && c.prevReadUntil <= now {
 		c.prevReadUntil = 0
-		if c.rdPrev.epoch > 0 {
-			c.rdPrev = readEpoch{}
+		if c.hs == nil {
+			c.rdPrev = nil
 		}
 	}
-	if c.flight.deadline != 0 && c.flight.deadline <= now {
-		if c.flight.retransmits >= c.e.cfg.MaxRetransmits {
-			c.logf(LogWarn, "no answer after %d retransmissions; abandoning the handshake", c.flight.retransmits)
-			c.flight.clear()
+	if f := c.flight; f != nil && f.deadline != 0 && f.deadline <= now {
+		if f.retransmits >= c.e.cfg.MaxRetransmits {
+			c.logf(LogWarn, "no answer after %d retransmissions; abandoning the handshake", f.retransmits)
+			c.flight = nil
 			c.e.endConn(c, protocol.LevelFatal, protocol.AlertHandshakeFailure)
 			return
 		}
-		c.flight.retransmits++
-		c.flight.timeout = min(2*c.flight.timeout, c.e.cfg.MaxTimeout)
-		c.flight.deadline = now + c.flight.timeout
-		copies := min(c.flight.retransmits+1, maxCopies)
-		c.logf(LogDebug, "retransmitting flight (%d, %d copies), next timeout %v", c.flight.retransmits, copies, c.flight.timeout)
+		f.retransmits++
+		f.timeout = min(2*f.timeout, c.e.cfg.MaxTimeout)
+		f.deadline = now + f.timeout
+		copies := min(f.retransmits+1, maxCopies)
+		c.logf(LogDebug, "retransmitting flight (%d, %d copies), next timeout %v", f.retransmits, copies, f.timeout)
 		for i := 0; i < copies && !c.removed; i++ {
 			c.transmitFlight(buf)
 		}

@@ -9,7 +9,6 @@ import (
 	"github.com/tinydtls-go/tinydtls/core/handshake"
 	"github.com/tinydtls-go/tinydtls/core/prf"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
-	"github.com/tinydtls-go/tinydtls/core/record"
 	"github.com/tinydtls-go/tinydtls/core/suite"
 
 	"crypto/ecdh"
@@ -148,20 +147,18 @@ func (c *Conn) deriveKeys(preMaster []byte) error {
 	k := suite.KeyLen
 	clientKey, serverKey := kb[:k], kb[k:2*k]
 	clientIV, serverIV := kb[2*k:2*k+suite.FixedIVLen], kb[2*k+suite.FixedIVLen:]
-	cc, err := record.NewCipher(hs.suite, clientKey, clientIV)
-	if err != nil {
-		return protocol.Fatal(protocol.AlertInternalError)
-	}
-	sc, err := record.NewCipher(hs.suite, serverKey, serverIV)
-	if err != nil {
-		return protocol.Fatal(protocol.AlertInternalError)
-	}
-	mine, theirs := cc, sc
+	var ck, sk epochKeys
+	ck.suite, sk.suite = hs.suite, hs.suite
+	copy(ck.key[:], clientKey)
+	copy(ck.iv[:], clientIV)
+	copy(sk.key[:], serverKey)
+	copy(sk.iv[:], serverIV)
+	mine, theirs := ck, sk
 	if c.role == RoleServer {
-		mine, theirs = sc, cc
+		mine, theirs = sk, ck
 	}
-	c.wrNext = &writeEpoch{epoch: c.wr.epoch + 1, cipher: mine, ok: true}
-	c.rdNext = &readEpoch{epoch: c.rd.epoch + 1, cipher: theirs, ok: true}
+	c.wrNext = &writeEpoch{epoch: c.wr.epoch + 1, keys: mine}
+	c.rdNext = &readEpoch{epoch: c.rd.epoch + 1, keys: theirs}
 	hs.keysReady = true
 	return nil
 }
@@ -169,7 +166,8 @@ func (c *Conn) deriveKeys(preMaster []byte) error {
 // activateWrite switches our write epoch right after a ChangeCipherSpec
 // went into the flight under construction.
 func (c *Conn) activateWrite() {
-	c.wrPrev = c.wr
+	prev := c.wr
+	c.wrPrev = &prev
 	c.wr = *c.wrNext
 	c.wrNext = nil
 }
@@ -225,7 +223,7 @@ func (c *Conn) handleHandshakeRecord(buf []byte, epoch uint16, data []byte, now 
 }
 
 func (c *Conn) noteDuplicate() {
-	if !c.dupPending && len(c.flight.msgs) > 0 {
+	if !c.dupPending && c.flight != nil {
 		c.dupPending = true
 		c.e.dups = append(c.e.dups, c)
 	}
@@ -318,22 +316,21 @@ func (c *Conn) handleMessage(buf []byte, m *handshake.Message, now time.Duration
 // finishHandshake marks the handshake complete on our side.
 func (c *Conn) finishHandshake(buf []byte, now time.Duration) error {
 	hs := c.hs
-	reneg := hs.renegotiation
 	c.secureReneg = hs.peerSecureReneg
 	c.suite = hs.suite
 	c.peerSeqEnd = hs.reasm.NextSeq()
 	if c.role == RoleServer {
-		c.lastRandom = hs.clientRandom
+		c.lastHello = helloID(hs.clientRandom[:])
 	}
 	c.endHandshake()
 	c.established = true
-	if reneg && c.rdPrev.epoch > 0 {
+	if c.rdPrev != nil {
 		// Keep the old read keys a little for records still in flight and
 		// for retransmissions of the peer's last flight.
 		c.prevReadUntil = now + c.e.cfg.FinalFlightHold
 	}
 	if c.role == RoleClient {
-		c.flight.clear()
+		c.flight = nil
 		c.dropOldWriteEpoch()
 	}
 	c.updateTimer()

@@ -168,3 +168,36 @@ func TestHelloRequestIgnoredDuringHandshake(t *testing.T) {
 		t.Fatalf("handshake disturbed by a HelloRequest: %v", cl.events)
 	}
 }
+
+// Only MaxActiveCiphers associations keep expanded ciphers; the others
+// rebuild theirs when they become active again, transparently.
+func TestCipherCacheBound(t *testing.T) {
+	l := newLink(t, 600)
+	sv := newPeer(t, l, "server", Config{MaxActiveCiphers: 2}, 601)
+	sv.usePSK("Client_identity", "secretPSK")
+	sv.echo = true
+	var clients []*peer
+	for i := 0; i < 5; i++ {
+		cl := newPeer(t, l, string(rune('a'+i)), Config{}, int64(602+i))
+		cl.usePSK("Client_identity", "secretPSK")
+		handshakeOK(t, cl, sv, l, 5*time.Second)
+		clients = append(clients, cl)
+	}
+	expanded := func() int {
+		n := 0
+		sv.ep.Conns(func(c *Conn) {
+			if c.rd.cipher != nil || c.wr.cipher != nil {
+				n++
+			}
+		})
+		return n
+	}
+	for round := 0; round < 3; round++ {
+		for _, cl := range clients {
+			exchange(t, cl, sv, l, "round")
+			if n := expanded(); n > 2 {
+				t.Fatalf("%d associations hold expanded ciphers, limit 2", n)
+			}
+		}
+	}
+}

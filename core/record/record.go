@@ -85,13 +85,12 @@ func SetLength(rec []byte, hdrLen, n int) {
 // after it authenticated, so forged records cannot move the window.
 type Window struct {
 	top  uint64 // highest accepted sequence number
-	bits uint64 // bit i set: top-i was accepted
-	used bool
+	bits uint64 // bit i set: top-i was accepted; 0 while nothing was
 }
 
 // Seen reports whether seq was accepted already or is too old to tell.
 func (w *Window) Seen(seq uint64) bool {
-	if !w.used || seq > w.top {
+	if w.bits == 0 || seq > w.top {
 		return false
 	}
 	d := w.top - seq
@@ -103,8 +102,8 @@ func (w *Window) Seen(seq uint64) bool {
 
 // Accept records seq as received.
 func (w *Window) Accept(seq uint64) {
-	if !w.used {
-		w.used, w.top, w.bits = true, seq, 1
+	if w.bits == 0 {
+		w.top, w.bits = seq, 1
 		return
 	}
 	if seq > w.top {
@@ -126,7 +125,7 @@ func (w *Window) Accept(seq uint64) {
 // it after a stateless cookie exchange: older epoch-0 records of that client
 // are stale by definition.
 func (w *Window) AcceptUpTo(seq uint64) {
-	if w.used && w.top > seq {
+	if w.bits != 0 && w.top > seq {
 		for s := seq; ; s-- {
 			w.Accept(s)
 			if s == 0 || w.top-s >= 63 {
@@ -135,8 +134,8 @@ func (w *Window) AcceptUpTo(seq uint64) {
 		}
 		return
 	}
-	w.used, w.top, w.bits = true, seq, ^uint64(0)
+	w.top, w.bits = seq, ^uint64(0)
 }
 
 // Highest returns the highest accepted sequence number and whether any was.
-func (w *Window) Highest() (uint64, bool) { return w.top, w.used }
+func (w *Window) Highest() (uint64, bool) { return w.top, w.bits != 0 }
