@@ -314,6 +314,10 @@ func tdtls_go_get_peer(ctx *C.dtls_context_t, s *C.session_t) (ret *C.dtls_peer_
 		return nil
 	}
 	p, _ := c.App.(*C.dtls_peer_t)
+	if p != nil && p.security_params[0] == nil {
+		p.security_params[0] = C.dtls_security_new()
+		mirrorSecurity(p, c)
+	}
 	return p
 }
 

@@ -116,12 +116,18 @@ void dtls_free_peer(dtls_peer_t *peer) {
 }
 
 /* The mirror of an association that applications read through
- * dtls_get_peer(). Freed by the Go side with free() on peer and
- * security_params[0], which is all it ever holds. */
+ * dtls_get_peer(). security_params[0] is added when an application first
+ * gets the peer (only then can it reach it), so that a large server's idle
+ * associations do not each carry one. Freed by the Go side with free() on
+ * the peer and security_params[0], which is all it ever holds. */
 dtls_peer_t *tdtls_peer_alloc(const session_t *session, int role) {
-  dtls_peer_t *peer = dtls_new_peer(session);
-  if (peer)
-    peer->role = (dtls_peer_type)role;
+  dtls_peer_t *peer = calloc(1, sizeof(*peer));
+  if (!peer)
+    return NULL;
+  if (session)
+    peer->session = *session;
+  peer->optional_handshake_message = DTLS_HT_NO_OPTIONAL_MESSAGE;
+  peer->role = (dtls_peer_type)role;
   return peer;
 }
 

@@ -50,7 +50,8 @@ type pendingRecords struct {
 type pendingRecord struct {
 	h       record.Header
 	payload []byte
-	plain   bool // decrypted application data waiting for the handshake to end
+	plain   bool   // decrypted application data waiting for the handshake to end
+	dg      uint64 // the datagram it came in (Endpoint.curDG)
 }
 
 // Conn is one association with one peer address.
@@ -373,14 +374,17 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 	}
 	rs := c.readState(h.Epoch)
 	if rs == nil {
-		if c.rdNext != nil && h.Epoch == c.rdNext.epoch || c.hs != nil && h.Epoch == c.rd.epoch+1 {
+		if c.hs != nil && !c.hs.newEpochActive && h.Epoch == c.rd.epoch+1 {
 			c.bufferRecord(h, payload, false)
 		} else {
 			c.logf(LogDebug, "dropping record of epoch %d", h.Epoch)
 		}
 		return nil
 	}
-	if rs.win.Seen(h.Seq) {
+	// Epoch 0 is unauthenticated: anyone can move its window with a forged
+	// far-ahead sequence number, so there it only catches duplicates and
+	// never rejects a record for being old.
+	if rs.keys.protected() && rs.win.Seen(h.Seq) || !rs.keys.protected() && rs.win.Duplicate(h.Seq) {
 		c.logf(LogDebug, "dropping replayed record %d/%d", h.Epoch, h.Seq)
 		return nil
 	}
@@ -431,13 +435,17 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 	return nil
 }
 
-// authFailed handles a record that did not authenticate. Outside a
-// handshake it is dropped silently (RFC 6347 §4.1.2.7). The first protected
-// record of a handshake's new epoch failing means the two sides derived
-// different keys (a wrong PSK, typically); waiting would only end in a
-// timeout, so the handshake fails with bad_record_mac, as RFC 6347 allows.
+// authFailed handles a record that did not authenticate. It is dropped
+// silently (RFC 6347 §4.1.2.7), with one exception: a record of the
+// handshake's new epoch that came in the same datagram as the
+// ChangeCipherSpec that started the epoch. That is the peer's Finished, and
+// its failure means the two sides derived different keys (a wrong PSK,
+// typically); waiting would only end in a timeout, so the handshake fails
+// with bad_record_mac, as RFC 6347 allows. A forged record on its own, or
+// one that arrived before the ChangeCipherSpec, cannot end a handshake.
 func (c *Conn) authFailed(buf []byte, h *record.Header) error {
-	if c.hs != nil && h.Epoch == c.rd.epoch && c.hs.newEpochActive && !c.hs.peerFinished {
+	if hs := c.hs; hs != nil && h.Epoch == c.rd.epoch && hs.newEpochActive && !hs.peerFinished &&
+		hs.epochDG == c.e.curDG {
 		return c.fail(buf, protocol.Fatal(protocol.AlertBadRecordMAC))
 	}
 	c.logf(LogDebug, "dropping record %d/%d that does not authenticate", h.Epoch, h.Seq)
@@ -469,7 +477,7 @@ func (c *Conn) bufferRecord(h *record.Header, payload []byte, plain bool) {
 		c.logf(LogDebug, "dropping early record of epoch %d: buffer full", h.Epoch)
 		return
 	}
-	p := pendingRecord{h: *h, payload: append([]byte(nil), payload...), plain: plain}
+	p := pendingRecord{h: *h, payload: append([]byte(nil), payload...), plain: plain, dg: c.e.curDG}
 	if h.CID != nil {
 		p.h.CID = append([]byte(nil), h.CID...)
 	}
@@ -484,11 +492,14 @@ func (c *Conn) replayPending(buf []byte, now time.Duration) error {
 	}
 	list := c.pending.list
 	c.pending = nil
+	saved := c.e.curDG
+	defer func() { c.e.curDG = saved }()
 	for i := range list {
 		if c.removed {
 			return nil
 		}
 		p := &list[i]
+		c.e.curDG = p.dg
 		if p.plain {
 			c.handleAppData(&p.h, p.payload)
 			continue
@@ -529,6 +540,7 @@ func (c *Conn) activateRead(buf []byte, now time.Duration) error {
 	c.rdNext = nil
 	c.hs.newEpochActive = true
 	c.hs.ccsPending = false
+	c.hs.epochDG = c.e.curDG
 	if c.hs.state == StateWaitChangeCipherSpec {
 		c.setHSState(StateWaitFinished)
 	}

@@ -48,6 +48,11 @@ type Endpoint struct {
 	// that have since progressed or gone are skipped and dropped lazily.
 	halfOpen []*Conn
 
+	// curDG numbers the datagram being processed (records replayed from a
+	// buffer carry the number of the datagram they came in), so that the
+	// engine can tell which records arrived together.
+	dgCount, curDG uint64
+
 	// Associations that saw a retransmitted handshake message in the
 	// datagram being processed: they answer once per datagram, not once
 	// per record.
@@ -165,6 +170,10 @@ func (e *Endpoint) HandleDatagram(addr []byte, data []byte, now time.Duration) e
 	}
 	buf := e.enter()
 	defer e.leave()
+	e.dgCount++
+	saved := e.curDG
+	e.curDG = e.dgCount
+	defer func() { e.curDG = saved }()
 	outer := len(e.dups)
 	var first error
 	for len(data) > 0 && !e.closed {

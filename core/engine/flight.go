@@ -26,6 +26,10 @@ type flight struct {
 	retransmits int
 	deadline    time.Duration // 0: no timer (a final flight held for the peer)
 	final       bool
+	// Answers to the peer's retransmissions in the current window (see
+	// retransmitForPeer).
+	answers     int
+	answerSince time.Duration
 }
 
 // testHookFlight lets tests make a misbehaving peer by rewriting a flight
@@ -226,10 +230,23 @@ func (c *Conn) sendFlight(buf []byte, msgs []outMsg, final bool, now time.Durati
 
 // retransmitForPeer answers a retransmission of the peer's previous flight
 // by resending ours (RFC 6347 §4.2.4): the peer evidently did not get it.
+// A peer retransmits on its timer, a few copies at a time, so at most
+// maxCopies answers go out per initial timeout: enough to mirror its copies,
+// and two confused endpoints cannot keep answering each other at network
+// speed.
 func (c *Conn) retransmitForPeer(now time.Duration) {
-	if c.flight == nil {
+	f := c.flight
+	if f == nil {
 		return
 	}
+	if now-f.answerSince >= c.e.cfg.InitialTimeout {
+		f.answerSince, f.answers = now, 0
+	}
+	if f.answers >= maxCopies {
+		c.logf(LogDebug, "peer retransmitted again; not answering before %v", f.answerSince+c.e.cfg.InitialTimeout)
+		return
+	}
+	f.answers++
 	buf := c.e.enter()
 	defer c.e.leave()
 	c.logf(LogDebug, "peer retransmitted; resending our last flight")
@@ -239,6 +256,10 @@ func (c *Conn) retransmitForPeer(now time.Duration) {
 func (c *Conn) releaseFinalFlight() {
 	c.flight = nil
 	c.holdUntil = 0
+	if c.rdPrev != nil && !c.rdPrev.keys.protected() {
+		// Epoch 0 served only to spot the peer's retransmissions.
+		c.rdPrev = nil
+	}
 	c.dropOldWriteEpoch()
 	c.updateTimer()
 }

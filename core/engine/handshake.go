@@ -52,8 +52,9 @@ type handshakeState struct {
 	master        [protocol.MasterSecretLen]byte
 	keysReady     bool
 
-	newEpochActive bool // the peer's ChangeCipherSpec switched our read epoch
-	ccsPending     bool // a ChangeCipherSpec came before the keys existed
+	newEpochActive bool   // the peer's ChangeCipherSpec switched our read epoch
+	ccsPending     bool   // a ChangeCipherSpec came before the keys existed
+	epochDG        uint64 // the datagram whose ChangeCipherSpec did it
 	peerFinished   bool
 
 	// Connection ID negotiation (RFC 9146).
@@ -190,7 +191,8 @@ func (c *Conn) handleHandshakeRecord(buf []byte, epoch uint16, data []byte, now 
 			return nil
 		}
 		data = rest
-		if hh.Type == protocol.HandshakeHelloRequest && (c.role == RoleServer || c.hs != nil) {
+		if hh.Type == protocol.HandshakeHelloRequest && (c.role == RoleServer || c.hs != nil) &&
+			!c.crossedHelloRequest(hh, epoch) {
 			// RFC 5246 §7.4.1.1: ignored unless a client could start a
 			// renegotiation. It must not take the sequence number of the
 			// message the handshake waits for.
@@ -220,6 +222,16 @@ func (c *Conn) handleHandshakeRecord(buf []byte, epoch uint16, data []byte, now 
 		}
 	}
 	return nil
+}
+
+// crossedHelloRequest: the server asked for a renegotiation while ours was
+// already on its way. Its ServerHello will come numbered after the
+// HelloRequest, so the (protected, hence authentic) HelloRequest must use
+// up its sequence number here even though it is otherwise ignored.
+func (c *Conn) crossedHelloRequest(hh handshake.Header, epoch uint16) bool {
+	hs := c.hs
+	return c.role == RoleClient && hs != nil && hs.renegotiation && epoch > 0 && epoch == hs.startEpoch &&
+		hs.state == StateClientHello && hh.MessageSeq == hs.reasm.NextSeq()
 }
 
 func (c *Conn) noteDuplicate() {
@@ -324,10 +336,15 @@ func (c *Conn) finishHandshake(buf []byte, now time.Duration) error {
 	}
 	c.endHandshake()
 	c.established = true
-	if c.rdPrev != nil {
-		// Keep the old read keys a little for records still in flight and
-		// for retransmissions of the peer's last flight.
+	switch {
+	case c.rdPrev != nil && c.rdPrev.keys.protected():
+		// After a renegotiation: keep the old read keys a little for
+		// records still in flight and for retransmissions of the peer's
+		// last flight.
 		c.prevReadUntil = now + c.e.cfg.FinalFlightHold
+	case c.role == RoleClient:
+		// Nothing the server may still send in epoch 0 matters to us.
+		c.rdPrev = nil
 	}
 	if c.role == RoleClient {
 		c.flight = nil

@@ -50,7 +50,7 @@ func (c *Conn) serverMessage(buf []byte, m *handshake.Message, now time.Duration
 	case t == protocol.HandshakeClientKeyExchange && hs.state == StateWaitClientKeyExchange:
 		return c.serverClientKeyExchange(buf, m, now)
 	case t == protocol.HandshakeCertificateVerify && hs.state == StateWaitCertificateVerify:
-		return c.serverCertificateVerify(m)
+		return c.serverCertificateVerify(buf, m, now)
 	case t == protocol.HandshakeFinished && hs.state == StateWaitFinished && hs.newEpochActive:
 		return c.serverFinished(buf, m, now)
 	}
@@ -303,7 +303,7 @@ func (c *Conn) serverClientKeyExchange(buf []byte, m *handshake.Message, now tim
 	return nil
 }
 
-func (c *Conn) serverCertificateVerify(m *handshake.Message) error {
+func (c *Conn) serverCertificateVerify(buf []byte, m *handshake.Message, now time.Duration) error {
 	hs := c.hs
 	var cv handshake.CertificateVerify
 	if !cv.Unmarshal(m.Body) {
@@ -317,9 +317,13 @@ func (c *Conn) serverCertificateVerify(m *handshake.Message) error {
 		return err
 	}
 	hs.hashMessage(m)
-	if hs.newEpochActive {
+	switch {
+	case hs.newEpochActive:
 		c.setHSState(StateWaitFinished)
-	} else {
+	case hs.ccsPending:
+		c.setHSState(StateWaitChangeCipherSpec)
+		return c.activateRead(buf, now)
+	default:
 		c.setHSState(StateWaitChangeCipherSpec)
 	}
 	return nil

@@ -100,6 +100,16 @@ func (w *Window) Seen(seq uint64) bool {
 	return w.bits&(1<<d) != 0
 }
 
+// Duplicate reports whether seq is within the window and was accepted;
+// unlike Seen, a sequence number older than the window is not reported.
+func (w *Window) Duplicate(seq uint64) bool {
+	if w.bits == 0 || seq > w.top {
+		return false
+	}
+	d := w.top - seq
+	return d < 64 && w.bits&(1<<d) != 0
+}
+
 // Accept records seq as received.
 func (w *Window) Accept(seq uint64) {
 	if w.bits == 0 {
