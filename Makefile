@@ -33,7 +33,7 @@ HEADERS    := $(shell find include/tinydtls -name '*.h')
 
 export CGO_ENABLED := 1
 
-.PHONY: all lib headers pc examples tools demo test test-go test-c install uninstall clean bench fuzz vet
+.PHONY: all lib headers pc examples tools test-fuzz fuzz demo test test-go test-c install uninstall clean bench fuzz vet
 
 all: lib headers pc examples
 
@@ -102,10 +102,18 @@ vet:
 test-go: vet
 	$(GO) test -count=1 ./core/...
 
+# Every Go fuzzer for a few seconds (make test), or for FUZZTIME each.
+FUZZTIME ?= 10m
+test-fuzz:
+	GO=$(GO) bash ctests/fuzz.sh 5s
+
+fuzz:
+	GO=$(GO) bash ctests/fuzz.sh $(FUZZTIME)
+
 test-c: all tools
 	bash ctests/run-tests.sh $(BUILD)
 
-test: test-go test-c
+test: test-go test-fuzz test-c
 
 # Directories in the installed .pc, relative to ${prefix} where they can be,
 # so that the file stays right when the tree is moved (or staged in DESTDIR).

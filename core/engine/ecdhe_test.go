@@ -47,7 +47,7 @@ func ecdhePair(t *testing.T, seed int64) (*peer, *peer, *link) {
 	return cl, sv, l
 }
 
-func exchange(t *testing.T, cl, sv *peer, l *link, msg string) {
+func exchange(t testing.TB, cl, sv *peer, l *link, msg string) {
 	t.Helper()
 	before := len(cl.received)
 	if n, err := cl.ep.Write(sv.addr, [][]byte{[]byte(msg)}, l.now); err != nil || n != len(msg) {

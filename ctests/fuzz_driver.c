@@ -1,0 +1,326 @@
+/*
+ * fuzz_driver.c -- feeds random and mutated datagrams to
+ * dtls_handle_message() through the shared library.
+ *
+ * It first records the datagrams of real PSK and ECDHE handshakes between
+ * two contexts over an in-memory transport, then, for the given number of
+ * iterations, replays handshake prefixes and hands the contexts mutated
+ * copies (bit flips, overwritten bytes and lengths, truncation, splices,
+ * duplicated records) and pure noise, from several source addresses. The
+ * library must not crash, hang or leak (run it under valgrind), and every
+ * call must return.
+ *
+ *   fuzz_driver [iterations] [seed]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tinydtls.h"
+#include "dtls.h"
+#include "dtls_debug.h"
+
+#define MAX_DG 1500
+#define MAX_REC 64
+
+typedef struct {
+  unsigned char data[MAX_DG];
+  size_t len;
+  int to_server;
+} dg_t;
+
+static dg_t recorded[2][MAX_REC]; /* [psk, ecdhe] */
+static int n_recorded[2];
+static int recording = -1;
+
+static dg_t queue[256];
+static int q_head, q_tail;
+
+static dtls_context_t *server, *client;
+static session_t server_addr, client_addr;
+static unsigned long long rng_state = 88172645463325252ULL;
+static int use_ecdhe;
+static unsigned long events, reads, writes;
+
+static unsigned long long rnd(void) {
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return rng_state;
+}
+
+static const unsigned char server_priv[32] = {
+    0xD9, 0xE2, 0x70, 0x7A, 0x72, 0xDA, 0x6A, 0x05, 0x04, 0x99, 0x5C,
+    0x86, 0xED, 0xDB, 0xE3, 0xEF, 0xC7, 0xF1, 0xCD, 0x74, 0x83, 0x8F,
+    0x75, 0x70, 0xC8, 0x07, 0x2D, 0x0A, 0x76, 0x26, 0x1B, 0xD4};
+static const unsigned char server_x[32] = {
+    0xD0, 0x55, 0xEE, 0x14, 0x08, 0x4D, 0x6E, 0x06, 0x15, 0x59, 0x9D,
+    0xB5, 0x83, 0x91, 0x3E, 0x4A, 0x3E, 0x45, 0x26, 0xA2, 0x70, 0x4D,
+    0x61, 0xF2, 0x7A, 0x4C, 0xCF, 0xBA, 0x97, 0x58, 0xEF, 0x9A};
+static const unsigned char server_y[32] = {
+    0xB4, 0x18, 0xB6, 0x4A, 0xFE, 0x80, 0x30, 0xDA, 0x1D, 0xDC, 0xF4,
+    0xF4, 0x2E, 0x2F, 0x26, 0x31, 0xD0, 0x43, 0xB1, 0xFB, 0x03, 0xE2,
+    0x2F, 0x4D, 0x17, 0xDE, 0x43, 0xF9, 0xF9, 0xAD, 0xEE, 0x70};
+static const dtls_ecdsa_key_t key = {DTLS_ECDH_CURVE_SECP256R1, server_priv,
+                                     server_x, server_y};
+
+static int cb_write(dtls_context_t *ctx, session_t *s, uint8 *buf,
+                    size_t len) {
+  (void)s;
+  writes++;
+  if (len > MAX_DG)
+    return -1;
+  if (recording >= 0 && n_recorded[recording] < MAX_REC) {
+    dg_t *d = &recorded[recording][n_recorded[recording]++];
+    memcpy(d->data, buf, len);
+    d->len = len;
+    d->to_server = ctx == client;
+  }
+  if (q_tail - q_head < 256) {
+    dg_t *d = &queue[q_tail++ % 256];
+    memcpy(d->data, buf, len);
+    d->len = len;
+    d->to_server = ctx == client;
+  }
+  return (int)len;
+}
+
+static int cb_read(dtls_context_t *ctx, session_t *s, uint8 *buf, size_t len) {
+  reads++;
+  /* Echo, so that established associations produce traffic too. */
+  if (ctx == server && len > 0 && len < 200)
+    dtls_write(ctx, s, buf, len);
+  return 0;
+}
+
+static int cb_event(dtls_context_t *ctx, session_t *s, dtls_alert_level_t l,
+                    unsigned short code) {
+  (void)ctx;
+  (void)s;
+  (void)l;
+  (void)code;
+  events++;
+  return 0;
+}
+
+static void cb_params(dtls_context_t *ctx, session_t *s,
+                      dtls_user_parameters_t *p) {
+  (void)ctx;
+  (void)s;
+  p->cipher_suites[0] = use_ecdhe ? TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8
+                                  : TLS_PSK_WITH_AES_128_CCM_8;
+  p->cipher_suites[1] = TLS_NULL_WITH_NULL_NULL;
+  p->force_extended_master_secret = (unsigned)(rnd() & 1);
+  p->force_renegotiation_info = (unsigned)(rnd() & 1);
+}
+
+static int cb_psk(dtls_context_t *ctx, const session_t *s,
+                  dtls_credentials_type_t type, const unsigned char *desc,
+                  size_t desc_len, unsigned char *result, size_t rlen) {
+  (void)ctx;
+  (void)s;
+  (void)desc;
+  (void)desc_len;
+  if (type == DTLS_PSK_IDENTITY && rlen >= 8) {
+    memcpy(result, "identity", 8);
+    return 8;
+  }
+  if (type == DTLS_PSK_KEY && rlen >= 6) {
+    memcpy(result, "secret", 6);
+    return 6;
+  }
+  return 0;
+}
+
+static int cb_get_key(dtls_context_t *ctx, const session_t *s,
+                      const dtls_ecdsa_key_t **result) {
+  (void)ctx;
+  (void)s;
+  *result = &key;
+  return 0;
+}
+
+static int cb_verify(dtls_context_t *ctx, const session_t *s,
+                     const unsigned char *x, const unsigned char *y,
+                     size_t size) {
+  (void)ctx;
+  (void)s;
+  (void)x;
+  (void)y;
+  (void)size;
+  return 0;
+}
+
+static dtls_handler_t handler = {
+    .write = cb_write,
+    .read = cb_read,
+    .event = cb_event,
+    .get_user_parameters = cb_params,
+    .get_psk_info = cb_psk,
+    .get_ecdsa_key = cb_get_key,
+    .verify_ecdsa_key = cb_verify,
+};
+
+static void set_addr(session_t *s, unsigned port) {
+  dtls_session_init(s);
+  s->addr.sin.sin_family = AF_INET;
+  s->addr.sin.sin_port = htons((uint16_t)port);
+  s->addr.sin.sin_addr.s_addr = htonl(0x7f000001);
+  s->size = sizeof(s->addr.sin);
+}
+
+static void new_contexts(void) {
+  if (server)
+    dtls_free_context(server);
+  if (client)
+    dtls_free_context(client);
+  server = dtls_new_context(NULL);
+  client = dtls_new_context(NULL);
+  if (!server || !client) {
+    fprintf(stderr, "fuzz_driver: no context\n");
+    exit(2);
+  }
+  dtls_set_handler(server, &handler);
+  dtls_set_handler(client, &handler);
+  q_head = q_tail = 0;
+}
+
+/* Delivers queued datagrams, at most budget of them. */
+static void pump(int budget) {
+  while (q_head < q_tail && budget-- > 0) {
+    dg_t d = queue[q_head++ % 256];
+    if (d.to_server)
+      dtls_handle_message(server, &client_addr, d.data, (int)d.len);
+    else
+      dtls_handle_message(client, &server_addr, d.data, (int)d.len);
+  }
+}
+
+static void record_handshake(int ecdhe) {
+  use_ecdhe = ecdhe;
+  new_contexts();
+  recording = ecdhe;
+  dtls_connect(client, &server_addr);
+  pump(100);
+  dtls_write(client, &server_addr, (uint8 *)"hello", 5);
+  pump(100);
+  recording = -1;
+}
+
+static size_t mutate(unsigned char *b, size_t len) {
+  int n = 1 + (int)(rnd() % 4), i;
+  for (i = 0; i < n && len > 0; i++) {
+    size_t at = rnd() % len;
+    switch (rnd() % 7) {
+    case 0:
+      b[at] ^= (unsigned char)(1u << (rnd() % 8));
+      break;
+    case 1:
+      b[at] = (unsigned char)rnd();
+      break;
+    case 2: /* a length-looking field to an extreme */
+      b[at] = (rnd() & 1) ? 0xff : 0x00;
+      if (at + 1 < len)
+        b[at + 1] = (rnd() & 1) ? 0xff : 0x00;
+      break;
+    case 3:
+      len = at + 1;
+      break;
+    case 4: { /* duplicate a range */
+      size_t from = rnd() % len, cnt = 1 + rnd() % 32;
+      if (from + cnt > len)
+        cnt = len - from;
+      if (len + cnt <= MAX_DG) {
+        memmove(b + at + cnt, b + at, len - at);
+        memcpy(b + at, b + from + (from >= at ? cnt : 0), cnt);
+        len += cnt;
+      }
+      break;
+    }
+    case 5: /* epoch or sequence number */
+      if (len >= 13) {
+        b[3 + rnd() % 8] = (unsigned char)rnd();
+      }
+      break;
+    default: /* content type */
+      b[0] = (unsigned char)(20 + rnd() % 7);
+      break;
+    }
+  }
+  return len;
+}
+
+int main(int argc, char **argv) {
+  long iterations = argc > 1 ? atol(argv[1]) : 20000;
+  long i;
+  time_t start = time(NULL);
+  if (argc > 2)
+    rng_state = strtoull(argv[2], NULL, 0) | 1;
+
+  dtls_init();
+  dtls_set_log_level(DTLS_LOG_EMERG);
+  set_addr(&server_addr, 5684);
+  set_addr(&client_addr, 40000);
+  record_handshake(0);
+  record_handshake(1);
+  if (n_recorded[0] < 4 || n_recorded[1] < 4) {
+    fprintf(stderr, "fuzz_driver: handshakes did not run (%d, %d datagrams)\n",
+            n_recorded[0], n_recorded[1]);
+    return 1;
+  }
+
+  /* Episodes: fresh contexts run a live handshake (and some data) while
+   * a share of the datagrams in flight is mutated, dropped or joined by
+   * mutated recorded datagrams and noise, so the fuzzing reaches every
+   * handshake state and established associations too. */
+  for (i = 0; i < iterations;) {
+    int mode = (int)(rnd() % 2), steps;
+    use_ecdhe = mode;
+    new_contexts();
+    dtls_connect(client, &server_addr);
+    for (steps = 0; steps < 60 && i < iterations; steps++, i++) {
+      dg_t d;
+      session_t from;
+      int inject = rnd() % 4 == 0;
+      if (!inject && q_head < q_tail) {
+        d = queue[q_head++ % 256];
+        if (rnd() % 4 == 0)
+          d.len = mutate(d.data, d.len);
+        else if (rnd() % 16 == 0)
+          continue; /* lost */
+      } else {
+        d = recorded[mode][rnd() % (unsigned)n_recorded[mode]];
+        if (rnd() % 8 == 0) {
+          int k;
+          d.len = (size_t)(rnd() % 300);
+          for (k = 0; k < (int)d.len; k++)
+            d.data[k] = (unsigned char)rnd();
+        } else {
+          d.len = mutate(d.data, d.len);
+        }
+      }
+      from = d.to_server ? client_addr : server_addr;
+      if (rnd() % 16 == 0)
+        from.addr.sin.sin_port = htons((uint16_t)(1000 + rnd() % 50));
+      dtls_handle_message(d.to_server ? server : client, &from, d.data,
+                          (int)d.len);
+      if (rnd() % 8 == 0)
+        dtls_write(client, &server_addr, (uint8 *)"ping", 4);
+      if (rnd() % 32 == 0)
+        dtls_renegotiate(rnd() & 1 ? client : server,
+                         rnd() & 1 ? &server_addr : &client_addr);
+      if (rnd() % 16 == 0) {
+        clock_time_t next;
+        dtls_check_retransmit(server, &next);
+        dtls_check_retransmit(client, &next);
+      }
+    }
+  }
+  dtls_free_context(server);
+  dtls_free_context(client);
+  printf("fuzz_driver: %ld iterations in %lds, %lu writes, %lu reads, %lu "
+         "events, no crash\n",
+         iterations, (long)(time(NULL) - start), writes, reads, events);
+  return 0;
+}
