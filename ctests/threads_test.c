@@ -1,0 +1,256 @@
+/*
+ * threads_test.c -- the threading contract.
+ *
+ *  1. Separate contexts used from several threads at once work: each
+ *     thread runs its own client and server contexts through handshakes
+ *     and records.
+ *  2. One context used by two threads at once is refused (the second call
+ *     returns an error and a critical log line names the misuse) instead
+ *     of corrupting the context.
+ *  3. A Go panic inside the library never reaches C: the self-test export
+ *     panics under the same guard as every API function, returns -1 and
+ *     logs a critical line, and the library keeps working.
+ *  4. No goroutine is left behind once every context is freed.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tinydtls.h"
+#include "dtls.h"
+#include "dtls_debug.h"
+
+/* Test hooks of the library, deliberately not in any public header. */
+int tdtls_selftest_panic(void);
+int tdtls_selftest_goroutines(void);
+
+#define THREADS 4
+#define ROUNDS 20
+#define RECORDS 200
+
+static int failures;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void check(int ok, const char *what) {
+  pthread_mutex_lock(&lock);
+  printf("%s %s\n", ok ? "  ok  " : "  FAIL", what);
+  if (!ok)
+    failures++;
+  pthread_mutex_unlock(&lock);
+}
+
+/* Log capture: counts critical lines mentioning a word. */
+static char crit_log[4096];
+static void log_handler(log_t level, const char *msg) {
+  if (level <= DTLS_LOG_CRIT) {
+    pthread_mutex_lock(&lock);
+    strncat(crit_log, msg, sizeof(crit_log) - strlen(crit_log) - 1);
+    pthread_mutex_unlock(&lock);
+  }
+}
+
+/* An in-memory link between the two contexts of one thread. */
+typedef struct {
+  dtls_context_t *ctx[2];
+  session_t addr[2];
+  unsigned char q[16][1500];
+  size_t qlen[16];
+  int qto[16];
+  int head, tail;
+  int connected[2];
+  long bytes;
+  /* for the misuse test */
+  pthread_mutex_t *hold;
+  volatile int in_callback;
+} link_t;
+
+static link_t *link_of(dtls_context_t *ctx) {
+  return (link_t *)dtls_get_app_data(ctx);
+}
+
+static int side(link_t *l, dtls_context_t *ctx) { return ctx == l->ctx[1]; }
+
+static int cb_write(dtls_context_t *ctx, session_t *s, uint8 *buf, size_t len) {
+  link_t *l = link_of(ctx);
+  (void)s;
+  if (l->tail - l->head >= 16 || len > 1500)
+    return -1;
+  memcpy(l->q[l->tail % 16], buf, len);
+  l->qlen[l->tail % 16] = len;
+  l->qto[l->tail % 16] = !side(l, ctx);
+  l->tail++;
+  return (int)len;
+}
+
+static int cb_read(dtls_context_t *ctx, session_t *s, uint8 *buf, size_t len) {
+  link_t *l = link_of(ctx);
+  (void)s;
+  (void)buf;
+  l->bytes += (long)len;
+  if (l->hold) {
+    /* Stay inside the library until the other thread has tried. */
+    l->in_callback = 1;
+    pthread_mutex_lock(l->hold);
+    pthread_mutex_unlock(l->hold);
+    l->in_callback = 0;
+  }
+  return 0;
+}
+
+static int cb_event(dtls_context_t *ctx, session_t *s, dtls_alert_level_t lv,
+                    unsigned short code) {
+  (void)s;
+  if (lv == 0 && code == DTLS_EVENT_CONNECTED)
+    link_of(ctx)->connected[side(link_of(ctx), ctx)] = 1;
+  return 0;
+}
+
+static int cb_psk(dtls_context_t *ctx, const session_t *s,
+                  dtls_credentials_type_t type, const unsigned char *desc,
+                  size_t dlen, unsigned char *out, size_t olen) {
+  (void)ctx;
+  (void)s;
+  (void)desc;
+  (void)dlen;
+  if (type == DTLS_PSK_IDENTITY && olen >= 2) {
+    memcpy(out, "id", 2);
+    return 2;
+  }
+  if (type == DTLS_PSK_KEY && olen >= 6) {
+    memcpy(out, "secret", 6);
+    return 6;
+  }
+  return 0;
+}
+
+static dtls_handler_t handler = {
+    .write = cb_write, .read = cb_read, .event = cb_event, .get_psk_info = cb_psk};
+
+static void pump(link_t *l) {
+  while (l->head < l->tail) {
+    unsigned char dg[1500];
+    int to = l->qto[l->head % 16];
+    size_t len = l->qlen[l->head % 16];
+    memcpy(dg, l->q[l->head % 16], len);
+    l->head++;
+    dtls_handle_message(l->ctx[to], &l->addr[!to], dg, (int)len);
+  }
+}
+
+static int link_up(link_t *l, unsigned port) {
+  int i;
+  memset(l, 0, sizeof(*l));
+  for (i = 0; i < 2; i++) {
+    l->ctx[i] = dtls_new_context(l);
+    if (!l->ctx[i])
+      return 0;
+    dtls_set_handler(l->ctx[i], &handler);
+    dtls_session_init(&l->addr[i]);
+    l->addr[i].addr.sin.sin_family = AF_INET;
+    l->addr[i].addr.sin.sin_port = htons((uint16_t)(port + (unsigned)i));
+    l->addr[i].size = sizeof(l->addr[i].addr.sin);
+  }
+  dtls_connect(l->ctx[0], &l->addr[1]);
+  pump(l);
+  return l->connected[0] && l->connected[1];
+}
+
+static void link_down(link_t *l) {
+  dtls_free_context(l->ctx[0]);
+  dtls_free_context(l->ctx[1]);
+  l->head = l->tail; /* the close_notify alerts have nowhere to go */
+}
+
+static void *worker(void *arg) {
+  long id = (long)arg;
+  int round, i, ok = 1;
+  for (round = 0; round < ROUNDS && ok; round++) {
+    link_t l;
+    if (!link_up(&l, 10000 + (unsigned)id * 100)) {
+      ok = 0;
+      break;
+    }
+    for (i = 0; i < RECORDS; i++) {
+      if (dtls_write(l.ctx[0], &l.addr[1], (uint8 *)"0123456789abcdef", 16) != 16)
+        ok = 0;
+      pump(&l);
+    }
+    if (l.bytes != RECORDS * 16)
+      ok = 0;
+    dtls_free_context(l.ctx[0]);
+    dtls_free_context(l.ctx[1]);
+  }
+  return (void *)(long)ok;
+}
+
+static link_t shared;
+static pthread_mutex_t hold = PTHREAD_MUTEX_INITIALIZER;
+
+static void *deliver(void *arg) {
+  (void)arg;
+  pump(&shared);
+  return NULL;
+}
+
+int main(void) {
+  pthread_t th[THREADS], t2;
+  int i, base, after, ok = 1;
+  void *res;
+
+  dtls_init();
+  dtls_set_log_handler(log_handler);
+  base = tdtls_selftest_goroutines();
+
+  /* 1. concurrent contexts */
+  for (i = 0; i < THREADS; i++)
+    pthread_create(&th[i], NULL, worker, (void *)(long)i);
+  for (i = 0; i < THREADS; i++) {
+    pthread_join(th[i], &res);
+    ok = ok && res;
+  }
+  check(ok, "4 threads, each with its own contexts: 20 handshakes and 4000 records each");
+
+  /* 2. one context, two threads */
+  if (!link_up(&shared, 20000)) {
+    check(0, "shared link up");
+    return 1;
+  }
+  shared.hold = &hold;
+  pthread_mutex_lock(&hold);
+  dtls_write(shared.ctx[0], &shared.addr[1], (uint8 *)"x", 1);
+  pthread_create(&t2, NULL, deliver, NULL); /* enters the server context */
+  for (i = 0; i < 2000 && !shared.in_callback; i++)
+    usleep(1000);
+  check(shared.in_callback, "the delivering thread is inside the server context");
+  crit_log[0] = '\0';
+  check(dtls_write(shared.ctx[1], &shared.addr[0], (uint8 *)"y", 1) < 0,
+        "a second thread's call on the busy context is refused");
+  check(strstr(crit_log, "two threads") != NULL,
+        "and a critical log line names the misuse");
+  pthread_mutex_unlock(&hold);
+  pthread_join(t2, NULL);
+  shared.hold = NULL;
+  check(dtls_write(shared.ctx[1], &shared.addr[0], (uint8 *)"z", 1) == 1,
+        "once the first thread has left, the context works from any thread");
+  link_down(&shared);
+
+  /* 3. a panic inside the library */
+  crit_log[0] = '\0';
+  check(tdtls_selftest_panic() == -1, "a panicking export returns its error value");
+  check(strstr(crit_log, "internal error in tdtls_selftest_panic") != NULL,
+        "and logs the panic at DTLS_LOG_CRIT");
+  {
+    link_t l;
+    check(link_up(&l, 30000), "the library still works after a caught panic");
+    link_down(&l);
+  }
+
+  /* 4. no goroutine left */
+  after = tdtls_selftest_goroutines();
+  check(after <= base, "no goroutine left behind after every context is freed");
+  printf("threads_test: %s (goroutines %d before, %d after)\n",
+         failures ? "FAILED" : "all passed", base, after);
+  return failures ? 1 : 0;
+}
