@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# Debian's libcoap 4.3.1 (apt-get source libcoap3) built against OUR
+# installed library with nothing but PKG_CONFIG_PATH, then:
+#   - its coap-client/coap-server must load our libtinydtls.so;
+#   - its CUnit test driver (tests/testdriver) must pass;
+#   - coap-server and coap-client (both ours) exchange a small resource and a
+#     70000-byte block-wise PUT + GET, byte for byte, with PSK and with raw
+#     public keys (EC keys made at test time);
+#   - the same against Debian's coap-client/coap-server built on GnuTLS
+#     (PSK and RPK) and on OpenSSL (PSK; OpenSSL has no RPK), both ways.
+#
+# The fetched source and the libcoap build are cached under
+# ${SCRATCH:-/tmp/tdtls-scratch}/libcoap, keyed on a hash of the installed
+# library and headers, so a second run with an unchanged library skips the
+# build; any change to the library rebuilds libcoap.
+BIN=${1:-${BIN:?usage: test-libcoap.sh BINDIR}}
+. "$(dirname "$0")/lib.sh"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SCRATCH=${SCRATCH:-/tmp/tdtls-scratch}
+CACHE=$SCRATCH/libcoap
+START=$(date +%s)
+
+for tool in apt-get dpkg-source openssl ss ldd; do
+  command -v $tool >/dev/null || { echo "$tool not installed"; exit 1; }
+done
+for p in coap-client-gnutls coap-client-openssl coap-server-gnutls coap-server-openssl; do
+  [ -x /usr/bin/$p ] || { echo "/usr/bin/$p missing (apt-get install libcoap3-bin)"; exit 1; }
+done
+
+# ---- our library, installed into a scratch prefix
+TD=$T/prefix
+if ! make -s -C "$ROOT" install PREFIX="$TD" >"$T/td-install.log" 2>&1; then
+  fail "make install PREFIX=$TD"; cat "$T/td-install.log"; finish
+fi
+pass "our library installed in a scratch prefix"
+TDLIB=$TD/lib
+# The cache key: the library and the headers libcoap compiles against (the
+# .pc names the scratch prefix, which changes on every run, so it is left out).
+KEY=$( (cat "$TDLIB/libtinydtls.so.0.8.6" "$TDLIB/libtinydtls.a"
+        cd "$TD/include" && find . -type f | LC_ALL=C sort | xargs cat) | sha256sum | cut -c1-16)
+
+# ---- fetch (once) and build (once per library version) libcoap
+mkdir -p "$CACHE"
+exec {LOCKFD}>"$CACHE/.lock"
+flock -w 1800 "$LOCKFD" || { fail "lock $CACHE/.lock"; finish; }
+
+DSC=$(ls "$CACHE"/src/libcoap3_*.dsc 2>/dev/null | head -n1)
+if [ -z "$DSC" ]; then
+  rm -rf "$CACHE/src.tmp" && mkdir -p "$CACHE/src.tmp"
+  if (cd "$CACHE/src.tmp" && timeout 300 apt-get source --download-only libcoap3) >"$T/apt-source.log" 2>&1 &&
+     ls "$CACHE"/src.tmp/libcoap3_*.dsc >/dev/null 2>&1; then
+    rm -rf "$CACHE/src" && mv "$CACHE/src.tmp" "$CACHE/src"
+    DSC=$(ls "$CACHE"/src/libcoap3_*.dsc | head -n1)
+  else
+    fail "apt-get source libcoap3 (deb-src enabled?)"; cat "$T/apt-source.log"; finish
+  fi
+fi
+pass "libcoap source: $(basename "$DSC")"
+
+B=$CACHE/build-$KEY          # source tree, build and install prefix
+COAP=$B/inst
+if [ -f "$B/.done" ]; then
+  pass "libcoap build for library $KEY found in the cache ($(cat "$B/.done"))"
+else
+  rm -rf "$B"; mkdir -p "$B"
+  t0=$(date +%s)
+  ok=1
+  dpkg-source --no-check -x "$DSC" "$B/src" >"$B/extract.log" 2>&1 || ok=0
+  # Only PKG_CONFIG_PATH: the .pc must give everything libcoap needs.
+  [ $ok = 1 ] && (cd "$B/src" && env -u CPPFLAGS -u CFLAGS -u LDFLAGS -u LIBS \
+      PKG_CONFIG_PATH="$TDLIB/pkgconfig" ./configure --prefix="$COAP" \
+      --enable-dtls --with-tinydtls --without-submodule-tinydtls \
+      --disable-documentation --disable-doxygen --disable-manpages --enable-tests) \
+      >"$B/configure.log" 2>&1 || ok=0
+  [ $ok = 1 ] && (cd "$B/src" && timeout 1800 make -j2) >"$B/make.log" 2>&1 || ok=0
+  [ $ok = 1 ] && (cd "$B/src" && make install) >"$B/install.log" 2>&1 || ok=0
+  t1=$(date +%s)
+  if [ $ok = 1 ]; then
+    echo "built $(date -u +%FT%TZ) in $((t1 - t0)) s" >"$B/.done"
+    pass "libcoap configured, built and installed in $((t1 - t0)) s"
+    # Builds for other library versions are of no further use.
+    for old in "$CACHE"/build-*; do [ "$old" = "$B" ] || rm -rf "$old"; done
+  else
+    fail "libcoap build (logs in $B)"
+    for f in extract configure make install; do
+      [ -s "$B/$f.log" ] && { echo "  ---- $f.log"; tail -n 25 "$B/$f.log" | sed 's/^/  | /'; }
+    done
+    finish
+  fi
+fi
+# Keep a shared lock while the build is in use: another run removes old
+# builds only under the exclusive lock.
+flock -s "$LOCKFD"
+check "configure found our TinyDTLS 0.8.6 through pkg-config" \
+  grep -q 'TinyDTLS around  : "yes (found TinyDTLS 0.8.6)"' "$B/configure.log"
+
+# ---- the libcoap programs must load our library
+for prog in coap-client coap-server; do
+  check "$prog loads our libtinydtls.so" bash -c \
+    "LD_LIBRARY_PATH='$TDLIB' ldd '$COAP/bin/$prog' | grep -q '^[[:space:]]*libtinydtls.so.0 => $TDLIB/libtinydtls.so.0 '"
+done
+check "libcoap-3-tinydtls.so needs libtinydtls.so.0 (our SONAME)" bash -c \
+  "readelf -d '$COAP/lib/libcoap-3-tinydtls.so' | grep -q 'NEEDED.*\\[libtinydtls.so.0\\]'"
+check "coap-client reports TinyDTLS runtime 0.8.6" bash -c \
+  "LD_LIBRARY_PATH='$TDLIB' timeout 10 '$COAP/bin/coap-client' 2>&1 | grep -q 'TinyDTLS - runtime 0.8.6'"
+
+# ---- libcoap's own unit tests
+(cd "$B/src/tests" && LD_LIBRARY_PATH="$TDLIB" timeout 300 ./testdriver) >"$T/testdriver.log" 2>&1
+rc=$?
+summary=$(grep -E '^[[:space:]]+tests[[:space:]]' "$T/testdriver.log")
+check "testdriver loads our libtinydtls.so" bash -c \
+  "LD_LIBRARY_PATH='$TDLIB' ldd '$B/src/tests/testdriver' | grep -q '$TDLIB/libtinydtls.so.0'"
+if [ $rc -eq 0 ] && [[ "$summary" =~ tests[[:space:]]+([0-9]+)[[:space:]]+([0-9]+)[[:space:]]+([0-9]+)[[:space:]]+0[[:space:]] ]] &&
+   [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[3]}" ]; then
+  pass "libcoap testdriver: ${BASH_REMATCH[3]}/${BASH_REMATCH[1]} passed"
+else
+  fail "libcoap testdriver (exit $rc): $summary"
+  grep -iE 'failed|assert' "$T/testdriver.log" | head -n 30 | sed 's/^/  | /'
+fi
+
+# ---- test data
+PSK=secretkey
+ID=identity
+for k in server client; do
+  openssl ecparam -genkey -name prime256v1 -noout -out "$T/$k-ec.pem" 2>/dev/null
+done
+check "EC keys generated" test -s "$T/server-ec.pem" -a -s "$T/client-ec.pem"
+printf 'This is a test server made with libcoap (see https://libcoap.net)\nCopyright (C) 2010--2022 Olaf Bergmann <bergmann@tzi.org> and others\n\n' >"$T/index.expected"
+# The initial /example_data of coap-server: 1500 bytes, 'a'..'z' every 10th.
+awk 'BEGIN { for (i = 0; i < 1500; i++) printf "%c", (i % 10 == 0) ? 97 + int(i / 10) % 26 : 48 + i % 10 }' \
+  >"$T/example.expected"
+NBIG=70000
+BLK=1024
+NDATA=0
+
+OURS=(env LD_LIBRARY_PATH="$TDLIB")
+OUR_CLIENT=("${OURS[@]}" "$COAP/bin/coap-client")
+OUR_SERVER=("${OURS[@]}" "$COAP/bin/coap-server")
+
+# baseport: a base port P with P and P+1 free for UDP and TCP (coap-server
+# listens on P for coap and coap+tcp, and on P+1 for coaps).
+baseport() {
+  local p i
+  for i in $(seq 50); do
+    p=$(freeport)
+    [ "$p" -lt 65000 ] || continue
+    [ -z "$(ss -Hantu "( sport = :$p or sport = :$((p + 1)) )" 2>/dev/null)" ] && { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+# start_server NAME KIND ARGS...: KIND ours|gnutls|openssl; waits (bounded)
+# until the coaps port is bound. Sets SPORT (the coaps port).
+start_server() {
+  local name=$1 kind=$2 p; shift 2
+  p=$(baseport) || { fail "no free port pair"; return 1; }
+  SPORT=$((p + 1))
+  if [ "$kind" = ours ]; then
+    bg "$name" "${OUR_SERVER[@]}" -A 127.0.0.1 -p "$p" "$@"
+  else
+    bg "$name" "/usr/bin/coap-server-$kind" -A 127.0.0.1 -p "$p" "$@"
+  fi
+  local i
+  for ((i = 0; i < 200; i++)); do
+    [ -n "$(ss -Hlun "sport = :$SPORT" 2>/dev/null)" ] && return 0
+    local pv="PID_$name"
+    kill -0 "${!pv}" 2>/dev/null || break
+    sleep 0.05
+  done
+  fail "$name: coap-server-$kind did not bind 127.0.0.1:$SPORT"
+  return 1
+}
+
+stop_server() {
+  local pv="PID_$1"
+  kill "${!pv}" 2>/dev/null
+  wait "${!pv}" 2>/dev/null
+}
+
+# client KIND ARGS...: runs a coap-client (ours, or Debian's -gnutls/-openssl)
+# bounded in time, output in $T/client.out.
+client() {
+  local kind=$1; shift
+  if [ "$kind" = ours ]; then
+    timeout 60 "${OUR_CLIENT[@]}" -B 30 "$@"
+  else
+    timeout 60 "/usr/bin/coap-client-$kind" -B 30 "$@"
+  fi >>"$T/client.out" 2>&1
+}
+
+# exchange LABEL CLIENTKIND "CREDENTIAL ARGS": GET /, GET the initial
+# /example_data (first time only), PUT a fresh random file block-wise,
+# GET it back block-wise; every body compared byte for byte.
+exchange() {
+  local label=$1 ck=$2 cred=$3 big=${4:-}
+  local url="coaps://127.0.0.1:$SPORT"
+  NDATA=$((NDATA + 1))
+  local n=$NDATA
+  rm -f "$T/get-index.$n" "$T/get-init.$n" "$T/get-big.$n"
+  : >"$T/client.out"
+  # shellcheck disable=SC2086
+  client "$ck" -m get $cred -o "$T/get-index.$n" "$url/"
+  check "$label: GET / (byte-exact)" cmp -s "$T/index.expected" "$T/get-index.$n"
+  if [ "$big" = initial ]; then
+    # shellcheck disable=SC2086
+    client "$ck" -m get $cred -b 64 -o "$T/get-init.$n" "$url/example_data"
+    check "$label: block-wise GET of the initial /example_data (1500 bytes, 64-byte blocks)" \
+      cmp -s "$T/example.expected" "$T/get-init.$n"
+  fi
+  head -c $NBIG /dev/urandom >"$T/put.$n"
+  # shellcheck disable=SC2086
+  client "$ck" -m put $cred -b $BLK -f "$T/put.$n" "$url/example_data"
+  # shellcheck disable=SC2086
+  client "$ck" -m get $cred -b $BLK -o "$T/get-big.$n" "$url/example_data"
+  check "$label: PUT + GET of $NBIG random bytes in $BLK-byte blocks (byte-exact)" \
+    cmp -s "$T/put.$n" "$T/get-big.$n"
+}
+
+PSKC="-u $ID -k $PSK"
+RPKC="-M $T/client-ec.pem"
+
+# ---- our coap-server (PSK) <- our client, GnuTLS and OpenSSL clients
+t0=$(date +%s)
+if start_server srv ours -k "$PSK"; then
+  check "running coap-server maps our libtinydtls.so" \
+    grep -q "$TDLIB/libtinydtls.so.0.8.6" "/proc/$PID_srv/maps"
+  exchange "PSK  ours -> ours" ours "$PSKC" initial
+  exchange "PSK  gnutls client -> our server" gnutls "$PSKC"
+  exchange "PSK  openssl client -> our server" openssl "$PSKC"
+  check "our PSK server still running" kill -0 "$PID_srv"
+  stop_server srv
+fi
+
+# ---- our coap-server (RPK) <- our client, GnuTLS client
+if start_server srv ours -M "$T/server-ec.pem"; then
+  exchange "RPK  ours -> ours" ours "$RPKC" initial
+  exchange "RPK  gnutls client -> our server" gnutls "$RPKC"
+  check "our RPK server still running" kill -0 "$PID_srv"
+  stop_server srv
+fi
+
+# ---- our coap-client -> Debian's servers
+for kind in gnutls openssl; do
+  if start_server peer "$kind" -k "$PSK"; then
+    exchange "PSK  our client -> $kind server" ours "$PSKC" initial
+    stop_server peer
+  fi
+done
+if start_server peer gnutls -M "$T/server-ec.pem"; then
+  exchange "RPK  our client -> gnutls server" ours "$RPKC" initial
+  stop_server peer
+fi
+
+# Negative: a wrong PSK must not yield any data.
+if start_server srv ours -k "$PSK"; then
+  rm -f "$T/get-wrong"
+  : >"$T/client.out"
+  timeout 60 "${OUR_CLIENT[@]}" -B 5 -m get -u "$ID" -k wrongkey -o "$T/get-wrong" "coaps://127.0.0.1:$SPORT/" >>"$T/client.out" 2>&1
+  check "PSK  wrong key: no data" test ! -s "$T/get-wrong"
+  stop_server srv
+fi
+echo "  (interop part: $(($(date +%s) - t0)) s; whole test: $(($(date +%s) - START)) s)"
+finish
