@@ -63,7 +63,7 @@ $(LIBOUT)/pkgconfig/tinydtls.pc: pkgconfig/tinydtls.pc.in Makefile
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(BUILD)|g' -e 's|@LIBDIR@|$${exec_prefix}/lib|g' \
 	    -e 's|@INCLUDEDIR@|$${prefix}/include|g' -e 's|@VERSION@|$(VERSION)|g' \
-	    -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|g' $< > $@
+	    -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|g' -e '/^#/d' $< > $@
 
 # The example programs, linked once against the shared library (with an
 # rpath into build/lib) and once statically against the archive.
@@ -132,7 +132,7 @@ install: all
 	  find $(DESTDIR)$(INCLUDEDIR)/tinydtls -type f -exec chmod 0644 {} +
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(PC_LIBDIR)|g' \
 	    -e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
-	    -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|g' pkgconfig/tinydtls.pc.in \
+	    -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|g' -e '/^#/d' pkgconfig/tinydtls.pc.in \
 	    > $(DESTDIR)$(LIBDIR)/pkgconfig/tinydtls.pc
 
 uninstall:
