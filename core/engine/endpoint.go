@@ -28,12 +28,14 @@ type Endpoint struct {
 	h     Handler
 	conns map[string]*Conn
 	byCID map[string]*Conn
-	// cidLens counts the associations per length of CID they read: a
-	// tls12_cid record does not say how long its CID is.
-	cidLens map[int]int
-	timers  timerHeap
-	cookie  cookieJar
-	ciphers cipherCache
+	// cidCount counts the associations per length of CID they read (a
+	// tls12_cid record does not say how long its CID is); cidLens lists the
+	// lengths in use, usually one, for the per-record lookup.
+	cidCount [protocol.MaxCIDLen + 1]int
+	cidLens  []int
+	timers   timerHeap
+	cookie   cookieJar
+	ciphers  cipherCache
 
 	handshakes int
 	closed     bool
@@ -62,11 +64,10 @@ type Endpoint struct {
 // New creates an Endpoint.
 func New(cfg Config, h Handler) *Endpoint {
 	e := &Endpoint{
-		cfg:     cfg.withDefaults(),
-		h:       h,
-		conns:   make(map[string]*Conn),
-		byCID:   make(map[string]*Conn),
-		cidLens: make(map[int]int),
+		cfg:   cfg.withDefaults(),
+		h:     h,
+		conns: make(map[string]*Conn),
+		byCID: make(map[string]*Conn),
 	}
 	e.ciphers.max = e.cfg.MaxActiveCiphers
 	return e
@@ -206,7 +207,7 @@ func (e *Endpoint) cidLenFor(data []byte) int {
 		return 0
 	}
 	const off = 11 // type, version, epoch, sequence number
-	for n := range e.cidLens {
+	for _, n := range e.cidLens {
 		if len(data) >= off+n && e.byCID[string(data[off:off+n])] != nil {
 			return n
 		}

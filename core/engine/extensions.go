@@ -101,9 +101,7 @@ func (c *Conn) setCIDs(read, write []byte) {
 	e := c.e
 	if len(c.readCID) > 0 && e.byCID[string(c.readCID)] == c {
 		delete(e.byCID, string(c.readCID))
-		if e.cidLens[len(c.readCID)]--; e.cidLens[len(c.readCID)] <= 0 {
-			delete(e.cidLens, len(c.readCID))
-		}
+		e.countCID(len(c.readCID), -1)
 	}
 	c.readCID, c.writeCID = nil, nil
 	if read == nil && write == nil {
@@ -113,6 +111,21 @@ func (c *Conn) setCIDs(read, write []byte) {
 	c.writeCID = append([]byte{}, write...)
 	if len(c.readCID) > 0 {
 		e.byCID[string(c.readCID)] = c
-		e.cidLens[len(c.readCID)]++
+		e.countCID(len(c.readCID), +1)
+	}
+}
+
+// countCID keeps the list of CID lengths in use current.
+func (e *Endpoint) countCID(n, delta int) {
+	before := e.cidCount[n]
+	e.cidCount[n] += delta
+	if (before == 0) == (e.cidCount[n] == 0) {
+		return
+	}
+	e.cidLens = e.cidLens[:0]
+	for l, cnt := range e.cidCount {
+		if cnt > 0 {
+			e.cidLens = append(e.cidLens, l)
+		}
 	}
 }
