@@ -1,0 +1,605 @@
+/*
+ * bench_ours.c -- the workloads against tinydtls-go, through its public C
+ * API only, as an application would drive it.
+ *
+ * Transport: the write callback copies every datagram into a queue; pump()
+ * hands each queued datagram to dtls_handle_message() of the other context
+ * until the queue is empty. One server context and one client context at a
+ * time. The server sees the client at cli_addr (a different address for
+ * every handshake), the client sees the server at srv_addr.
+ */
+#define _GNU_SOURCE
+#include "bench.h"
+
+#include "tinydtls.h"
+#include "dtls.h"
+#include "dtls_debug.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define QN 64
+#define DG_MAX 1536
+
+typedef struct {
+  unsigned char buf[DG_MAX];
+  size_t len;
+  int to_server;
+} dg_t;
+
+static dg_t q[QN];
+static unsigned q_head, q_tail;
+static int q_overflow;
+static int drop;              /* discard everything written (teardown) */
+
+static dtls_context_t *srv, *cli;
+static session_t srv_addr, cli_addr;
+static int conn_srv, conn_cli;   /* DTLS_EVENT_CONNECTED seen */
+static int alert_level, alert_code;
+static double rx_bytes;
+static long rx_records;
+static int echo_mode;            /* server's read callback echoes */
+static long dg_cs, dg_sc;        /* datagrams written client->server, server->client */
+static double wire_cs, wire_sc;
+static int first_srv_msg;        /* handshake type of the server's first datagram, -1: none yet */
+static int ecdhe;                /* client offers ECDHE-ECDSA only */
+
+/* Upstream's example keys (tests/dtls-server.c, tests/dtls-client.c). */
+static const unsigned char srv_priv[32] = {
+    0xD9, 0xE2, 0x70, 0x7A, 0x72, 0xDA, 0x6A, 0x05, 0x04, 0x99, 0x5C,
+    0x86, 0xED, 0xDB, 0xE3, 0xEF, 0xC7, 0xF1, 0xCD, 0x74, 0x83, 0x8F,
+    0x75, 0x70, 0xC8, 0x07, 0x2D, 0x0A, 0x76, 0x26, 0x1B, 0xD4};
+static const unsigned char srv_x[32] = {
+    0xD0, 0x55, 0xEE, 0x14, 0x08, 0x4D, 0x6E, 0x06, 0x15, 0x59, 0x9D,
+    0xB5, 0x83, 0x91, 0x3E, 0x4A, 0x3E, 0x45, 0x26, 0xA2, 0x70, 0x4D,
+    0x61, 0xF2, 0x7A, 0x4C, 0xCF, 0xBA, 0x97, 0x58, 0xEF, 0x9A};
+static const unsigned char srv_y[32] = {
+    0xB4, 0x18, 0xB6, 0x4A, 0xFE, 0x80, 0x30, 0xDA, 0x1D, 0xDC, 0xF4,
+    0xF4, 0x2E, 0x2F, 0x26, 0x31, 0xD0, 0x43, 0xB1, 0xFB, 0x03, 0xE2,
+    0x2F, 0x4D, 0x17, 0xDE, 0x43, 0xF9, 0xF9, 0xAD, 0xEE, 0x70};
+static const unsigned char cli_priv[32] = {
+    0x41, 0xC1, 0xCB, 0x6B, 0x51, 0x24, 0x7A, 0x14, 0x43, 0x21, 0x43,
+    0x5B, 0x7A, 0x80, 0xE7, 0x14, 0x89, 0x6A, 0x33, 0xBB, 0xAD, 0x72,
+    0x94, 0xCA, 0x40, 0x14, 0x55, 0xA1, 0x94, 0xA9, 0x49, 0xFA};
+static const unsigned char cli_x[32] = {
+    0x36, 0xDF, 0xE2, 0xC6, 0xF9, 0xF2, 0xED, 0x29, 0xDA, 0x0A, 0x9A,
+    0x8F, 0x62, 0x68, 0x4E, 0x91, 0x63, 0x75, 0xBA, 0x10, 0x30, 0x0C,
+    0x28, 0xC5, 0xE4, 0x7C, 0xFB, 0xF2, 0x5F, 0xA5, 0x8F, 0x52};
+static const unsigned char cli_y[32] = {
+    0x71, 0xA0, 0xD4, 0xFC, 0xDE, 0x1A, 0xB8, 0x78, 0x5A, 0x3C, 0x78,
+    0x69, 0x35, 0xA7, 0xCF, 0xAB, 0xE9, 0x3F, 0x98, 0x72, 0x09, 0xDA,
+    0xED, 0x0B, 0x4F, 0xAB, 0xC3, 0x6F, 0xC7, 0x72, 0xF8, 0x29};
+
+static const dtls_ecdsa_key_t srv_key = {DTLS_ECDH_CURVE_SECP256R1, srv_priv,
+                                         srv_x, srv_y};
+static const dtls_ecdsa_key_t cli_key = {DTLS_ECDH_CURVE_SECP256R1, cli_priv,
+                                         cli_x, cli_y};
+
+static const char psk_id[] = "Client_identity";
+static const char psk_key[] = "secretPSK";
+
+static int cb_write(dtls_context_t *ctx, session_t *s, uint8 *buf,
+                    size_t len) {
+  dg_t *d;
+  (void)s;
+  if (drop)
+    return (int)len;
+  if (q_tail - q_head >= QN || len > DG_MAX) {
+    q_overflow = 1;
+    return -1;
+  }
+  d = &q[q_tail % QN];
+  memcpy(d->buf, buf, len);
+  d->len = len;
+  d->to_server = ctx != srv;
+  if (d->to_server) {
+    dg_cs++;
+    wire_cs += (double)len;
+  } else {
+    dg_sc++;
+    wire_sc += (double)len;
+    if (first_srv_msg < 0)
+      first_srv_msg = len > 13 && buf[0] == DTLS_CT_HANDSHAKE ? buf[13] : 256;
+  }
+  q_tail++;
+  return (int)len;
+}
+
+static int cb_read(dtls_context_t *ctx, session_t *s, uint8 *buf,
+                   size_t len) {
+  rx_bytes += (double)len;
+  rx_records++;
+  if (echo_mode && ctx == srv)
+    dtls_write(ctx, s, buf, len);
+  return 0;
+}
+
+static int cb_event(dtls_context_t *ctx, session_t *s,
+                    dtls_alert_level_t level, unsigned short code) {
+  (void)s;
+  if (level == 0 && code == DTLS_EVENT_CONNECTED) {
+    if (ctx == srv)
+      conn_srv = 1;
+    else
+      conn_cli = 1;
+  } else if (level > 0 && !alert_level) {
+    alert_level = level;
+    alert_code = code;
+  }
+  return 0;
+}
+
+static void cb_params(dtls_context_t *ctx, session_t *s,
+                      dtls_user_parameters_t *p) {
+  (void)s;
+  if (ctx == srv)
+    return; /* the server accepts the library's default list */
+  p->cipher_suites[0] = ecdhe ? TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8
+                              : TLS_PSK_WITH_AES_128_CCM_8;
+  p->cipher_suites[1] = TLS_NULL_WITH_NULL_NULL;
+}
+
+static int cb_psk(dtls_context_t *ctx, const session_t *s,
+                  dtls_credentials_type_t type, const unsigned char *desc,
+                  size_t desc_len, unsigned char *result,
+                  size_t result_len) {
+  (void)ctx;
+  (void)s;
+  switch (type) {
+  case DTLS_PSK_IDENTITY:
+    if (result_len < sizeof psk_id - 1)
+      return dtls_alert_fatal_create(DTLS_ALERT_INTERNAL_ERROR);
+    memcpy(result, psk_id, sizeof psk_id - 1);
+    return sizeof psk_id - 1;
+  case DTLS_PSK_KEY:
+    if (desc_len != sizeof psk_id - 1 || memcmp(desc, psk_id, desc_len) != 0)
+      return dtls_alert_fatal_create(DTLS_ALERT_DECRYPT_ERROR);
+    if (result_len < sizeof psk_key - 1)
+      return dtls_alert_fatal_create(DTLS_ALERT_INTERNAL_ERROR);
+    memcpy(result, psk_key, sizeof psk_key - 1);
+    return sizeof psk_key - 1;
+  default:
+    return 0;
+  }
+}
+
+static int cb_ecdsa_key(dtls_context_t *ctx, const session_t *s,
+                        const dtls_ecdsa_key_t **result) {
+  (void)s;
+  *result = ctx == srv ? &srv_key : &cli_key;
+  return 0;
+}
+
+static int cb_verify(dtls_context_t *ctx, const session_t *s,
+                     const unsigned char *x, const unsigned char *y,
+                     size_t size) {
+  (void)ctx;
+  (void)s;
+  (void)x;
+  (void)y;
+  (void)size;
+  return 0; /* accept any key, as upstream's examples do */
+}
+
+static dtls_handler_t h_psk = {
+    .write = cb_write,
+    .read = cb_read,
+    .event = cb_event,
+    .get_user_parameters = cb_params,
+    .get_psk_info = cb_psk,
+};
+
+/* Both ECDSA callbacks on both sides: the server requests the client's
+ * key, so authentication is mutual. */
+static dtls_handler_t h_ecdhe = {
+    .write = cb_write,
+    .read = cb_read,
+    .event = cb_event,
+    .get_user_parameters = cb_params,
+    .get_ecdsa_key = cb_ecdsa_key,
+    .verify_ecdsa_key = cb_verify,
+};
+
+int ours_init(void) {
+  dtls_init();
+  dtls_set_log_level(DTLS_LOG_CRIT);
+  dtls_session_init(&srv_addr);
+  srv_addr.addr.sin.sin_family = AF_INET;
+  srv_addr.addr.sin.sin_port = htons(5684);
+  srv_addr.addr.sin.sin_addr.s_addr = htonl(0xC0000201); /* 192.0.2.1 */
+  srv_addr.size = sizeof(struct sockaddr_in);
+  return 0;
+}
+
+const char *ours_version(void) {
+  static char v[64];
+  snprintf(v, sizeof v, "%s %s", dtls_package_name(), dtls_package_version());
+  return v;
+}
+
+/* The client's address as the server sees it: unique for id < 2^24. */
+static void set_cli_addr(uint32_t id) {
+  dtls_session_init(&cli_addr);
+  cli_addr.addr.sin.sin_family = AF_INET;
+  cli_addr.addr.sin.sin_port = htons((uint16_t)(20000 + (id & 0x3fff)));
+  cli_addr.addr.sin.sin_addr.s_addr = htonl(0x0A000000u | (id >> 14)); /* 10/8 */
+  cli_addr.size = sizeof(struct sockaddr_in);
+}
+
+/* Delivers queued datagrams until none is left; < 0 on a runaway. */
+static int pump(void) {
+  int steps = 0;
+  while (q_head != q_tail) {
+    dg_t *d = &q[q_head % QN];
+    q_head++;
+    if (d->to_server)
+      dtls_handle_message(srv, &cli_addr, d->buf, (int)d->len);
+    else
+      dtls_handle_message(cli, &srv_addr, d->buf, (int)d->len);
+    if (++steps > 10000)
+      return -1;
+  }
+  return q_overflow ? -2 : 0;
+}
+
+static void reset_queue(void) {
+  q_head = q_tail = 0;
+  q_overflow = 0;
+  alert_level = alert_code = 0;
+}
+
+static void mallocs_start(bres_t *r) {
+  go_stats_t g;
+  r->go_mallocs = ours_go_stats(&g, 0) == 0 ? -(double)g.mallocs : -1;
+}
+
+static void mallocs_stop(bres_t *r) {
+  go_stats_t g;
+  if (r->go_mallocs != -1 && ours_go_stats(&g, 0) == 0)
+    r->go_mallocs += (double)g.mallocs;
+  else
+    r->go_mallocs = -1;
+}
+
+static double golive(void) {
+  go_stats_t g;
+  return ours_go_stats(&g, 1) == 0 ? (double)g.heap_live : -1;
+}
+
+static dtls_context_t *new_ctx(dtls_handler_t *h) {
+  dtls_context_t *c = dtls_new_context(NULL);
+  if (c)
+    dtls_set_handler(c, h);
+  return c;
+}
+
+static void free_ctx(dtls_context_t **c) {
+  drop = 1;
+  dtls_free_context(*c);
+  drop = 0;
+  *c = NULL;
+}
+
+/* One full handshake from cli to srv with the client at address id. */
+static int handshake(uint32_t id, char *err, size_t errlen) {
+  int rc;
+  set_cli_addr(id);
+  conn_srv = conn_cli = 0;
+  alert_level = 0;
+  first_srv_msg = -1;
+  rc = dtls_connect(cli, &srv_addr);
+  if (rc <= 0) {
+    snprintf(err, errlen, "dtls_connect returned %d", rc);
+    return -1;
+  }
+  rc = pump();
+  if (rc < 0) {
+    snprintf(err, errlen, "transport failure %d (queue overflow or loop)", rc);
+    return -1;
+  }
+  if (!conn_srv || !conn_cli) {
+    snprintf(err, errlen,
+             "handshake %u did not complete (server %d client %d, alert %d/%d)",
+             id, conn_srv, conn_cli, alert_level, alert_code);
+    return -1;
+  }
+  if (first_srv_msg != 3) { /* DTLS_HT_HELLO_VERIFY_REQUEST */
+    snprintf(err, errlen,
+             "handshake %u: the server's first message was %d, not a "
+             "HelloVerifyRequest",
+             id, first_srv_msg);
+    return -1;
+  }
+  return 0;
+}
+
+/* Removes the association on both sides without delivering the
+ * close_notify alerts (the client forgets the server, the server the
+ * client). */
+static int teardown(int server_too) {
+  dtls_peer_t *p;
+  int rc = 0;
+  drop = 1;
+  if (server_too) {
+    p = dtls_get_peer(srv, &cli_addr);
+    if (p)
+      dtls_reset_peer(srv, p);
+    else
+      rc = -1;
+  }
+  p = dtls_get_peer(cli, &srv_addr);
+  if (p)
+    dtls_reset_peer(cli, p);
+  else
+    rc = -1;
+  drop = 0;
+  return rc;
+}
+
+static void handshakes(long n, int use_ecdhe, bres_t *r) {
+  dtls_handler_t *h = use_ecdhe ? &h_ecdhe : &h_psk;
+  long i;
+  memset(r, 0, sizeof *r);
+  r->ok = 1;
+  ecdhe = use_ecdhe;
+  echo_mode = 0;
+  reset_queue();
+  srv = new_ctx(h);
+  cli = new_ctx(h);
+  if (!srv || !cli) {
+    bres_fail(r, "dtls_new_context failed");
+    goto out;
+  }
+  dg_cs = dg_sc = 0;
+  wire_cs = wire_sc = 0;
+  mallocs_start(r);
+  timer_start(r);
+  for (i = 0; i < n; i++) {
+    if (handshake((uint32_t)i, r->err, sizeof r->err) < 0) {
+      r->ok = 0;
+      break;
+    }
+    if (teardown(1) < 0) {
+      bres_fail(r, "dtls_get_peer found no peer after handshake %ld", i);
+      break;
+    }
+  }
+  timer_stop(r);
+  mallocs_stop(r);
+  r->ops = i;
+  r->dg_cs = dg_cs;
+  r->dg_sc = dg_sc;
+  r->wire_cs = wire_cs;
+  r->wire_sc = wire_sc;
+out:
+  if (srv)
+    free_ctx(&srv);
+  if (cli)
+    free_ctx(&cli);
+}
+
+void ours_psk_handshakes(long n, bres_t *r) { handshakes(n, 0, r); }
+void ours_ecdhe_handshakes(long n, bres_t *r) { handshakes(n, 1, r); }
+
+void ours_records(size_t len, long n, int echo, bres_t *r) {
+  static unsigned char payload[16384];
+  char err[200];
+  long i;
+  int rc;
+  memset(r, 0, sizeof *r);
+  r->ok = 1;
+  ecdhe = 0;
+  echo_mode = echo;
+  reset_queue();
+  srv = new_ctx(&h_psk);
+  cli = new_ctx(&h_psk);
+  if (!srv || !cli) {
+    bres_fail(r, "dtls_new_context failed");
+    goto out;
+  }
+  if (len > sizeof payload) {
+    bres_fail(r, "payload too large");
+    goto out;
+  }
+  memset(payload, 0xa5, len);
+  if (handshake(1, err, sizeof err) < 0) {
+    bres_fail(r, "%s", err);
+    goto out;
+  }
+  /* One record first: lets the server drop its retained final flight. */
+  if (dtls_write(cli, &srv_addr, payload, len) != (int)len || pump() < 0) {
+    bres_fail(r, "first dtls_write of %zu bytes failed", len);
+    goto out;
+  }
+  rx_bytes = 0;
+  rx_records = 0;
+  dg_cs = dg_sc = 0;
+  wire_cs = wire_sc = 0;
+  mallocs_start(r);
+  timer_start(r);
+  for (i = 0; i < n; i++) {
+    rc = dtls_write(cli, &srv_addr, payload, len);
+    if (rc != (int)len) {
+      bres_fail(r, "dtls_write returned %d for %zu bytes", rc, len);
+      break;
+    }
+    pump();
+  }
+  timer_stop(r);
+  mallocs_stop(r);
+  r->ops = i;
+  r->bytes = rx_bytes;
+  r->dg_cs = dg_cs;
+  r->dg_sc = dg_sc;
+  r->wire_cs = wire_cs;
+  r->wire_sc = wire_sc;
+  if (r->ok && rx_records != (echo ? 2 : 1) * n)
+    bres_fail(r, "%ld records read, expected %ld", rx_records,
+              (echo ? 2 : 1) * n);
+out:
+  echo_mode = 0;
+  if (srv)
+    free_ctx(&srv);
+  if (cli)
+    free_ctx(&cli);
+}
+
+void ours_memory(long peers, int mode, long churn, mres_t *m) {
+  int with_data = mode >= 1;
+  static unsigned char hello[16] = "idle peer hello";
+  char err[200];
+  long i;
+  memset(m, 0, sizeof *m);
+  m->ok = 1;
+  m->peers = peers;
+  ecdhe = 0;
+  echo_mode = 0;
+  reset_queue();
+  /* Warm up the runtime and the code paths with a throwaway pair. */
+  srv = new_ctx(&h_psk);
+  cli = new_ctx(&h_psk);
+  for (i = 0; i < 50 && srv && cli; i++) {
+    if (handshake((uint32_t)(0xF00000 + i), err, sizeof err) < 0 ||
+        teardown(1) < 0) {
+      mres_fail(m, "warm-up: %s", err);
+      break;
+    }
+  }
+  if (srv)
+    free_ctx(&srv);
+  if (cli)
+    free_ctx(&cli);
+  if (!m->ok)
+    return;
+
+  srv = new_ctx(&h_psk);
+  cli = new_ctx(&h_psk);
+  if (!srv || !cli) {
+    mres_fail(m, "dtls_new_context failed");
+    return;
+  }
+  settle(100);
+  m->golive_base = golive();
+  settle(100);
+  m->rss_base = rss_bytes();
+  m->heap_base = malloc_inuse();
+  m->go_base = goarena_rss();
+  m->wall_ns = -now_ns();
+  for (i = 0; i < peers; i++) {
+    if (handshake((uint32_t)i, err, sizeof err) < 0) {
+      mres_fail(m, "%s", err);
+      break;
+    }
+    if (with_data) {
+      if (dtls_write(cli, &srv_addr, hello, sizeof hello) != sizeof hello ||
+          pump() < 0) {
+        mres_fail(m, "dtls_write after handshake %ld failed", i);
+        break;
+      }
+    }
+    if (teardown(0) < 0) { /* the client forgets; the server keeps the peer */
+      mres_fail(m, "no client peer after handshake %ld", i);
+      break;
+    }
+  }
+  m->wall_ns += now_ns();
+  free_ctx(&cli);
+  settle(100);
+  m->rss_peers = rss_bytes();
+  m->heap_peers = malloc_inuse();
+  m->go_peers = goarena_rss();
+  m->golive_peers = golive(); /* after the RSS probes: a GC changes RSS */
+  if (m->ok) {
+    /* Sanity: the server still knows the first and the last client. */
+    set_cli_addr(0);
+    if (!dtls_get_peer(srv, &cli_addr))
+      mres_fail(m, "server lost peer 0");
+    set_cli_addr((uint32_t)(peers - 1));
+    if (!dtls_get_peer(srv, &cli_addr))
+      mres_fail(m, "server lost peer %ld", peers - 1);
+  }
+  free_ctx(&srv);
+  m->rss_freed = rss_bytes();
+  m->heap_freed = malloc_inuse();
+  m->go_freed = goarena_rss();
+  m->golive_freed = golive();
+  settle(1000);
+  m->rss_freed_1s = rss_bytes();
+  m->go_freed_1s = goarena_rss();
+
+  /* Churn: allocation drives Go's GC, which is what lets the scavenger
+   * return the freed heap to the OS. */
+  srv = new_ctx(&h_psk);
+  cli = new_ctx(&h_psk);
+  for (i = 0; i < churn && srv && cli; i++) {
+    if (handshake((uint32_t)(0xE00000 + i), err, sizeof err) < 0 ||
+        teardown(1) < 0) {
+      mres_fail(m, "churn: %s", err);
+      break;
+    }
+  }
+  if (srv)
+    free_ctx(&srv);
+  if (cli)
+    free_ctx(&cli);
+  settle(1000);
+  m->rss_churn = rss_bytes();
+  m->go_churn = goarena_rss();
+  m->heap_churn = malloc_inuse();
+}
+
+typedef int (*go_stats_fn)(go_stats_t *, int);
+
+int ours_go_stats(go_stats_t *out, int gc) {
+  static go_stats_fn fn;
+  static int looked;
+  if (!looked) {
+    fn = (go_stats_fn)dlsym(RTLD_DEFAULT, "dtls_ext_go_stats");
+    looked = 1;
+  }
+  memset(out, 0, sizeof *out);
+  return fn ? fn(out, gc) : -1;
+}
+
+/*
+ * The Go version the library was built with, read from the Go build info
+ * embedded in the loaded library (or executable, when linked statically):
+ * the 16-byte-aligned magic "\xff Go buildinf:", a pointer-size byte, a
+ * flags byte (bit 1: strings inline) and, at offset 32, the version as a
+ * uvarint-length-prefixed string.
+ */
+const char *ours_go_version(void) {
+  static char v[64] = "unknown";
+  static const char magic[] = "\xff Go buildinf:";
+  Dl_info info;
+  FILE *f;
+  unsigned char *buf;
+  long size, off;
+  if (!dladdr((void *)dtls_init, &info) || !info.dli_fname)
+    return v;
+  f = fopen(info.dli_fname, "rb");
+  if (!f)
+    return v;
+  fseek(f, 0, SEEK_END);
+  size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  buf = malloc((size_t)size);
+  if (buf && fread(buf, 1, (size_t)size, f) == (size_t)size) {
+    for (off = 0; off + 64 < size; off += 16) {
+      if (memcmp(buf + off, magic, 14) == 0 && (buf[off + 15] & 2)) {
+        unsigned len = buf[off + 32];
+        if (len < 0x80 && len < sizeof v && off + 33 + len < size) {
+          memcpy(v, buf + off + 33, len);
+          v[len] = 0;
+        }
+        break;
+      }
+    }
+  }
+  free(buf);
+  fclose(f);
+  return v;
+}

@@ -1,0 +1,132 @@
+//go:build ignore
+
+// heapprofile: the Go heap of N idle established server-side associations
+// in the engine alone (no C API), after a forced GC, plus a heap profile
+// saying which allocation sites hold it. A diagnostic for the "bytes per
+// idle peer" target; the C library cannot report its Go heap (see
+// BENCHMARKS.md). Run from the repository root:
+//
+//	go run bench/gomem/heapprofile.go [-n 10000] [-data] [-profile heap.pprof]
+//	go tool pprof -sample_index=inuse_space -top heap.pprof
+//
+// The build constraint keeps this file out of `go build/vet/test ./...`.
+package main
+
+import (
+	"flag"
+	"fmt"
+	mrand "math/rand"
+	"os"
+	"runtime"
+	"runtime/pprof"
+
+	"github.com/tinydtls-go/tinydtls/core/engine"
+	"github.com/tinydtls-go/tinydtls/core/protocol"
+)
+
+type peer struct {
+	name  string
+	ep    *engine.Endpoint
+	inbox [][]byte
+	conns int
+}
+
+func (p *peer) Send(c *engine.Conn, addr []byte, dg []byte) error {
+	p.inbox = append(p.inbox, append([]byte(nil), dg...))
+	return nil
+}
+func (p *peer) Receive(c *engine.Conn, data []byte) {}
+func (p *peer) Event(c *engine.Conn, level protocol.AlertLevel, code uint16) {
+	if level == 0 && code == protocol.EventConnected {
+		p.conns++
+	}
+}
+func (p *peer) Capabilities(c *engine.Conn) engine.Capabilities {
+	return engine.Capabilities{PSK: true}
+}
+func (p *peer) UserParameters(c *engine.Conn, u *engine.UserParameters) {
+	u.CipherSuites = []protocol.CipherSuite{protocol.TLS_PSK_WITH_AES_128_CCM_8}
+}
+func (p *peer) PSKInfo(c *engine.Conn, t engine.CredentialType, desc []byte, out []byte) (int, error) {
+	switch t {
+	case engine.PSKIdentity:
+		return copy(out, "Client_identity"), nil
+	case engine.PSKKey:
+		return copy(out, "secretPSK"), nil
+	}
+	return 0, nil
+}
+func (p *peer) ECDSAKey(c *engine.Conn) (engine.ECDSAKey, error) { return engine.ECDSAKey{}, nil }
+func (p *peer) VerifyECDSAKey(c *engine.Conn, x, y []byte) error { return nil }
+func (p *peer) ConnChanged(c *engine.Conn, what engine.Change)   {}
+func (p *peer) LogEnabled(l engine.LogLevel) bool                { return false }
+func (p *peer) Log(l engine.LogLevel, msg string)                {}
+
+func heapInuse() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+func main() {
+	n := flag.Int("n", 10000, "idle associations")
+	data := flag.Bool("data", true, "the client sends one record after each handshake")
+	profile := flag.String("profile", "", "write a heap profile here")
+	flag.Parse()
+	runtime.MemProfileRate = 1
+
+	sv := &peer{name: "server"}
+	sv.ep = engine.New(engine.Config{Rand: mrand.New(mrand.NewSource(2))}, sv)
+	srvAddr := []byte("server")
+	before := heapInuse()
+	for i := 0; i < *n; i++ {
+		cl := &peer{name: "client"}
+		cl.ep = engine.New(engine.Config{Rand: mrand.New(mrand.NewSource(int64(i)))}, cl)
+		// an IPv4 session key as the C layer builds it: family, port, address, ifindex
+		addr := []byte{4, byte(i >> 8), byte(i), 10, 0, byte(i >> 16), 1, 0, 0, 0, 0}
+		if _, err := cl.ep.Connect(srvAddr, 0); err != nil {
+			panic(err)
+		}
+		pumpPair(cl, sv, addr, srvAddr)
+		if *data {
+			if _, err := cl.ep.Write(srvAddr, [][]byte{[]byte("idle peer hello")}, 0); err != nil {
+				panic(err)
+			}
+			pumpPair(cl, sv, addr, srvAddr)
+		}
+	}
+	after := heapInuse()
+	if sv.conns != *n || sv.ep.NumConns() != *n {
+		fmt.Fprintf(os.Stderr, "only %d handshakes, %d associations\n", sv.conns, sv.ep.NumConns())
+		os.Exit(1)
+	}
+	fmt.Printf("engine only: %d idle server associations (data=%v): live Go heap %+d bytes = %.0f B/association\n",
+		*n, *data, int64(after)-int64(before), float64(int64(after)-int64(before))/float64(*n))
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			panic(err)
+		}
+		pprof.Lookup("heap").WriteTo(f, 0)
+		f.Close()
+	}
+	runtime.KeepAlive(sv)
+}
+
+// pumpPair delivers queued datagrams both ways until none is left.
+func pumpPair(cl, sv *peer, clAddr, svAddr []byte) {
+	for len(cl.inbox) > 0 || len(sv.inbox) > 0 {
+		for len(cl.inbox) > 0 {
+			dg := cl.inbox[0]
+			cl.inbox = cl.inbox[1:]
+			sv.ep.HandleDatagram(clAddr, dg, 0)
+		}
+		for len(sv.inbox) > 0 {
+			dg := sv.inbox[0]
+			sv.inbox = sv.inbox[1:]
+			cl.ep.HandleDatagram(svAddr, dg, 0)
+		}
+	}
+}
