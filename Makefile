@@ -33,7 +33,7 @@ HEADERS    := $(shell find include/tinydtls -name '*.h')
 
 export CGO_ENABLED := 1
 
-.PHONY: all lib headers pc examples tools test-fuzz fuzz demo test test-go test-c install uninstall clean bench fuzz vet
+.PHONY: all lib headers pc examples tools test-fuzz fuzz test-bench demo test test-go test-c install uninstall clean bench fuzz vet
 
 all: lib headers pc examples
 
@@ -113,7 +113,7 @@ fuzz:
 test-c: all tools
 	bash ctests/run-tests.sh $(BUILD)
 
-test: test-go test-fuzz test-c
+test: test-go test-fuzz test-c test-bench
 
 # Directories in the installed .pc, relative to ${prefix} where they can be,
 # so that the file stays right when the tree is moved (or staged in DESTDIR).
@@ -134,6 +134,15 @@ install: all
 	    -e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|g' -e '/^#/d' pkgconfig/tinydtls.pc.in \
 	    > $(DESTDIR)$(LIBDIR)/pkgconfig/tinydtls.pc
+
+# Benchmarks against OpenSSL (bench/, results in BENCHMARKS.md); make test
+# runs a few iterations of each to check that they build and run.
+bench: all
+	BUILD=$(BUILD) CC=$(CC) GO=$(GO) sh bench/run.sh
+
+test-bench: all
+	BUILD=$(BUILD) CC=$(CC) GO=$(GO) sh bench/run.sh --quick
+	BUILD=$(BUILD) CC=$(CC) sh bench/repro/run.sh
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(SOFILE) $(DESTDIR)$(LIBDIR)/$(SONAME) \

@@ -6,6 +6,7 @@ package main
 import "C"
 
 import (
+	"runtime/debug"
 	"time"
 	"unsafe"
 
@@ -29,6 +30,7 @@ type ctxState struct {
 	// call is freed only when the outermost call returns, so that a
 	// callback can never be left holding a dangling session pointer.
 	depth   int
+	keys    []keyBuf // the session key of each nesting level (see enter)
 	zombies []unsafe.Pointer
 	adopted []*C.dtls_peer_t
 	freeing bool
@@ -40,17 +42,27 @@ func stateOf(ctx *C.dtls_context_t) *ctxState {
 	if ctx == nil {
 		return nil
 	}
-	st, _ := pointer.Restore(C.tdtls_ctx_handle(ctx)).(*ctxState)
+	st, _ := pointer.Restore((*C.tdtls_context_impl)(unsafe.Pointer(ctx)).handle).(*ctxState)
 	if st == nil || st.freed {
 		return nil
 	}
 	return st
 }
 
-// enter marks the start of an API call working on session s (may be nil).
-func (st *ctxState) enter(s *C.session_t) {
+// enter marks the start of an API call working on session s (may be nil)
+// and returns the engine's key for s. Each nesting level has its own key
+// buffer: the engine keeps using an outer call's key while a callback makes
+// an inner call, and a buffer on the stack would escape to the heap.
+func (st *ctxState) enter(s *C.session_t) []byte {
 	st.depth++
 	st.cur = append(st.cur, s)
+	if len(st.keys) < st.depth {
+		st.keys = append(st.keys, keyBuf{})
+	}
+	if s == nil {
+		return nil
+	}
+	return sessionKey(s, &st.keys[st.depth-1])
 }
 
 func (st *ctxState) leave() {
@@ -93,6 +105,7 @@ func tdtls_go_new_context(ctx *C.dtls_context_t) (ok C.int) {
 // destroy sends close_notify to every established peer and frees all C
 // memory of the context, the context itself last.
 func (st *ctxState) destroy() {
+	big := st.ep.NumConns() > 1000
 	st.freeing = false
 	st.depth++ // callbacks during Free must not re-enter destroy
 	st.ep.Free()
@@ -112,6 +125,11 @@ func (st *ctxState) destroy() {
 	st.adopted = nil
 	st.freed = true
 	pointer.Unref(st.handle)
+	if big {
+		// A context with many associations leaves megabytes behind; give
+		// them back now rather than at some later collection.
+		debug.FreeOSMemory()
+	}
 	// The C wrapper frees the context itself when its outermost call
 	// returns; it may still be on the stack here.
 	C.tdtls_ctx_mark_freed(st.c)
@@ -141,10 +159,9 @@ func tdtls_go_connect(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
 	if st == nil || s == nil {
 		return -1
 	}
-	st.enter(s)
+	key := st.enter(s)
 	defer st.leave()
-	var kb keyBuf
-	n, err := st.ep.Connect(sessionKey(s, &kb), now())
+	n, err := st.ep.Connect(key, now())
 	if err != nil {
 		logLine(int(C.DTLS_LOG_WARN), "dtls_connect: "+err.Error())
 		return -1
@@ -161,8 +178,6 @@ func tdtls_go_connect_peer(ctx *C.dtls_context_t, p *C.dtls_peer_t) (ret C.int) 
 		return -1
 	}
 	s := &p.session
-	var kb keyBuf
-	key := sessionKey(s, &kb)
 	if _, mine := st.peers[p]; !mine {
 		// Upstream takes ownership of a peer from dtls_new_peer(); keep it
 		// until the context goes.
@@ -170,7 +185,7 @@ func tdtls_go_connect_peer(ctx *C.dtls_context_t, p *C.dtls_peer_t) (ret C.int) 
 	}
 	// As upstream: an existing association for the address is dropped
 	// without close_notify, and a new handshake starts.
-	st.enter(s)
+	key := st.enter(s)
 	defer st.leave()
 	if c := st.ep.Conn(key); c != nil {
 		st.ep.Reset(c)
@@ -190,10 +205,9 @@ func tdtls_go_close(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
 	if st == nil || s == nil {
 		return -1
 	}
-	st.enter(s)
+	key := st.enter(s)
 	defer st.leave()
-	var kb keyBuf
-	if err := st.ep.Close(sessionKey(s, &kb), now()); err != nil {
+	if err := st.ep.Close(key, now()); err != nil {
 		return -1
 	}
 	return 0
@@ -207,10 +221,9 @@ func tdtls_go_renegotiate(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
 	if st == nil || s == nil {
 		return -1
 	}
-	st.enter(s)
+	key := st.enter(s)
 	defer st.leave()
-	var kb keyBuf
-	if err := st.ep.Renegotiate(sessionKey(s, &kb), now()); err != nil {
+	if err := st.ep.Renegotiate(key, now()); err != nil {
 		logLine(int(C.DTLS_LOG_WARN), "dtls_renegotiate: "+err.Error())
 		return -1
 	}
@@ -258,10 +271,9 @@ func tdtls_go_write(ctx *C.dtls_context_t, s *C.session_t, buf *C.uint8, n C.siz
 }
 
 func (st *ctxState) write(s *C.session_t, parts [][]byte) C.int {
-	st.enter(s)
+	key := st.enter(s)
 	defer st.leave()
-	var kb keyBuf
-	n, err := st.ep.Write(sessionKey(s, &kb), parts, now())
+	n, err := st.ep.Write(key, parts, now())
 	if err != nil {
 		return -1
 	}
@@ -294,10 +306,9 @@ func tdtls_go_handle_message(ctx *C.dtls_context_t, s *C.session_t, msg *C.uint8
 	if st == nil || s == nil || msg == nil || n < 0 {
 		return -1
 	}
-	st.enter(s)
+	key := st.enter(s)
 	defer st.leave()
-	var kb keyBuf
-	err := st.ep.HandleDatagram(sessionKey(s, &kb), unsafe.Slice((*byte)(unsafe.Pointer(msg)), int(n)), now())
+	err := st.ep.HandleDatagram(key, unsafe.Slice((*byte)(unsafe.Pointer(msg)), int(n)), now())
 	return alertCode(err)
 }
 

@@ -6,6 +6,8 @@ package main
 import "C"
 
 import (
+	"runtime"
+	"runtime/debug"
 	"time"
 )
 
@@ -98,5 +100,29 @@ func tdtls_go_set_limits(ctx *C.dtls_context_t, maxPeers, maxHandshakes C.uint) 
 		return -1
 	}
 	st.ep.SetLimits(int(maxPeers), int(maxHandshakes))
+	return 0
+}
+
+//export dtls_ext_go_stats
+func dtls_ext_go_stats(out *C.dtls_ext_go_stats_t, gc C.int) (ret C.int) {
+	ret = -1
+	defer guard("dtls_ext_go_stats")
+	if out == nil {
+		return -1
+	}
+	switch gc {
+	case 1:
+		runtime.GC()
+	case 2:
+		debug.FreeOSMemory()
+	}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	out.heap_live = C.uint64_t(m.HeapAlloc)
+	out.heap_sys = C.uint64_t(m.HeapSys)
+	out.heap_released = C.uint64_t(m.HeapReleased)
+	out.mallocs = C.uint64_t(m.Mallocs)
+	out.total_alloc = C.uint64_t(m.TotalAlloc)
+	out.num_gc = C.uint64_t(m.NumGC)
 	return 0
 }

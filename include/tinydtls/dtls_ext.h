@@ -13,6 +13,7 @@
 #define _DTLS_EXT_H_
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dtls.h"
 
@@ -73,6 +74,23 @@ int dtls_set_cid_length(dtls_context_t *ctx, size_t length);
  */
 int dtls_set_limits(dtls_context_t *ctx, unsigned int max_peers,
                     unsigned int max_handshakes);
+
+/*
+ * Memory statistics of the Go runtime inside the library (for benchmarks
+ * and monitoring). gc: 0 as is; 1 run a garbage collection first, so that
+ * heap_live is exact; 2 also return freed memory to the operating system.
+ * Returns 0, or -1 for out == NULL.
+ */
+typedef struct {
+  uint64_t heap_live;      /* bytes of live Go heap objects */
+  uint64_t heap_sys;       /* bytes of heap obtained from the OS */
+  uint64_t heap_released;  /* bytes of heap returned to the OS */
+  uint64_t mallocs;        /* cumulative count of heap allocations */
+  uint64_t total_alloc;    /* cumulative bytes allocated */
+  uint64_t num_gc;         /* completed garbage collections */
+} dtls_ext_go_stats_t;
+
+int dtls_ext_go_stats(dtls_ext_go_stats_t *out, int gc);
 
 #ifdef __cplusplus
 }
