@@ -48,7 +48,9 @@ type scratch struct {
 // one caller at a time uses the embedded scratch space and any concurrent
 // caller falls back to a freshly allocated one.
 type CCM struct {
-	block     cipher.Block
+	block     cipher.Block // nil on the fast path
+	rk        [176]byte    // AES-128 round keys for the fast path (fast.go)
+	fast      bool
 	tagSize   int
 	nonceSize int
 	maxLen    uint64 // largest message the length field can encode
@@ -73,6 +75,7 @@ func Init(c *CCM, b cipher.Block, tagSize, nonceSize int) error {
 		return errNonceLength
 	}
 	c.block = b
+	c.fast = false
 	c.tagSize = tagSize
 	c.nonceSize = nonceSize
 	c.maxLen = maxMessageLen(15 - nonceSize)
@@ -247,6 +250,10 @@ func counters(s *scratch, hi, lo, ctr uint64, nb int) {
 }
 
 func (c *CCM) seal(s *scratch, out, nonce, plaintext, aad []byte) {
+	if c.fast {
+		c.sealFast(s, out, nonce, plaintext, aad)
+		return
+	}
 	hi, lo := c.begin(s, nonce, len(plaintext), aad)
 	x := &s.x
 	ctr := uint64(1)
@@ -270,6 +277,9 @@ func (c *CCM) seal(s *scratch, out, nonce, plaintext, aad []byte) {
 }
 
 func (c *CCM) open(s *scratch, out, nonce, ciphertext, tag, aad []byte) bool {
+	if c.fast {
+		return c.openFast(s, out, nonce, ciphertext, tag, aad)
+	}
 	var received [blockSize]byte
 	copy(received[:], tag)
 	hi, lo := c.begin(s, nonce, len(ciphertext), aad)

@@ -1,7 +1,6 @@
 package record
 
 import (
-	"crypto/aes"
 	"encoding/binary"
 	"errors"
 
@@ -33,12 +32,8 @@ type Cipher struct {
 
 // NewCipher builds the record protection for one direction.
 func NewCipher(s *suite.Suite, key, iv []byte) (*Cipher, error) {
-	b, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
 	c := &Cipher{tag: s.TagLen}
-	if err := ccm.Init(&c.aead, b, s.TagLen, 12); err != nil {
+	if err := ccm.InitKey(&c.aead, key, s.TagLen, 12); err != nil {
 		return nil, err
 	}
 	copy(c.iv[:], iv)

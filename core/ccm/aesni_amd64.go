@@ -1,0 +1,24 @@
+//go:build !purego
+
+package ccm
+
+// The AES-NI fast path: the CBC-MAC chain and the counter blocks of CCM run
+// in assembly on an expanded key, instead of one cipher.Block call per
+// block. crypto/aes keeps its key schedule private, so the fast path
+// expands its own (core/rijndael) and needs the raw key.
+
+//go:noescape
+func cbcMAC(rk *[176]byte, mac *[16]byte, src []byte)
+
+//go:noescape
+func ecbEncrypt(rk *[176]byte, dst, src []byte)
+
+func hasAESNI() bool
+
+var fastAES = hasAESNI()
+
+//go:noescape
+func ccmSealBlocks(rk *[176]byte, mac, ctr *[16]byte, dst, src []byte)
+
+//go:noescape
+func ccmOpenBlocks(rk *[176]byte, mac, ctr *[16]byte, dst, src []byte)
