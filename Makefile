@@ -102,10 +102,10 @@ vet:
 test-go: vet
 	$(GO) test -count=1 ./core/...
 
-# Every Go fuzzer for a few seconds (make test), or for FUZZTIME each.
+# Every Go fuzzer for 20000 inputs (make test), or for FUZZTIME each.
 FUZZTIME ?= 10m
 test-fuzz:
-	GO=$(GO) bash ctests/fuzz.sh 5s
+	GO=$(GO) bash ctests/fuzz.sh 20000x
 
 fuzz:
 	GO=$(GO) bash ctests/fuzz.sh $(FUZZTIME)
