@@ -191,3 +191,32 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func benchCipher(b *testing.B, size int, open bool) {
+	s := suite.Lookup(protocol.TLS_PSK_WITH_AES_128_CCM_8)
+	c, _ := NewCipher(s, bytes.Repeat([]byte{1}, 16), []byte{1, 2, 3, 4})
+	h := Header{Type: protocol.ContentApplicationData, Version: protocol.VersionDTLS12, Epoch: 1}
+	buf := make([]byte, 0, HeaderLen+8+size+8)
+	rec := append(append(AppendHeader(buf, &h), make([]byte, 8)...), make([]byte, size)...)
+	sealed := append([]byte(nil), c.Seal(rec, &h)...)
+	work := make([]byte, len(sealed), len(sealed)+8)
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if open {
+			copy(work, sealed)
+			if _, err := c.Open(&h, work[HeaderLen:]); err != nil {
+				b.Fatal(err)
+			}
+		} else {
+			h.Seq = uint64(i)
+			c.Seal(rec[:len(rec)], &h)
+		}
+	}
+}
+
+func BenchmarkSeal64(b *testing.B)  { benchCipher(b, 64, false) }
+func BenchmarkOpen64(b *testing.B)  { benchCipher(b, 64, true) }
+func BenchmarkSeal1K(b *testing.B)  { benchCipher(b, 1024, false) }
+func BenchmarkOpen1K(b *testing.B)  { benchCipher(b, 1024, true) }
