@@ -216,7 +216,7 @@ func benchCipher(b *testing.B, size int, open bool) {
 	}
 }
 
-func BenchmarkSeal64(b *testing.B)  { benchCipher(b, 64, false) }
-func BenchmarkOpen64(b *testing.B)  { benchCipher(b, 64, true) }
-func BenchmarkSeal1K(b *testing.B)  { benchCipher(b, 1024, false) }
-func BenchmarkOpen1K(b *testing.B)  { benchCipher(b, 1024, true) }
+func BenchmarkSeal64(b *testing.B) { benchCipher(b, 64, false) }
+func BenchmarkOpen64(b *testing.B) { benchCipher(b, 64, true) }
+func BenchmarkSeal1K(b *testing.B) { benchCipher(b, 1024, false) }
+func BenchmarkOpen1K(b *testing.B) { benchCipher(b, 1024, true) }
