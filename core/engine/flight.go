@@ -256,10 +256,6 @@ func (c *Conn) retransmitForPeer(now time.Duration) {
 func (c *Conn) releaseFinalFlight() {
 	c.flight = nil
 	c.holdUntil = 0
-	if c.rdPrev != nil && !c.rdPrev.keys.protected() {
-		// Epoch 0 served only to spot the peer's retransmissions.
-		c.rdPrev = nil
-	}
 	c.dropOldWriteEpoch()
 	c.updateTimer()
 }

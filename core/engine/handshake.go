@@ -342,8 +342,10 @@ func (c *Conn) finishHandshake(buf []byte, now time.Duration) error {
 		// records still in flight and for retransmissions of the peer's
 		// last flight.
 		c.prevReadUntil = now + c.e.cfg.FinalFlightHold
-	case c.role == RoleClient:
-		// Nothing the server may still send in epoch 0 matters to us.
+	default:
+		// Epoch 0 carries nothing we still need: a retransmission of the
+		// client's last flight is recognised by its Finished, which is in
+		// the new epoch.
 		c.rdPrev = nil
 	}
 	if c.role == RoleClient {
