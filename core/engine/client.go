@@ -378,18 +378,8 @@ func (c *Conn) clientFlight5(buf []byte, now time.Duration) error {
 }
 
 func (c *Conn) clientFinished(buf []byte, m *handshake.Message, now time.Duration) error {
-	hs := c.hs
-	var fin handshake.Finished
-	if !fin.Unmarshal(m.Body) {
-		return protocol.Fatal(protocol.AlertDecodeError)
+	if err := c.checkPeerFinished(m, "server finished", c.serverVerify[:]); err != nil {
+		return err
 	}
-	want := prf.VerifyData(hs.master[:], "server finished", hs.transcriptHash())
-	if subtle.ConstantTimeCompare(want[:], fin.VerifyData) != 1 {
-		c.logf(LogWarn, "server Finished does not verify")
-		return protocol.Fatal(protocol.AlertDecryptError)
-	}
-	hs.hashMessage(m)
-	hs.peerFinished = true
-	copy(c.serverVerify[:], want[:])
 	return c.finishHandshake(buf, now)
 }

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"crypto/ecdh"
 	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
 	"hash"
 	"time"
@@ -10,8 +12,6 @@ import (
 	"github.com/tinydtls-go/tinydtls/core/prf"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 	"github.com/tinydtls-go/tinydtls/core/suite"
-
-	"crypto/ecdh"
 )
 
 // handshakeState lives only while a handshake runs and is dropped when it
@@ -326,6 +326,25 @@ func (c *Conn) handleMessage(buf []byte, m *handshake.Message, now time.Duration
 }
 
 // finishHandshake marks the handshake complete on our side.
+// checkPeerFinished verifies the peer's Finished against the transcript so
+// far and keeps its verify_data, which RFC 5746 renegotiation binds to.
+func (c *Conn) checkPeerFinished(m *handshake.Message, label string, keep []byte) error {
+	hs := c.hs
+	var fin handshake.Finished
+	if !fin.Unmarshal(m.Body) {
+		return protocol.Fatal(protocol.AlertDecodeError)
+	}
+	want := prf.VerifyData(hs.master[:], label, hs.transcriptHash())
+	if subtle.ConstantTimeCompare(want[:], fin.VerifyData) != 1 {
+		c.logf(LogWarn, "peer Finished (%s) does not verify", label)
+		return protocol.Fatal(protocol.AlertDecryptError)
+	}
+	hs.hashMessage(m)
+	hs.peerFinished = true
+	copy(keep, want[:])
+	return nil
+}
+
 func (c *Conn) finishHandshake(buf []byte, now time.Duration) error {
 	hs := c.hs
 	c.secureReneg = hs.peerSecureReneg

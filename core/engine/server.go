@@ -331,18 +331,9 @@ func (c *Conn) serverCertificateVerify(buf []byte, m *handshake.Message, now tim
 
 func (c *Conn) serverFinished(buf []byte, m *handshake.Message, now time.Duration) error {
 	hs := c.hs
-	var fin handshake.Finished
-	if !fin.Unmarshal(m.Body) {
-		return protocol.Fatal(protocol.AlertDecodeError)
+	if err := c.checkPeerFinished(m, "client finished", c.clientVerify[:]); err != nil {
+		return err
 	}
-	want := prf.VerifyData(hs.master[:], "client finished", hs.transcriptHash())
-	if subtle.ConstantTimeCompare(want[:], fin.VerifyData) != 1 {
-		c.logf(LogWarn, "client Finished does not verify")
-		return protocol.Fatal(protocol.AlertDecryptError)
-	}
-	hs.hashMessage(m)
-	hs.peerFinished = true
-	copy(c.clientVerify[:], want[:])
 	msgs := []outMsg{ccsMsg(c.wr.epoch)}
 	c.activateWrite()
 	vd := prf.VerifyData(hs.master[:], "server finished", hs.transcriptHash())
