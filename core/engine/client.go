@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"crypto/ecdh"
+	"crypto/ecdsa"
 	"crypto/subtle"
 	"io"
 	"time"
@@ -23,7 +25,7 @@ import (
 
 // clientStart builds and sends the first ClientHello of a handshake.
 func (c *Conn) clientStart(buf []byte, reneg bool, now time.Duration) (int, error) {
-	hs := c.beginHandshake(reneg, now)
+	hs := c.beginHandshake(reneg)
 	caps := c.e.h.Capabilities(c)
 	hs.params = DefaultUserParameters()
 	c.e.h.UserParameters(c, &hs.params)
@@ -155,7 +157,7 @@ func (c *Conn) clientServerHello(m *handshake.Message) error {
 	ext := &sh.Extensions
 	offeredECDHE := hs.ch.Extensions.HasServerCertType
 	if !offeredECDHE && (ext.HasClientCertType || ext.HasServerCertType || ext.HasPointFormats) ||
-		ext.HasConnectionID && !hs.cidOffered || ext.HasRecordSizeLimit && !hs.offeredRSL ||
+		ext.HasConnectionID && !hs.offeredCID || ext.HasRecordSizeLimit && !hs.offeredRSL ||
 		ext.HasSupportedGroups || ext.HasSignatureAlgorithms {
 		// RFC 5246 §7.4.1.4: only extensions we asked for may come back.
 		return protocol.Fatal(protocol.AlertUnsupportedExtension)
@@ -258,26 +260,32 @@ func (c *Conn) clientServerKeyExchange(m *handshake.Message) error {
 		c.logf(LogWarn, "ServerKeyExchange signature does not verify")
 		return err
 	}
-	if _, err := ecdhShared(mustECDH(c), ske.PublicKey); err != nil {
+	k, err := c.ephemeralKey()
+	if err != nil {
+		return err
+	}
+	// Computing the premaster secret now also validates the server's point.
+	shared, err := ecdhShared(k, ske.PublicKey)
+	if err != nil {
 		c.logf(LogWarn, "server's ephemeral key is not a valid P-256 point")
 		return err
 	}
-	hs.peerECDH = append([]byte(nil), ske.PublicKey...)
+	hs.ecdhShared = shared
 	c.setHSState(StateWaitServerHelloDone)
 	return nil
 }
 
-// mustECDH generates our ephemeral key on first use.
-func mustECDH(c *Conn) *ecdhPrivKey {
+// ephemeralKey generates our ECDHE key on first use.
+func (c *Conn) ephemeralKey() (*ecdh.PrivateKey, error) {
 	hs := c.hs
 	if hs.ecdhPriv == nil {
 		k, err := newECDHKey(c.e.cfg.Rand)
 		if err != nil {
-			return nil
+			return nil, err
 		}
 		hs.ecdhPriv = k
 	}
-	return hs.ecdhPriv
+	return hs.ecdhPriv, nil
 }
 
 func (c *Conn) clientCertificateRequest(m *handshake.Message) error {
@@ -295,7 +303,7 @@ func (c *Conn) clientCertificateRequest(m *handshake.Message) error {
 func (c *Conn) clientFlight5(buf []byte, now time.Duration) error {
 	hs := c.hs
 	var msgs []outMsg
-	var priv *ecdsaPrivKey
+	var priv *ecdsa.PrivateKey
 	if hs.certRequested {
 		var cert handshake.Certificate
 		if hs.canSendCert && c.e.h.Capabilities(c).ECDSAKey {
@@ -311,7 +319,6 @@ func (c *Conn) clientFlight5(buf []byte, now time.Duration) error {
 		}
 		// Without a key we answer with an empty Certificate (RFC 5246
 		// §7.4.6) and let the server decide.
-		hs.sentCert = priv != nil
 		msgs = append(msgs, c.newMsg(protocol.HandshakeCertificate, cert.Marshal(nil)))
 	}
 	var preMaster, cke []byte
@@ -339,21 +346,11 @@ func (c *Conn) clientFlight5(buf []byte, now time.Duration) error {
 		clear(key)
 		cke = (&handshake.ClientKeyExchangePSK{Identity: identity}).Marshal(nil)
 	case suite.ECDHEECDSA:
-		k := mustECDH(c)
-		if k == nil {
-			return protocol.Fatal(protocol.AlertInternalError)
-		}
-		shared, err := ecdhShared(k, hs.peerECDH)
-		if err != nil {
-			return err
-		}
-		preMaster = shared
-		cke = (&handshake.ClientKeyExchangeECDHE{PublicKey: k.PublicKey().Bytes()}).Marshal(nil)
+		preMaster, hs.ecdhShared = hs.ecdhShared, nil
+		cke = (&handshake.ClientKeyExchangeECDHE{PublicKey: hs.ecdhPriv.PublicKey().Bytes()}).Marshal(nil)
 	}
 	msgs = append(msgs, c.newMsg(protocol.HandshakeClientKeyExchange, cke))
-	if err := c.deriveKeys(preMaster); err != nil {
-		return err
-	}
+	c.deriveKeys(preMaster)
 	if priv != nil {
 		sig, err := sign(c.e.cfg.Rand, priv, hs.transcriptHash())
 		if err != nil {
@@ -367,11 +364,8 @@ func (c *Conn) clientFlight5(buf []byte, now time.Duration) error {
 	vd := prf.VerifyData(hs.master[:], "client finished", hs.transcriptHash())
 	copy(c.clientVerify[:], vd[:])
 	msgs = append(msgs, c.newMsg(protocol.HandshakeFinished, vd[:]))
-	c.setHSState(StateWaitChangeCipherSpec)
-	if hs.ccsPending {
-		if err := c.activateRead(buf, now); err != nil {
-			return err
-		}
+	if err := c.awaitChangeCipherSpec(buf, now); err != nil {
+		return err
 	}
 	_, err := c.sendFlight(buf, msgs, false, now)
 	return err

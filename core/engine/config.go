@@ -86,7 +86,7 @@ var stateNames = [...]string{"INIT", "WAIT_CLIENTHELLO", "WAIT_CLIENTCERTIFICATE
 	"WAIT_SERVERKEYEXCHANGE", "WAIT_SERVERHELLODONE", "CONNECTED", "CLOSING", "CLOSED"}
 
 func (s State) String() string {
-	if s >= 0 && int(s) < len(stateNames) {
+	if int(s) < len(stateNames) {
 		return stateNames[s]
 	}
 	return "UNKNOWN"

@@ -321,6 +321,17 @@ func (c *Conn) write(buf []byte, bufs [][]byte) (int, error) {
 	return total, nil
 }
 
+// closeNotify is the warning alert that ends an association.
+var closeNotify = protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertCloseNotify}
+
+// sayGoodbye sends close_notify to a peer that has keys with us and has not
+// been told yet.
+func (c *Conn) sayGoodbye(buf []byte) {
+	if c.established && c.state != StateClosing && c.state != StateClosed {
+		c.sendAlert(buf, closeNotify)
+	}
+}
+
 func (c *Conn) close(buf []byte, now time.Duration) {
 	if c.state == StateClosing || c.state == StateClosed {
 		return
@@ -329,7 +340,7 @@ func (c *Conn) close(buf []byte, now time.Duration) {
 		c.endHandshake()
 	}
 	c.flight = nil
-	c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertCloseNotify})
+	c.sendAlert(buf, closeNotify)
 	if c.removed {
 		return
 	}
@@ -565,9 +576,7 @@ func (c *Conn) handleAlert(buf []byte, epoch uint16, data []byte, now time.Durat
 	c.logf(LogInfo, "received %v", a)
 	switch {
 	case a.Description == protocol.AlertCloseNotify:
-		if c.state != StateClosing && c.established {
-			c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertCloseNotify})
-		}
+		c.sayGoodbye(buf)
 		c.e.endConn(c, a.Level, a.Description)
 	case a.Level == protocol.LevelFatal:
 		c.e.endConn(c, a.Level, a.Description)

@@ -291,7 +291,7 @@ func (e *Endpoint) statelessClientHello(buf, addr []byte, old *Conn, h *record.H
 			len(e.conns), e.handshakes)
 		return nil
 	}
-	c := e.newConn(addr, RoleServer, now)
+	c := e.newConn(addr, RoleServer)
 	e.halfOpen = append(e.halfOpen, c)
 	c.rd.win.AcceptUpTo(h.Seq)
 	// The HelloVerifyRequest took the first ClientHello's record sequence
@@ -335,7 +335,7 @@ func (e *Endpoint) Connect(addr []byte, now time.Duration) (int, error) {
 	if len(e.conns) >= e.cfg.MaxConns || e.handshakes >= e.cfg.MaxHandshakes {
 		return 0, ErrTooManyConns
 	}
-	c := e.newConn(addr, RoleClient, now)
+	c := e.newConn(addr, RoleClient)
 	n, err := c.clientStart(buf, false, now)
 	if err != nil {
 		if !c.removed {
@@ -400,9 +400,7 @@ func (e *Endpoint) Reset(c *Conn) {
 	}
 	buf := e.enter()
 	defer e.leave()
-	if c.state != StateClosing && c.state != StateClosed && c.established {
-		c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertCloseNotify})
-	}
+	c.sayGoodbye(buf)
 	e.removeConn(c)
 }
 
@@ -419,13 +417,8 @@ func (e *Endpoint) Free() {
 		all = append(all, c)
 	}
 	for _, c := range all {
-		if c.removed {
-			continue
-		}
-		if c.established && c.state != StateClosing && c.state != StateClosed {
-			c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertCloseNotify})
-		}
 		if !c.removed {
+			c.sayGoodbye(buf)
 			e.removeConn(c)
 		}
 	}
@@ -503,7 +496,7 @@ func (e *Endpoint) trimHalfOpen() {
 	e.halfOpen = keep
 }
 
-func (e *Endpoint) newConn(addr []byte, role Role, now time.Duration) *Conn {
+func (e *Endpoint) newConn(addr []byte, role Role) *Conn {
 	c := &Conn{
 		e:       e,
 		addr:    string(addr),

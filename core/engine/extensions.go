@@ -39,7 +39,7 @@ func (c *Conn) offerExtensions(ext *handshake.Extensions) {
 	if hs.params.SupportCID {
 		// RFC 9146 §3: a zero-length CID says "I will send with your CID
 		// but do not need one myself".
-		hs.cidOffered, hs.offeredCID = true, []byte{}
+		hs.offeredCID = true
 		ext.HasConnectionID, ext.ConnectionID = true, []byte{}
 	}
 	if n := c.e.cfg.RecordSizeLimit; n > 0 {
@@ -58,7 +58,7 @@ func (c *Conn) acceptServerExtensions(ext *handshake.Extensions) error {
 		if len(ext.ConnectionID) > protocol.MaxCIDLen {
 			return protocol.Fatal(protocol.AlertIllegalParameter)
 		}
-		c.setCIDs(hs.offeredCID, ext.ConnectionID)
+		c.setCIDs([]byte{}, ext.ConnectionID) // we offered an empty one
 	}
 	if ext.HasRecordSizeLimit {
 		c.peerRecordLimit = ext.RecordSizeLimit

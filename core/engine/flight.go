@@ -286,18 +286,16 @@ func (c *Conn) updateTimer() {
 	pick(c.closeAt)
 	pick(c.holdUntil)
 	pick(c.prevReadUntil)
+	c.deadline = d
 	h := &c.e.timers
 	switch {
-	case d == 0 && c.heapIdx >= 0:
+	case d == 0:
 		h.remove(c)
-	case d != 0 && c.heapIdx < 0:
-		c.deadline = d
+	case c.heapIdx < 0:
 		h.push(c)
-	case d != 0:
-		c.deadline = d
+	default:
 		h.fix(c)
 	}
-	c.deadline = d
 }
 
 func (c *Conn) onTimer(buf []byte, now time.Duration) {

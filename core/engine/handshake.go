@@ -22,7 +22,6 @@ type handshakeState struct {
 	// Finished messages, which come in startEpoch+1.
 	startEpoch uint16
 	state      State
-	started    time.Duration
 
 	params     UserParameters
 	reasm      *handshake.Reassembler
@@ -43,32 +42,28 @@ type handshakeState struct {
 	// Key exchange.
 	hint          []byte
 	ecdhPriv      *ecdh.PrivateKey
-	peerECDH      []byte // client: the server's ephemeral point
+	ecdhShared    []byte // client: the premaster secret, from the ServerKeyExchange
 	peerX, peerY  []byte // the peer's static key
 	certRequested bool   // server: we sent CertificateRequest; client: we got one
 	canSendCert   bool   // client: the request allows our key type
-	sentCert      bool   // client: we sent a non-empty Certificate
 	peerSentCert  bool   // server: the client sent a non-empty Certificate
 	master        [protocol.MasterSecretLen]byte
-	keysReady     bool
 
 	newEpochActive bool   // the peer's ChangeCipherSpec switched our read epoch
 	ccsPending     bool   // a ChangeCipherSpec came before the keys existed
 	epochDG        uint64 // the datagram whose ChangeCipherSpec did it
 	peerFinished   bool
 
-	// Connection ID negotiation (RFC 9146).
-	offeredCID []byte
-	cidOffered bool
-	// record_size_limit offered (RFC 8449).
+	// Client: the optional extensions our ClientHello offered, the only
+	// ones the ServerHello may answer (RFC 9146, RFC 8449).
+	offeredCID bool
 	offeredRSL bool
 }
 
-func (c *Conn) beginHandshake(reneg bool, now time.Duration) *handshakeState {
+func (c *Conn) beginHandshake(reneg bool) *handshakeState {
 	hs := &handshakeState{
 		renegotiation: reneg,
 		startEpoch:    c.rd.epoch,
-		started:       now,
 		reasm:         handshake.NewReassembler(c.e.cfg.Reassembly),
 		transcript:    sha256.New(),
 	}
@@ -83,6 +78,7 @@ func (c *Conn) endHandshake() {
 		return
 	}
 	clear(c.hs.master[:])
+	clear(c.hs.ecdhShared)
 	c.hs = nil
 	c.e.handshakes--
 	c.rdNext, c.wrNext = nil, nil
@@ -118,23 +114,15 @@ func (hs *handshakeState) hashMessage(m *handshake.Message) {
 	hs.transcript.Write(hs.scratch)
 }
 
-// transcriptHash returns the hash of the handshake messages so far without
-// disturbing the running hash.
-func (hs *handshakeState) transcriptHash() []byte {
-	if cl, ok := hs.transcript.(hash.Cloner); ok {
-		if h, err := cl.Clone(); err == nil {
-			return h.Sum(nil)
-		}
-	}
-	// Unreachable with crypto/sha256, kept for a hash without Clone.
-	return hs.transcript.Sum(nil)
-}
+// transcriptHash returns the hash of the handshake messages so far; the
+// running hash goes on (hash.Hash.Sum does not change its state).
+func (hs *handshakeState) transcriptHash() []byte { return hs.transcript.Sum(nil) }
 
 func ccsMsg(epoch uint16) outMsg { return outMsg{epoch: epoch, ccs: true} }
 
 // deriveKeys turns the premaster secret into the master secret and the
 // pending epoch's record protection (RFC 5246 §6.3, §8.1; RFC 7627 §4).
-func (c *Conn) deriveKeys(preMaster []byte) error {
+func (c *Conn) deriveKeys(preMaster []byte) {
 	hs := c.hs
 	if hs.ems {
 		hs.master = prf.ExtendedMasterSecret(preMaster, hs.transcriptHash())
@@ -160,7 +148,22 @@ func (c *Conn) deriveKeys(preMaster []byte) error {
 	}
 	c.wrNext = &writeEpoch{epoch: c.wr.epoch + 1, keys: mine}
 	c.rdNext = &readEpoch{epoch: c.rd.epoch + 1, keys: theirs}
-	hs.keysReady = true
+}
+
+// awaitChangeCipherSpec moves on to the peer's ChangeCipherSpec once the
+// keys of its new epoch exist, or past it when it already came: it may
+// overtake the messages before it.
+func (c *Conn) awaitChangeCipherSpec(buf []byte, now time.Duration) error {
+	hs := c.hs
+	switch {
+	case hs.newEpochActive:
+		c.setHSState(StateWaitFinished)
+		return nil
+	case hs.ccsPending:
+		c.setHSState(StateWaitChangeCipherSpec)
+		return c.activateRead(buf, now)
+	}
+	c.setHSState(StateWaitChangeCipherSpec)
 	return nil
 }
 
@@ -251,44 +254,39 @@ func (c *Conn) startPeerHandshake(buf []byte, hh handshake.Header, epoch uint16,
 		return false
 	}
 	fresh := epoch == c.rd.epoch && epoch > 0 && hh.MessageSeq == 0
-	switch {
-	case fresh && c.role == RoleServer && hh.Type == protocol.HandshakeClientHello:
-		if !c.secureReneg {
-			c.logf(LogInfo, "peer asks to renegotiate without RFC 5746 support; declining")
-			c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertNoRenegotiation})
-			return false
-		}
-		if c.e.handshakes >= c.e.cfg.MaxHandshakes {
-			return false
-		}
-		hs := c.beginHandshake(true, now)
-		hs.state = StateWaitClientHello
-		hs.reasm.Reset(0)
-		c.e.h.Event(c, protocol.LevelInternal, protocol.EventRenegotiate)
-		return true
-	case fresh && c.role == RoleClient && hh.Type == protocol.HandshakeHelloRequest:
-		if !c.secureReneg {
-			c.logf(LogInfo, "server asks to renegotiate without RFC 5746 support; declining")
-			c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertNoRenegotiation})
-			return false
-		}
-		if c.e.handshakes >= c.e.cfg.MaxHandshakes {
-			return false
-		}
-		c.e.h.Event(c, protocol.LevelInternal, protocol.EventRenegotiate)
-		if c.removed {
-			return false
-		}
-		if _, err := c.clientStart(buf, true, now); err != nil {
-			c.logf(LogWarn, "cannot renegotiate: %v", err)
-			return false
-		}
-		if c.hs != nil {
-			c.hs.reasm.Reset(hh.MessageSeq + 1)
+	asks := c.role == RoleServer && hh.Type == protocol.HandshakeClientHello ||
+		c.role == RoleClient && hh.Type == protocol.HandshakeHelloRequest
+	if !fresh || !asks {
+		if hh.MessageSeq < c.peerSeqEnd {
+			c.noteDuplicate()
 		}
 		return false
-	case hh.MessageSeq < c.peerSeqEnd:
-		c.noteDuplicate()
+	}
+	if !c.secureReneg {
+		c.logf(LogInfo, "peer asks to renegotiate without RFC 5746 support; declining")
+		c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertNoRenegotiation})
+		return false
+	}
+	if c.e.handshakes >= c.e.cfg.MaxHandshakes {
+		return false
+	}
+	if c.role == RoleServer {
+		c.serverAwaitRenegotiation()
+		c.e.h.Event(c, protocol.LevelInternal, protocol.EventRenegotiate)
+		return true
+	}
+	c.e.h.Event(c, protocol.LevelInternal, protocol.EventRenegotiate)
+	if c.removed {
+		return false
+	}
+	if _, err := c.clientStart(buf, true, now); err != nil {
+		c.logf(LogWarn, "cannot renegotiate: %v", err)
+		return false
+	}
+	if c.hs != nil {
+		// The HelloRequest is not part of the handshake, but it used up
+		// its message_seq.
+		c.hs.reasm.Reset(hh.MessageSeq + 1)
 	}
 	return false
 }
@@ -325,7 +323,6 @@ func (c *Conn) handleMessage(buf []byte, m *handshake.Message, now time.Duration
 	return nil
 }
 
-// finishHandshake marks the handshake complete on our side.
 // checkPeerFinished verifies the peer's Finished against the transcript so
 // far and keeps its verify_data, which RFC 5746 renegotiation binds to.
 func (c *Conn) checkPeerFinished(m *handshake.Message, label string, keep []byte) error {
@@ -345,6 +342,7 @@ func (c *Conn) checkPeerFinished(m *handshake.Message, label string, keep []byte
 	return nil
 }
 
+// finishHandshake marks the handshake complete on our side.
 func (c *Conn) finishHandshake(buf []byte, now time.Duration) error {
 	hs := c.hs
 	c.secureReneg = hs.peerSecureReneg
@@ -405,10 +403,16 @@ func (c *Conn) renegotiate(buf []byte, now time.Duration) error {
 		_, err := c.clientStart(buf, true, now)
 		return err
 	}
-	hs := c.beginHandshake(true, now)
-	hs.state = StateWaitClientHello
-	hs.reasm.Reset(0)
+	c.serverAwaitRenegotiation()
 	m := c.newMsg(protocol.HandshakeHelloRequest, nil)
 	_, err := c.sendFlight(buf, []outMsg{m}, false, now)
 	return err
+}
+
+// serverAwaitRenegotiation starts a server's renegotiation handshake, which
+// begins with the client's ClientHello at message_seq 0.
+func (c *Conn) serverAwaitRenegotiation() {
+	hs := c.beginHandshake(true)
+	hs.state = StateWaitClientHello
+	hs.reasm.Reset(0)
 }

@@ -91,8 +91,3 @@ func contains[T comparable](list []T, v T) bool {
 	}
 	return false
 }
-
-type (
-	ecdhPrivKey  = ecdh.PrivateKey
-	ecdsaPrivKey = ecdsa.PrivateKey
-)

@@ -22,7 +22,7 @@ import (
 // serverStart creates the handshake of a new association from the
 // ClientHello whose cookie the stateless path verified.
 func (c *Conn) serverStart(buf []byte, ch *handshake.ClientHello, hh handshake.Header, body []byte, now time.Duration) error {
-	hs := c.beginHandshake(false, now)
+	hs := c.beginHandshake(false)
 	// Our message_seq continues from the client's (upstream and OpenSSL
 	// do the same), so a stateless server needs to remember nothing.
 	hs.reasm.Reset(hh.MessageSeq + 1)
@@ -184,9 +184,9 @@ func (c *Conn) serverHello(buf []byte, ch *handshake.ClientHello, now time.Durat
 		}
 		cert := handshake.Certificate{SPKI: ecc.MarshalSPKI(key.X, key.Y)}
 		msgs = append(msgs, c.newMsg(protocol.HandshakeCertificate, cert.Marshal(nil)))
-		eph := mustECDH(c)
-		if eph == nil {
-			return protocol.Fatal(protocol.AlertInternalError)
+		eph, err := c.ephemeralKey()
+		if err != nil {
+			return err
 		}
 		ske := handshake.ServerKeyExchangeECDHE{
 			CurveType: protocol.CurveTypeNamedCurve, NamedCurve: protocol.GroupSecp256r1,
@@ -288,19 +288,12 @@ func (c *Conn) serverClientKeyExchange(buf []byte, m *handshake.Message, now tim
 		}
 		preMaster = shared
 	}
-	if err := c.deriveKeys(preMaster); err != nil {
-		return err
-	}
-	switch {
-	case hs.peerSentCert:
+	c.deriveKeys(preMaster)
+	if hs.peerSentCert {
 		c.setHSState(StateWaitCertificateVerify)
-	case hs.ccsPending:
-		c.setHSState(StateWaitChangeCipherSpec)
-		return c.activateRead(buf, now)
-	default:
-		c.setHSState(StateWaitChangeCipherSpec)
+		return nil
 	}
-	return nil
+	return c.awaitChangeCipherSpec(buf, now)
 }
 
 func (c *Conn) serverCertificateVerify(buf []byte, m *handshake.Message, now time.Duration) error {
@@ -317,16 +310,7 @@ func (c *Conn) serverCertificateVerify(buf []byte, m *handshake.Message, now tim
 		return err
 	}
 	hs.hashMessage(m)
-	switch {
-	case hs.newEpochActive:
-		c.setHSState(StateWaitFinished)
-	case hs.ccsPending:
-		c.setHSState(StateWaitChangeCipherSpec)
-		return c.activateRead(buf, now)
-	default:
-		c.setHSState(StateWaitChangeCipherSpec)
-	}
-	return nil
+	return c.awaitChangeCipherSpec(buf, now)
 }
 
 func (c *Conn) serverFinished(buf []byte, m *handshake.Message, now time.Duration) error {
