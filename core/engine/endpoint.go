@@ -321,13 +321,25 @@ func (e *Endpoint) sendStateless(buf, addr []byte, seq uint64, t protocol.Conten
 // ClientHello datagram sent, or 0 when an association already exists and is
 // established or still shaking hands.
 func (e *Endpoint) Connect(addr []byte, now time.Duration) (int, error) {
+	return e.connect(addr, false, now)
+}
+
+// Reconnect starts a client handshake with addr like Connect, but first
+// drops an association that already exists there, without telling the peer
+// (upstream's dtls_connect_peer: a close_notify could draw an answer that
+// would then meet the new handshake).
+func (e *Endpoint) Reconnect(addr []byte, now time.Duration) (int, error) {
+	return e.connect(addr, true, now)
+}
+
+func (e *Endpoint) connect(addr []byte, replace bool, now time.Duration) (int, error) {
 	if e.closed {
 		return 0, ErrClosed
 	}
 	buf := e.enter()
 	defer e.leave()
 	if c := e.conns[string(addr)]; c != nil {
-		if c.state != StateClosing && c.state != StateClosed {
+		if !replace && c.state != StateClosing && c.state != StateClosed {
 			return 0, nil
 		}
 		e.removeConn(c)
