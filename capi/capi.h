@@ -43,10 +43,6 @@ typedef struct {
   int freed;
 } tdtls_context_impl;
 
-static inline void *tdtls_ctx_handle(const dtls_context_t *ctx) {
-  return ((const tdtls_context_impl *)ctx)->handle;
-}
-
 /* Callback trampolines. Each checks for a missing table or slot, which
  * applications are allowed to leave NULL. */
 static inline int tdtls_cb_write(dtls_context_t *ctx, session_t *s,

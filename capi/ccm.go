@@ -115,20 +115,24 @@ func tdtls_go_ccm_message(encrypt C.int, ctx *C.rijndael_ctx, m, l C.size_t, non
 // to buf, which is then processed in place, as upstream does.
 //
 //export tdtls_go_crypt
-func tdtls_go_crypt(encrypt C.int, nonce *C.uchar, tagLen, l C.int, src *C.uchar, length C.size_t, buf *C.uchar,
+func tdtls_go_crypt(encrypt C.int, params *C.dtls_ccm_params_t, src *C.uchar, length C.size_t, buf *C.uchar,
 	key *C.uchar, keylen C.size_t, aad *C.uchar, la C.size_t) (ret C.int) {
 	ret = -1
 	defer guard("dtls_encrypt_params")
-	if key == nil || buf == nil || (src == nil && length > 0) {
+	if params == nil || params.nonce == nil || key == nil || buf == nil || (src == nil && length > 0) {
+		return -1
+	}
+	if keylen != 16 {
+		logLine(int(C.DTLS_LOG_WARN), "cannot set the AES key: AES-128 only")
 		return -1
 	}
 	b, err := aes.NewCipher(cbytes(unsafe.Pointer(key), keylen))
-	if err != nil || keylen != 16 {
-		logLine(int(C.DTLS_LOG_WARN), "cannot set the AES key: AES-128 only")
+	if err != nil {
 		return -1
 	}
 	if src != buf && length > 0 {
 		C.memmove(unsafe.Pointer(buf), unsafe.Pointer(src), length)
 	}
-	return C.int(ccmMessage(encrypt != 0, b, int(tagLen), int(l), nonce, buf, length, aad, la))
+	return C.int(ccmMessage(encrypt != 0, b, int(params.tag_length), int(params.l), (*C.uchar)(params.nonce),
+		buf, length, aad, la))
 }

@@ -12,4 +12,7 @@ var base = time.Now()
 func ticksNow() uint64 { return uint64(time.Since(base) / time.Millisecond) }
 
 //export tdtls_go_ticks
-func tdtls_go_ticks() C.uint { return C.uint(uint32(ticksNow())) }
+func tdtls_go_ticks() (ret C.uint) {
+	defer guard("dtls_ticks")
+	return C.uint(uint32(ticksNow()))
+}

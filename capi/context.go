@@ -80,6 +80,12 @@ func (st *ctxState) leave() {
 	}
 }
 
+// conn returns the association of s, or nil, for calls that only look.
+func (st *ctxState) conn(s *C.session_t) *engine.Conn {
+	var kb keyBuf
+	return st.ep.Conn(sessionKey(s, &kb))
+}
+
 func (st *ctxState) curSession() *C.session_t {
 	if len(st.cur) == 0 {
 		return nil
@@ -161,12 +167,7 @@ func tdtls_go_connect(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
 	}
 	key := st.enter(s)
 	defer st.leave()
-	n, err := st.ep.Connect(key, now())
-	if err != nil {
-		logLine(int(C.DTLS_LOG_WARN), "dtls_connect: "+err.Error())
-		return -1
-	}
-	return C.int(n)
+	return st.connect(key, false, "dtls_connect")
 }
 
 //export tdtls_go_connect_peer
@@ -177,21 +178,27 @@ func tdtls_go_connect_peer(ctx *C.dtls_context_t, p *C.dtls_peer_t) (ret C.int) 
 	if st == nil || p == nil {
 		return -1
 	}
-	s := &p.session
 	if _, mine := st.peers[p]; !mine {
 		// Upstream takes ownership of a peer from dtls_new_peer(); keep it
 		// until the context goes.
 		st.adopted = append(st.adopted, p)
 	}
-	// As upstream: an existing association for the address is dropped
-	// without close_notify, and a new handshake starts.
-	key := st.enter(s)
+	key := st.enter(&p.session)
 	defer st.leave()
-	if c := st.ep.Conn(key); c != nil {
-		st.ep.Reset(c)
+	return st.connect(key, true, "dtls_connect_peer")
+}
+
+// connect starts a client handshake with the address of the call in
+// progress, replacing an existing association or (replace false) leaving it
+// alone: the size of the ClientHello sent, 0 if one was left alone, or -1.
+func (st *ctxState) connect(key []byte, replace bool, name string) C.int {
+	connect := st.ep.Connect
+	if replace {
+		connect = st.ep.Reconnect
 	}
-	n, err := st.ep.Connect(key, now())
+	n, err := connect(key, now())
 	if err != nil {
+		logLine(int(C.DTLS_LOG_WARN), name+": "+err.Error())
 		return -1
 	}
 	return C.int(n)
@@ -283,9 +290,7 @@ func (st *ctxState) write(s *C.session_t, parts [][]byte) C.int {
 //export tdtls_go_check_retransmit
 func tdtls_go_check_retransmit(ctx *C.dtls_context_t, next *C.clock_time_t) {
 	defer guard("dtls_check_retransmit")
-	if next != nil {
-		*next = 0
-	}
+	// The C wrapper has set *next to 0 (nothing pending).
 	st := stateOf(ctx)
 	if st == nil {
 		return
@@ -319,8 +324,7 @@ func tdtls_go_get_peer(ctx *C.dtls_context_t, s *C.session_t) (ret *C.dtls_peer_
 	if st == nil || s == nil {
 		return nil
 	}
-	var kb keyBuf
-	c := st.ep.Conn(sessionKey(s, &kb))
+	c := st.conn(s)
 	if c == nil {
 		return nil
 	}

@@ -34,12 +34,9 @@ int dtls_encrypt_params(const dtls_ccm_params_t *params,
                         unsigned char *buf, const unsigned char *key,
                         size_t keylen, const unsigned char *aad,
                         size_t aad_length) {
-  if (!params || !params->nonce)
-    return -1;
-  return tdtls_go_crypt(1, (unsigned char *)params->nonce, params->tag_length,
-                        params->l, (unsigned char *)src, length, buf,
-                        (unsigned char *)key, keylen, (unsigned char *)aad,
-                        aad_length);
+  return tdtls_go_crypt(1, (dtls_ccm_params_t *)params, (unsigned char *)src,
+                        length, buf, (unsigned char *)key, keylen,
+                        (unsigned char *)aad, aad_length);
 }
 
 int dtls_decrypt_params(const dtls_ccm_params_t *params,
@@ -47,12 +44,9 @@ int dtls_decrypt_params(const dtls_ccm_params_t *params,
                         unsigned char *buf, const unsigned char *key,
                         size_t keylen, const unsigned char *aad,
                         size_t aad_length) {
-  if (!params || !params->nonce)
-    return -1;
-  return tdtls_go_crypt(0, (unsigned char *)params->nonce, params->tag_length,
-                        params->l, (unsigned char *)src, length, buf,
-                        (unsigned char *)key, keylen, (unsigned char *)aad,
-                        aad_length);
+  return tdtls_go_crypt(0, (dtls_ccm_params_t *)params, (unsigned char *)src,
+                        length, buf, (unsigned char *)key, keylen,
+                        (unsigned char *)aad, aad_length);
 }
 
 /* The deprecated forms: an 8-byte tag and a 12-byte nonce (L = 3). */

@@ -57,8 +57,7 @@ func tdtls_go_get_max_write(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
 	if st == nil || s == nil {
 		return -1
 	}
-	var kb keyBuf
-	c := st.ep.Conn(sessionKey(s, &kb))
+	c := st.conn(s)
 	if c == nil || !c.Established() {
 		return -1
 	}

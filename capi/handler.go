@@ -99,23 +99,23 @@ func (st *ctxState) UserParameters(c *engine.Conn, p *engine.UserParameters) {
 	p.SupportCID = flags&4 != 0
 }
 
-// alertError turns a negative callback result into the alert to send:
-// dtls_alert_create() values carry the description in the low byte.
+// alertError turns a negative callback result into the alert to send, as
+// upstream does: a dtls_alert_create() value (what dtls_is_alert() accepts)
+// carries the description in its low byte; anything else is internal_error.
+// The engine sends every handshake-ending alert as fatal.
 func alertError(ret C.int) error {
 	v := -int(ret)
-	if v >= 1<<8 && v < 3<<8 {
+	if v > 1<<8 && v < 3<<8 {
 		return protocol.Fatal(protocol.AlertDescription(v & 0xff))
 	}
 	return protocol.Fatal(protocol.AlertInternalError)
 }
 
+// PSKInfo leaves checking n against len(out) to the engine.
 func (st *ctxState) PSKInfo(c *engine.Conn, t engine.CredentialType, desc []byte, out []byte) (int, error) {
 	n := C.tdtls_cb_psk(st.c, st.session(c), C.int(t), bytesPtr(desc), C.size_t(len(desc)), bytesPtr(out), C.size_t(len(out)))
 	if n < 0 {
 		return 0, alertError(n)
-	}
-	if int(n) > len(out) {
-		return 0, protocol.Fatal(protocol.AlertInternalError)
 	}
 	return int(n), nil
 }
@@ -130,6 +130,8 @@ func (st *ctxState) ECDSAKey(c *engine.Conn) (engine.ECDSAKey, error) {
 }
 
 func (st *ctxState) VerifyECDSAKey(c *engine.Conn, x, y []byte) error {
+	// The callback reads 32 bytes of each. The engine only passes parsed
+	// P-256 coordinates; this keeps a mistake there from reaching C.
 	if len(x) != 32 || len(y) != 32 {
 		return protocol.Fatal(protocol.AlertBadCertificate)
 	}

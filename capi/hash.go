@@ -115,13 +115,12 @@ func tdtls_go_sha256_transform(ctx *C.dtls_sha256_ctx, block *C.uint32_t) {
 	if ctx == nil || block == nil {
 		return
 	}
-	saved := *ctx
-	tmp := *ctx
-	tmp.bitcount = 0
+	// A copy with the chaining value only (no count, no buffered bytes)
+	// compresses exactly the one block.
+	tmp := C.dtls_sha256_ctx{state: ctx.state}
 	h := loadSHA256(&tmp)
 	h.Write(cbytes(unsafe.Pointer(block), 64))
 	storeSHA256(&tmp, h)
-	*ctx = saved
 	ctx.state = tmp.state
 }
 

@@ -102,6 +102,7 @@ void dtls_dsrv_hexdump_log(log_t level, const char *name,
                            int extend) {
   char line[DTLS_DEBUG_BUF_SIZE];
   size_t i, off;
+  int cut = 0;
   if ((int)level > tdtls_log_level)
     return;
   if (!name)
@@ -122,13 +123,17 @@ void dtls_dsrv_hexdump_log(log_t level, const char *name,
     return;
   }
   off = (size_t)snprintf(line, sizeof(line), "%s: (%zu bytes): ", name, length);
+  /* snprintf returns the length it wanted: a name too long for the line is
+   * cut, and the line marked, like any long message. */
+  if (off > sizeof(line) - sizeof(" ...\n")) {
+    off = sizeof(line) - sizeof(" ...\n");
+    cut = 1;
+  }
   /* Leave room for two more digits and the " ...\n" marker. */
   for (i = 0; i < length && off + 2 + sizeof(" ...\n") <= sizeof(line); i++)
     off += (size_t)snprintf(line + off, sizeof(line) - off, "%02X", buf[i]);
-  if (i < length)
-    snprintf(line + off, sizeof(line) - off, " ...\n");
-  else
-    snprintf(line + off, sizeof(line) - off, "\n");
+  snprintf(line + off, sizeof(line) - off, "%s",
+           cut || i < length ? " ...\n" : "\n");
   emit((int)level, line);
 }
 

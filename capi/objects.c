@@ -92,12 +92,9 @@ void crypto_init(void) {}
 void peer_init(void) {}
 
 dtls_peer_t *dtls_new_peer(const session_t *session) {
-  dtls_peer_t *peer = calloc(1, sizeof(*peer));
+  dtls_peer_t *peer = tdtls_peer_alloc(session, DTLS_CLIENT);
   if (!peer)
     return NULL;
-  if (session)
-    peer->session = *session;
-  peer->optional_handshake_message = DTLS_HT_NO_OPTIONAL_MESSAGE;
   peer->security_params[0] = dtls_security_new();
   if (!peer->security_params[0]) {
     free(peer);
@@ -115,11 +112,12 @@ void dtls_free_peer(dtls_peer_t *peer) {
   free(peer);
 }
 
-/* The mirror of an association that applications read through
- * dtls_get_peer(). security_params[0] is added when an application first
- * gets the peer (only then can it reach it), so that a large server's idle
- * associations do not each carry one. Freed by the Go side with free() on
- * the peer and security_params[0], which is all it ever holds. */
+/* A peer without security parameters: the start of dtls_new_peer() and
+ * the mirror of an association that applications read through
+ * dtls_get_peer(). A mirror gets security_params[0] when an application
+ * first gets the peer (only then can it reach it), so that a large server's
+ * idle associations do not each carry one; the Go side frees a mirror with
+ * free() on the peer and security_params[0], which is all it ever holds. */
 dtls_peer_t *tdtls_peer_alloc(const session_t *session, int role) {
   dtls_peer_t *peer = calloc(1, sizeof(*peer));
   if (!peer)

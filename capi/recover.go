@@ -51,4 +51,7 @@ func tdtls_selftest_panic() (ret C.int) {
 // every context is freed. Not declared in any public header.
 //
 //export tdtls_selftest_goroutines
-func tdtls_selftest_goroutines() C.int { return C.int(runtime.NumGoroutine()) }
+func tdtls_selftest_goroutines() (ret C.int) {
+	defer guard("tdtls_selftest_goroutines")
+	return C.int(runtime.NumGoroutine())
+}

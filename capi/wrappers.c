@@ -35,12 +35,16 @@ dtls_context_t *dtls_new_context(void *app_data) {
  * One context is used by one thread at a time (as with upstream); calls
  * nest when a callback calls back in. A second thread entering while
  * another is inside would corrupt the context, so it is refused with a
- * critical log line. One compare-and-swap per call.
+ * critical log line. One compare-and-swap per call. Every function below
+ * starts with ctx_enter(), which also refuses a NULL context, and ends
+ * with ctx_leave() (or ctx_leave_with(), which passes a result on).
  */
 static int ctx_enter(dtls_context_t *ctx) {
   tdtls_context_impl *c = (tdtls_context_impl *)ctx;
-  unsigned long self = (unsigned long)pthread_self();
-  unsigned long expected = 0;
+  unsigned long self, expected = 0;
+  if (!ctx)
+    return -1;
+  self = (unsigned long)pthread_self();
   if (__atomic_compare_exchange_n(&c->owner, &expected, self, 0,
                                   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
     c->depth = 1;
@@ -67,74 +71,63 @@ static void ctx_leave(dtls_context_t *ctx) {
   __atomic_store_n(&c->owner, 0, __ATOMIC_RELEASE);
 }
 
+/* Leaves ctx and passes on r, the result of the call made inside. */
+static int ctx_leave_with(dtls_context_t *ctx, int r) {
+  ctx_leave(ctx);
+  return r;
+}
+
 void dtls_free_context(dtls_context_t *ctx) {
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return;
   tdtls_go_free_context(ctx);
   ctx_leave(ctx);
 }
 
 int dtls_connect(dtls_context_t *ctx, const session_t *dst) {
-  int r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return -1;
-  r = tdtls_go_connect(ctx, (session_t *)dst);
-  ctx_leave(ctx);
-  return r;
+  return ctx_leave_with(ctx, tdtls_go_connect(ctx, (session_t *)dst));
 }
 
 int dtls_connect_peer(dtls_context_t *ctx, dtls_peer_t *peer) {
-  int r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return -1;
-  r = tdtls_go_connect_peer(ctx, peer);
-  ctx_leave(ctx);
-  return r;
+  return ctx_leave_with(ctx, tdtls_go_connect_peer(ctx, peer));
 }
 
 int dtls_close(dtls_context_t *ctx, const session_t *remote) {
-  int r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return -1;
-  r = tdtls_go_close(ctx, (session_t *)remote);
-  ctx_leave(ctx);
-  return r;
+  return ctx_leave_with(ctx, tdtls_go_close(ctx, (session_t *)remote));
 }
 
 int dtls_renegotiate(dtls_context_t *ctx, const session_t *dst) {
-  int r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return -1;
-  r = tdtls_go_renegotiate(ctx, (session_t *)dst);
-  ctx_leave(ctx);
-  return r;
+  return ctx_leave_with(ctx, tdtls_go_renegotiate(ctx, (session_t *)dst));
 }
 
 int dtls_writev(struct dtls_context_t *ctx, session_t *session,
                 uint8 *buf_array[], size_t buf_len_array[],
                 size_t buf_array_len) {
-  int r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return -1;
-  r = tdtls_go_writev(ctx, session, buf_array, buf_len_array, buf_array_len);
-  ctx_leave(ctx);
-  return r;
+  return ctx_leave_with(ctx, tdtls_go_writev(ctx, session, buf_array,
+                                             buf_len_array, buf_array_len));
 }
 
 int dtls_write(struct dtls_context_t *ctx, session_t *session, uint8 *buf,
                size_t len) {
-  int r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return -1;
-  r = tdtls_go_write(ctx, session, buf, len);
-  ctx_leave(ctx);
-  return r;
+  return ctx_leave_with(ctx, tdtls_go_write(ctx, session, buf, len));
 }
 
 void dtls_check_retransmit(dtls_context_t *context, clock_time_t *next) {
   if (next)
     *next = 0;
-  if (!context || ctx_enter(context) < 0)
+  if (ctx_enter(context) < 0)
     return;
   tdtls_go_check_retransmit(context, next);
   ctx_leave(context);
@@ -142,19 +135,17 @@ void dtls_check_retransmit(dtls_context_t *context, clock_time_t *next) {
 
 int dtls_handle_message(dtls_context_t *ctx, session_t *session, uint8 *msg,
                         int msglen) {
-  int r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return -1;
-  r = tdtls_go_handle_message(ctx, session, msg, msglen);
-  ctx_leave(ctx);
-  return r;
+  return ctx_leave_with(ctx,
+                        tdtls_go_handle_message(ctx, session, msg, msglen));
 }
 
 dtls_peer_t *dtls_get_peer(const dtls_context_t *context,
                            const session_t *session) {
   dtls_context_t *ctx = (dtls_context_t *)context;
   dtls_peer_t *p;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return NULL;
   p = tdtls_go_get_peer(ctx, (session_t *)session);
   ctx_leave(ctx);
@@ -162,7 +153,7 @@ dtls_peer_t *dtls_get_peer(const dtls_context_t *context,
 }
 
 void dtls_reset_peer(dtls_context_t *context, dtls_peer_t *peer) {
-  if (!context || ctx_enter(context) < 0)
+  if (ctx_enter(context) < 0)
     return;
   tdtls_go_reset_peer(context, peer);
   ctx_leave(context);
@@ -185,18 +176,15 @@ void dtls_ticks(dtls_tick_t *t) {
 /* dtls_ext.h */
 
 int dtls_set_mtu(dtls_context_t *ctx, size_t mtu) {
-  int r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return -1;
-  r = tdtls_go_set_mtu(ctx, mtu);
-  ctx_leave(ctx);
-  return r;
+  return ctx_leave_with(ctx, tdtls_go_set_mtu(ctx, mtu));
 }
 
 size_t dtls_get_mtu(const dtls_context_t *context) {
   dtls_context_t *ctx = (dtls_context_t *)context;
   size_t r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return 0;
   r = tdtls_go_get_mtu(ctx);
   ctx_leave(ctx);
@@ -204,47 +192,34 @@ size_t dtls_get_mtu(const dtls_context_t *context) {
 }
 
 int dtls_set_initial_timeout(dtls_context_t *ctx, unsigned int ms) {
-  int r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return -1;
-  r = tdtls_go_set_initial_timeout(ctx, ms);
-  ctx_leave(ctx);
-  return r;
+  return ctx_leave_with(ctx, tdtls_go_set_initial_timeout(ctx, ms));
 }
 
 int dtls_get_max_write(dtls_context_t *ctx, const session_t *session) {
-  int r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return -1;
-  r = tdtls_go_get_max_write(ctx, (session_t *)session);
-  ctx_leave(ctx);
-  return r;
+  return ctx_leave_with(ctx,
+                        tdtls_go_get_max_write(ctx, (session_t *)session));
 }
 
 int dtls_set_record_size_limit(dtls_context_t *ctx, size_t limit) {
-  int r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return -1;
-  r = tdtls_go_set_record_size_limit(ctx, limit);
-  ctx_leave(ctx);
-  return r;
+  return ctx_leave_with(ctx, tdtls_go_set_record_size_limit(ctx, limit));
 }
 
 int dtls_set_cid_length(dtls_context_t *ctx, size_t length) {
-  int r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return -1;
-  r = tdtls_go_set_cid_length(ctx, length);
-  ctx_leave(ctx);
-  return r;
+  return ctx_leave_with(ctx, tdtls_go_set_cid_length(ctx, length));
 }
 
 int dtls_set_limits(dtls_context_t *ctx, unsigned int max_peers,
                     unsigned int max_handshakes) {
-  int r;
-  if (!ctx || ctx_enter(ctx) < 0)
+  if (ctx_enter(ctx) < 0)
     return -1;
-  r = tdtls_go_set_limits(ctx, max_peers, max_handshakes);
-  ctx_leave(ctx);
-  return r;
+  return ctx_leave_with(ctx,
+                        tdtls_go_set_limits(ctx, max_peers, max_handshakes));
 }

@@ -75,7 +75,7 @@ typedef enum {
 /*
  * Per-handshake choices an application makes in its get_user_parameters
  * callback.  The library hands in its defaults (every suite it can use,
- * both flags set) and reads the struct back afterwards.
+ * every flag set) and reads the struct back afterwards.
  */
 typedef struct dtls_user_parameters_t {
   /* preferred suites, terminated by TLS_NULL_WITH_NULL_NULL */
@@ -258,9 +258,10 @@ void dtls_mac(dtls_hmac_context_t *hmac_ctx,
               unsigned char *buf);
 
 /*
- * AES-CCM encryption of length bytes from src into buf (which must hold
- * length + tag_length bytes and must not overlap src).  Returns the
- * number of bytes written or a negative value.
+ * AES-CCM encryption of length bytes from src into buf, which must hold
+ * length + tag_length bytes and may be src itself (src is moved to buf,
+ * then encrypted in place).  Returns the number of bytes written or a
+ * negative value.
  */
 int dtls_encrypt_params(const dtls_ccm_params_t *params,
                         const unsigned char *src, size_t length,

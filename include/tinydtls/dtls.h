@@ -150,13 +150,14 @@ dtls_set_handler(dtls_context_t *ctx, dtls_handler_t *h) {
 }
 
 /*
- * Starts a handshake as client with dst.  An existing association with
- * dst is discarded first.  Returns > 0 when the ClientHello was sent,
- * < 0 on error.
+ * Starts a handshake as client with dst.  Returns > 0 when the
+ * ClientHello was sent, 0 when an association with dst is already
+ * established or shaking hands (nothing is sent), < 0 on error.
  */
 int dtls_connect(dtls_context_t *ctx, const session_t *dst);
 
-/* Like dtls_connect() for a peer object from dtls_new_peer(); the
+/* Like dtls_connect() for a peer object from dtls_new_peer(), except that
+ * an existing association with its session is discarded first; the
  * context takes ownership of peer. */
 int dtls_connect_peer(dtls_context_t *ctx, dtls_peer_t *peer);
 
@@ -166,7 +167,7 @@ int dtls_close(dtls_context_t *ctx, const session_t *remote);
 
 /*
  * Starts a new handshake on the established connection with dst
- * (RFC 5246 renegotiation).  Returns > 0 when it was started, < 0 on
+ * (RFC 5246 renegotiation).  Returns 0 when it was started, < 0 on
  * error.  Not part of upstream's current API, kept from older releases.
  */
 int dtls_renegotiate(dtls_context_t *ctx, const session_t *dst);
@@ -265,8 +266,9 @@ PACK(typedef struct) {
 int dtls_handle_message(dtls_context_t *ctx, session_t *session,
                         uint8 *msg, int msglen);
 
-/* The peer for session, or NULL.  The lookup compares all bytes of the
- * session_t, padding included. */
+/* The peer for session, or NULL.  The lookup uses the address family,
+ * address, port (and IPv6 scope) and ifindex; upstream's compares all
+ * bytes of the session_t, padding included (see session.h). */
 dtls_peer_t *dtls_get_peer(const dtls_context_t *context,
                            const session_t *session);
 

@@ -46,8 +46,9 @@ log_t dtls_get_log_level(void);
 void dtls_set_log_level(log_t level);
 
 /*
- * Receives each formatted message (NUL-terminated, at most 127
- * characters) instead of the default output.
+ * Receives each formatted message (NUL-terminated) instead of the default
+ * output.  dsrv_log() cuts messages to 127 characters; the library's own
+ * lines may be longer.
  */
 typedef void (*dtls_log_handler_t) (log_t level, const char *message);
 

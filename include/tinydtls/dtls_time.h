@@ -23,7 +23,7 @@ extern "C" {
 #define CLOCK_SECOND 1000
 #endif
 
-/* Milliseconds since dtls_clock_init(); wraps after about 49.7 days. */
+/* Milliseconds on a monotonic clock; wraps after about 49.7 days. */
 typedef uint32_t clock_time_t;
 
 typedef clock_time_t dtls_tick_t;
@@ -41,7 +41,9 @@ typedef clock_time_t dtls_tick_t;
 #define DTLS_IS_BEFORE_TIME(A, B) \
   ((clock_time_t)(DTLS_OFFSET_TIME + (B) - (A)) >= DTLS_OFFSET_TIME)
 
-/* Starts the clock; dtls_init() calls it. */
+/* Called by dtls_init(), as upstream.  The ticks do not restart: they
+ * count from when the library was loaded, so that ticks taken before
+ * dtls_init() stay comparable with later ones. */
 void dtls_clock_init(void);
 
 /* Stores the current tick count in *t. */

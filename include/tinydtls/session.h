@@ -18,9 +18,10 @@ extern "C" {
 /*
  * A remote endpoint plus the local interface it was seen on.
  *
- * The library looks peers up by the raw bytes of the whole structure,
+ * Upstream looks peers up by the raw bytes of the whole structure,
  * padding included, so always clear it (memset or dtls_session_init())
- * before filling in the address.
+ * before filling in the address.  This library only compares the
+ * address family, address, port, IPv6 scope and ifindex.
  */
 typedef struct {
   socklen_t size;               /* number of valid bytes in addr */
