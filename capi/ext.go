@@ -6,6 +6,7 @@ package main
 import "C"
 
 import (
+	"math"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -18,13 +19,25 @@ func tdtls_go_set_mtu(ctx *C.dtls_context_t, mtu C.size_t) (ret C.int) {
 	ret = -1
 	defer guard("dtls_set_mtu")
 	st := stateOf(ctx)
-	if st == nil || mtu < 128 || mtu > 65507 {
-		logLine(int(C.DTLS_LOG_WARN), "dtls_set_mtu: MTU must be between 128 and 65507")
+	if st == nil {
 		return -1
 	}
-	st.ep.SetMTU(int(mtu))
+	return setting("dtls_set_mtu", st.ep.SetMTU(clampInt(uint64(mtu))))
+}
+
+// setting turns the engine's answer to a setter into the C result, logging
+// why a value was refused.
+func setting(name string, err error) C.int {
+	if err != nil {
+		logLine(int(C.DTLS_LOG_WARN), name+": "+err.Error())
+		return -1
+	}
 	return 0
 }
+
+// clampInt converts a C size without wrapping: a value too large for an int
+// stays too large for every setter.
+func clampInt(v uint64) int { return int(min(v, math.MaxInt32)) }
 
 //export tdtls_go_get_mtu
 func tdtls_go_get_mtu(ctx *C.dtls_context_t) (ret C.size_t) {
@@ -41,12 +54,10 @@ func tdtls_go_set_initial_timeout(ctx *C.dtls_context_t, ms C.uint) (ret C.int) 
 	ret = -1
 	defer guard("dtls_set_initial_timeout")
 	st := stateOf(ctx)
-	if st == nil || ms == 0 || ms > 60000 {
-		logLine(int(C.DTLS_LOG_WARN), "dtls_set_initial_timeout: between 1 and 60000 ms")
+	if st == nil {
 		return -1
 	}
-	st.ep.SetInitialTimeout(time.Duration(ms) * time.Millisecond)
-	return 0
+	return setting("dtls_set_initial_timeout", st.ep.SetInitialTimeout(time.Duration(ms)*time.Millisecond))
 }
 
 //export tdtls_go_get_max_write
@@ -69,12 +80,10 @@ func tdtls_go_set_record_size_limit(ctx *C.dtls_context_t, limit C.size_t) (ret 
 	ret = -1
 	defer guard("dtls_set_record_size_limit")
 	st := stateOf(ctx)
-	if st == nil || limit != 0 && (limit < 64 || limit > 16384) {
-		logLine(int(C.DTLS_LOG_WARN), "dtls_set_record_size_limit: 0, or between 64 and 16384")
+	if st == nil {
 		return -1
 	}
-	st.ep.SetRecordSizeLimit(int(limit))
-	return 0
+	return setting("dtls_set_record_size_limit", st.ep.SetRecordSizeLimit(clampInt(uint64(limit))))
 }
 
 //export tdtls_go_set_cid_length
@@ -82,12 +91,10 @@ func tdtls_go_set_cid_length(ctx *C.dtls_context_t, n C.size_t) (ret C.int) {
 	ret = -1
 	defer guard("dtls_set_cid_length")
 	st := stateOf(ctx)
-	if st == nil || n > C.DTLS_MAX_CID_LENGTH {
-		logLine(int(C.DTLS_LOG_WARN), "dtls_set_cid_length: at most DTLS_MAX_CID_LENGTH")
+	if st == nil {
 		return -1
 	}
-	st.ep.SetCIDLength(int(n))
-	return 0
+	return setting("dtls_set_cid_length", st.ep.SetCIDLength(clampInt(uint64(n))))
 }
 
 //export tdtls_go_set_limits

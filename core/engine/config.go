@@ -232,9 +232,7 @@ func (c *Config) withDefaults() Config {
 	if d.MTU <= 0 {
 		d.MTU = 1400
 	}
-	if d.MTU < 128 {
-		d.MTU = 128
-	}
+	d.MTU = min(max(d.MTU, MinMTU), MaxMTU)
 	if d.InitialTimeout <= 0 {
 		d.InitialTimeout = time.Second
 	}
@@ -277,11 +275,8 @@ func (c *Config) withDefaults() Config {
 	if d.CIDLength > protocol.MaxCIDLen {
 		d.CIDLength = protocol.MaxCIDLen
 	}
-	if d.RecordSizeLimit != 0 && d.RecordSizeLimit < 64 {
-		d.RecordSizeLimit = 64
-	}
-	if d.RecordSizeLimit > protocol.MaxPlaintext+1 {
-		d.RecordSizeLimit = protocol.MaxPlaintext + 1
+	if d.RecordSizeLimit != 0 {
+		d.RecordSizeLimit = min(max(d.RecordSizeLimit, MinRecordSizeLimit), protocol.MaxPlaintext)
 	}
 	return d
 }

@@ -76,37 +76,52 @@ func New(cfg Config, h Handler) *Endpoint {
 // Config returns the effective configuration.
 func (e *Endpoint) Config() Config { return e.cfg }
 
+// Bounds of the settings an application may change at run time.
+const (
+	MinMTU             = 128
+	MaxMTU             = 65507 // the largest UDP payload over IPv4
+	MaxInitialTimeout  = 60 * time.Second
+	MinRecordSizeLimit = 64 // RFC 8449 §4
+)
+
 // SetMTU changes the largest datagram the engine sends from now on.
-func (e *Endpoint) SetMTU(mtu int) {
-	c := Config{MTU: mtu}
-	e.cfg.MTU = c.withDefaults().MTU
+func (e *Endpoint) SetMTU(mtu int) error {
+	if mtu < MinMTU || mtu > MaxMTU {
+		return fmt.Errorf("dtls: MTU must be between %d and %d", MinMTU, MaxMTU)
+	}
+	e.cfg.MTU = mtu
+	return nil
 }
 
 // SetInitialTimeout changes the first retransmission timeout for flights
 // sent from now on.
-func (e *Endpoint) SetInitialTimeout(d time.Duration) {
-	if d > 0 {
-		e.cfg.InitialTimeout = d
-		if e.cfg.MaxTimeout < d {
-			e.cfg.MaxTimeout = d
-		}
+func (e *Endpoint) SetInitialTimeout(d time.Duration) error {
+	if d <= 0 || d > MaxInitialTimeout {
+		return fmt.Errorf("dtls: the initial timeout must be positive and at most %v", MaxInitialTimeout)
 	}
+	e.cfg.InitialTimeout = d
+	e.cfg.MaxTimeout = max(e.cfg.MaxTimeout, d)
+	return nil
 }
 
 // SetRecordSizeLimit changes the record_size_limit advertised in handshakes
 // started from now on; 0 stops advertising it.
-func (e *Endpoint) SetRecordSizeLimit(n int) {
-	c := Config{RecordSizeLimit: n}
-	e.cfg.RecordSizeLimit = c.withDefaults().RecordSizeLimit
-	if n <= 0 {
-		e.cfg.RecordSizeLimit = 0
+func (e *Endpoint) SetRecordSizeLimit(n int) error {
+	if n != 0 && (n < MinRecordSizeLimit || n > protocol.MaxPlaintext) {
+		return fmt.Errorf("dtls: the record size limit must be 0, or between %d and %d", MinRecordSizeLimit, protocol.MaxPlaintext)
 	}
+	e.cfg.RecordSizeLimit = n
+	return nil
 }
 
 // SetCIDLength changes the length of the connection IDs handed out in
 // handshakes started from now on (0: ask clients to send without one).
-func (e *Endpoint) SetCIDLength(n int) {
-	e.cfg.CIDLength = max(0, min(n, protocol.MaxCIDLen))
+func (e *Endpoint) SetCIDLength(n int) error {
+	if n < 0 || n > protocol.MaxCIDLen {
+		return fmt.Errorf("dtls: a connection ID has at most %d bytes", protocol.MaxCIDLen)
+	}
+	e.cfg.CIDLength = n
+	return nil
 }
 
 // SetLimits changes the association limits; values <= 0 keep the current one.
