@@ -8,7 +8,8 @@ import (
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 )
 
-// cidRecords counts protected records of each content type sent by p.
+// countTypes counts the records of each content type that p sends from now
+// on (the server's CIDs have the default length).
 func countTypes(l *link, p *peer) map[protocol.ContentType]int {
 	m := map[protocol.ContentType]int{}
 	l.tap = func(from *peer, dg []byte) {
@@ -36,13 +37,7 @@ func TestConnectionIDNegotiatedByDefault(t *testing.T) {
 	for _, ecdhe := range []bool{false, true} {
 		t.Run(fmt.Sprintf("ecdhe=%v", ecdhe), func(t *testing.T) {
 			cl, sv, l := pair(t, 500, Config{}, Config{})
-			if ecdhe {
-				cl.useECDSA(clientKey, true)
-				sv.useECDSA(serverKey, true)
-			} else {
-				cl.usePSK("Client_identity", "secretPSK")
-				sv.usePSK("Client_identity", "secretPSK")
-			}
+			useCredentials(cl, sv, ecdhe)
 			sv.echo = true
 			sent := countTypes(l, cl)
 			handshakeOK(t, cl, sv, l, 5*time.Second)
@@ -98,13 +93,7 @@ func TestConnectionIDFollowsAddressChange(t *testing.T) {
 	for _, ecdhe := range []bool{false, true} {
 		t.Run(fmt.Sprintf("ecdhe=%v", ecdhe), func(t *testing.T) {
 			cl, sv, l := pair(t, 510, Config{}, Config{})
-			if ecdhe {
-				cl.useECDSA(clientKey, true)
-				sv.useECDSA(serverKey, true)
-			} else {
-				cl.usePSK("Client_identity", "secretPSK")
-				sv.usePSK("Client_identity", "secretPSK")
-			}
+			useCredentials(cl, sv, ecdhe)
 			sv.echo = true
 			handshakeOK(t, cl, sv, l, 5*time.Second)
 			exchange(t, cl, sv, l, "before the move")
@@ -170,7 +159,7 @@ func TestConnectionIDWithRenegotiation(t *testing.T) {
 	if err := cl.ep.Renegotiate(sv.addr, l.now); err != nil {
 		t.Fatal(err)
 	}
-	if !l.run(both(renegotiated(cl, sv), renegotiated(sv, cl)), 10*time.Second) {
+	if !l.run(renegotiated(cl, sv), 10*time.Second) {
 		t.Fatalf("renegotiation with CID did not finish: %v %v", cl.events, sv.events)
 	}
 	if string(cl.conn(sv).WriteCID()) != cid {
@@ -182,8 +171,7 @@ func TestConnectionIDWithRenegotiation(t *testing.T) {
 func TestRecordSizeLimit(t *testing.T) {
 	const limit = 200
 	cl, sv, l := pair(t, 540, Config{RecordSizeLimit: limit}, Config{})
-	cl.usePSK("Client_identity", "secretPSK")
-	sv.usePSK("Client_identity", "secretPSK")
+	useCredentials(cl, sv, false)
 	cl.params = func(p *UserParameters) {
 		p.CipherSuites = []protocol.CipherSuite{protocol.TLS_PSK_WITH_AES_128_CCM_8}
 		p.SupportCID = false
@@ -213,8 +201,7 @@ func TestRecordSizeLimit(t *testing.T) {
 func TestRecordSizeLimitFragmentsHandshake(t *testing.T) {
 	const limit = 64
 	cl, sv, l := pair(t, 550, Config{RecordSizeLimit: limit}, Config{})
-	cl.useECDSA(clientKey, true)
-	sv.useECDSA(serverKey, true)
+	useCredentials(cl, sv, true)
 	sv.echo = true
 	var biggest int
 	l.tap = func(from *peer, dg []byte) {
@@ -241,13 +228,12 @@ func TestRecordSizeLimitFragmentsHandshake(t *testing.T) {
 func TestRecordSizeLimitEnforcedOnReceive(t *testing.T) {
 	const limit = 100
 	cl, sv, l := pair(t, 560, Config{RecordSizeLimit: limit}, Config{})
-	cl.usePSK("Client_identity", "secretPSK")
-	sv.usePSK("Client_identity", "secretPSK")
+	useCredentials(cl, sv, false)
 	handshakeOK(t, cl, sv, l, 5*time.Second)
 	// Make the server forget the limit, as a buggy peer would.
 	sv.conn(cl).peerRecordLimit = 0
 	sv.ep.Write(cl.addr, [][]byte{make([]byte, limit+1)}, l.now)
-	l.run(func() bool { return cl.ep.NumConns() == 0 && sv.ep.NumConns() == 0 }, time.Second)
+	l.run(noConns(cl, sv), time.Second)
 	if !cl.hasEvent(protocol.LevelFatal, uint16(protocol.AlertRecordOverflow)) ||
 		!sv.hasEvent(protocol.LevelFatal, uint16(protocol.AlertRecordOverflow)) {
 		t.Fatalf("want record_overflow: client %v server %v", cl.events, sv.events)
@@ -264,7 +250,9 @@ func TestConnectionIDLengthChange(t *testing.T) {
 	a := newPeer(t, l, "a", Config{}, 572)
 	a.usePSK("Client_identity", "secretPSK")
 	handshakeOK(t, a, sv, l, 5*time.Second)
-	sv.ep.SetCIDLength(3)
+	if err := sv.ep.SetCIDLength(3); err != nil {
+		t.Fatal(err)
+	}
 	b := newPeer(t, l, "b", Config{}, 573)
 	b.usePSK("Client_identity", "secretPSK")
 	handshakeOK(t, b, sv, l, 5*time.Second)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"math/rand"
 	"testing"
@@ -152,11 +153,11 @@ type link struct {
 }
 
 type packet struct {
-	from, to *peer
-	srcAddr  []byte
-	data     []byte
-	at       time.Duration
-	order    int
+	to      *peer
+	srcAddr []byte // the sender's address when it sent
+	data    []byte
+	at      time.Duration
+	order   int
 }
 
 func newLink(t testing.TB, seed int64) *link {
@@ -215,7 +216,7 @@ func (l *link) send(from *peer, addr []byte, dg []byte) {
 			at += 20 * time.Millisecond
 		}
 		l.seq++
-		l.queue = append(l.queue, packet{from: from, to: to, srcAddr: from.addr, data: data, at: at, order: l.seq})
+		l.queue = append(l.queue, packet{to: to, srcAddr: from.addr, data: data, at: at, order: l.seq})
 	}
 }
 
@@ -339,8 +340,190 @@ func handshakeOK(t testing.TB, cl, sv *peer, l *link, limit time.Duration) {
 	if _, err := cl.ep.Connect(sv.addr, l.now); err != nil {
 		t.Fatalf("Connect: %v", err)
 	}
-	if !l.run(both(connected(cl, sv), connected(sv, cl)), limit) {
+	if !l.run(bothConnected(cl, sv), limit) {
 		t.Fatalf("handshake did not complete by %v\nclient events %v\nserver events %v\n%s%s",
 			l.now, cl.events, sv.events, cl.logs.String(), sv.logs.String())
 	}
+}
+
+// bothConnected holds once a and b both have an established association
+// with each other.
+func bothConnected(a, b *peer) func() bool { return both(connected(a, b), connected(b, a)) }
+
+// noConns holds once none of peers has an association left.
+func noConns(peers ...*peer) func() bool {
+	return func() bool {
+		for _, p := range peers {
+			if p.ep.NumConns() != 0 {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// drain runs the link until no datagram is in flight.
+func (l *link) drain() { l.run(func() bool { return len(l.queue) == 0 }, time.Second) }
+
+// exchange has cl send msg to sv, which must echo it, and fails the test
+// unless the echo arrives.
+func exchange(t testing.TB, cl, sv *peer, l *link, msg string) {
+	t.Helper()
+	before := len(cl.received)
+	if n, err := cl.ep.Write(sv.addr, [][]byte{[]byte(msg)}, l.now); err != nil || n != len(msg) {
+		t.Fatalf("Write = %d, %v", n, err)
+	}
+	l.run(func() bool { return len(cl.received) > before }, 5*time.Second)
+	if len(cl.received) <= before || string(cl.received[before]) != msg {
+		t.Fatalf("echo of %q not received (client got %q)", msg, cl.received)
+	}
+}
+
+func strs(b [][]byte) []string {
+	out := make([]string, len(b))
+	for i, x := range b {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// ---------------------------------------------------------------------------
+// Credentials
+
+func unhex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// The built-in keys of upstream's example programs.
+var (
+	serverKey = ECDSAKey{
+		Priv: unhex("D9E2707A72DA6A0504995C86EDDBE3EFC7F1CD74838F7570C8072D0A76261BD4"),
+		X:    unhex("D055EE14084D6E0615599DB583913E4A3E4526A2704D61F27A4CCFBA9758EF9A"),
+		Y:    unhex("B418B64AFE8030DA1DDCF4F42E2F2631D043B1FB03E22F4D17DE43F9F9ADEE70"),
+	}
+	clientKey = ECDSAKey{
+		Priv: unhex("41C1CB6B51247A144321435B7A80E714896A33BBAD7294CA401455A194A949FA"),
+		X:    unhex("36DFE2C6F9F2ED29DA0A9A8F62684E916375BA10300C28C5E47CFBF25FA58F52"),
+		Y:    unhex("71A0D4FCDE1AB8785A3C786935A7CFABE93F987209DAED0B4FABC36FC772F829"),
+	}
+)
+
+// useECDSA gives p the static key k and has it verify the other side's key
+// (through p.verify, if set).
+func (p *peer) useECDSA(k ECDSAKey) {
+	p.key = &k
+	p.caps.ECDSAKey = true
+	p.caps.VerifyECDSAKey = true
+}
+
+// useCredentials gives a client and a server the credentials of upstream's
+// example programs: their ECDSA keys if ecdhe, else their PSK.
+func useCredentials(cl, sv *peer, ecdhe bool) {
+	if ecdhe {
+		cl.useECDSA(clientKey)
+		sv.useECDSA(serverKey)
+	} else {
+		cl.usePSK("Client_identity", "secretPSK")
+		sv.usePSK("Client_identity", "secretPSK")
+	}
+}
+
+// pskPair: a client offering only suite id and an echoing server, with
+// upstream's example PSK.
+func pskPair(t *testing.T, seed int64, id protocol.CipherSuite) (*peer, *peer, *link) {
+	cl, sv, l := pair(t, seed, Config{}, Config{})
+	useCredentials(cl, sv, false)
+	cl.params = onlySuites(id)
+	sv.echo = true
+	return cl, sv, l
+}
+
+// ecdhePair: both sides with keys and verification, as upstream's examples,
+// and an echoing server.
+func ecdhePair(t *testing.T, seed int64) (*peer, *peer, *link) {
+	cl, sv, l := pair(t, seed, Config{}, Config{})
+	useCredentials(cl, sv, true)
+	sv.echo = true
+	return cl, sv, l
+}
+
+// ---------------------------------------------------------------------------
+// Looking into datagrams
+
+// fragments returns the offset of every handshake fragment header in the
+// epoch-0 handshake records of dg.
+func fragments(dg []byte) []int {
+	var offs []int
+	for off := 0; off+13 <= len(dg); {
+		n := int(dg[off+11])<<8 | int(dg[off+12])
+		if dg[off] == byte(protocol.ContentHandshake) && dg[off+3] == 0 && dg[off+4] == 0 {
+			for p := off + 13; p+12 <= off+13+n && p+12 <= len(dg); p += 12 + fragmentLength(dg[p:]) {
+				offs = append(offs, p)
+			}
+		}
+		off += 13 + n
+	}
+	return offs
+}
+
+// fragmentLength is the fragment_length of the handshake header at h[0].
+func fragmentLength(h []byte) int { return int(h[9])<<16 | int(h[10])<<8 | int(h[11]) }
+
+// findMessage returns the offset of the first plaintext handshake message of
+// type t in an epoch-0 datagram, or -1.
+func findMessage(dg []byte, t protocol.HandshakeType) int {
+	for _, p := range fragments(dg) {
+		if protocol.HandshakeType(dg[p]) == t {
+			return p
+		}
+	}
+	return -1
+}
+
+// corruptMessage makes the link pass the first epoch-0 handshake message of
+// type mt that from sends through f, which may change its body in place;
+// the record and handshake headers keep their lengths. The returned flag
+// says whether it happened.
+func corruptMessage(l *link, from *peer, mt protocol.HandshakeType, f func(body []byte)) *bool {
+	done := new(bool)
+	l.filter = func(p *peer, dg []byte) []byte {
+		if p != from || *done {
+			return dg
+		}
+		if i := findMessage(dg, mt); i >= 0 {
+			f(dg[i+12 : i+12+fragmentLength(dg[i:])])
+			*done = true
+		}
+		return dg
+	}
+	return done
+}
+
+// dropFromClientFlights makes the client leave the given messages out of
+// its flights for the rest of the test, renumbering the rest as a
+// misbehaving client would.
+func dropFromClientFlights(t *testing.T, types ...protocol.HandshakeType) {
+	testHookFlight = func(c *Conn, msgs []outMsg) []outMsg {
+		if c.role != RoleClient {
+			return msgs
+		}
+		out := msgs[:0:0]
+		skipped := uint16(0)
+		for _, m := range msgs {
+			if !m.ccs && contains(types, m.typ) {
+				skipped++
+				continue
+			}
+			if !m.ccs {
+				m.seq -= skipped
+			}
+			out = append(out, m)
+		}
+		return out
+	}
+	t.Cleanup(func() { testHookFlight = nil })
 }

@@ -40,6 +40,9 @@ func TestResetSendsCloseNotifyAndRemoves(t *testing.T) {
 		t.Fatalf("Reset: %d associations, removed %v, %d datagrams sent", sv.ep.NumConns(), c.Removed(), sv.sentDgs-sent)
 	}
 	sv.ep.Reset(c) // a second reset of the same association is harmless
+	if sv.ep.NumConns() != 0 || sv.sentDgs != sent+1 {
+		t.Fatalf("second Reset: %d associations, %d datagrams sent", sv.ep.NumConns(), sv.sentDgs-sent)
+	}
 	l.run(func() bool { return cl.ep.NumConns() == 0 }, time.Second)
 	if cl.ep.NumConns() != 0 || !cl.hasEvent(protocol.LevelWarning, uint16(protocol.AlertCloseNotify)) {
 		t.Fatalf("client did not see the close_notify: %v", cl.events)
@@ -82,6 +85,72 @@ func TestConnectOnEstablishedSessionReturnsZero(t *testing.T) {
 	}
 }
 
+// Reconnect (upstream's dtls_connect_peer) drops the established
+// association silently and starts a new handshake that completes.
+func TestReconnectReplacesWithoutCloseNotify(t *testing.T) {
+	cl, sv, l := pskPair(t, 109, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+	handshakeOK(t, cl, sv, l, 5*time.Second)
+	old := cl.conn(sv)
+	var alerts int
+	l.tap = func(from *peer, dg []byte) {
+		if from == cl && dg[0] == byte(protocol.ContentAlert) {
+			alerts++
+		}
+	}
+	sent := cl.sentDgs
+	n, err := cl.ep.Reconnect(sv.addr, l.now)
+	if err != nil || n <= 0 || cl.sentDgs != sent+1 {
+		t.Fatalf("Reconnect = %d, %v (%d datagrams)", n, err, cl.sentDgs-sent)
+	}
+	if !old.Removed() || cl.conn(sv) == old || cl.conn(sv).State() != StateClientHello {
+		t.Fatalf("old association kept, or the new one is not shaking hands")
+	}
+	if !l.run(bothConnected(cl, sv), 5*time.Second) {
+		t.Fatalf("handshake after Reconnect did not complete: %v", cl.events)
+	}
+	if alerts != 0 {
+		t.Errorf("client sent %d alert records; Reconnect must not send close_notify", alerts)
+	}
+	sv.echo = true
+	exchange(t, cl, sv, l, "after reconnect")
+}
+
+func TestSettersRefuseOutOfRangeValues(t *testing.T) {
+	ep := New(Config{}, &peer{t: t})
+	for _, bad := range []struct {
+		name string
+		err  error
+	}{
+		{"MTU 127", ep.SetMTU(MinMTU - 1)},
+		{"MTU 65508", ep.SetMTU(MaxMTU + 1)},
+		{"timeout 0", ep.SetInitialTimeout(0)},
+		{"timeout 61s", ep.SetInitialTimeout(MaxInitialTimeout + time.Second)},
+		{"record size limit 63", ep.SetRecordSizeLimit(MinRecordSizeLimit - 1)},
+		{"record size limit 16385", ep.SetRecordSizeLimit(protocol.MaxPlaintext + 1)},
+		{"CID length -1", ep.SetCIDLength(-1)},
+		{"CID length 17", ep.SetCIDLength(protocol.MaxCIDLen + 1)},
+	} {
+		if bad.err == nil {
+			t.Errorf("%s accepted", bad.name)
+		}
+	}
+	if c := ep.Config(); c.MTU != 1400 || c.InitialTimeout != time.Second || c.RecordSizeLimit != 0 || c.CIDLength != 6 {
+		t.Fatalf("a refused value changed the configuration: %+v", c)
+	}
+	for _, err := range []error{ep.SetMTU(MinMTU), ep.SetInitialTimeout(2 * time.Minute / 4),
+		ep.SetRecordSizeLimit(MinRecordSizeLimit), ep.SetCIDLength(0)} {
+		if err != nil {
+			t.Fatalf("valid value refused: %v", err)
+		}
+	}
+	if c := ep.Config(); c.MTU != MinMTU || c.InitialTimeout != 30*time.Second || c.RecordSizeLimit != MinRecordSizeLimit || c.CIDLength != 0 {
+		t.Fatalf("settings not applied: %+v", c)
+	}
+	if err := ep.SetRecordSizeLimit(0); err != nil || ep.Config().RecordSizeLimit != 0 {
+		t.Fatalf("SetRecordSizeLimit(0) = %v, limit %d", err, ep.Config().RecordSizeLimit)
+	}
+}
+
 // RFC 6347 §4.2.8: a client that lost its state connects again from the
 // same address. The old association must survive a ClientHello that has not
 // proven the address (no cookie), and be replaced once the cookie shows it.
@@ -90,19 +159,16 @@ func TestClientRestartReplacesAssociationAfterCookie(t *testing.T) {
 	handshakeOK(t, cl, sv, l, 5*time.Second)
 	old := sv.conn(cl)
 
-	restarted := &peer{t: t, name: "client2", addr: cl.addr, net: l}
-	restarted.ep = New(Config{}, restarted)
+	// A new endpoint at the client's address takes its place on the link.
+	restarted := newPeer(t, l, string(cl.addr), Config{}, 1060)
 	restarted.usePSK("Client_identity", "secretPSK")
-	l.peers[string(cl.addr)] = restarted
-	l.list = append(l.list, restarted)
-	l.a = restarted
 
 	restarted.ep.Connect(sv.addr, l.now)
 	l.step() // the cookie-less ClientHello reaches the server
 	if sv.conn(cl) != old || !old.Established() {
 		t.Fatalf("association replaced before the client proved its address")
 	}
-	if !l.run(both(connected(restarted, sv), connected(sv, restarted)), 5*time.Second) {
+	if !l.run(bothConnected(restarted, sv), 5*time.Second) {
 		t.Fatalf("restarted client did not connect: %v", restarted.events)
 	}
 	if sv.conn(cl) == old || !old.Removed() || sv.ep.NumConns() != 1 {
@@ -164,7 +230,7 @@ func TestHelloRequestIgnoredDuringHandshake(t *testing.T) {
 	// A HelloRequest in epoch 0 while the client waits for ServerHello.
 	hr := []byte{22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 9, 0, 12, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}
 	cl.ep.HandleDatagram(sv.addr, hr, l.now)
-	if !l.run(both(connected(cl, sv), connected(sv, cl)), 5*time.Second) {
+	if !l.run(bothConnected(cl, sv), 5*time.Second) {
 		t.Fatalf("handshake disturbed by a HelloRequest: %v", cl.events)
 	}
 }

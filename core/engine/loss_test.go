@@ -14,13 +14,13 @@ import (
 // retransmit data). It checks that every handshake completed, that every
 // message arrived, and that no record was ever delivered twice although the
 // link duplicates datagrams.
-func lossyRun(t *testing.T, n int, seed int64, setup func(cl, sv *peer), cfg Config) (*link, *peer, []*peer) {
+func lossyRun(t *testing.T, n int, seed int64, setup func(cl, sv *peer)) *link {
 	l := newLink(t, seed)
 	l.loss, l.dup, l.reorder, l.jitter = 0.3, 0.1, 0.1, 5*time.Millisecond
-	sv := newPeer(t, l, "server", cfg, seed+1)
+	sv := newPeer(t, l, "server", Config{}, seed+1)
 	clients := make([]*peer, n)
 	for i := range clients {
-		clients[i] = newPeer(t, l, fmt.Sprintf("client-%d", i), cfg, seed+int64(10+i))
+		clients[i] = newPeer(t, l, fmt.Sprintf("client-%d", i), Config{}, seed+int64(10+i))
 		setup(clients[i], sv)
 	}
 	for _, cl := range clients {
@@ -30,7 +30,7 @@ func lossyRun(t *testing.T, n int, seed int64, setup func(cl, sv *peer), cfg Con
 	}
 	allConnected := func() bool {
 		for _, cl := range clients {
-			if !connected(cl, sv)() || !connected(sv, cl)() {
+			if !bothConnected(cl, sv)() {
 				return false
 			}
 		}
@@ -39,7 +39,7 @@ func lossyRun(t *testing.T, n int, seed int64, setup func(cl, sv *peer), cfg Con
 	if !l.run(allConnected, 400*time.Second) {
 		done := 0
 		for _, cl := range clients {
-			if connected(cl, sv)() && connected(sv, cl)() {
+			if bothConnected(cl, sv)() {
 				done++
 			} else if len(cl.events) > 0 {
 				t.Logf("%s events %v", cl.name, cl.events)
@@ -58,7 +58,7 @@ func lossyRun(t *testing.T, n int, seed int64, setup func(cl, sv *peer), cfg Con
 
 	// Data: each client retries with a fresh payload until one arrives.
 	got := map[string]int{}
-	delivered := map[string]bool{}
+	delivered := map[int]bool{}
 	attempt := make([]int, n)
 	lastTry := make([]time.Duration, n)
 	seen := 0
@@ -66,15 +66,15 @@ func lossyRun(t *testing.T, n int, seed int64, setup func(cl, sv *peer), cfg Con
 		for ; seen < len(sv.received); seen++ {
 			p := string(sv.received[seen])
 			got[p]++
-			var i, a int
-			fmt.Sscanf(p, "data-%d-%d", &i, &a)
-			delivered[fmt.Sprint(i)] = true
+			var i, try int
+			fmt.Sscanf(p, "data-%d-%d", &i, &try)
+			delivered[i] = true
 		}
 		if len(delivered) == n {
 			return true
 		}
 		for i, cl := range clients {
-			if delivered[fmt.Sprint(i)] || attempt[i] > 0 && l.now-lastTry[i] < 300*time.Millisecond {
+			if delivered[i] || attempt[i] > 0 && l.now-lastTry[i] < 300*time.Millisecond {
 				continue
 			}
 			attempt[i]++
@@ -105,18 +105,17 @@ func lossyRun(t *testing.T, n int, seed int64, setup func(cl, sv *peer), cfg Con
 			t.Fatalf("record %q delivered %d times", p, c)
 		}
 	}
-	return l, sv, clients
+	return l
 }
 
 func TestThousandPSKHandshakesAt30PercentLoss(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long")
 	}
-	l, _, _ := lossyRun(t, 1000, 100, func(cl, sv *peer) {
-		cl.usePSK("Client_identity", "secretPSK")
-		sv.usePSK("Client_identity", "secretPSK")
+	l := lossyRun(t, 1000, 100, func(cl, sv *peer) {
+		useCredentials(cl, sv, false)
 		cl.params = onlySuites(protocol.TLS_PSK_WITH_AES_128_CCM_8)
-	}, Config{})
+	})
 	t.Logf("simulated %v, %d datagrams delivered, %d dropped", l.now, l.delivers, l.dropped)
 }
 
@@ -124,10 +123,7 @@ func TestTwoHundredECDHEHandshakesAt30PercentLoss(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long")
 	}
-	l, _, _ := lossyRun(t, 200, 200, func(cl, sv *peer) {
-		cl.useECDSA(clientKey, true)
-		sv.useECDSA(serverKey, true)
-	}, Config{})
+	l := lossyRun(t, 200, 200, func(cl, sv *peer) { useCredentials(cl, sv, true) })
 	t.Logf("simulated %v, %d datagrams delivered, %d dropped", l.now, l.delivers, l.dropped)
 }
 
@@ -136,33 +132,23 @@ func TestTinyMTUFragmentsECDHEFlights(t *testing.T) {
 	for _, loss := range []float64{0, 0.3} {
 		t.Run(fmt.Sprintf("loss %.0f%%", loss*100), func(t *testing.T) {
 			cl, sv, l := pair(t, 40, Config{MTU: mtu}, Config{MTU: mtu})
-			cl.useECDSA(clientKey, true)
-			sv.useECDSA(serverKey, true)
+			useCredentials(cl, sv, true)
 			sv.echo = true
 			l.loss, l.dup, l.reorder = loss, loss/3, loss/3
-			fragments := 0
+			split := 0
 			l.tap = func(from *peer, dg []byte) {
 				if len(dg) > mtu {
 					t.Errorf("%s sent a %d-byte datagram over an MTU of %d", from.name, len(dg), mtu)
 				}
 				// Count epoch-0 handshake fragments shorter than their message.
-				for off := 0; off+13 <= len(dg); {
-					n := int(dg[off+11])<<8 | int(dg[off+12])
-					if dg[off] == byte(protocol.ContentHandshake) && dg[off+3] == 0 && dg[off+4] == 0 {
-						for p := off + 13; p+12 <= off+13+n && p+12 <= len(dg); {
-							length := int(dg[p+1])<<16 | int(dg[p+2])<<8 | int(dg[p+3])
-							fl := int(dg[p+9])<<16 | int(dg[p+10])<<8 | int(dg[p+11])
-							if fl < length {
-								fragments++
-							}
-							p += 12 + fl
-						}
+				for _, p := range fragments(dg) {
+					if length := int(dg[p+1])<<16 | int(dg[p+2])<<8 | int(dg[p+3]); fragmentLength(dg[p:]) < length {
+						split++
 					}
-					off += 13 + n
 				}
 			}
 			handshakeOK(t, cl, sv, l, 300*time.Second)
-			if fragments == 0 {
+			if split == 0 {
 				t.Fatalf("no handshake message was fragmented at MTU %d", mtu)
 			}
 			if max := cl.conn(sv).MaxWrite(); max != mtu-13-8-8-len(cl.conn(sv).WriteCID())-1 {

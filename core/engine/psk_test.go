@@ -9,15 +9,6 @@ import (
 	"github.com/tinydtls-go/tinydtls/core/record"
 )
 
-func pskPair(t *testing.T, seed int64, id protocol.CipherSuite) (*peer, *peer, *link) {
-	cl, sv, l := pair(t, seed, Config{}, Config{})
-	cl.usePSK("Client_identity", "secretPSK")
-	sv.usePSK("Client_identity", "secretPSK")
-	cl.params = onlySuites(id)
-	sv.echo = true
-	return cl, sv, l
-}
-
 func TestPSKHandshakeAndEcho(t *testing.T) {
 	for _, id := range []protocol.CipherSuite{protocol.TLS_PSK_WITH_AES_128_CCM_8, protocol.TLS_PSK_WITH_AES_128_CCM} {
 		t.Run(id.String(), func(t *testing.T) {
@@ -64,10 +55,7 @@ func TestPSKHintReachesClient(t *testing.T) {
 	cl, sv, l := pskPair(t, 2, protocol.TLS_PSK_WITH_AES_128_CCM_8)
 	sv.hint = []byte("CoAP")
 	var gotHint []byte
-	base := cl.psk
-	cl.psk = base
-	hc := &hintCatcher{peer: cl, got: &gotHint}
-	cl.ep.h = hc
+	cl.ep.h = &hintCatcher{peer: cl, got: &gotHint}
 	handshakeOK(t, cl, sv, l, 5*time.Second)
 	if string(gotHint) != "CoAP" {
 		t.Fatalf("client saw hint %q, want CoAP", gotHint)
@@ -105,7 +93,7 @@ func TestServerKeepsNoStateBeforeCookie(t *testing.T) {
 	if v := uint16(first[1])<<8 | uint16(first[2]); v != protocol.VersionDTLS10 {
 		t.Errorf("HelloVerifyRequest record version 0x%04x, want DTLS 1.0", v)
 	}
-	if !l.run(both(connected(cl, sv), connected(sv, cl)), 5*time.Second) {
+	if !l.run(bothConnected(cl, sv), 5*time.Second) {
 		t.Fatalf("handshake did not complete")
 	}
 }
@@ -114,10 +102,7 @@ func TestPSKWrongKeyEndsWithAlertsOnBothSides(t *testing.T) {
 	cl, sv, l := pskPair(t, 4, protocol.TLS_PSK_WITH_AES_128_CCM_8)
 	sv.psk["Client_identity"] = []byte("anotherkey")
 	cl.ep.Connect(sv.addr, l.now)
-	done := func() bool {
-		return cl.ep.NumConns() == 0 && sv.ep.NumConns() == 0
-	}
-	if !l.run(done, 10*time.Second) {
+	if !l.run(noConns(cl, sv), 10*time.Second) {
 		t.Fatalf("associations left after a wrong key: client %d server %d", cl.ep.NumConns(), sv.ep.NumConns())
 	}
 	if l.now > 2*time.Second {
@@ -136,7 +121,7 @@ func TestPSKUnknownIdentityAlertFromCallback(t *testing.T) {
 	cl.identity = []byte("stranger")
 	cl.psk["stranger"] = []byte("whatever")
 	cl.ep.Connect(sv.addr, l.now)
-	l.run(func() bool { return cl.ep.NumConns() == 0 && sv.ep.NumConns() == 0 }, 10*time.Second)
+	l.run(noConns(cl, sv), 10*time.Second)
 	// The server callback answers an unknown identity with decrypt_error.
 	if !cl.hasEvent(protocol.LevelFatal, uint16(protocol.AlertDecryptError)) {
 		t.Fatalf("client events %v: want fatal decrypt_error", cl.events)
@@ -204,7 +189,7 @@ func TestCloseNotifyAnswered(t *testing.T) {
 	if cl.conn(sv).State() != StateClosing {
 		t.Fatalf("client state %v after Close", cl.conn(sv).State())
 	}
-	l.run(func() bool { return cl.ep.NumConns() == 0 && sv.ep.NumConns() == 0 }, time.Second)
+	l.run(noConns(cl, sv), time.Second)
 	if cl.ep.NumConns() != 0 || sv.ep.NumConns() != 0 {
 		t.Fatalf("associations left after close: %d %d", cl.ep.NumConns(), sv.ep.NumConns())
 	}
@@ -226,7 +211,7 @@ func TestWriteBeforeHandshakeAndTooLarge(t *testing.T) {
 	if n, _ := cl.ep.Write(sv.addr, [][]byte{[]byte("early")}, l.now); n != 0 {
 		t.Fatalf("Write during handshake = %d", n)
 	}
-	if !l.run(both(connected(cl, sv), connected(sv, cl)), 5*time.Second) {
+	if !l.run(bothConnected(cl, sv), 5*time.Second) {
 		t.Fatal("no handshake")
 	}
 	if len(sv.received) != 0 {
@@ -288,26 +273,37 @@ func TestForceExtendedMasterSecretAndRenegotiationInfo(t *testing.T) {
 				lc.legacyRenegotiation = true
 			}
 			cl, sv, l := pair(t, int64(400+i), ccfg, scfg)
+			useCredentials(cl, sv, false)
 			for _, p := range []*peer{cl, sv} {
-				p.usePSK("Client_identity", "secretPSK")
-				force := tc.force
+				// The side without the feature cannot insist on it: were
+				// both to force it, that side would always fail first.
+				force := tc.force && p.name != tc.legacy
 				p.params = func(up *UserParameters) {
 					up.ForceExtendedMasterSecret = force && tc.feature == "ems"
 					up.ForceRenegotiationInfo = force && tc.feature == "ri"
 				}
 			}
+			alertFrom := ""
+			l.tap = func(from *peer, dg []byte) {
+				if alertFrom == "" && dg[0] == byte(protocol.ContentAlert) {
+					alertFrom = from.name
+				}
+			}
 			cl.ep.Connect(sv.addr, l.now)
-			ok := l.run(both(connected(cl, sv), connected(sv, cl)), 5*time.Second)
+			ok := l.run(bothConnected(cl, sv), 5*time.Second)
 			if tc.wantFailAt == "" {
 				if !ok {
 					t.Fatalf("handshake failed: %v %v", cl.events, sv.events)
 				}
 				return
 			}
-			l.run(func() bool { return cl.ep.NumConns() == 0 && sv.ep.NumConns() == 0 }, 5*time.Second)
+			l.run(noConns(cl, sv), 5*time.Second)
 			if ok || !cl.hasEvent(protocol.LevelFatal, uint16(protocol.AlertHandshakeFailure)) ||
 				!sv.hasEvent(protocol.LevelFatal, uint16(protocol.AlertHandshakeFailure)) {
 				t.Fatalf("want handshake_failure: client %v server %v", cl.events, sv.events)
+			}
+			if alertFrom != tc.wantFailAt {
+				t.Fatalf("the first alert came from %q, want the %s", alertFrom, tc.wantFailAt)
 			}
 		})
 	}

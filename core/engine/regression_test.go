@@ -32,7 +32,7 @@ import (
 // in the engine becomes a test failure with its stack; a call that does not
 // return within ten seconds (a loop in the engine) crashes the test binary
 // with the datagram that caused it.
-func deliver(t *testing.T, p *peer, addr []byte, dg []byte, now time.Duration) error {
+func deliver(t *testing.T, p *peer, addr []byte, dg []byte, now time.Duration) {
 	t.Helper()
 	in := append([]byte(nil), dg...)
 	timer := time.AfterFunc(10*time.Second, func() {
@@ -44,7 +44,7 @@ func deliver(t *testing.T, p *peer, addr []byte, dg []byte, now time.Duration) e
 			t.Fatalf("HandleDatagram at %s panicked on % x: %v\n%s", p.name, in, r, debug.Stack())
 		}
 	}()
-	return p.ep.HandleDatagram(addr, in, now)
+	p.ep.HandleDatagram(addr, in, now)
 }
 
 // plainRecord builds one unprotected record.
@@ -143,10 +143,25 @@ func (in *injector) sealed(from, to *peer, epoch uint16, typ protocol.ContentTyp
 	return forge(in.t, from.conn(to), epoch, typ, content)
 }
 
+// next builds an epoch-0 record from -> to with a handshake message of type
+// typ, numbered as the next message to expects.
+func (in *injector) next(from, to *peer, typ protocol.HandshakeType, body []byte) []byte {
+	return in.plain0(from, to, protocol.ContentHandshake, hsMsg(typ, to.conn(from).hs.reasm.NextSeq(), body))
+}
+
+// record builds a record from -> to: sealed in from's write epoch epoch if
+// protected, else in plaintext in epoch 0.
+func (in *injector) record(from, to *peer, protected bool, epoch uint16, typ protocol.ContentType, content []byte) []byte {
+	if protected {
+		return in.sealed(from, to, epoch, typ, content)
+	}
+	return in.plain0(from, to, typ, content)
+}
+
 // send injects dg at to as coming from from.
-func (in *injector) send(from, to *peer, dg []byte) error {
+func (in *injector) send(from, to *peer, dg []byte) {
 	in.t.Helper()
-	return deliver(in.t, to, from.addr, dg, in.l.now)
+	deliver(in.t, to, from.addr, dg, in.l.now)
 }
 
 // splitDatagrams makes the link carry every record in a datagram of its own
@@ -159,7 +174,7 @@ func splitDatagrams(l *link) {
 		to := l.other(from)
 		enqueue := func(b []byte) {
 			l.seq++
-			l.queue = append(l.queue, packet{from: from, to: to, srcAddr: from.addr, data: b, at: l.now + l.delay, order: l.seq})
+			l.queue = append(l.queue, packet{to: to, srcAddr: from.addr, data: b, at: l.now + l.delay, order: l.seq})
 		}
 		for len(dg) > 0 {
 			h, payload, rest, ok := record.Parse(dg, cidLen(to, from))
@@ -272,33 +287,35 @@ func snap(c *Conn) connSnap {
 	return s
 }
 
-// unchanged fails the test unless p's association with other is as before
-// and p sent nothing and reported nothing since.
-func unchanged(t *testing.T, what string, p, other *peer, before connSnap, sentBefore, eventsBefore, recvBefore int) {
-	t.Helper()
-	if after := snap(p.conn(other)); after != before {
-		t.Errorf("%s: %s association changed: %+v -> %+v", what, p.name, before, after)
-	}
-	if p.sentDgs != sentBefore {
-		t.Errorf("%s: %s sent %d datagrams in reaction", what, p.name, p.sentDgs-sentBefore)
-	}
-	if len(p.events) != eventsBefore {
-		t.Errorf("%s: %s reported %v", what, p.name, p.events[eventsBefore:])
-	}
-	if len(p.received) != recvBefore {
-		t.Errorf("%s: %s delivered %q", what, p.name, p.received[recvBefore:])
-	}
-}
-
 // marks remembers the counters of a peer.
 type marks struct{ sent, events, recv int }
 
 func mark(p *peer) marks { return marks{p.sentDgs, len(p.events), len(p.received)} }
 
-// expectDropped checks that p ignored what was injected since m and s.
-func expectDropped(t *testing.T, what string, p, other *peer, s connSnap, m marks) {
+// expectDropped fails the test unless p's association with other is as in
+// the snapshot before, and p sent, reported and delivered nothing since m.
+func expectDropped(t *testing.T, what string, p, other *peer, before connSnap, m marks) {
 	t.Helper()
-	unchanged(t, what, p, other, s, m.sent, m.events, m.recv)
+	if after := snap(p.conn(other)); after != before {
+		t.Errorf("%s: %s association changed: %+v -> %+v", what, p.name, before, after)
+	}
+	if p.sentDgs != m.sent {
+		t.Errorf("%s: %s sent %d datagrams in reaction", what, p.name, p.sentDgs-m.sent)
+	}
+	if len(p.events) != m.events {
+		t.Errorf("%s: %s reported %v", what, p.name, p.events[m.events:])
+	}
+	if len(p.received) != m.recv {
+		t.Errorf("%s: %s delivered %q", what, p.name, p.received[m.recv:])
+	}
+}
+
+// dropped delivers dg to p as coming from other and checks that p ignored it.
+func dropped(t *testing.T, what string, l *link, p, other *peer, dg []byte) {
+	t.Helper()
+	s, m := snap(p.conn(other)), mark(p)
+	deliver(t, p, other.addr, dg, l.now)
+	expectDropped(t, what, p, other, s, m)
 }
 
 // fatalSent checks that p ended its association c with other by sending a
@@ -341,6 +358,31 @@ func peerSawFatal(t *testing.T, what string, l *link, p, other *peer, a protocol
 	}
 }
 
+// endedWithFatal checks that p ended its association c with other by sending
+// one of the fatal alerts want (fatalSent), that other saw that alert and
+// dropped its association too, and that p never reached CONNECTED.
+func endedWithFatal(t *testing.T, what string, l *link, p, other *peer, c *Conn, m marks, want ...protocol.AlertDescription) protocol.AlertDescription {
+	t.Helper()
+	a := fatalSent(t, what, p, c, m, want...)
+	peerSawFatal(t, what, l, other, p, a)
+	neverConnected(t, what, p)
+	return a
+}
+
+// nextMsgFails injects a handshake message of type typ from from at to, as
+// the next message to expects, and checks that to ends the handshake with
+// one of the fatal alerts want (endedWithFatal) and that from never reached
+// CONNECTED either.
+func nextMsgFails(t *testing.T, what string, l *link, from, to *peer, typ protocol.HandshakeType, body []byte, want ...protocol.AlertDescription) {
+	t.Helper()
+	in := &injector{t: t, l: l}
+	c := to.conn(from)
+	m := mark(to)
+	in.send(from, to, in.next(from, to, typ, body))
+	endedWithFatal(t, what, l, to, from, c, m, want...)
+	neverConnected(t, what, from)
+}
+
 // neverConnected checks that p never reported CONNECTED and got no data.
 func neverConnected(t *testing.T, what string, p *peer) {
 	t.Helper()
@@ -355,7 +397,7 @@ func neverConnected(t *testing.T, what string, p *peer) {
 // completes runs the handshake to its end and checks that data flows.
 func completes(t *testing.T, what string, cl, sv *peer, l *link) {
 	t.Helper()
-	if !l.run(both(connected(cl, sv), connected(sv, cl)), 30*time.Second) {
+	if !l.run(bothConnected(cl, sv), 30*time.Second) {
 		t.Fatalf("%s: handshake did not complete: client %v server %v\n%s%s", what, cl.events, sv.events, cl.logs.String(), sv.logs.String())
 	}
 	if n := cl.countEvent(protocol.LevelInternal, protocol.EventConnected); n != 1 {
@@ -364,16 +406,16 @@ func completes(t *testing.T, what string, cl, sv *peer, l *link) {
 	if n := sv.countEvent(protocol.LevelInternal, protocol.EventConnected); n != 1 {
 		t.Errorf("%s: server reported CONNECTED %d times", what, n)
 	}
-	l.run(func() bool { return len(l.queue) == 0 }, time.Second)
+	l.drain()
 	exchange(t, cl, sv, l, "after "+what)
 }
 
-// established runs a PSK handshake to its end and drains the link.
+// establishedPSK runs a PSK handshake to its end and drains the link.
 func establishedPSK(t *testing.T, seed int64) (*peer, *peer, *link) {
 	t.Helper()
 	cl, sv, l := pskPair(t, seed, protocol.TLS_PSK_WITH_AES_128_CCM_8)
 	handshakeOK(t, cl, sv, l, 5*time.Second)
-	l.run(func() bool { return len(l.queue) == 0 }, time.Second)
+	l.drain()
 	return cl, sv, l
 }
 
@@ -385,12 +427,40 @@ func hsState(p, other *peer, s State) func() bool {
 	}
 }
 
+// afterHVR reports whether cl has answered sv's HelloVerifyRequest and
+// waits for the ServerHello.
+func afterHVR(cl, sv *peer) func() bool {
+	return func() bool {
+		c := cl.conn(sv)
+		return c != nil && c.hs != nil && c.hs.hvrCount == 1
+	}
+}
+
 // runTo runs the link until cond holds and fails the test if it never does.
 func runTo(t *testing.T, l *link, what string, cond func() bool) {
 	t.Helper()
 	if !l.run(cond, 10*time.Second) {
 		t.Fatalf("never reached %s", what)
 	}
+}
+
+// holdFlight starts cl's handshake with sv and runs it until from sends the
+// first datagram with a handshake message of type mt, which it returns
+// undelivered.
+func holdFlight(t *testing.T, l *link, cl, sv, from *peer, mt protocol.HandshakeType, what string) []byte {
+	t.Helper()
+	var held []byte
+	l.filter = func(p *peer, dg []byte) []byte {
+		if p == from && held == nil && findMessage(dg, mt) >= 0 {
+			held = dg
+			return nil
+		}
+		return dg
+	}
+	cl.ep.Connect(sv.addr, l.now)
+	runTo(t, l, what, func() bool { return held != nil })
+	l.filter = nil
+	return held
 }
 
 // pskServerWaitingForKeyExchange starts a PSK handshake and stops when the
@@ -460,6 +530,17 @@ func isHVR(dg []byte) bool {
 
 var stranger = []byte("stranger")
 
+// strangerIgnored delivers dg to p from an unknown address and checks that p
+// answered nothing, reported nothing and created no association.
+func strangerIgnored(t *testing.T, what string, l *link, p *peer, dg []byte) {
+	t.Helper()
+	m, n := mark(p), p.ep.NumConns()
+	deliver(t, p, stranger, dg, l.now)
+	if p.sentDgs != m.sent || len(p.events) != m.events || p.ep.NumConns() != n || p.ep.Conn(stranger) != nil {
+		t.Errorf("%s: %d datagrams sent, events %v, %d associations (%d before)", what, p.sentDgs-m.sent, p.events[m.events:], p.ep.NumConns(), n)
+	}
+}
+
 // ---------------------------------------------------------------------------
 // 1. ChangeCipherSpec before any handshake.
 
@@ -477,12 +558,8 @@ func TestRegression_EarlyChangeCipherSpec(t *testing.T) {
 		cl, sv, l := pskPair(t, 900, protocol.TLS_PSK_WITH_AES_128_CCM_8)
 		for _, p := range []*peer{sv, cl} {
 			for _, ep := range []uint16{0, 1} {
-				m := mark(p)
-				deliver(t, p, stranger, plainRecord(protocol.ContentChangeCipherSpec, protocol.VersionDTLS12, ep, 0, ccs), l.now)
-				if p.ep.NumConns() != 0 || p.sentDgs != m.sent || len(p.events) != m.events {
-					t.Errorf("%s: CCS epoch %d from an unknown address: %d associations, %d sent, events %v",
-						p.name, ep, p.ep.NumConns(), p.sentDgs-m.sent, p.events)
-				}
+				strangerIgnored(t, fmt.Sprintf("%s: CCS epoch %d from an unknown address", p.name, ep), l, p,
+					plainRecord(protocol.ContentChangeCipherSpec, protocol.VersionDTLS12, ep, 0, ccs))
 			}
 		}
 		handshakeOK(t, cl, sv, l, 5*time.Second)
@@ -505,10 +582,7 @@ func TestRegression_EarlyChangeCipherSpec(t *testing.T) {
 		cl, sv, l := pskPair(t, 902, protocol.TLS_PSK_WITH_AES_128_CCM_8)
 		in := &injector{t: t, l: l}
 		cl.ep.Connect(sv.addr, l.now)
-		runTo(t, l, "client after HelloVerifyRequest", func() bool {
-			c := cl.conn(sv)
-			return c != nil && c.hs != nil && c.hs.hvrCount == 1
-		})
+		runTo(t, l, "client after HelloVerifyRequest", afterHVR(cl, sv))
 		c := cl.conn(sv)
 		m := mark(cl)
 		in.send(sv, cl, in.plain0(sv, cl, protocol.ContentChangeCipherSpec, ccs))
@@ -529,45 +603,25 @@ func TestRegression_EarlyChangeCipherSpec(t *testing.T) {
 			epoch    uint16
 		}{{"to server, epoch 0", cl, sv, 0}, {"to server, epoch 1", cl, sv, 1},
 			{"to client, epoch 0", sv, cl, 0}, {"to client, epoch 1", sv, cl, 1}} {
-			s, m := snap(tc.to.conn(tc.from)), mark(tc.to)
-			var dg []byte
-			if tc.epoch == 0 {
-				dg = in.plain0(tc.from, tc.to, protocol.ContentChangeCipherSpec, ccs)
-			} else {
-				dg = in.sealed(tc.from, tc.to, 1, protocol.ContentChangeCipherSpec, ccs)
-			}
-			in.send(tc.from, tc.to, dg)
-			expectDropped(t, tc.name, tc.to, tc.from, s, m)
+			dg := in.record(tc.from, tc.to, tc.epoch != 0, tc.epoch, protocol.ContentChangeCipherSpec, ccs)
+			dropped(t, tc.name, l, tc.to, tc.from, dg)
 		}
 		exchange(t, cl, sv, l, "after CCS on an established association")
 	})
 	t.Run("malformed CCS while waiting for it", func(t *testing.T) {
 		// A ChangeCipherSpec must be exactly the byte 1 (RFC 5246 §7.1).
 		cl, sv, l := pskPair(t, 904, protocol.TLS_PSK_WITH_AES_128_CCM_8)
-		in := &injector{t: t, l: l}
-		var flight5 []byte
-		l.filter = func(from *peer, dg []byte) []byte {
-			if from == cl && flight5 == nil && findMessage(dg, protocol.HandshakeClientKeyExchange) >= 0 {
-				flight5 = dg
-				return nil
-			}
-			return dg
-		}
-		cl.ep.Connect(sv.addr, l.now)
-		runTo(t, l, "client flight 5", func() bool { return flight5 != nil })
+		flight5 := holdFlight(t, l, cl, sv, cl, protocol.HandshakeClientKeyExchange, "client flight 5")
 		recs := splitRecords(t, sv, cl, flight5)
 		deliver(t, sv, cl.addr, recs[0], l.now) // the ClientKeyExchange alone
 		if !hsState(sv, cl, StateWaitChangeCipherSpec)() {
 			t.Fatalf("server not waiting for CCS")
 		}
 		for _, bad := range [][]byte{{2}, {0}, {1, 1}, {}} {
-			s, m := snap(sv.conn(cl)), mark(sv)
 			// Sent in the client's old epoch 0, as a real CCS is.
 			dg := forge(t, cl.conn(sv), 0, protocol.ContentChangeCipherSpec, bad)
-			in.send(cl, sv, dg)
-			expectDropped(t, fmt.Sprintf("CCS % x", bad), sv, cl, s, m)
+			dropped(t, fmt.Sprintf("CCS % x", bad), l, sv, cl, dg)
 		}
-		l.filter = nil
 		for _, r := range recs[1:] {
 			deliver(t, sv, cl.addr, r, l.now)
 		}
@@ -610,9 +664,7 @@ func TestRegression_FutureEpochRecords(t *testing.T) {
 				} else {
 					dg = plainRecord(k.typ, protocol.VersionDTLS12, ep, uint64(ep)+7, k.content)
 				}
-				s, m := snap(to.conn(from)), mark(to)
-				deliver(t, to, from.addr, dg, l.now)
-				expectDropped(t, what, to, from, s, m)
+				dropped(t, what, l, to, from, dg)
 			}
 		}
 	}
@@ -645,15 +697,13 @@ func TestRegression_FutureEpochRecords(t *testing.T) {
 // (Config.MaxPendingRecords) is shared with genuine application data that
 // overtakes the Finished, and junk must not be able to fill it.
 func TestRegression_FutureEpochAfterCCS(t *testing.T) {
-
 	cl, sv, l := pskPair(t, 913, protocol.TLS_PSK_WITH_AES_128_CCM_8)
 	splitDatagrams(l)
 	cl.ep.Connect(sv.addr, l.now)
 	runTo(t, l, "server WAIT_FINISHED", hsState(sv, cl, StateWaitFinished))
 	for i := 0; i < 20; i++ {
-		s, m := snap(sv.conn(cl)), mark(sv)
-		deliver(t, sv, cl.addr, forgeEpoch(cl.conn(sv), 2, protocol.ContentApplicationData, []byte("junk")), l.now)
-		expectDropped(t, fmt.Sprintf("epoch-2 record %d", i), sv, cl, s, m)
+		dg := forgeEpoch(cl.conn(sv), 2, protocol.ContentApplicationData, []byte("junk"))
+		dropped(t, fmt.Sprintf("epoch-2 record %d", i), l, sv, cl, dg)
 	}
 	completes(t, "epoch-2 records before the Finished", cl, sv, l)
 }
@@ -664,7 +714,6 @@ func TestRegression_FutureEpochAfterCCS(t *testing.T) {
 // discarded, preserving the association; an off-path attacker who knows the
 // client's address must not be able to kill a handshake with one datagram.
 func TestRegression_ForgedNextEpochRecordDuringHandshake(t *testing.T) {
-
 	for _, typ := range []protocol.ContentType{protocol.ContentApplicationData, protocol.ContentHandshake, protocol.ContentAlert} {
 		t.Run(typ.String(), func(t *testing.T) {
 			cl, sv, l := pskServerWaitingForKeyExchange(t, 914)
@@ -727,20 +776,14 @@ func TestRegression_OddCipherSuiteList(t *testing.T) {
 					p = p.withCookie(t, sv, stranger, l.now)
 				}
 				v.mod(&p)
-				m := mark(sv)
-				deliver(t, sv, stranger, chRecord(p.body(), 0, 5), l.now)
-				if sv.sentDgs != m.sent || sv.ep.Conn(stranger) != nil || len(sv.events) != m.events {
-					t.Errorf("%s (cookie %v): %d datagrams sent, association %v", v.name, cookie, sv.sentDgs-m.sent, sv.ep.Conn(stranger) != nil)
-				}
+				strangerIgnored(t, fmt.Sprintf("%s (cookie %v)", v.name, cookie), l, sv, chRecord(p.body(), 0, 5))
 			}
 			// From the address of a handshake in progress: a new random
 			// makes it a restart candidate.
 			p := goodCH(3).withCookie(t, sv, cl.addr, l.now)
 			v.mod(&p)
-			s, m := snap(sv.conn(cl)), mark(sv)
-			in.send(cl, sv, plainRecord(protocol.ContentHandshake, protocol.VersionDTLS10, 0,
-				in.seq0(cl.conn(sv), sv.conn(cl)), hsMsg(protocol.HandshakeClientHello, 0, p.body())))
-			expectDropped(t, v.name+" from the client's address", sv, cl, s, m)
+			dg := chRecord(p.body(), 0, in.seq0(cl.conn(sv), sv.conn(cl)))
+			dropped(t, v.name+" from the client's address", l, sv, cl, dg)
 		}
 		completes(t, "malformed ClientHellos", cl, sv, l)
 	})
@@ -799,10 +842,7 @@ func TestRegression_OddCipherSuiteList(t *testing.T) {
 func dropOrFatal(t *testing.T, what string, l *link, p, other *peer, c *Conn, s connSnap, m marks, want ...protocol.AlertDescription) bool {
 	t.Helper()
 	if c.Removed() {
-		a := fatalSent(t, what, p, c, m, want...)
-		t.Logf("%s: fatal %v", what, a)
-		peerSawFatal(t, what, l, other, p, a)
-		neverConnected(t, what, p)
+		t.Logf("%s: fatal %v", what, endedWithFatal(t, what, l, p, other, c, m, want...))
 		return false
 	}
 	t.Logf("%s: dropped", what)
@@ -848,9 +888,7 @@ func TestRegression_RecordLengthField(t *testing.T) {
 		sv.echo = false
 		rec := forge(t, cl.conn(sv), 1, protocol.ContentApplicationData, []byte("length test"))
 		for name, bad := range recordLengthVariants(rec, cidLen(sv, cl)) {
-			s, m := snap(sv.conn(cl)), mark(sv)
-			deliver(t, sv, cl.addr, bad, l.now)
-			expectDropped(t, name, sv, cl, s, m)
+			dropped(t, name, l, sv, cl, bad)
 		}
 		deliver(t, sv, cl.addr, rec, l.now)
 		if len(sv.received) != 1 || string(sv.received[0]) != "length test" {
@@ -861,11 +899,7 @@ func TestRegression_RecordLengthField(t *testing.T) {
 		_, sv, l := pskPair(t, 931, protocol.TLS_PSK_WITH_AES_128_CCM_8)
 		rec := chRecord(goodCH(5).withCookie(t, sv, stranger, l.now).body(), 1, 1)
 		for name, bad := range recordLengthVariants(rec, 0) {
-			m := mark(sv)
-			deliver(t, sv, stranger, bad, l.now)
-			if sv.sentDgs != m.sent || sv.ep.NumConns() != 0 {
-				t.Errorf("%s: %d datagrams sent, %d associations", name, sv.sentDgs-m.sent, sv.ep.NumConns())
-			}
+			strangerIgnored(t, name, l, sv, bad)
 		}
 		deliver(t, sv, stranger, rec, l.now)
 		if sv.ep.Conn(stranger) == nil {
@@ -881,9 +915,7 @@ func TestRegression_RecordLengthField(t *testing.T) {
 		rec := plainRecord(protocol.ContentHandshake, protocol.VersionDTLS12, 0, seq,
 			hsMsg(protocol.HandshakeClientKeyExchange, c.hs.reasm.NextSeq(), pskClientKeyExchange()))
 		for name, bad := range recordLengthVariants(rec, 0) {
-			s, m := snap(c), mark(sv)
-			deliver(t, sv, cl.addr, bad, l.now)
-			expectDropped(t, name, sv, cl, s, m)
+			dropped(t, name, l, sv, cl, bad)
 		}
 		completes(t, "damaged record lengths", cl, sv, l)
 	})
@@ -960,11 +992,7 @@ func TestRegression_HandshakeFragmentLengths(t *testing.T) {
 			"message short by one byte": hsFrag(protocol.HandshakeClientHello, cn-1, 1, 0, cn-1, ch[:cn-1]),
 			"header only":               hsFrag(protocol.HandshakeClientHello, 0, 1, 0, 0, nil),
 		} {
-			m := mark(sv)
-			deliver(t, sv, stranger, plainRecord(protocol.ContentHandshake, protocol.VersionDTLS10, 0, 1, payload), l.now)
-			if sv.sentDgs != m.sent || sv.ep.NumConns() != 0 {
-				t.Errorf("%s: %d datagrams sent, %d associations", name, sv.sentDgs-m.sent, sv.ep.NumConns())
-			}
+			strangerIgnored(t, name, l, sv, plainRecord(protocol.ContentHandshake, protocol.VersionDTLS10, 0, 1, payload))
 		}
 	})
 }
@@ -980,16 +1008,13 @@ func TestRegression_IncompleteFragmentSquatting(t *testing.T) {
 	in := &injector{t: t, l: l}
 	body := pskClientKeyExchange()
 	n := uint32(len(body))
-	c := sv.conn(cl)
 	in.send(cl, sv, in.plain0(cl, sv, protocol.ContentHandshake,
-		hsFrag(protocol.HandshakeClientKeyExchange, n+1, c.hs.reasm.NextSeq(), 0, n, body)))
-	l.run(func() bool {
-		return connected(cl, sv)() && connected(sv, cl)() || cl.ep.NumConns() == 0 && sv.ep.NumConns() == 0
-	}, 10*time.Minute)
+		hsFrag(protocol.HandshakeClientKeyExchange, n+1, sv.conn(cl).hs.reasm.NextSeq(), 0, n, body)))
+	l.run(func() bool { return bothConnected(cl, sv)() || noConns(cl, sv)() }, 10*time.Minute)
 	switch {
-	case connected(cl, sv)() && connected(sv, cl)():
+	case bothConnected(cl, sv)():
 		t.Logf("handshake completed despite the squatting fragment")
-	case cl.ep.NumConns() == 0 && sv.ep.NumConns() == 0:
+	case noConns(cl, sv)():
 		t.Logf("handshake failed after %v: client %v server %v", l.now, cl.events, sv.events)
 		if len(cl.events) == 0 || len(sv.events) == 0 {
 			t.Errorf("an application was not told: client %v server %v", cl.events, sv.events)
@@ -1057,11 +1082,7 @@ func TestRegression_ClientHelloLengthFields(t *testing.T) {
 				p = p.withCookie(t, sv, stranger, l.now)
 			}
 			v.mod(&p)
-			m := mark(sv)
-			deliver(t, sv, stranger, chRecord(p.body(), 0, 2), l.now)
-			if sv.sentDgs != m.sent || sv.ep.NumConns() != 0 {
-				t.Errorf("%s (cookie %v): %d datagrams sent, %d associations", v.name, cookie, sv.sentDgs-m.sent, sv.ep.NumConns())
-			}
+			strangerIgnored(t, fmt.Sprintf("%s (cookie %v)", v.name, cookie), l, sv, chRecord(p.body(), 0, 2))
 		}
 	}
 	for _, v := range legal {
@@ -1108,47 +1129,20 @@ func TestRegression_PSKIdentityLength(t *testing.T) {
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cl, sv, l := pskServerWaitingForKeyExchange(t, int64(970+i))
-			in := &injector{t: t, l: l}
-			c := sv.conn(cl)
-			m := mark(sv)
-			in.send(cl, sv, in.plain0(cl, sv, protocol.ContentHandshake,
-				hsMsg(protocol.HandshakeClientKeyExchange, c.hs.reasm.NextSeq(), tc.body)))
-			a := fatalSent(t, tc.name, sv, c, m, tc.want...)
-			peerSawFatal(t, tc.name, l, cl, sv, a)
-			neverConnected(t, tc.name, sv)
-			neverConnected(t, tc.name, cl)
+			nextMsgFails(t, tc.name, l, cl, sv, protocol.HandshakeClientKeyExchange, tc.body, tc.want...)
 		})
 	}
 }
 
-// corruptMessage makes the link pass the first epoch-0 handshake message of
-// type mt that from sends through f, which may change its body in place;
-// the record and handshake headers keep their lengths. The returned flag
-// says whether it happened.
-func corruptMessage(l *link, from *peer, mt protocol.HandshakeType, f func(body []byte)) *bool {
-	done := new(bool)
-	l.filter = func(p *peer, dg []byte) []byte {
-		if p != from || *done {
-			return dg
-		}
-		if i := findMessage(dg, mt); i >= 0 {
-			fl := int(dg[i+9])<<16 | int(dg[i+10])<<8 | int(dg[i+11])
-			f(dg[i+12 : i+12+fl])
-			*done = true
-		}
-		return dg
-	}
-	return done
-}
-
-// failsWith runs a handshake with a corrupted message and checks that
-// failer ends it with one of want, that the other side sees that alert, and
-// that failer never reaches CONNECTED.
-func failsWith(t *testing.T, cl, sv *peer, l *link, done *bool, failer *peer, want ...protocol.AlertDescription) {
+// failsWith runs cl's handshake with sv to its end and checks that failer
+// ended it with one of the fatal alerts want, that the other side saw that
+// alert, that no association is left, and that failer never reached
+// CONNECTED. corrupted (from corruptMessage), if not nil, must be set by then.
+func failsWith(t *testing.T, cl, sv *peer, l *link, corrupted *bool, failer *peer, want ...protocol.AlertDescription) {
 	t.Helper()
 	cl.ep.Connect(sv.addr, l.now)
-	l.run(func() bool { return cl.ep.NumConns() == 0 && sv.ep.NumConns() == 0 }, 30*time.Second)
-	if !*done {
+	l.run(noConns(cl, sv), 30*time.Second)
+	if corrupted != nil && !*corrupted {
 		t.Fatalf("the message to corrupt was never sent")
 	}
 	other := l.other(failer)
@@ -1171,7 +1165,7 @@ func failsWith(t *testing.T, cl, sv *peer, l *link, done *bool, failer *peer, wa
 	if cl.ep.NumConns() != 0 || sv.ep.NumConns() != 0 {
 		t.Errorf("associations left: client %d server %d", cl.ep.NumConns(), sv.ep.NumConns())
 	}
-	neverConnected(t, "corrupted message", failer)
+	neverConnected(t, "failed handshake", failer)
 }
 
 // TestRegression_PSKHintLength: the psk_identity_hint<0..2^16-1> of the PSK
@@ -1235,15 +1229,7 @@ func TestRegression_ECDHEPointLength(t *testing.T) {
 			sv.caps.VerifyECDSAKey = false // no CertificateRequest: ClientKeyExchange comes next
 			cl.ep.Connect(sv.addr, l.now)
 			runTo(t, l, "server WAIT_CLIENTKEYEXCHANGE", hsState(sv, cl, StateWaitClientKeyExchange))
-			in := &injector{t: t, l: l}
-			c := sv.conn(cl)
-			m := mark(sv)
-			in.send(cl, sv, in.plain0(cl, sv, protocol.ContentHandshake,
-				hsMsg(protocol.HandshakeClientKeyExchange, c.hs.reasm.NextSeq(), tc.body)))
-			a := fatalSent(t, tc.name, sv, c, m, tc.want...)
-			peerSawFatal(t, tc.name, l, cl, sv, a)
-			neverConnected(t, tc.name, sv)
-			neverConnected(t, tc.name, cl)
+			nextMsgFails(t, tc.name, l, cl, sv, protocol.HandshakeClientKeyExchange, tc.body, tc.want...)
 		})
 	}
 	// ServerKeyExchange body: curve_type(1) named_curve(2) point_len(1)
@@ -1306,15 +1292,7 @@ func TestRegression_CertificateLengthFields(t *testing.T) {
 			cl, sv, l := ecdhePair(t, int64(1010+i))
 			cl.ep.Connect(sv.addr, l.now)
 			runTo(t, l, "server WAIT_CLIENTCERTIFICATE", hsState(sv, cl, StateWaitClientCertificate))
-			in := &injector{t: t, l: l}
-			c := sv.conn(cl)
-			m := mark(sv)
-			in.send(cl, sv, in.plain0(cl, sv, protocol.ContentHandshake,
-				hsMsg(protocol.HandshakeCertificate, c.hs.reasm.NextSeq(), tc.body)))
-			a := fatalSent(t, tc.name, sv, c, m, tc.want...)
-			peerSawFatal(t, tc.name, l, cl, sv, a)
-			neverConnected(t, tc.name, sv)
-			neverConnected(t, tc.name, cl)
+			nextMsgFails(t, tc.name, l, cl, sv, protocol.HandshakeCertificate, tc.body, tc.want...)
 			if len(sv.seenKeys) != 0 {
 				t.Errorf("%s: the application was asked to verify a key from a malformed Certificate", tc.name)
 			}
@@ -1410,9 +1388,7 @@ func TestRegression_EarlyApplicationData(t *testing.T) {
 		}{
 			{"server WAIT_CLIENTKEYEXCHANGE", "server", func(cl, sv *peer) func() bool { return hsState(sv, cl, StateWaitClientKeyExchange) }},
 			{"server WAIT_FINISHED", "server", func(cl, sv *peer) func() bool { return hsState(sv, cl, StateWaitFinished) }},
-			{"client after HelloVerifyRequest", "client", func(cl, sv *peer) func() bool {
-				return func() bool { c := cl.conn(sv); return c != nil && c.hs != nil && c.hs.hvrCount == 1 }
-			}},
+			{"client after HelloVerifyRequest", "client", afterHVR},
 			{"client WAIT_CHANGECIPHERSPEC", "client", func(cl, sv *peer) func() bool { return hsState(cl, sv, StateWaitChangeCipherSpec) }},
 			{"client WAIT_FINISHED", "client", func(cl, sv *peer) func() bool { return hsState(cl, sv, StateWaitFinished) }},
 		} {
@@ -1426,9 +1402,7 @@ func TestRegression_EarlyApplicationData(t *testing.T) {
 				if at.target == "client" {
 					target, other = cl, sv
 				}
-				s, m := snap(target.conn(other)), mark(target)
-				in.send(other, target, in.plain0(other, target, protocol.ContentApplicationData, []byte(payload)))
-				expectDropped(t, at.name, target, other, s, m)
+				dropped(t, at.name, l, target, other, in.plain0(other, target, protocol.ContentApplicationData, []byte(payload)))
 				completes(t, at.name, cl, sv, l)
 				if receivedString(target, payload) != 0 {
 					t.Fatalf("unprotected data delivered after the handshake")
@@ -1454,7 +1428,7 @@ func TestRegression_EarlyApplicationData(t *testing.T) {
 		if n, err := sv.ep.Write(cl.addr, [][]byte{[]byte("racing ahead")}, l.now); n == 0 || err != nil {
 			t.Fatalf("server Write = %d, %v", n, err)
 		}
-		l.run(func() bool { return len(l.queue) == 0 }, time.Second)
+		l.drain()
 		if len(cl.received) != 0 || cl.conn(sv).Established() {
 			t.Fatalf("client delivered %q before the server's Finished (established %v)", cl.received, cl.conn(sv).Established())
 		}
@@ -1497,9 +1471,7 @@ func TestRegression_EarlyApplicationData(t *testing.T) {
 		for _, dir := range [][2]*peer{{cl, sv}, {sv, cl}} {
 			from, to := dir[0], dir[1]
 			for i := 0; i < 3; i++ {
-				s, m := snap(to.conn(from)), mark(to)
-				in.send(from, to, in.plain0(from, to, protocol.ContentApplicationData, []byte(payload)))
-				expectDropped(t, "epoch-0 data to "+to.name, to, from, s, m)
+				dropped(t, "epoch-0 data to "+to.name, l, to, from, in.plain0(from, to, protocol.ContentApplicationData, []byte(payload)))
 			}
 		}
 		exchange(t, cl, sv, l, "after epoch-0 data")
@@ -1517,37 +1489,23 @@ func TestRegression_EarlyApplicationData(t *testing.T) {
 // is buffered and the handshake completes.
 func TestRegression_FinishedOutOfOrder(t *testing.T) {
 	finished := func(seq uint16) []byte { return hsMsg(protocol.HandshakeFinished, seq, make([]byte, 12)) }
+	unexpected := protocol.AlertUnexpectedMessage
+	// check is for a Finished injected once the other side may have
+	// completed: only the data it got is checked, not its CONNECTED.
 	check := func(t *testing.T, what string, l *link, p, other *peer, c *Conn, m marks) {
 		t.Helper()
-		a := fatalSent(t, what, p, c, m, protocol.AlertUnexpectedMessage)
-		peerSawFatal(t, what, l, other, p, a)
-		neverConnected(t, what, p)
+		endedWithFatal(t, what, l, p, other, c, m, unexpected)
 		if len(other.received) != 0 {
 			t.Errorf("%s: %s delivered %q", what, other.name, other.received)
 		}
 	}
 	t.Run("server, before the key exchange", func(t *testing.T) {
 		cl, sv, l := pskServerWaitingForKeyExchange(t, 1120)
-		in := &injector{t: t, l: l}
-		c := sv.conn(cl)
-		m := mark(sv)
-		in.send(cl, sv, in.plain0(cl, sv, protocol.ContentHandshake, finished(c.hs.reasm.NextSeq())))
-		check(t, "Finished before ClientKeyExchange", l, sv, cl, c, m)
-		neverConnected(t, "Finished before ClientKeyExchange", cl)
+		nextMsgFails(t, "Finished before ClientKeyExchange", l, cl, sv, protocol.HandshakeFinished, make([]byte, 12), unexpected)
 	})
 	holdFlight5 := func(t *testing.T, seed int64) (*peer, *peer, *link, [][]byte) {
 		cl, sv, l := pskPair(t, seed, protocol.TLS_PSK_WITH_AES_128_CCM_8)
-		var flight5 []byte
-		l.filter = func(from *peer, dg []byte) []byte {
-			if from == cl && flight5 == nil && findMessage(dg, protocol.HandshakeClientKeyExchange) >= 0 {
-				flight5 = dg
-				return nil
-			}
-			return dg
-		}
-		cl.ep.Connect(sv.addr, l.now)
-		runTo(t, l, "client flight 5", func() bool { return flight5 != nil })
-		l.filter = nil
+		flight5 := holdFlight(t, l, cl, sv, cl, protocol.HandshakeClientKeyExchange, "client flight 5")
 		recs := splitRecords(t, sv, cl, flight5)
 		if len(recs) != 3 {
 			t.Fatalf("flight 5 has %d records, want ClientKeyExchange, CCS, Finished", len(recs))
@@ -1574,17 +1532,9 @@ func TestRegression_FinishedOutOfOrder(t *testing.T) {
 	})
 	t.Run("client, before the key exchange", func(t *testing.T) {
 		cl, sv, l := pskPair(t, 1123, protocol.TLS_PSK_WITH_AES_128_CCM_8)
-		in := &injector{t: t, l: l}
 		cl.ep.Connect(sv.addr, l.now)
-		runTo(t, l, "client after HelloVerifyRequest", func() bool {
-			c := cl.conn(sv)
-			return c != nil && c.hs != nil && c.hs.hvrCount == 1
-		})
-		c := cl.conn(sv)
-		m := mark(cl)
-		in.send(sv, cl, in.plain0(sv, cl, protocol.ContentHandshake, finished(c.hs.reasm.NextSeq())))
-		check(t, "Finished before ServerHello", l, cl, sv, c, m)
-		neverConnected(t, "Finished before ServerHello", sv)
+		runTo(t, l, "client after HelloVerifyRequest", afterHVR(cl, sv))
+		nextMsgFails(t, "Finished before ServerHello", l, sv, cl, protocol.HandshakeFinished, make([]byte, 12), unexpected)
 	})
 	t.Run("client, after its flight 5, before CCS", func(t *testing.T) {
 		cl, sv, l := pskPair(t, 1124, protocol.TLS_PSK_WITH_AES_128_CCM_8)
@@ -1593,36 +1543,13 @@ func TestRegression_FinishedOutOfOrder(t *testing.T) {
 		runTo(t, l, "client WAIT_CHANGECIPHERSPEC", hsState(cl, sv, StateWaitChangeCipherSpec))
 		c := cl.conn(sv)
 		m := mark(cl)
-		in.send(sv, cl, in.plain0(sv, cl, protocol.ContentHandshake, finished(c.hs.reasm.NextSeq())))
+		in.send(sv, cl, in.next(sv, cl, protocol.HandshakeFinished, make([]byte, 12)))
 		check(t, "epoch-0 Finished at the client", l, cl, sv, c, m)
 	})
 }
 
 // ---------------------------------------------------------------------------
 // 7. Client authentication skipped.
-
-// dropFromFlight makes the client leave the given messages out of its
-// flights, renumbering the rest as a misbehaving client would.
-func dropFromFlight(types ...protocol.HandshakeType) func(c *Conn, msgs []outMsg) []outMsg {
-	return func(c *Conn, msgs []outMsg) []outMsg {
-		if c.role != RoleClient {
-			return msgs
-		}
-		out := msgs[:0:0]
-		skipped := uint16(0)
-		for _, m := range msgs {
-			if !m.ccs && contains(types, m.typ) {
-				skipped++
-				continue
-			}
-			if !m.ccs {
-				m.seq -= skipped
-			}
-			out = append(out, m)
-		}
-		return out
-	}
-}
 
 // TestRegression_SkippedClientAuthentication: RFC 5246 §7.4.6 and §7.4.8:
 // after a CertificateRequest the client's flight starts with its
@@ -1640,56 +1567,21 @@ func TestRegression_SkippedClientAuthentication(t *testing.T) {
 		"CertificateVerify skipped":                 {protocol.HandshakeCertificateVerify},
 	} {
 		t.Run(name+" by the client", func(t *testing.T) {
-			testHookFlight = dropFromFlight(types...)
-			defer func() { testHookFlight = nil }()
+			dropFromClientFlights(t, types...)
 			cl, sv, l := ecdhePair(t, 1130)
-			cl.ep.Connect(sv.addr, l.now)
-			l.run(func() bool { return cl.ep.NumConns() == 0 && sv.ep.NumConns() == 0 }, 30*time.Second)
-			neverConnected(t, name, sv)
-			found := false
-			for _, e := range sv.events {
-				if e.level == protocol.LevelFatal {
-					found = true
-					if !contains(want, protocol.AlertDescription(e.code)) {
-						t.Errorf("server failed with %v, want one of %v", protocol.AlertDescription(e.code), want)
-					} else if !cl.hasEvent(protocol.LevelFatal, e.code) {
-						t.Errorf("client did not see the server's alert: %v", cl.events)
-					}
-					break
-				}
-			}
-			if !found || sv.ep.NumConns() != 0 {
-				t.Errorf("server events %v, %d associations", sv.events, sv.ep.NumConns())
-			}
+			failsWith(t, cl, sv, l, nil, sv, want...)
 		})
 	}
 	t.Run("ClientKeyExchange injected in place of the Certificate", func(t *testing.T) {
 		cl, sv, l := ecdhePair(t, 1131)
 		cl.ep.Connect(sv.addr, l.now)
 		runTo(t, l, "server WAIT_CLIENTCERTIFICATE", hsState(sv, cl, StateWaitClientCertificate))
-		in := &injector{t: t, l: l}
-		c := sv.conn(cl)
-		m := mark(sv)
 		cke := (&handshake.ClientKeyExchangeECDHE{PublicKey: ecdhePoint(t, 2)}).Marshal(nil)
-		in.send(cl, sv, in.plain0(cl, sv, protocol.ContentHandshake,
-			hsMsg(protocol.HandshakeClientKeyExchange, c.hs.reasm.NextSeq(), cke)))
-		a := fatalSent(t, "ClientKeyExchange before Certificate", sv, c, m, want...)
-		peerSawFatal(t, "ClientKeyExchange before Certificate", l, cl, sv, a)
-		neverConnected(t, "ClientKeyExchange before Certificate", sv)
+		nextMsgFails(t, "ClientKeyExchange before Certificate", l, cl, sv, protocol.HandshakeClientKeyExchange, cke, want...)
 	})
 	t.Run("Finished injected in place of the CertificateVerify", func(t *testing.T) {
 		cl, sv, l := ecdhePair(t, 1132)
-		var flight5 []byte
-		l.filter = func(from *peer, dg []byte) []byte {
-			if from == cl && flight5 == nil && findMessage(dg, protocol.HandshakeCertificateVerify) >= 0 {
-				flight5 = dg
-				return nil
-			}
-			return dg
-		}
-		cl.ep.Connect(sv.addr, l.now)
-		runTo(t, l, "client flight 5", func() bool { return flight5 != nil })
-		l.filter = nil
+		flight5 := holdFlight(t, l, cl, sv, cl, protocol.HandshakeCertificateVerify, "client flight 5")
 		recs := splitRecords(t, sv, cl, flight5)
 		// Rebuild the epoch-0 record without the CertificateVerify.
 		h, payload, _, _ := record.Parse(recs[0], 0)
@@ -1726,9 +1618,7 @@ func TestRegression_SkippedClientAuthentication(t *testing.T) {
 		if !c.Removed() {
 			t.Fatalf("server still in %v after a Finished in place of the CertificateVerify\n%s", c.hs.state, sv.logs.String())
 		}
-		a := fatalSent(t, "Finished before CertificateVerify", sv, c, m, want...)
-		peerSawFatal(t, "Finished before CertificateVerify", l, cl, sv, a)
-		neverConnected(t, "Finished before CertificateVerify", sv)
+		endedWithFatal(t, "Finished before CertificateVerify", l, sv, cl, c, m, want...)
 	})
 }
 
@@ -1753,8 +1643,7 @@ func TestRegression_ClientHelloDuringHandshake(t *testing.T) {
 			}
 		}
 		s, m := snap(sv.conn(cl)), mark(sv)
-		in.send(cl, sv, plainRecord(protocol.ContentHandshake, protocol.VersionDTLS10, 0,
-			in.seq0(cl.conn(sv), sv.conn(cl)), hsMsg(protocol.HandshakeClientHello, 0, goodCH(9).body())))
+		in.send(cl, sv, chRecord(goodCH(9).body(), 0, in.seq0(cl.conn(sv), sv.conn(cl))))
 		if len(answers) != 1 || !isHVR(answers[0]) {
 			t.Fatalf("answers to a new ClientHello: %d, want one HelloVerifyRequest", len(answers))
 		}
@@ -1811,7 +1700,7 @@ func TestRegression_ClientHelloDuringHandshake(t *testing.T) {
 			}
 		}
 		handshakeOK(t, cl, sv, l, 5*time.Second)
-		l.run(func() bool { return len(l.queue) == 0 }, time.Second)
+		l.drain()
 		l.tap = nil
 		c := sv.conn(cl)
 		for i, h := range hellos {
@@ -1831,7 +1720,7 @@ func TestRegression_ClientHelloDuringHandshake(t *testing.T) {
 				}
 			}
 		}
-		l.run(func() bool { return len(l.queue) == 0 }, time.Second)
+		l.drain()
 		exchange(t, cl, sv, l, "after ClientHello copies")
 	})
 }
@@ -1870,18 +1759,16 @@ func stepUntilQuiet(t *testing.T, l *link, max int) int {
 // retransmission budget, no half-open association may be left, and the
 // client must be able to connect afresh.
 func TestRegression_ValidCookieMidHandshake(t *testing.T) {
-
 	cl, sv, l := pskServerWaitingForKeyExchange(t, 1201)
 	in := &injector{t: t, l: l}
 	old := sv.conn(cl)
-	in.send(cl, sv, plainRecord(protocol.ContentHandshake, protocol.VersionDTLS10, 0,
-		in.seq0(cl.conn(sv), sv.conn(cl)), hsMsg(protocol.HandshakeClientHello, 1, goodCH(10).withCookie(t, sv, cl.addr, l.now).body())))
+	in.send(cl, sv, chRecord(goodCH(10).withCookie(t, sv, cl.addr, l.now).body(), 1, in.seq0(cl.conn(sv), sv.conn(cl))))
 	if !old.Removed() || sv.conn(cl) == nil || sv.conn(cl) == old {
 		t.Fatalf("a ClientHello with a valid cookie did not start a new handshake (old removed %v)", old.Removed())
 	}
 	n := stepUntilQuiet(t, l, 2000)
 	t.Logf("%d datagrams until quiet at %v", n, l.now)
-	if connected(cl, sv)() && connected(sv, cl)() {
+	if bothConnected(cl, sv)() {
 		exchange(t, cl, sv, l, "after the restart")
 		return
 	}
@@ -1889,7 +1776,7 @@ func TestRegression_ValidCookieMidHandshake(t *testing.T) {
 		t.Fatalf("half-open associations left: client %d (%v) server %d (%v)", cl.ep.NumConns(), cl.events, sv.ep.NumConns(), sv.events)
 	}
 	handshakeOK(t, cl, sv, l, 5*time.Second)
-	l.run(func() bool { return len(l.queue) == 0 }, time.Second)
+	l.drain()
 	exchange(t, cl, sv, l, "after reconnecting")
 }
 
@@ -1917,7 +1804,7 @@ func TestRegression_ClientHelloOnEstablished(t *testing.T) {
 			t.Fatalf("established association replaced by ClientHellos without cookie")
 		}
 		l.tap = nil
-		l.run(func() bool { return len(l.queue) == 0 }, time.Second)
+		l.drain()
 		exchange(t, cl, sv, l, "after spoofed ClientHellos")
 	})
 	t.Run("restarted client", func(t *testing.T) {
@@ -1938,7 +1825,7 @@ func TestRegression_ClientHelloOnEstablished(t *testing.T) {
 		if !old.Removed() {
 			t.Fatalf("old association kept next to the new one")
 		}
-		l.run(func() bool { return len(l.queue) == 0 }, time.Second)
+		l.drain()
 		exchange(t, cl2, sv, l, "after the restart")
 	})
 }
@@ -1999,13 +1886,13 @@ func handshakeCheckpoints(t *testing.T, sc scenario) []checkpoint {
 		}
 	}
 	note(0)
-	for i := 1; i < 200 && !(connected(cl, sv)() && connected(sv, cl)()); i++ {
+	for i := 1; i < 200 && !(bothConnected(cl, sv)()); i++ {
 		if !l.step() {
 			break
 		}
 		note(i)
 	}
-	if !(connected(cl, sv)() && connected(sv, cl)()) {
+	if !(bothConnected(cl, sv)()) {
 		t.Fatalf("%s: split handshake did not complete", sc.name)
 	}
 	return cps
@@ -2057,16 +1944,8 @@ func TestRegression_HelloRequestEveryState(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					cl, sv, l, target, other := reach(t, sc, cp)
 					in := &injector{t: t, l: l, split: true}
-					c := target.conn(other)
-					var dg []byte
-					if protected {
-						dg = in.sealed(other, target, c.rd.epoch, protocol.ContentHandshake, hr)
-					} else {
-						dg = in.plain0(other, target, protocol.ContentHandshake, hr)
-					}
-					s, m := snap(c), mark(target)
-					in.send(other, target, dg)
-					expectDropped(t, "HelloRequest", target, other, s, m)
+					dg := in.record(other, target, protected, target.conn(other).rd.epoch, protocol.ContentHandshake, hr)
+					dropped(t, "HelloRequest", l, target, other, dg)
 					completes(t, "HelloRequest", cl, sv, l)
 				})
 			}
@@ -2087,15 +1966,7 @@ func TestRegression_HelloRequestEveryState(t *testing.T) {
 			{"to client, protected, message_seq 5", sv, cl, true, 5},
 		} {
 			msg := hsMsg(protocol.HandshakeHelloRequest, tc.seq, nil)
-			var dg []byte
-			if tc.protected {
-				dg = in.sealed(tc.from, tc.to, 1, protocol.ContentHandshake, msg)
-			} else {
-				dg = in.plain0(tc.from, tc.to, protocol.ContentHandshake, msg)
-			}
-			s, m := snap(tc.to.conn(tc.from)), mark(tc.to)
-			in.send(tc.from, tc.to, dg)
-			expectDropped(t, tc.name, tc.to, tc.from, s, m)
+			dropped(t, tc.name, l, tc.to, tc.from, in.record(tc.from, tc.to, tc.protected, 1, protocol.ContentHandshake, msg))
 		}
 		exchange(t, cl, sv, l, "after ignored HelloRequests")
 	})
@@ -2119,7 +1990,7 @@ func TestRegression_HelloRequestEveryState(t *testing.T) {
 		if cl.sentDgs != m.sent+1 || !cl.hasEvent(protocol.LevelInternal, protocol.EventRenegotiate) {
 			t.Fatalf("client did not answer the HelloRequest with a ClientHello: %d sent, events %v", cl.sentDgs-m.sent, cl.events)
 		}
-		if !l.run(both(renegotiated(cl, sv), renegotiated(sv, cl)), 10*time.Second) {
+		if !l.run(renegotiated(cl, sv), 10*time.Second) {
 			t.Fatalf("renegotiation did not finish: client %v server %v", cl.events, sv.events)
 		}
 		exchange(t, cl, sv, l, "after renegotiation")
@@ -2134,11 +2005,8 @@ func TestRegression_HelloRequestEveryState(t *testing.T) {
 		if err := cl.ep.Renegotiate(sv.addr, l.now); err != nil {
 			t.Fatal(err)
 		}
-		c := cl.conn(sv)
-		s, m := snap(c), mark(cl)
-		in.send(sv, cl, in.plain0(sv, cl, protocol.ContentHandshake, hr))
-		expectDropped(t, "HelloRequest during a renegotiation", cl, sv, s, m)
-		if !l.run(both(renegotiated(cl, sv), renegotiated(sv, cl)), 10*time.Second) {
+		dropped(t, "HelloRequest during a renegotiation", l, cl, sv, in.plain0(sv, cl, protocol.ContentHandshake, hr))
+		if !l.run(renegotiated(cl, sv), 10*time.Second) {
 			t.Fatalf("renegotiation did not finish: client %v server %v", cl.events, sv.events)
 		}
 	})
@@ -2146,17 +2014,9 @@ func TestRegression_HelloRequestEveryState(t *testing.T) {
 		cl, sv, l := establishedPSK(t, 1313)
 		in := &injector{t: t, l: l}
 		cl.ep.Close(sv.addr, l.now)
-		c := cl.conn(sv)
 		for _, protected := range []bool{false, true} {
-			var dg []byte
-			if protected {
-				dg = in.sealed(sv, cl, 1, protocol.ContentHandshake, hr)
-			} else {
-				dg = in.plain0(sv, cl, protocol.ContentHandshake, hr)
-			}
-			s, m := snap(c), mark(cl)
-			in.send(sv, cl, dg)
-			expectDropped(t, "HelloRequest while closing", cl, sv, s, m)
+			dg := in.record(sv, cl, protected, 1, protocol.ContentHandshake, hr)
+			dropped(t, "HelloRequest while closing", l, cl, sv, dg)
 		}
 	})
 }
@@ -2168,7 +2028,6 @@ func TestRegression_HelloRequestEveryState(t *testing.T) {
 // ClientHello as the answer it asked for. The handshake must complete (or
 // at least the association must survive with its old keys).
 func TestRegression_SimultaneousRenegotiation(t *testing.T) {
-
 	cl, sv, l := establishedPSK(t, 1320)
 	if err := cl.ep.Renegotiate(sv.addr, l.now); err != nil {
 		t.Fatal(err)
@@ -2176,7 +2035,7 @@ func TestRegression_SimultaneousRenegotiation(t *testing.T) {
 	if err := sv.ep.Renegotiate(cl.addr, l.now); err != nil {
 		t.Fatal(err)
 	}
-	ok := l.run(both(renegotiated(cl, sv), renegotiated(sv, cl)), 5*time.Minute)
+	ok := l.run(renegotiated(cl, sv), 5*time.Minute)
 	if !ok {
 		t.Fatalf("simultaneous renegotiation did not complete by %v: client %v (assoc %v) server %v (assoc %v)\n%s%s",
 			l.now, cl.events, cl.conn(sv) != nil, sv.events, sv.conn(cl) != nil, cl.logs.String(), sv.logs.String())
@@ -2213,7 +2072,7 @@ func TestRegression_DuplicatedAndReplayedRecords(t *testing.T) {
 				cl.ep.Write(sv.addr, [][]byte{[]byte(m)}, l.now)
 				sv.ep.Write(cl.addr, [][]byte{[]byte("re: " + m)}, l.now)
 			}
-			l.run(func() bool { return len(l.queue) == 0 }, time.Second)
+			l.drain()
 			l.dup = 0
 			if cl.countEvent(protocol.LevelInternal, protocol.EventConnected) != 1 || sv.countEvent(protocol.LevelInternal, protocol.EventConnected) != 1 {
 				t.Fatalf("CONNECTED events with duplicated datagrams: client %v server %v", cl.events, sv.events)
@@ -2312,12 +2171,7 @@ func TestRegression_AlertsEveryState(t *testing.T) {
 						cl, sv, l, target, other := reach(t, sc, cp)
 						in := &injector{t: t, l: l, split: true}
 						c := target.conn(other)
-						var dg []byte
-						if protected {
-							dg = in.sealed(other, target, c.rd.epoch, protocol.ContentAlert, k.content)
-						} else {
-							dg = in.plain0(other, target, protocol.ContentAlert, k.content)
-						}
+						dg := in.record(other, target, protected, c.rd.epoch, protocol.ContentAlert, k.content)
 						s, m := snap(c), mark(target)
 						in.send(other, target, dg)
 						// During the handshake an alert is answered with
@@ -2362,18 +2216,13 @@ func TestRegression_AlertsEveryState(t *testing.T) {
 							replies = []int{1} // close_notify answered
 						}
 						c := target.conn(other)
-						var dg []byte
-						if protected {
-							dg = in.sealed(other, target, 1, protocol.ContentAlert, k.content)
-						} else {
-							dg = in.plain0(other, target, protocol.ContentAlert, k.content)
-						}
+						dg := in.record(other, target, protected, 1, protocol.ContentAlert, k.content)
 						s, m := snap(c), mark(target)
 						in.send(other, target, dg)
 						checkAlert(t, k, protected, target, other, c, s, m, replies)
 						if !k.ends || !protected {
 							if state == "established" {
-								l.run(func() bool { return len(l.queue) == 0 }, time.Second)
+								l.drain()
 								exchange(t, cl, sv, l, "after "+k.name)
 							} else if c.State() != StateClosing {
 								t.Errorf("closing association now %v", c.State())
@@ -2431,17 +2280,7 @@ func TestRegression_RecordsSplitAcrossDatagrams(t *testing.T) {
 	})
 	t.Run("handshake flight", func(t *testing.T) {
 		cl, sv, l := pskPair(t, 1601, protocol.TLS_PSK_WITH_AES_128_CCM_8)
-		var flight4 []byte
-		l.filter = func(from *peer, dg []byte) []byte {
-			if from == sv && flight4 == nil && findMessage(dg, protocol.HandshakeServerHello) >= 0 {
-				flight4 = dg
-				return nil
-			}
-			return dg
-		}
-		cl.ep.Connect(sv.addr, l.now)
-		runTo(t, l, "server flight 4", func() bool { return flight4 != nil })
-		l.filter = nil
+		flight4 := holdFlight(t, l, cl, sv, sv, protocol.HandshakeServerHello, "server flight 4")
 		for _, cut := range []int{5, record.HeaderLen, record.HeaderLen + 20, len(flight4) / 2, len(flight4) - 1} {
 			s, m := snap(cl.conn(sv)), mark(cl)
 			deliver(t, cl, sv.addr, flight4[:cut], l.now)
@@ -2488,9 +2327,7 @@ func TestRegression_GarbageAroundRecords(t *testing.T) {
 		sv.echo = false
 		for name, g := range garbage {
 			rec := forge(t, cl.conn(sv), 1, protocol.ContentApplicationData, []byte(name))
-			s, m := snap(sv.conn(cl)), mark(sv)
-			deliver(t, sv, cl.addr, append(append([]byte(nil), g...), rec...), l.now)
-			expectDropped(t, "garbage before: "+name, sv, cl, s, m)
+			dropped(t, "garbage before: "+name, l, sv, cl, append(append([]byte(nil), g...), rec...))
 			deliver(t, sv, cl.addr, rec, l.now)
 			if receivedString(sv, name) != 1 {
 				t.Errorf("%s: record not accepted on its own after the garbled datagram", name)
@@ -2526,7 +2363,6 @@ func TestRegression_GarbageAroundRecords(t *testing.T) {
 // genuine records of the handshake look like replays: one spoofed datagram
 // from an off-path attacker would then stall every handshake it hits.
 func TestRegression_FarAheadEpoch0Record(t *testing.T) {
-
 	for name, rec := range map[string]struct {
 		typ     protocol.ContentType
 		content []byte
@@ -2548,7 +2384,7 @@ func TestRegression_FarAheadEpoch0Record(t *testing.T) {
 			}
 			m.sent = sv.sentDgs
 			expectDropped(t, name, sv, cl, s, m)
-			if !l.run(both(connected(cl, sv), connected(sv, cl)), 10*time.Second) {
+			if !l.run(bothConnected(cl, sv), 10*time.Second) {
 				t.Fatalf("handshake stalled after one spoofed epoch-0 record with sequence number %d (client %v server %v)", seq, cl.events, sv.events)
 			}
 		})
@@ -2565,11 +2401,10 @@ func TestRegression_FarAheadEpoch0Record(t *testing.T) {
 // server's ChangeCipherSpec is dropped as a replay: the server ends
 // CONNECTED, the client never does.
 func TestRegression_SpoofedClientHelloReflectsSequenceNumber(t *testing.T) {
-
 	cl, sv, l := pskServerWaitingForKeyExchange(t, 1701)
 	seq := cl.conn(sv).wr.seq + 1000
 	deliver(t, sv, cl.addr, chRecord(goodCH(1).body(), 0, seq), l.now)
-	if !l.run(both(connected(cl, sv), connected(sv, cl)), 10*time.Second) {
+	if !l.run(bothConnected(cl, sv), 10*time.Second) {
 		t.Fatalf("handshake stalled after one spoofed ClientHello with sequence number %d: client %v (established %v) server %v (established %v)",
 			seq, cl.events, connected(cl, sv)(), sv.events, connected(sv, cl)())
 	}
@@ -2602,7 +2437,7 @@ func TestRegression_RecordHeaderFields(t *testing.T) {
 		"version 0":             {protocol.ContentApplicationData, 0, true},
 		"plain TLS 1.2 version": {protocol.ContentAlert, 0x0303, false},
 	}
-	build := func(t *testing.T, from, to *peer, r rec, in *injector) []byte {
+	build := func(from, to *peer, r rec, in *injector) []byte {
 		content := []byte{2, 40}
 		if r.protected {
 			// Authentic records: an unknown type is sealed as such (inside
@@ -2622,7 +2457,7 @@ func TestRegression_RecordHeaderFields(t *testing.T) {
 			for _, dir := range [][2]*peer{{cl, sv}, {sv, cl}} {
 				s, m := snap(dir[1].conn(dir[0])), mark(dir[1])
 				dir[1].echo = false
-				in.send(dir[0], dir[1], build(t, dir[0], dir[1], r, in))
+				in.send(dir[0], dir[1], build(dir[0], dir[1], r, in))
 				if name == "appdata control" {
 					// The same record with a proper header is delivered:
 					// the others are dropped for their header alone.
@@ -2645,9 +2480,7 @@ func TestRegression_RecordHeaderFields(t *testing.T) {
 				continue
 			}
 			r.protected = false
-			s, m := snap(sv.conn(cl)), mark(sv)
-			in.send(cl, sv, build(t, cl, sv, r, in))
-			expectDropped(t, name, sv, cl, s, m)
+			dropped(t, name, l, sv, cl, build(cl, sv, r, in))
 		}
 		completes(t, "odd record headers", cl, sv, l)
 	})
@@ -2704,8 +2537,8 @@ func TestRegression_HelloVerifyRequestAbuse(t *testing.T) {
 			in := &injector{t: t, l: l}
 			cl.ep.Connect(sv.addr, l.now)
 			if at == StateConnected {
-				runTo(t, l, "connected", both(connected(cl, sv), connected(sv, cl)))
-				l.run(func() bool { return len(l.queue) == 0 }, time.Second)
+				runTo(t, l, "connected", bothConnected(cl, sv))
+				l.drain()
 			} else {
 				runTo(t, l, at.String(), hsState(cl, sv, at))
 			}

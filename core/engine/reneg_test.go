@@ -10,12 +10,8 @@ import (
 
 func renegPair(t *testing.T, seed int64, ecdhe bool) (*peer, *peer, *link) {
 	cl, sv, l := pair(t, seed, Config{}, Config{})
-	if ecdhe {
-		cl.useECDSA(clientKey, true)
-		sv.useECDSA(serverKey, true)
-	} else {
-		cl.usePSK("Client_identity", "secretPSK")
-		sv.usePSK("Client_identity", "secretPSK")
+	useCredentials(cl, sv, ecdhe)
+	if !ecdhe {
 		cl.params = onlySuites(protocol.TLS_PSK_WITH_AES_128_CCM_8)
 	}
 	sv.echo = true
@@ -23,12 +19,15 @@ func renegPair(t *testing.T, seed int64, ecdhe bool) (*peer, *peer, *link) {
 	return cl, sv, l
 }
 
-func renegotiated(p, other *peer) func() bool {
-	return func() bool {
+// renegotiated holds once a and b have both finished one renegotiation of
+// their association with each other.
+func renegotiated(a, b *peer) func() bool {
+	done := func(p, other *peer) bool {
 		c := p.conn(other)
 		return c != nil && c.Established() && c.hs == nil &&
 			p.countEvent(protocol.LevelInternal, protocol.EventConnected) == 2
 	}
+	return func() bool { return done(a, b) && done(b, a) }
 }
 
 func checkRenegotiated(t *testing.T, cl, sv *peer) {
@@ -69,7 +68,7 @@ func TestRenegotiation(t *testing.T) {
 				if n, err := cl.ep.Write(sv.addr, [][]byte{[]byte("during")}, l.now); n != 6 || err != nil {
 					t.Fatalf("Write during renegotiation = %d, %v", n, err)
 				}
-				if !l.run(both(renegotiated(cl, sv), renegotiated(sv, cl)), 10*time.Second) {
+				if !l.run(renegotiated(cl, sv), 10*time.Second) {
 					t.Fatalf("renegotiation did not finish: client %v server %v\n%s%s", cl.events, sv.events, cl.logs.String(), sv.logs.String())
 				}
 				checkRenegotiated(t, cl, sv)
@@ -80,14 +79,6 @@ func TestRenegotiation(t *testing.T) {
 			})
 		}
 	}
-}
-
-func strs(b [][]byte) []string {
-	out := make([]string, len(b))
-	for i, x := range b {
-		out[i] = string(x)
-	}
-	return out
 }
 
 func TestRenegotiationKeepsRecordsInFlight(t *testing.T) {
@@ -110,7 +101,7 @@ func TestRenegotiationKeepsRecordsInFlight(t *testing.T) {
 	if err := cl.ep.Renegotiate(sv.addr, l.now); err != nil {
 		t.Fatal(err)
 	}
-	l.run(both(renegotiated(cl, sv), renegotiated(sv, cl)), 10*time.Second)
+	l.run(renegotiated(cl, sv), 10*time.Second)
 	checkRenegotiated(t, cl, sv)
 	cl.ep.Write(sv.addr, [][]byte{[]byte("new epoch")}, l.now)
 	l.run(func() bool { return len(sv.received) == 1 }, time.Second)
@@ -139,7 +130,7 @@ func TestRenegotiationUnderLoss(t *testing.T) {
 		if err := p.ep.Renegotiate(other.addr, l.now); err != nil {
 			t.Fatal(err)
 		}
-		if !l.run(both(renegotiated(cl, sv), renegotiated(sv, cl)), 300*time.Second) {
+		if !l.run(renegotiated(cl, sv), 300*time.Second) {
 			t.Fatalf("seed %d: renegotiation did not finish under loss: client %v server %v", seed, cl.events, sv.events)
 		}
 		checkRenegotiated(t, cl, sv)
@@ -156,8 +147,8 @@ func TestRenegotiationRefusedWithoutRFC5746(t *testing.T) {
 				scfg.legacyRenegotiation = true
 			}
 			cl, sv, l := pair(t, 90, ccfg, scfg)
+			useCredentials(cl, sv, false)
 			for _, p := range []*peer{cl, sv} {
-				p.usePSK("Client_identity", "secretPSK")
 				p.params = func(up *UserParameters) { up.ForceRenegotiationInfo = false }
 			}
 			sv.echo = true
