@@ -7,15 +7,16 @@ package ccm
 // block. crypto/aes keeps its key schedule private, so the fast path
 // expands its own (core/rijndael) and needs the raw key.
 
+// hasAESNI reports AES-NI and SSE4.1 (the counter blocks use PINSRD).
+func hasAESNI() bool
+
+var fastAES = hasAESNI()
+
 //go:noescape
 func cbcMAC(rk *[176]byte, mac *[16]byte, src []byte)
 
 //go:noescape
-func ecbEncrypt(rk *[176]byte, dst, src []byte)
-
-func hasAESNI() bool
-
-var fastAES = hasAESNI()
+func encryptBlock(rk *[176]byte, dst, src *[16]byte)
 
 //go:noescape
 func ccmSealBlocks(rk *[176]byte, mac, ctr *[16]byte, dst, src []byte)

@@ -53,98 +53,37 @@ macdone:
 	MOVOU X0, (BX)
 	RET
 
-// func ecbEncrypt(rk *[176]byte, dst, src []byte)
-// Encrypts every 16-byte block of src into dst, four at a time so that the
-// independent blocks share the AES unit's pipeline; len(src) % 16 == 0 and
-// len(dst) >= len(src). dst may be src.
-TEXT ·ecbEncrypt(SB), NOSPLIT, $0-56
+// func encryptBlock(rk *[176]byte, dst, src *[16]byte)
+// dst = E(src); dst may be src.
+TEXT ·encryptBlock(SB), NOSPLIT, $0-24
 	MOVQ rk+0(FP), AX
-	MOVQ dst_base+8(FP), DI
-	MOVQ src_base+32(FP), SI
-	MOVQ src_len+40(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ src+16(FP), SI
 	LOADKEYS(AX)
-loop4:
-	CMPQ CX, $64
-	JB loop1
-	MOVOU 0(SI), X12
-	MOVOU 16(SI), X13
-	MOVOU 32(SI), X14
-	MOVOU 48(SI), X15
-	PXOR X1, X12
-	PXOR X1, X13
-	PXOR X1, X14
-	PXOR X1, X15
-	AESENC X2, X12
-	AESENC X2, X13
-	AESENC X2, X14
-	AESENC X2, X15
-	AESENC X3, X12
-	AESENC X3, X13
-	AESENC X3, X14
-	AESENC X3, X15
-	AESENC X4, X12
-	AESENC X4, X13
-	AESENC X4, X14
-	AESENC X4, X15
-	AESENC X5, X12
-	AESENC X5, X13
-	AESENC X5, X14
-	AESENC X5, X15
-	AESENC X6, X12
-	AESENC X6, X13
-	AESENC X6, X14
-	AESENC X6, X15
-	AESENC X7, X12
-	AESENC X7, X13
-	AESENC X7, X14
-	AESENC X7, X15
-	AESENC X8, X12
-	AESENC X8, X13
-	AESENC X8, X14
-	AESENC X8, X15
-	AESENC X9, X12
-	AESENC X9, X13
-	AESENC X9, X14
-	AESENC X9, X15
-	AESENC X10, X12
-	AESENC X10, X13
-	AESENC X10, X14
-	AESENC X10, X15
-	AESENCLAST X11, X12
-	AESENCLAST X11, X13
-	AESENCLAST X11, X14
-	AESENCLAST X11, X15
-	MOVOU X12, 0(DI)
-	MOVOU X13, 16(DI)
-	MOVOU X14, 32(DI)
-	MOVOU X15, 48(DI)
-	ADDQ $64, SI
-	ADDQ $64, DI
-	SUBQ $64, CX
-	JMP loop4
-loop1:
-	CMPQ CX, $16
-	JB ecbdone
 	MOVOU (SI), X12
 	PXOR X1, X12
 	ROUNDS(X12)
 	MOVOU X12, (DI)
-	ADDQ $16, SI
-	ADDQ $16, DI
-	SUBQ $16, CX
-	JMP loop1
-ecbdone:
 	RET
 
 // func hasAESNI() bool
+// CPUID leaf 1, ECX: bit 25 is AES-NI, bit 19 SSE4.1 (PINSRD below).
 TEXT ·hasAESNI(SB), NOSPLIT, $0-1
 	MOVL $1, AX
 	XORL CX, CX
 	CPUID
-	SHRL $25, CX
-	ANDL $1, CX
-	MOVB CX, ret+0(FP)
+	ANDL $((1<<25)|(1<<19)), CX
+	CMPL CX, $((1<<25)|(1<<19))
+	SETEQ ret+0(FP)
 	RET
+
+// CTRBLOCK sets b to the counter block: the nonce part in X13 with the
+// big-endian 32-bit counter R8 in its last four bytes. Clobbers R9.
+#define CTRBLOCK(b) \
+	MOVOU X13, b; \
+	MOVL R8, R9; \
+	BSWAPL R9; \
+	PINSRD $3, R9, b
 
 // Two AES computations interleaved round by round: the CBC-MAC chain in X0
 // and a counter block in X12, so the counter mode rides in the latency of
@@ -191,10 +130,7 @@ sealloop:
 	CMPQ CX, $16
 	JB sealdone
 	MOVOU (SI), X14
-	MOVOU X13, X12
-	MOVL R8, R9
-	BSWAPL R9
-	PINSRD $3, R9, X12
+	CTRBLOCK(X12)
 	PXOR X14, X0
 	PXOR X1, X0
 	PXOR X1, X12
@@ -231,10 +167,7 @@ TEXT ·ccmOpenBlocks(SB), NOSPLIT, $0-72
 	CMPQ CX, $16
 	JB opendone
 	// Key stream of the first block.
-	MOVOU X13, X15
-	MOVL R8, R9
-	BSWAPL R9
-	PINSRD $3, R9, X15
+	CTRBLOCK(X15)
 	PXOR X1, X15
 	ROUNDS(X15)
 	INCL R8
@@ -245,10 +178,7 @@ openloop:
 	PXOR X14, X0
 	PXOR X1, X0
 	// Next block's key stream, interleaved with this block's MAC.
-	MOVOU X13, X12
-	MOVL R8, R9
-	BSWAPL R9
-	PINSRD $3, R9, X12
+	CTRBLOCK(X12)
 	PXOR X1, X12
 	ROUNDS2
 	MOVOU X12, X15

@@ -6,7 +6,7 @@ const fastAES = false
 
 func cbcMAC(rk *[176]byte, mac *[16]byte, src []byte) { panic("ccm: no AES-NI") }
 
-func ecbEncrypt(rk *[176]byte, dst, src []byte) { panic("ccm: no AES-NI") }
+func encryptBlock(rk *[176]byte, dst, src *[16]byte) { panic("ccm: no AES-NI") }
 
 func ccmSealBlocks(rk *[176]byte, mac, ctr *[16]byte, dst, src []byte) { panic("ccm: no AES-NI") }
 

@@ -48,8 +48,10 @@ type scratch struct {
 // one caller at a time uses the embedded scratch space and any concurrent
 // caller falls back to a freshly allocated one.
 type CCM struct {
-	block     cipher.Block // nil on the fast path
-	rk        [176]byte    // AES-128 round keys for the fast path (fast.go)
+	block cipher.Block // nil on the fast path
+	rk    [176]byte    // AES-128 round keys for the fast path (fast.go)
+	// fast is set by InitKey. It is not derived from block == nil so that
+	// an uninitialised CCM panics instead of running on zero round keys.
 	fast      bool
 	tagSize   int
 	nonceSize int
@@ -68,19 +70,32 @@ func Init(c *CCM, b cipher.Block, tagSize, nonceSize int) error {
 	if b == nil || b.BlockSize() != blockSize {
 		return errBlockSize
 	}
+	if err := checkSizes(tagSize, nonceSize); err != nil {
+		return err
+	}
+	c.setup(b, tagSize, nonceSize)
+	return nil
+}
+
+func checkSizes(tagSize, nonceSize int) error {
 	if tagSize < 4 || tagSize > 16 || tagSize%2 != 0 {
 		return errTagSize
 	}
 	if nonceSize < 7 || nonceSize > 13 {
 		return errNonceLength
 	}
+	return nil
+}
+
+// setup finishes Init and InitKey once the sizes are checked; b is nil for
+// the fast path, whose round keys the caller has put in c.rk.
+func (c *CCM) setup(b cipher.Block, tagSize, nonceSize int) {
 	c.block = b
-	c.fast = false
+	c.fast = b == nil
 	c.tagSize = tagSize
 	c.nonceSize = nonceSize
 	c.maxLen = maxMessageLen(15 - nonceSize)
 	c.busy.Store(0)
-	return nil
 }
 
 // New returns a CCM set up as by Init.
@@ -173,61 +188,67 @@ func (c *CCM) release(s *scratch, owned bool) {
 	}
 }
 
+// b0 writes B_0, the first authentication block (RFC 3610 §2.2), to b.
+// Every byte is written: flags, nonce, message length.
+func (c *CCM) b0(b *[blockSize]byte, nonce []byte, msgLen int, hasAAD bool) {
+	l := 15 - c.nonceSize
+	b[0] = byte((c.tagSize-2)/2<<3 | (l - 1))
+	if hasAAD {
+		b[0] |= 1 << 6
+	}
+	copy(b[1:], nonce)
+	m := uint64(msgLen)
+	for i := 0; i < l; i++ {
+		b[15-i] = byte(m)
+		m >>= 8
+	}
+}
+
+// aadLength returns the encoding of l(a) that precedes the additional data
+// in the authentication blocks (RFC 3610 §2.2).
+func aadLength(buf *[10]byte, la uint64) []byte {
+	switch {
+	case la < 0xFF00:
+		binary.BigEndian.PutUint16(buf[:], uint16(la))
+		return buf[:2]
+	case la <= math.MaxUint32:
+		buf[0], buf[1] = 0xFF, 0xFE
+		binary.BigEndian.PutUint32(buf[2:], uint32(la))
+		return buf[:6]
+	default:
+		buf[0], buf[1] = 0xFF, 0xFF
+		binary.BigEndian.PutUint64(buf[2:], la)
+		return buf[:10]
+	}
+}
+
 // begin computes X_1 = E(B_0) and S_0 = E(A_0) (RFC 3610 §2.2, §2.3),
 // absorbs the additional data into the MAC and returns A_0 as two
 // big-endian halves. The counter occupies the low L <= 8 bytes, so A_i is
 // (hi, lo|i) for every i a legal message length can reach.
+//
+// Unlike beginFast, begin streams the additional data through the MAC
+// instead of formatting the blocks first: with a cipher.Block call per
+// block anyway, the formatting would only add copies, which measurably
+// slow short records.
 func (c *CCM) begin(s *scratch, nonce []byte, msgLen int, aad []byte) (hi, lo uint64) {
-	l := 15 - c.nonceSize
 	x := &s.x
-	flags := byte((c.tagSize-2)/2<<3 | (l - 1))
-	if len(aad) > 0 {
-		flags |= 1 << 6
-	}
-	x[0] = flags
-	copy(x[1:], nonce)
-	m := uint64(msgLen)
-	for i := 0; i < l; i++ {
-		x[15-i] = byte(m)
-		m >>= 8
-	}
-	s.s0 = [blockSize]byte{}
-	s.s0[0] = byte(l - 1)
-	copy(s.s0[1:], nonce)
-	hi = binary.BigEndian.Uint64(s.s0[:8])
-	lo = binary.BigEndian.Uint64(s.s0[8:])
+	c.b0(x, nonce, msgLen, len(aad) > 0)
+	hi, lo = c.a0(&s.s0, nonce)
 	c.block.Encrypt(x[:], x[:])
 	c.block.Encrypt(s.s0[:], s.s0[:])
 	if len(aad) == 0 {
 		return hi, lo
 	}
-
-	// RFC 3610 §2.2: the encoded l(a) and the first bytes of a share the
-	// first authentication block.
-	la := uint64(len(aad))
-	var pos int
-	switch {
-	case la < 0xFF00:
-		x[0] ^= byte(la >> 8)
-		x[1] ^= byte(la)
-		pos = 2
-	case la <= math.MaxUint32:
-		x[0] ^= 0xFF
-		x[1] ^= 0xFE
-		for i := 0; i < 4; i++ {
-			x[2+i] ^= byte(la >> (24 - 8*i))
-		}
-		pos = 6
-	default:
-		x[0] ^= 0xFF
-		x[1] ^= 0xFF
-		for i := 0; i < 8; i++ {
-			x[2+i] ^= byte(la >> (56 - 8*i))
-		}
-		pos = 10
+	// The encoded l(a) and the first bytes of a share the first
+	// authentication block after B_0.
+	var buf [10]byte
+	la := aadLength(&buf, uint64(len(aad)))
+	for i, b := range la {
+		x[i] ^= b
 	}
-	n := min(blockSize-pos, len(aad))
-	subtle.XORBytes(x[pos:pos+n], x[pos:pos+n], aad[:n])
+	n := min(blockSize-len(la), len(aad))
+	subtle.XORBytes(x[len(la):len(la)+n], x[len(la):len(la)+n], aad[:n])
 	aad = aad[n:]
 	c.block.Encrypt(x[:], x[:])
 	for len(aad) > 0 {
@@ -240,13 +261,39 @@ func (c *CCM) begin(s *scratch, nonce []byte, msgLen int, aad []byte) (hi, lo ui
 	return hi, lo
 }
 
-// counters writes the counter blocks A_ctr .. A_ctr+nb-1 into s.k.
-func counters(s *scratch, hi, lo, ctr uint64, nb int) {
-	for j := 0; j < nb*blockSize; j += blockSize {
+// a0 writes A_0, the counter block whose encryption S_0 encrypts the tag
+// (RFC 3610 §2.3), to b and returns it as two big-endian halves.
+func (c *CCM) a0(b *[blockSize]byte, nonce []byte) (hi, lo uint64) {
+	*b = [blockSize]byte{}
+	b[0] = byte(14 - c.nonceSize) // L-1
+	copy(b[1:], nonce)
+	return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+}
+
+// tag writes the authentication value, the CBC-MAC encrypted with S_0
+// (RFC 3610 §2.3), to dst[:c.tagSize].
+func (c *CCM) tag(s *scratch, dst []byte) {
+	subtle.XORBytes(dst[:c.tagSize], s.x[:c.tagSize], s.s0[:c.tagSize])
+}
+
+// tagMatches compares the received tag with the computed one in constant
+// time.
+func (c *CCM) tagMatches(s *scratch, received []byte) bool {
+	var want [blockSize]byte
+	c.tag(s, want[:])
+	return subtle.ConstantTimeCompare(want[:c.tagSize], received) == 1
+}
+
+// counters writes the counter blocks covering the next n <= batch*blockSize
+// bytes of message, starting at A_ctr, into s.k and returns the counter
+// after them.
+func counters(s *scratch, hi, lo, ctr uint64, n int) uint64 {
+	for j := 0; j < n; j += blockSize {
 		binary.BigEndian.PutUint64(s.k[j:], hi)
 		binary.BigEndian.PutUint64(s.k[j+8:], lo|ctr)
 		ctr++
 	}
+	return ctr
 }
 
 func (c *CCM) seal(s *scratch, out, nonce, plaintext, aad []byte) {
@@ -260,9 +307,7 @@ func (c *CCM) seal(s *scratch, out, nonce, plaintext, aad []byte) {
 	src, dst := plaintext, out
 	for len(src) > 0 {
 		n := min(len(src), batch*blockSize)
-		nb := (n + blockSize - 1) / blockSize
-		counters(s, hi, lo, ctr, nb)
-		ctr += uint64(nb)
+		ctr = counters(s, hi, lo, ctr, n)
 		// The whole chunk is read for the MAC before any of it is
 		// overwritten, which keeps in-place operation correct.
 		for j := 0; j < n; j += blockSize {
@@ -273,24 +318,22 @@ func (c *CCM) seal(s *scratch, out, nonce, plaintext, aad []byte) {
 		subtle.XORBytes(dst[:n], src[:n], s.k[:n])
 		src, dst = src[n:], dst[n:]
 	}
-	subtle.XORBytes(dst[:c.tagSize], x[:c.tagSize], s.s0[:c.tagSize])
+	c.tag(s, dst)
 }
 
+// open decrypts ciphertext into out and reports whether tag verifies. Open
+// has ruled out that out overlaps tag.
 func (c *CCM) open(s *scratch, out, nonce, ciphertext, tag, aad []byte) bool {
 	if c.fast {
 		return c.openFast(s, out, nonce, ciphertext, tag, aad)
 	}
-	var received [blockSize]byte
-	copy(received[:], tag)
 	hi, lo := c.begin(s, nonce, len(ciphertext), aad)
 	x := &s.x
 	ctr := uint64(1)
 	src, dst := ciphertext, out
 	for len(src) > 0 {
 		n := min(len(src), batch*blockSize)
-		nb := (n + blockSize - 1) / blockSize
-		counters(s, hi, lo, ctr, nb)
-		ctr += uint64(nb)
+		ctr = counters(s, hi, lo, ctr, n)
 		// Each MAC step needs the plaintext of its block, so the key
 		// stream runs one block ahead of the MAC.
 		c.block.Encrypt(s.k[:blockSize], s.k[:blockSize])
@@ -305,9 +348,7 @@ func (c *CCM) open(s *scratch, out, nonce, ciphertext, tag, aad []byte) bool {
 		}
 		src, dst = src[n:], dst[n:]
 	}
-	var want [blockSize]byte
-	subtle.XORBytes(want[:c.tagSize], x[:c.tagSize], s.s0[:c.tagSize])
-	return subtle.ConstantTimeCompare(want[:c.tagSize], received[:c.tagSize]) == 1
+	return c.tagMatches(s, tag)
 }
 
 // sliceForAppend extends in by n bytes, reusing its capacity when possible,

@@ -194,23 +194,12 @@ func EcMult(px, py, secret, rx, ry []uint32) {
 	intToWords(qy, ry[:ArrayLength])
 }
 
-// ECDH is upstream's ecc_ecdh, an alias of EcMult. Only the x-coordinate of
-// the result is the shared secret.
-func ECDH(px, py, secret, rx, ry []uint32) {
-	EcMult(px, py, secret, rx, ry)
-}
-
-// GenPubKey is upstream's ecc_gen_pub_key: pub = priv * G.
-func GenPubKey(priv, pubX, pubY []uint32) {
-	EcMult(GPointX[:], GPointY[:], priv, pubX, pubY)
-}
-
 // IsValidKey is upstream's ecc_is_valid_key: 1 if the 8-word priv is a
 // usable private key, else 0. Upstream accepts every value below n,
 // including 0; here 0 is rejected too, since it yields the point at
 // infinity as public key.
 func IsValidKey(priv []uint32) int {
-	if isZero(priv) || IsGreater(OrderM[:], priv, ArrayLength) != 1 {
+	if isZero(priv) || IsGreater(orderM[:], priv, ArrayLength) != 1 {
 		return 0
 	}
 	return 1

@@ -47,8 +47,6 @@ func TestPointArithmeticNIST(t *testing.T) {
 	checkPoint(t, "S + S", x, y, nistDoubleX, nistDoubleY)
 	EcMult(nistSx, nistSy, nistD, x, y)
 	checkPoint(t, "dS", x, y, nistMultX, nistMultY)
-	ECDH(nistSx, nistSy, nistD, x, y)
-	checkPoint(t, "ECDH(S, d)", x, y, nistMultX, nistMultY)
 }
 
 func TestPointAdditionSpecialCases(t *testing.T) {
@@ -59,7 +57,7 @@ func TestPointAdditionSpecialCases(t *testing.T) {
 	EcAdd(nistSx, nistSy, zero, zero, x, y)
 	checkPoint(t, "S + O", x, y, nistSx, nistSy)
 	negY := make([]uint32, 8)
-	Sub(PrimeM[:], nistSy, negY, 8)
+	Sub(primeM[:], nistSy, negY, 8)
 	EcAdd(nistSx, nistSy, nistSx, negY, x, y)
 	checkPoint(t, "S + (-S)", x, y, zero, zero)
 	EcDouble(zero, zero, x, y)
@@ -171,21 +169,27 @@ func keyWords(b []byte) []uint32 {
 	return w
 }
 
+// genPubKey is upstream's ecc_gen_pub_key, which ecc.h defines as an
+// inline call of ecc_ec_mult with the base point.
+func genPubKey(priv, pubX, pubY []uint32) {
+	EcMult(gPointX[:], gPointY[:], priv, pubX, pubY)
+}
+
 func TestGenPubKeyAndECDHRFC5903(t *testing.T) {
 	x, y := make([]uint32, 8), make([]uint32, 8)
-	GenPubKey(keyWords(rfc5903I), x, y)
+	genPubKey(keyWords(rfc5903I), x, y)
 	checkPoint(t, "i*G", x, y, keyWords(rfc5903GIx), keyWords(rfc5903GIy))
-	GenPubKey(keyWords(rfc5903R), x, y)
+	genPubKey(keyWords(rfc5903R), x, y)
 	checkPoint(t, "r*G", x, y, keyWords(rfc5903GRx), keyWords(rfc5903GRy))
-	ECDH(keyWords(rfc5903GRx), keyWords(rfc5903GRy), keyWords(rfc5903I), x, y)
+	EcMult(keyWords(rfc5903GRx), keyWords(rfc5903GRy), keyWords(rfc5903I), x, y)
 	checkPoint(t, "i*gR", x, y, keyWords(rfc5903Zx), keyWords(rfc5903Zy))
-	ECDH(keyWords(rfc5903GIx), keyWords(rfc5903GIy), keyWords(rfc5903R), x, y)
+	EcMult(keyWords(rfc5903GIx), keyWords(rfc5903GIy), keyWords(rfc5903R), x, y)
 	checkPoint(t, "r*gI", x, y, keyWords(rfc5903Zx), keyWords(rfc5903Zy))
 }
 
 func TestIsValidKey(t *testing.T) {
 	nm1 := make([]uint32, 8)
-	Sub(OrderM[:], []uint32{1, 0, 0, 0, 0, 0, 0, 0}, nm1, 8)
+	Sub(orderM[:], []uint32{1, 0, 0, 0, 0, 0, 0, 0}, nm1, 8)
 	for _, c := range []struct {
 		key  []uint32
 		want int
@@ -193,7 +197,7 @@ func TestIsValidKey(t *testing.T) {
 		{[]uint32{1, 0, 0, 0, 0, 0, 0, 0}, 1},
 		{nm1, 1},
 		{nistD, 1},
-		{OrderM[:8], 0},
+		{orderM[:8], 0},
 		{ones(8), 0},
 		{make([]uint32, 8), 0},
 	} {
@@ -223,7 +227,7 @@ var (
 
 func TestEcdsaSignUpstreamVectors(t *testing.T) {
 	px, py := make([]uint32, 8), make([]uint32, 8)
-	GenPubKey(upstreamSecret, px, py)
+	genPubKey(upstreamSecret, px, py)
 	for i, v := range upstreamSigs {
 		r := []uint32{9, 9, 9, 9, 9, 9, 9, 9, 9}
 		s := slices.Clone(r)
@@ -259,7 +263,7 @@ func TestEcdsaSignRFC6979(t *testing.T) {
 		t.Fatalf("r = %x\ns = %x", wordsToInt(r), wordsToInt(s))
 	}
 	x, y := make([]uint32, 8), make([]uint32, 8)
-	GenPubKey(keyWords(rfc6979D), x, y)
+	genPubKey(keyWords(rfc6979D), x, y)
 	checkPoint(t, "public key", x, y, keyWords(rfc6979Ux), keyWords(rfc6979Uy))
 	if ret := EcdsaValidate(x, y, keyWords(hash[:]), r, s); ret != 0 {
 		t.Fatalf("EcdsaValidate = %d", ret)
@@ -277,7 +281,7 @@ func TestEcdsaSignRetryCases(t *testing.T) {
 		t.Error("k = 0 wrote r or s")
 	}
 	// k = n: kG is the point at infinity, so r = 0; s is not written.
-	if ret := EcdsaSign(upstreamSecret, upstreamMsg, OrderM[:8], r, s); ret != -1 {
+	if ret := EcdsaSign(upstreamSecret, upstreamMsg, orderM[:8], r, s); ret != -1 {
 		t.Errorf("k = n: %d", ret)
 	}
 	if !slices.Equal(r[:8], make([]uint32, 8)) || s[0] != 7 {
@@ -289,7 +293,7 @@ func TestEcdsaSignRetryCases(t *testing.T) {
 		t.Fatalf("k = 5: %d", ret)
 	}
 	k := make([]uint32, 8)
-	Add(OrderM[:8], []uint32{5, 0, 0, 0, 0, 0, 0, 0}, k, 8)
+	Add(orderM[:8], []uint32{5, 0, 0, 0, 0, 0, 0, 0}, k, 8)
 	if ret := EcdsaSign(upstreamSecret, upstreamMsg, k, r, s); ret != 0 || !slices.Equal(r, r5) || !slices.Equal(s, s5) {
 		t.Errorf("k = n + 5: %d, r = %08x, want %08x", ret, r, r5)
 	}
@@ -308,7 +312,7 @@ func TestEcdsaSignRetryCases(t *testing.T) {
 
 func TestEcdsaValidateRejects(t *testing.T) {
 	px, py := make([]uint32, 8), make([]uint32, 8)
-	GenPubKey(upstreamSecret, px, py)
+	genPubKey(upstreamSecret, px, py)
 	v := upstreamSigs[0]
 	zero := make([]uint32, 8)
 	plus := func(a []uint32, b int64) []uint32 {
@@ -324,8 +328,8 @@ func TestEcdsaValidateRejects(t *testing.T) {
 	}{
 		{"s = 0 (upstream's ecdsa0 test)", px, py, upstreamMsg, v.r, zero},
 		{"r = 0", px, py, upstreamMsg, zero, v.s},
-		{"r = n", px, py, upstreamMsg, OrderM[:8], v.s},
-		{"s = n", px, py, upstreamMsg, v.r, OrderM[:8]},
+		{"r = n", px, py, upstreamMsg, orderM[:8], v.s},
+		{"s = n", px, py, upstreamMsg, v.r, orderM[:8]},
 		{"r = 2^256-1", px, py, upstreamMsg, ones(8), v.s},
 		{"s = 2^256-1", px, py, upstreamMsg, v.r, ones(8)},
 		{"r + 1", px, py, upstreamMsg, plus(v.r, 1), v.s},
@@ -348,7 +352,7 @@ func TestSignValidateRoundTrip(t *testing.T) {
 		e := randWords(rng, 8)
 		k := randWords(rng, 8)
 		x, y := make([]uint32, 8), make([]uint32, 8)
-		GenPubKey(d, x, y)
+		genPubKey(d, x, y)
 		r, s := make([]uint32, 9), make([]uint32, 9)
 		if ret := EcdsaSign(d, e, k, r, s); ret != 0 {
 			t.Fatalf("sign: %d", ret)

@@ -28,8 +28,13 @@ func IsOnCurve(x, y []byte) bool {
 	if len(x) != 32 || len(y) != 32 {
 		return false
 	}
-	_, err := ecdh.P256().NewPublicKey(append(append([]byte{4}, x...), y...))
+	_, err := publicKey(x, y)
 	return err == nil
+}
+
+// publicKey checks the 32-byte coordinates (x, y) as IsOnCurve describes.
+func publicKey(x, y []byte) (*ecdh.PublicKey, error) {
+	return ecdh.P256().NewPublicKey(append(append([]byte{4}, x...), y...))
 }
 
 // ECDHPreMasterSecret is upstream's dtls_ecdh_pre_master_secret: it writes
@@ -46,7 +51,7 @@ func ECDHPreMasterSecret(priv, pubX, pubY, result []byte) (int, error) {
 	if len(result) < 32 {
 		return -1, errResult
 	}
-	pub, err := ecdh.P256().NewPublicKey(append(append([]byte{4}, pubX...), pubY...))
+	pub, err := publicKey(pubX, pubY)
 	if err != nil {
 		return -1, errPoint
 	}

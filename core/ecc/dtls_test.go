@@ -101,7 +101,7 @@ func TestGenerateKeyAndAgreement(t *testing.T) {
 	}
 	// The public key is priv*G in the word API too.
 	x, y := make([]uint32, 8), make([]uint32, 8)
-	GenPubKey(keyWords(privA[:]), x, y)
+	genPubKey(keyWords(privA[:]), x, y)
 	checkPoint(t, "GenPubKey", x, y, keyWords(ax[:]), keyWords(ay[:]))
 	if IsValidKey(keyWords(privA[:])) != 1 {
 		t.Fatal("generated key not valid")
@@ -117,7 +117,7 @@ func TestGenerateKeyAndAgreement(t *testing.T) {
 		t.Fatal("the two sides disagree")
 	}
 	// The word API agrees on the full shared point's x-coordinate.
-	ECDH(keyWords(bx[:]), keyWords(by[:]), keyWords(privA[:]), x, y)
+	EcMult(keyWords(bx[:]), keyWords(by[:]), keyWords(privA[:]), x, y)
 	if !bytes.Equal(bytes32(wordsToInt(x)), sAB) {
 		t.Fatal("ECDH word API disagrees")
 	}

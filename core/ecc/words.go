@@ -21,35 +21,25 @@ import (
 // (upstream's arrayLength).
 const ArrayLength = 8
 
-// KeyLengthInBytes is the size of a big-endian P-256 scalar or coordinate
-// (upstream's keyLengthInBytes).
-const KeyLengthInBytes = 32
-
-// The curve constants in upstream's word order. They are exported for
-// callers of the field helpers, which take the modulus as an argument as
-// upstream's do; they must not be modified.
+// The curve constants in upstream's word order.
 var (
-	// GPointX and GPointY are the base point (upstream's ecc_g_point_x/_y).
-	GPointX = [8]uint32{0xD898C296, 0xF4A13945, 0x2DEB33A0, 0x77037D81, 0x63A440F2, 0xF8BCE6E5, 0xE12C4247, 0x6B17D1F2}
-	GPointY = [8]uint32{0x37BF51F5, 0xCBB64068, 0x6B315ECE, 0x2BCE3357, 0x7C0F9E16, 0x8EE7EB4A, 0xFE1A7F9B, 0x4FE342E2}
-	// PrimeM is the field prime p and PrimeR is 2^256 - p, the value
-	// upstream adds to fold a carry out of the top word back in.
-	PrimeM = [8]uint32{0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0x00000000, 0x00000000, 0x00000000, 0x00000001, 0xFFFFFFFF}
-	PrimeR = [8]uint32{0x00000001, 0x00000000, 0x00000000, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFE, 0x00000000}
-	// OrderM is the group order n (nine words, the last zero, as upstream
-	// uses it in 9-word Barrett arithmetic) and OrderR is 2^256 - n.
-	OrderM = [9]uint32{0xFC632551, 0xF3B9CAC2, 0xA7179E84, 0xBCE6FAAD, 0xFFFFFFFF, 0xFFFFFFFF, 0x00000000, 0xFFFFFFFF, 0x00000000}
-	OrderR = [8]uint32{0x039CDAAF, 0x0C46353D, 0x58E8617B, 0x43190552, 0x00000000, 0x00000000, 0xFFFFFFFF, 0x00000000}
+	// gPointX and gPointY are the base point (upstream's ecc_g_point_x/_y).
+	gPointX = [8]uint32{0xD898C296, 0xF4A13945, 0x2DEB33A0, 0x77037D81, 0x63A440F2, 0xF8BCE6E5, 0xE12C4247, 0x6B17D1F2}
+	gPointY = [8]uint32{0x37BF51F5, 0xCBB64068, 0x6B315ECE, 0x2BCE3357, 0x7C0F9E16, 0x8EE7EB4A, 0xFE1A7F9B, 0x4FE342E2}
+	// primeM is the field prime p.
+	primeM = [8]uint32{0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0x00000000, 0x00000000, 0x00000000, 0x00000001, 0xFFFFFFFF}
+	// orderM is the group order n (nine words, the last zero, as upstream
+	// uses it in 9-word Barrett arithmetic).
+	orderM = [9]uint32{0xFC632551, 0xF3B9CAC2, 0xA7179E84, 0xBCE6FAAD, 0xFFFFFFFF, 0xFFFFFFFF, 0x00000000, 0xFFFFFFFF, 0x00000000}
 )
 
-// Private copies, so that a caller scribbling on the exported arrays cannot
-// change the curve.
+// The same constants as big.Int for the arithmetic done with math/big.
 var (
-	curveP  = wordsToInt(PrimeM[:])
-	curveN  = wordsToInt(OrderM[:8])
+	curveP  = wordsToInt(primeM[:])
+	curveN  = wordsToInt(orderM[:8])
 	curveB  = fromHex("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b")
-	curveGX = wordsToInt(GPointX[:])
-	curveGY = wordsToInt(GPointY[:])
+	curveGX = wordsToInt(gPointX[:])
+	curveGY = wordsToInt(gPointY[:])
 )
 
 func fromHex(s string) *big.Int {
@@ -122,8 +112,9 @@ func Sub(x, y, result []uint32, length int) uint32 {
 }
 
 // FieldAdd is upstream's ecc_fieldAdd on 8 words: result = x + y, and if
-// that carries out of 256 bits, reducer (2^256 - modulus, e.g. PrimeR or
-// OrderR) is added once more, modulo 2^256. It always returns 0.
+// that carries out of 256 bits, reducer (2^256 - modulus, e.g. upstream's
+// ecc_prime_r or ecc_order_r) is added once more, modulo 2^256. It always
+// returns 0.
 func FieldAdd(x, y, reducer, result []uint32) int {
 	var t [8]uint32
 	if Add(x, y, t[:], ArrayLength) != 0 {
@@ -176,7 +167,7 @@ func FieldModP(A, B []uint32) {
 // room for 9 words. Upstream reads a ninth word of an 8-word A on that path;
 // here words beyond length are taken as zero. A may alias result.
 func FieldModO(A, result []uint32, length int) {
-	if length == ArrayLength && IsGreater(A, OrderM[:], ArrayLength) <= 0 {
+	if length == ArrayLength && IsGreater(A, orderM[:], ArrayLength) <= 0 {
 		copy(result[:ArrayLength], A[:ArrayLength])
 		return
 	}

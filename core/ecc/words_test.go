@@ -8,6 +8,14 @@ import (
 	"testing"
 )
 
+// primeR is 2^256 - p and orderR is 2^256 - n, the reducers upstream passes
+// to ecc_fieldAdd and ecc_fieldInv (its test_helper.h ecc_prime_r and
+// ecc_order_r).
+var (
+	primeR = [8]uint32{0x00000001, 0x00000000, 0x00000000, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFE, 0x00000000}
+	orderR = [8]uint32{0x039CDAAF, 0x0C46353D, 0x58E8617B, 0x43190552, 0x00000000, 0x00000000, 0xFFFFFFFF, 0x00000000}
+)
+
 func unhex(s string) []byte {
 	b, err := hex.DecodeString(s)
 	if err != nil {
@@ -35,8 +43,8 @@ func TestWordOrderConversions(t *testing.T) {
 	key := unhex("6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296")
 	var w [8]uint32
 	WordsFromKey(key, w[:])
-	if w != GPointX {
-		t.Fatalf("WordsFromKey(Gx) = %08x, want %08x", w, GPointX)
+	if w != gPointX {
+		t.Fatalf("WordsFromKey(Gx) = %08x, want %08x", w, gPointX)
 	}
 	if w[0] != 0xd898c296 || w[7] != 0x6b17d1f2 {
 		t.Fatalf("word 0 must be the least significant: %08x", w)
@@ -60,17 +68,17 @@ func TestCurveConstants(t *testing.T) {
 		got  []uint32
 		want *big.Int
 	}{
-		{"PrimeM", PrimeM[:], p},
-		{"PrimeR", PrimeR[:], new(big.Int).Sub(two256, p)},
-		{"OrderM", OrderM[:], n},
-		{"OrderR", OrderR[:], new(big.Int).Sub(two256, n)},
+		{"primeM", primeM[:], p},
+		{"primeR", primeR[:], new(big.Int).Sub(two256, p)},
+		{"orderM", orderM[:], n},
+		{"orderR", orderR[:], new(big.Int).Sub(two256, n)},
 	} {
 		if wordsToInt(c.got).Cmp(c.want) != 0 {
 			t.Errorf("%s = %x, want %x", c.name, wordsToInt(c.got), c.want)
 		}
 	}
-	if OrderM[8] != 0 {
-		t.Error("ninth word of OrderM must be zero")
+	if orderM[8] != 0 {
+		t.Error("ninth word of orderM must be zero")
 	}
 	if !onCurve(curveGX, curveGY) {
 		t.Error("G is not on the curve")
@@ -129,30 +137,30 @@ func randWords(rng *rand.Rand, n int) []uint32 {
 
 func TestFieldAddSub(t *testing.T) {
 	r := make([]uint32, 8)
-	pm1 := wordsToInt(PrimeM[:])
+	pm1 := wordsToInt(primeM[:])
 	pm1.Sub(pm1, big.NewInt(1))
 	pMinus1 := make([]uint32, 8)
 	intToWords(pm1, pMinus1)
 	two := []uint32{2, 0, 0, 0, 0, 0, 0, 0}
 
 	// No carry: upstream leaves the sum unreduced, here p+1.
-	FieldAdd(pMinus1, two, PrimeR[:], r)
+	FieldAdd(pMinus1, two, primeR[:], r)
 	if want := new(big.Int).Add(pm1, big.NewInt(2)); wordsToInt(r).Cmp(want) != 0 {
 		t.Errorf("(p-1)+2 = %x, want the unreduced %x", wordsToInt(r), want)
 	}
 	// A carry adds the reducer once: (2^256-1) + 2 = 2^256 + 1 -> 1 + (2^256 - p).
-	FieldAdd(ones(8), two, PrimeR[:], r)
-	want := wordsToInt(PrimeR[:])
+	FieldAdd(ones(8), two, primeR[:], r)
+	want := wordsToInt(primeR[:])
 	want.Add(want, big.NewInt(1))
 	if wordsToInt(r).Cmp(want) != 0 {
 		t.Errorf("(2^256-1)+2 = %x, want %x", wordsToInt(r), want)
 	}
 	// A borrow adds the modulus: 1 - 2 -> p - 1.
-	FieldSub([]uint32{1, 0, 0, 0, 0, 0, 0, 0}, two, PrimeM[:], r)
+	FieldSub([]uint32{1, 0, 0, 0, 0, 0, 0, 0}, two, primeM[:], r)
 	if !slices.Equal(r, pMinus1) {
 		t.Errorf("1-2 = %08x, want p-1", r)
 	}
-	FieldSub(two, two, PrimeM[:], r)
+	FieldSub(two, two, primeM[:], r)
 	if !slices.Equal(r, make([]uint32, 8)) {
 		t.Errorf("2-2 = %08x", r)
 	}
@@ -163,7 +171,7 @@ func TestFieldAddSub(t *testing.T) {
 		aw, bw := make([]uint32, 8), make([]uint32, 8)
 		intToWords(a, aw)
 		intToWords(b, bw)
-		FieldSub(aw, bw, PrimeM[:], r)
+		FieldSub(aw, bw, primeM[:], r)
 		want := new(big.Int).Sub(a, b)
 		if wordsToInt(r).Cmp(want.Mod(want, curveP)) != 0 {
 			t.Fatal("FieldSub of reduced operands is not a - b mod p")
@@ -190,15 +198,15 @@ func TestFieldMult(t *testing.T) {
 	}
 	// Nine-word operands give an 18-word product (upstream's Barrett use).
 	r18 := make([]uint32, 18)
-	FieldMult(OrderM[:], OrderM[:], r18, 9)
+	FieldMult(orderM[:], orderM[:], r18, 9)
 	n2 := new(big.Int).Mul(curveN, curveN)
 	if wordsToInt(r18).Cmp(n2) != 0 {
 		t.Errorf("n*n over 9 words = %x", wordsToInt(r18))
 	}
 	// The result may alias an operand.
 	x := make([]uint32, 16)
-	copy(x, GPointX[:])
-	FieldMult(x, GPointY[:], x, 8)
+	copy(x, gPointX[:])
+	FieldMult(x, gPointY[:], x, 8)
 	if wordsToInt(x).Cmp(new(big.Int).Mul(curveGX, curveGY)) != 0 {
 		t.Error("aliased FieldMult wrong")
 	}
@@ -209,10 +217,10 @@ func TestFieldModP(t *testing.T) {
 	b := make([]uint32, 16)
 	b[8] = 1 // 2^256 mod p = 2^256 - p
 	FieldModP(a, b)
-	if !slices.Equal(a, PrimeR[:]) {
+	if !slices.Equal(a, primeR[:]) {
 		t.Errorf("2^256 mod p = %08x", a)
 	}
-	copy(b, PrimeM[:])
+	copy(b, primeM[:])
 	clear(b[8:])
 	FieldModP(a, b)
 	if !slices.Equal(a, make([]uint32, 8)) {
@@ -220,7 +228,7 @@ func TestFieldModP(t *testing.T) {
 	}
 	// (p-1)^2 ≡ 1.
 	pm1 := make([]uint32, 8)
-	Sub(PrimeM[:], []uint32{1, 0, 0, 0, 0, 0, 0, 0}, pm1, 8)
+	Sub(primeM[:], []uint32{1, 0, 0, 0, 0, 0, 0, 0}, pm1, 8)
 	FieldMult(pm1, pm1, b, 8)
 	FieldModP(a, b)
 	if IsOne(a) != 1 {
@@ -230,7 +238,7 @@ func TestFieldModP(t *testing.T) {
 	FieldModP(a, ones(16))
 	want := new(big.Int).Lsh(big.NewInt(1), 512)
 	want.Sub(want, big.NewInt(1)).Mod(want, curveP)
-	if wordsToInt(a).Cmp(want) != 0 || IsGreater(a, PrimeM[:], 8) >= 0 {
+	if wordsToInt(a).Cmp(want) != 0 || IsGreater(a, primeM[:], 8) >= 0 {
 		t.Errorf("(2^512-1) mod p = %08x", a)
 	}
 }
@@ -238,30 +246,30 @@ func TestFieldModP(t *testing.T) {
 func TestFieldModO(t *testing.T) {
 	r := make([]uint32, 9)
 	// Upstream's short cut: an 8-word value up to n is copied, so n stays n.
-	FieldModO(OrderM[:], r, 8)
-	if !slices.Equal(r[:8], OrderM[:8]) {
+	FieldModO(orderM[:], r, 8)
+	if !slices.Equal(r[:8], orderM[:8]) {
 		t.Errorf("n (8 words) -> %08x, want n unchanged", r[:8])
 	}
 	r[8] = 0xDEAD
-	FieldModO(GPointX[:], r, 8)
-	if !slices.Equal(r[:8], GPointX[:]) || r[8] != 0xDEAD {
+	FieldModO(gPointX[:], r, 8)
+	if !slices.Equal(r[:8], gPointX[:]) || r[8] != 0xDEAD {
 		t.Errorf("Gx < n must be copied to 8 words only: %08x", r)
 	}
 	// n+1 is reduced, and then 9 words are written.
 	np1 := make([]uint32, 8)
-	Add(OrderM[:], []uint32{1, 0, 0, 0, 0, 0, 0, 0}, np1, 8)
+	Add(orderM[:], []uint32{1, 0, 0, 0, 0, 0, 0, 0}, np1, 8)
 	FieldModO(np1, r, 8)
 	if !slices.Equal(r, []uint32{1, 0, 0, 0, 0, 0, 0, 0, 0}) {
 		t.Errorf("n+1 -> %08x", r)
 	}
 	// 2^256 as nine words reduces to 2^256 - n.
 	FieldModO([]uint32{0, 0, 0, 0, 0, 0, 0, 0, 1}, r, 9)
-	if !slices.Equal(r[:8], OrderR[:]) || r[8] != 0 {
+	if !slices.Equal(r[:8], orderR[:]) || r[8] != 0 {
 		t.Errorf("2^256 mod n = %08x", r)
 	}
 	// n^2 as sixteen words reduces to 0; A may alias result.
 	a := make([]uint32, 16)
-	FieldMult(OrderM[:8], OrderM[:8], a, 8)
+	FieldMult(orderM[:8], orderM[:8], a, 8)
 	FieldModO(a, a, 16)
 	if !slices.Equal(a[:9], make([]uint32, 9)) {
 		t.Errorf("n^2 mod n = %08x", a[:9])
@@ -280,7 +288,7 @@ func TestFieldModO(t *testing.T) {
 func TestFieldInv(t *testing.T) {
 	b := make([]uint32, 8)
 	// 2^-1 = (p+1)/2.
-	FieldInv([]uint32{2, 0, 0, 0, 0, 0, 0, 0}, PrimeM[:], PrimeR[:], b)
+	FieldInv([]uint32{2, 0, 0, 0, 0, 0, 0, 0}, primeM[:], primeR[:], b)
 	want := new(big.Int).Add(curveP, big.NewInt(1))
 	if wordsToInt(b).Cmp(want.Rsh(want, 1)) != 0 {
 		t.Errorf("1/2 mod p = %x", wordsToInt(b))
@@ -288,19 +296,19 @@ func TestFieldInv(t *testing.T) {
 	// Inverse modulo n, checked by multiplying back with the word helpers.
 	prod := make([]uint32, 16)
 	r := make([]uint32, 9)
-	FieldInv(GPointY[:], OrderM[:], OrderR[:], b)
-	FieldMult(b, GPointY[:], prod, 8)
+	FieldInv(gPointY[:], orderM[:], orderR[:], b)
+	FieldMult(b, gPointY[:], prod, 8)
 	FieldModO(prod, r, 16)
 	if !slices.Equal(r, []uint32{1, 0, 0, 0, 0, 0, 0, 0, 0}) {
 		t.Errorf("Gy * Gy^-1 mod n = %08x", r)
 	}
 	// No inverse: upstream hangs, here the result is zero.
 	b[0] = 99
-	FieldInv(make([]uint32, 8), PrimeM[:], PrimeR[:], b)
+	FieldInv(make([]uint32, 8), primeM[:], primeR[:], b)
 	if !slices.Equal(b, make([]uint32, 8)) {
 		t.Errorf("0^-1 = %08x, want 0", b)
 	}
-	FieldInv(PrimeM[:], PrimeM[:], PrimeR[:], b)
+	FieldInv(primeM[:], primeM[:], primeR[:], b)
 	if !slices.Equal(b, make([]uint32, 8)) {
 		t.Errorf("p^-1 mod p = %08x, want 0", b)
 	}
@@ -329,8 +337,8 @@ func TestSmallHelpers(t *testing.T) {
 	if !slices.Equal(r, []uint32{1, 0, 0, 0, 0, 0, 0x80000000, 0x40000000}) {
 		t.Errorf("RShift = %08x", r)
 	}
-	if IsGreater(OrderM[:], GPointX[:], 8) != 1 || IsGreater(GPointX[:], OrderM[:], 8) != -1 ||
-		IsGreater(GPointX[:], GPointX[:], 8) != 0 {
+	if IsGreater(orderM[:], gPointX[:], 8) != 1 || IsGreater(gPointX[:], orderM[:], 8) != -1 ||
+		IsGreater(gPointX[:], gPointX[:], 8) != 0 {
 		t.Error("IsGreater")
 	}
 	// The most significant differing word decides.

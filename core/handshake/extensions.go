@@ -67,9 +67,6 @@ func (e *Extensions) empty() bool {
 // encoding of the cert-type extensions; it panics if such an extension then
 // does not hold exactly one type.
 func (e *Extensions) Marshal(b []byte, fromServer bool) []byte {
-	if e.empty() {
-		return b
-	}
 	bld := cryptobyte.NewBuilder(b)
 	e.build(bld, fromServer)
 	return bld.BytesOrPanic()
@@ -89,50 +86,37 @@ func (e *Extensions) build(b *cryptobyte.Builder, fromServer bool) {
 			addCertTypes(b, protocol.ExtServerCertificateType, e.ServerCertTypes, fromServer)
 		}
 		if e.HasSupportedGroups {
-			b.AddUint16(protocol.ExtSupportedGroups)
-			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-				addU16List(b, e.SupportedGroups)
-			})
+			addExt(b, protocol.ExtSupportedGroups, func(b *cryptobyte.Builder) { addU16List(b, e.SupportedGroups) })
 		}
 		if e.HasPointFormats {
-			b.AddUint16(protocol.ExtECPointFormats)
-			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-				addU8Vec(b, e.PointFormats)
-			})
+			addExt(b, protocol.ExtECPointFormats, func(b *cryptobyte.Builder) { addU8Vec(b, e.PointFormats) })
 		}
 		if e.HasSignatureAlgorithms {
-			b.AddUint16(protocol.ExtSignatureAlgorithms)
-			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-				addU16List(b, e.SignatureAlgorithms)
-			})
+			addExt(b, protocol.ExtSignatureAlgorithms, func(b *cryptobyte.Builder) { addU16List(b, e.SignatureAlgorithms) })
 		}
 		if e.ExtendedMasterSecret {
-			b.AddUint16(protocol.ExtExtendedMasterSecret)
-			b.AddUint16(0)
+			addExt(b, protocol.ExtExtendedMasterSecret, func(*cryptobyte.Builder) {})
 		}
 		if e.HasRenegotiationInfo {
-			b.AddUint16(protocol.ExtRenegotiationInfo)
-			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-				addU8Vec(b, e.RenegotiationInfo)
-			})
+			addExt(b, protocol.ExtRenegotiationInfo, func(b *cryptobyte.Builder) { addU8Vec(b, e.RenegotiationInfo) })
 		}
 		if e.HasConnectionID {
-			b.AddUint16(protocol.ExtConnectionID)
-			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-				addU8Vec(b, e.ConnectionID)
-			})
+			addExt(b, protocol.ExtConnectionID, func(b *cryptobyte.Builder) { addU8Vec(b, e.ConnectionID) })
 		}
 		if e.HasRecordSizeLimit {
-			b.AddUint16(protocol.ExtRecordSizeLimit)
-			b.AddUint16(2)
-			b.AddUint16(e.RecordSizeLimit)
+			addExt(b, protocol.ExtRecordSizeLimit, func(b *cryptobyte.Builder) { b.AddUint16(e.RecordSizeLimit) })
 		}
 	})
 }
 
-func addCertTypes(b *cryptobyte.Builder, typ uint16, types []uint8, fromServer bool) {
+// addExt adds one extension: its type and its uint16-prefixed data.
+func addExt(b *cryptobyte.Builder, typ uint16, data cryptobyte.BuilderContinuation) {
 	b.AddUint16(typ)
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+	b.AddUint16LengthPrefixed(data)
+}
+
+func addCertTypes(b *cryptobyte.Builder, typ uint16, types []uint8, fromServer bool) {
+	addExt(b, typ, func(b *cryptobyte.Builder) {
 		if !fromServer {
 			addU8Vec(b, types)
 			return

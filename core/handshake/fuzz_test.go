@@ -118,20 +118,6 @@ func FuzzUnmarshal(f *testing.F) {
 				t.Fatalf("extensions %+v (server %v) do not survive a round trip", e, fromServer)
 			}
 		}
-
-		var c Certificate
-		if certs, ok := c.UnmarshalX509List(data); ok {
-			n := 3
-			for _, cert := range certs {
-				if len(cert) == 0 {
-					t.Fatal("empty certificate in list")
-				}
-				n += 3 + len(cert)
-			}
-			if n != len(data) {
-				t.Fatalf("certificates cover %d of %d bytes", n, len(data))
-			}
-		}
 	})
 }
 

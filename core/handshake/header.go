@@ -25,7 +25,7 @@ package handshake
 import "github.com/tinydtls-go/tinydtls/core/protocol"
 
 // HeaderLen is the size of the DTLS handshake header (RFC 6347 §4.2.2).
-const HeaderLen = 12
+const HeaderLen = protocol.HandshakeHeaderLen
 
 // max24 is the largest value a 24-bit length field can carry.
 const max24 = 1<<24 - 1

@@ -238,28 +238,6 @@ func (c *Certificate) Unmarshal(body []byte) bool {
 	return readU24Vec(&s, &c.SPKI) && s.Empty()
 }
 
-// UnmarshalX509List decodes body as an X.509 certificate_list (RFC 5246
-// §7.4.2): a 3-byte-length list of non-empty 3-byte-length certificates. We
-// never accept X.509, but telling "a well-formed X.509 chain" from garbage
-// lets the engine answer unsupported_certificate instead of decode_error.
-// The receiver is not modified; the returned certificates are copies.
-func (c *Certificate) UnmarshalX509List(body []byte) ([][]byte, bool) {
-	s := cryptobyte.String(body)
-	var list cryptobyte.String
-	if !s.ReadUint24LengthPrefixed(&list) || !s.Empty() {
-		return nil, false
-	}
-	var certs [][]byte
-	for !list.Empty() {
-		var cert []byte
-		if !readU24Vec(&list, &cert) || len(cert) == 0 {
-			return nil, false
-		}
-		certs = append(certs, cert)
-	}
-	return certs, true
-}
-
 // ServerKeyExchangePSK carries the PSK identity hint (RFC 4279 §2).
 type ServerKeyExchangePSK struct {
 	Hint []byte

@@ -227,37 +227,3 @@ func TestRejectEmptyWhereForbidden(t *testing.T) {
 		}
 	}
 }
-
-func TestCertificateX509List(t *testing.T) {
-	var c Certificate
-	two, _ := join(l24(9), l24(2), raw(0x30, 0x00), l24(1), raw(0x30))
-	certs, ok := c.UnmarshalX509List(two)
-	if !ok || !reflect.DeepEqual(certs, [][]byte{{0x30, 0x00}, {0x30}}) {
-		t.Errorf("UnmarshalX509List = %x, %v", certs, ok)
-	}
-	if certs, ok := c.UnmarshalX509List([]byte{0, 0, 0}); !ok || len(certs) != 0 {
-		t.Errorf("empty list: %x, %v", certs, ok)
-	}
-	if !reflect.DeepEqual(c, Certificate{}) {
-		t.Error("UnmarshalX509List modified the receiver")
-	}
-	bad := map[string][]part{
-		"empty cert":    {l24(3), l24(0)},
-		"cert too long": {l24(4), l24(2), raw(0x30)},
-		"list too long": {l24(6), l24(2), raw(0x30, 0x00)},
-		"trailing":      {l24(5), l24(2), raw(0x30, 0x00), raw(0)},
-		"truncated":     {raw(0, 0)},
-	}
-	for name, ps := range bad {
-		body, _ := join(ps...)
-		if _, ok := c.UnmarshalX509List(body); ok {
-			t.Errorf("%s: accepted %x", name, body)
-		}
-	}
-	// A raw public key body starts with a DER SEQUENCE, which read as an
-	// X.509 list claims far more bytes than there are.
-	rpk, _ := join(vectors()[4].wire...)
-	if _, ok := c.UnmarshalX509List(rpk[3:]); ok {
-		t.Error("bare SPKI parsed as an X.509 list")
-	}
-}

@@ -136,20 +136,16 @@ type slot struct {
 // NewReassembler returns a Reassembler with the given limits, expecting
 // message_seq 0 first.
 func NewReassembler(l Limits) *Reassembler {
-	r := new(Reassembler)
-	r.Init(l)
+	r := &Reassembler{lim: l}
+	r.ensure()
 	return r
 }
 
-// Init prepares an embedded Reassembler, discarding anything it held.
-func (r *Reassembler) Init(l Limits) {
-	*r = Reassembler{lim: l.withDefaults()}
-	r.slots = make([]slot, r.lim.MaxAhead)
-}
-
+// ensure allocates the window of a new or zero Reassembler.
 func (r *Reassembler) ensure() {
 	if r.slots == nil {
-		r.Init(r.lim)
+		r.lim = r.lim.withDefaults()
+		r.slots = make([]slot, r.lim.MaxAhead)
 	}
 }
 

@@ -21,34 +21,28 @@ var ErrAuth = errors.New("record: authentication failed")
 // epoch||seq || type || version || plaintext length. For tls12_cid records
 // RFC 9146 §5 defines its own additional data.
 type Cipher struct {
-	aead  ccm.CCM
-	iv    [suite.FixedIVLen]byte
-	tag   int
-	nonce [12]byte
+	aead ccm.CCM
+	// nonce starts with the fixed IV, set once; the explicit part is
+	// rewritten per record.
+	nonce [suite.FixedIVLen + suite.ExplicitNonceLen]byte
 	// Scratch for the additional data, kept here so that building it costs
-	// no allocation on the per-record path.
-	ad [8 + 3 + 1 + 2 + 2 + 2 + 6 + protocol.MaxCIDLen + 2]byte
+	// no allocation on the per-record path; sized for the longer RFC 9146
+	// form (see additionalData).
+	ad [8 + 3 + 2 + 2 + 6 + protocol.MaxCIDLen + 2]byte
 }
 
 // NewCipher builds the record protection for one direction.
 func NewCipher(s *suite.Suite, key, iv []byte) (*Cipher, error) {
-	c := &Cipher{tag: s.TagLen}
-	if err := ccm.InitKey(&c.aead, key, s.TagLen, 12); err != nil {
+	c := new(Cipher)
+	if err := ccm.InitKey(&c.aead, key, s.TagLen, len(c.nonce)); err != nil {
 		return nil, err
 	}
-	copy(c.iv[:], iv)
+	copy(c.nonce[:suite.FixedIVLen], iv)
 	return c, nil
 }
 
 // Overhead is the number of bytes protection adds to a plaintext.
-func (c *Cipher) Overhead() int { return suite.ExplicitNonceLen + c.tag }
-
-func (c *Cipher) setNonce(epoch uint16, seq uint64) {
-	copy(c.nonce[:4], c.iv[:])
-	binary.BigEndian.PutUint16(c.nonce[4:6], epoch)
-	binary.BigEndian.PutUint16(c.nonce[6:8], uint16(seq>>32))
-	binary.BigEndian.PutUint32(c.nonce[8:12], uint32(seq))
-}
+func (c *Cipher) Overhead() int { return suite.ExplicitNonceLen + c.aead.Overhead() }
 
 // additionalData builds the AEAD additional data for a record whose
 // plaintext (for CID records: the DTLSInnerPlaintext) is n bytes long.
@@ -75,15 +69,16 @@ func (c *Cipher) additionalData(h *Header, n int) []byte {
 // length field set.
 func (c *Cipher) Seal(rec []byte, h *Header) []byte {
 	hl := h.Len()
-	if n := len(rec); cap(rec)-n < c.tag {
+	tag := c.aead.Overhead()
+	if n := len(rec); cap(rec)-n < tag {
 		// The engine always leaves room; other callers get a copy.
-		rec = append(rec, make([]byte, c.tag)...)[:n]
+		rec = append(rec, make([]byte, tag)...)[:n]
 	}
+	explicit := c.nonce[suite.FixedIVLen:]
+	binary.BigEndian.PutUint64(explicit, uint64(h.Epoch)<<48|h.Seq&MaxSeq)
+	copy(rec[hl:], explicit)
 	pt := rec[hl+suite.ExplicitNonceLen:]
-	c.setNonce(h.Epoch, h.Seq)
-	copy(rec[hl:hl+suite.ExplicitNonceLen], c.nonce[4:])
-	ad := c.additionalData(h, len(pt))
-	out := c.aead.Seal(pt[:0], c.nonce[:], pt, ad)
+	out := c.aead.Seal(pt[:0], c.nonce[:], pt, c.additionalData(h, len(pt)))
 	n := suite.ExplicitNonceLen + len(out)
 	SetLength(rec, hl, n)
 	return rec[:hl+n]
@@ -95,11 +90,9 @@ func (c *Cipher) Open(h *Header, payload []byte) ([]byte, error) {
 	if len(payload) < c.Overhead() {
 		return nil, ErrAuth
 	}
-	explicit := payload[:suite.ExplicitNonceLen]
-	copy(c.nonce[:4], c.iv[:])
-	copy(c.nonce[4:], explicit)
+	copy(c.nonce[suite.FixedIVLen:], payload)
 	ct := payload[suite.ExplicitNonceLen:]
-	ad := c.additionalData(h, len(ct)-c.tag)
+	ad := c.additionalData(h, len(ct)-c.aead.Overhead())
 	pt, err := c.aead.Open(ct[:0], c.nonce[:], ct, ad)
 	if err != nil {
 		return nil, ErrAuth

@@ -90,14 +90,7 @@ type Window struct {
 
 // Seen reports whether seq was accepted already or is too old to tell.
 func (w *Window) Seen(seq uint64) bool {
-	if w.bits == 0 || seq > w.top {
-		return false
-	}
-	d := w.top - seq
-	if d >= 64 {
-		return true
-	}
-	return w.bits&(1<<d) != 0
+	return w.Duplicate(seq) || w.bits != 0 && seq < w.top && w.top-seq >= 64
 }
 
 // Duplicate reports whether seq is within the window and was accepted;
@@ -136,11 +129,8 @@ func (w *Window) Accept(seq uint64) {
 // are stale by definition.
 func (w *Window) AcceptUpTo(seq uint64) {
 	if w.bits != 0 && w.top > seq {
-		for s := seq; ; s-- {
-			w.Accept(s)
-			if s == 0 || w.top-s >= 63 {
-				break
-			}
+		if d := w.top - seq; d < 64 {
+			w.bits |= ^uint64(0) << d
 		}
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"encoding/hex"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/tinydtls-go/tinydtls/core/ccm"
@@ -86,6 +87,46 @@ func TestWindow(t *testing.T) {
 	}
 	if u.Seen(6) {
 		t.Error("AcceptUpTo(5): 6 seen")
+	}
+}
+
+// TestWindowAgainstModel checks Seen, Duplicate, Accept and AcceptUpTo
+// against a plain set of accepted sequence numbers.
+func TestWindowAgainstModel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 200; round++ {
+		var w Window
+		accepted := map[uint64]bool{}
+		var top uint64
+		any := false
+		for op := 0; op < 50; op++ {
+			seq := rng.Uint64N(300)
+			if rng.IntN(8) == 0 {
+				w.AcceptUpTo(seq)
+				for s := uint64(0); s <= seq; s++ {
+					accepted[s] = true
+				}
+			} else {
+				w.Accept(seq)
+				accepted[seq] = true
+			}
+			if !any || seq > top {
+				top = seq
+			}
+			any = true
+			if h, ok := w.Highest(); !ok || h != top {
+				t.Fatalf("round %d: Highest = %d, %v; want %d", round, h, ok, top)
+			}
+			for s := uint64(0); s < 320; s++ {
+				old := s < top && top-s >= 64
+				if got, want := w.Seen(s), accepted[s] || old; got != want {
+					t.Fatalf("round %d: Seen(%d) = %v with top %d", round, s, got, top)
+				}
+				if got, want := w.Duplicate(s), accepted[s] && !old; got != want {
+					t.Fatalf("round %d: Duplicate(%d) = %v with top %d", round, s, got, top)
+				}
+			}
+		}
 	}
 }
 

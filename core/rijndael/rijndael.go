@@ -16,9 +16,6 @@ import (
 	"errors"
 )
 
-// MaxRounds is the number of rounds of AES-256, the largest key size.
-const MaxRounds = 14
-
 // sbox is the AES S-box, derived from its definition (FIPS-197 §5.1.1:
 // multiplicative inverse in GF(2^8) followed by the affine map) rather than
 // typed in.
@@ -130,32 +127,4 @@ func Encrypt(rk []uint32, nr int, pt, ct []byte) {
 		panic(err)
 	}
 	b.Encrypt(ct, pt)
-}
-
-// Ctx mirrors upstream's rijndael_ctx in an encryption-only build: the
-// number of rounds and the encryption schedule. Upstream sizes ek by
-// AES_MAXROUNDS, which recent versions set to 10 (AES-128 only); EK here
-// always has room for AES-256.
-type Ctx struct {
-	Nr int
-	EK [4 * (MaxRounds + 1)]uint32
-}
-
-// SetKeyEncOnly is upstream's rijndael_set_key_enc_only: it fills ctx.EK
-// and ctx.Nr from key and returns 0, or returns -1 (leaving ctx unchanged)
-// when bits is not 128, 192 or 256 or key is shorter than bits/8 bytes.
-func SetKeyEncOnly(ctx *Ctx, key []byte, bits int) int {
-	var ek [4 * (MaxRounds + 1)]uint32
-	nr := KeySetupEnc(ek[:], key, bits)
-	if nr == 0 {
-		return -1
-	}
-	ctx.EK = ek
-	ctx.Nr = nr
-	return 0
-}
-
-// Encrypt is upstream's rijndael_encrypt(ctx, src, dst).
-func (ctx *Ctx) Encrypt(src, dst []byte) {
-	Encrypt(ctx.EK[:], ctx.Nr, src, dst)
 }
