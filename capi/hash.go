@@ -195,10 +195,8 @@ func tdtls_go_p_hash(key *C.uchar, keylen C.size_t, label *C.uchar, labellen C.s
 func tdtls_go_psk_pre_master_secret(key *C.uchar, keylen C.size_t, result *C.uchar, resultLen C.size_t) (ret C.int) {
 	ret = -1
 	defer guard("dtls_psk_pre_master_secret")
-	if result == nil || int(resultLen) < 2*(2+int(keylen)) || keylen > 0xffff {
+	if result == nil || key == nil && keylen > 0 || keylen > 0xffff {
 		return -1
 	}
-	pm := prf.PSKPreMasterSecret(cbytes(unsafe.Pointer(key), keylen))
-	copy(cbytes(unsafe.Pointer(result), resultLen), pm)
-	return C.int(len(pm))
+	return C.int(prf.PSKPreMasterSecretInto(cbytes(unsafe.Pointer(key), keylen), cbytes(unsafe.Pointer(result), resultLen)))
 }

@@ -106,7 +106,8 @@ func (c *Conn) clientMessage(buf []byte, m *handshake.Message, now time.Duration
 		return c.clientCertificateRequest(m)
 	case t == protocol.HandshakeServerHelloDone &&
 		(hs.state == StateWaitServerHelloDone || hs.state == StateWaitServerKeyExchange && hs.suite.KeyExchange == suite.PSK):
-		if len(m.Body) != 0 {
+		var done handshake.ServerHelloDone
+		if !done.Unmarshal(m.Body) {
 			return protocol.Fatal(protocol.AlertDecodeError)
 		}
 		return c.clientFlight5(buf, now)
@@ -255,8 +256,8 @@ func (c *Conn) clientServerKeyExchange(m *handshake.Message) error {
 	if ske.HashAlg != protocol.HashSHA256 || ske.SigAlg != protocol.SignatureECDSA {
 		return protocol.Fatal(protocol.AlertIllegalParameter)
 	}
-	digest := skeDigest(hs.clientRandom[:], hs.serverRandom[:], ske.Params())
-	if err := verify(hs.peerX, hs.peerY, digest, ske.Signature); err != nil {
+	digest := ecc.HandshakeHash(hs.clientRandom[:], hs.serverRandom[:], ske.Params())
+	if err := verify(hs.peerX, hs.peerY, digest[:], ske.Signature); err != nil {
 		c.logf(LogWarn, "ServerKeyExchange signature does not verify")
 		return err
 	}

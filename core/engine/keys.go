@@ -4,7 +4,6 @@ import (
 	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/sha256"
 	"io"
 
 	"github.com/tinydtls-go/tinydtls/core/protocol"
@@ -51,15 +50,6 @@ func verify(x, y, digest, sig []byte) error {
 		return protocol.Fatal(protocol.AlertDecryptError)
 	}
 	return nil
-}
-
-// skeDigest is what the ServerKeyExchange signature covers (RFC 4492 §5.4).
-func skeDigest(clientRandom, serverRandom, params []byte) []byte {
-	h := sha256.New()
-	h.Write(clientRandom)
-	h.Write(serverRandom)
-	h.Write(params)
-	return h.Sum(nil)
 }
 
 func newECDHKey(rand io.Reader) (*ecdh.PrivateKey, error) {

@@ -192,7 +192,8 @@ func (c *Conn) serverHello(buf []byte, ch *handshake.ClientHello, now time.Durat
 			CurveType: protocol.CurveTypeNamedCurve, NamedCurve: protocol.GroupSecp256r1,
 			PublicKey: eph.PublicKey().Bytes(), HashAlg: protocol.HashSHA256, SigAlg: protocol.SignatureECDSA,
 		}
-		ske.Signature, err = sign(c.e.cfg.Rand, priv, skeDigest(hs.clientRandom[:], hs.serverRandom[:], ske.Params()))
+		digest := ecc.HandshakeHash(hs.clientRandom[:], hs.serverRandom[:], ske.Params())
+		ske.Signature, err = sign(c.e.cfg.Rand, priv, digest[:])
 		if err != nil {
 			return err
 		}
