@@ -81,11 +81,12 @@ void ours_records(size_t len, long n, int echo, bres_t *r);
 void ours_memory(long peers, int mode, long churn, mres_t *m);
 
 /*
- * Go runtime statistics through the export this benchmark asks for (see
- * BENCHMARKS.md, "Hooks wanted"): int dtls_ext_go_stats(dtls_ext_go_stats_t
- * *out, int gc), looked up with dlsym so that the benchmark builds and runs
- * without it. gc: 0 none, 1 runtime.GC() first, 2 debug.FreeOSMemory()
- * first. Returns -1 when the library does not export it.
+ * Go runtime statistics through dtls_ext_go_stats() (dtls_ext.h), looked up
+ * with dlsym so that the benchmark also runs against a library without it
+ * (an older build given as BUILD). The struct mirrors dtls_ext_go_stats_t,
+ * as tdtls_bench.c does not see the tinydtls headers. gc: 0 none, 1
+ * runtime.GC() first, 2 debug.FreeOSMemory() first. Returns -1 when the
+ * library does not export it.
  */
 typedef struct {
   uint64_t heap_live;     /* MemStats.HeapAlloc (live after a GC) */

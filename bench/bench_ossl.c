@@ -502,6 +502,30 @@ out:
   SSL_CTX_free(cc);
 }
 
+/* n handshakes on fresh SSL pairs, each freed at once; server ids (the
+ * stand-in for client addresses) from id0 on. */
+static int throwaway_handshakes(SSL_CTX *cs, SSL_CTX *cc, long n, uintptr_t id0,
+                                const char *what, mres_t *m) {
+  bres_t r;
+  long i;
+  memset(&r, 0, sizeof r);
+  r.ok = 1;
+  for (i = 0; i < n; i++) {
+    SSL *s = make_ssl(cs, 1, id0 + (uintptr_t)i);
+    SSL *c = make_ssl(cc, 0, 0);
+    int rc = s && c ? handshake(c, s, &r) : -1;
+    if (!s || !c)
+      ssl_err(&r, "SSL_new");
+    SSL_free(c);
+    SSL_free(s);
+    if (rc < 0) {
+      mres_fail(m, "%s: %s", what, r.err);
+      return -1;
+    }
+  }
+  return 0;
+}
+
 void ossl_memory(long peers, int mode, long churn, mres_t *m) {
   int with_data = mode >= 1;
   static unsigned char hello[16] = "idle peer hello", rbuf[256];
@@ -522,17 +546,8 @@ void ossl_memory(long peers, int mode, long churn, mres_t *m) {
   if (mode == 2)
     SSL_CTX_set_mode(cs, SSL_MODE_RELEASE_BUFFERS);
   /* Warm-up, as for ours. */
-  for (i = 0; i < 50; i++) {
-    SSL *s = make_ssl(cs, 1, 0x7000000 + (uintptr_t)i);
-    SSL *c = make_ssl(cc, 0, 0);
-    int rc = handshake(c, s, &r);
-    SSL_free(c);
-    SSL_free(s);
-    if (rc < 0) {
-      mres_fail(m, "warm-up: %s", r.err);
-      goto out;
-    }
-  }
+  if (throwaway_handshakes(cs, cc, 50, 0x7000000, "warm-up", m) < 0)
+    goto out;
   settle(100);
   m->rss_base = rss_bytes();
   m->heap_base = malloc_inuse();
@@ -567,17 +582,7 @@ void ossl_memory(long peers, int mode, long churn, mres_t *m) {
   m->heap_freed = malloc_inuse();
   settle(1000);
   m->rss_freed_1s = rss_bytes();
-  for (i = 0; i < churn; i++) {
-    SSL *s = make_ssl(cs, 1, 0x6000000 + (uintptr_t)i);
-    SSL *c = make_ssl(cc, 0, 0);
-    int rc = handshake(c, s, &r);
-    SSL_free(c);
-    SSL_free(s);
-    if (rc < 0) {
-      mres_fail(m, "churn: %s", r.err);
-      break;
-    }
-  }
+  throwaway_handshakes(cs, cc, churn, 0x6000000, "churn", m);
   settle(1000);
   m->rss_churn = rss_bytes();
   m->heap_churn = malloc_inuse();

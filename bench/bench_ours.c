@@ -15,6 +15,8 @@
 #include "dtls.h"
 #include "dtls_debug.h"
 
+#include "../ctests/example_keys.h" /* upstream's example keys */
+
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,37 +48,6 @@ static long dg_cs, dg_sc;        /* datagrams written client->server, server->cl
 static double wire_cs, wire_sc;
 static int first_srv_msg;        /* handshake type of the server's first datagram, -1: none yet */
 static int ecdhe;                /* client offers ECDHE-ECDSA only */
-
-/* Upstream's example keys (tests/dtls-server.c, tests/dtls-client.c). */
-static const unsigned char srv_priv[32] = {
-    0xD9, 0xE2, 0x70, 0x7A, 0x72, 0xDA, 0x6A, 0x05, 0x04, 0x99, 0x5C,
-    0x86, 0xED, 0xDB, 0xE3, 0xEF, 0xC7, 0xF1, 0xCD, 0x74, 0x83, 0x8F,
-    0x75, 0x70, 0xC8, 0x07, 0x2D, 0x0A, 0x76, 0x26, 0x1B, 0xD4};
-static const unsigned char srv_x[32] = {
-    0xD0, 0x55, 0xEE, 0x14, 0x08, 0x4D, 0x6E, 0x06, 0x15, 0x59, 0x9D,
-    0xB5, 0x83, 0x91, 0x3E, 0x4A, 0x3E, 0x45, 0x26, 0xA2, 0x70, 0x4D,
-    0x61, 0xF2, 0x7A, 0x4C, 0xCF, 0xBA, 0x97, 0x58, 0xEF, 0x9A};
-static const unsigned char srv_y[32] = {
-    0xB4, 0x18, 0xB6, 0x4A, 0xFE, 0x80, 0x30, 0xDA, 0x1D, 0xDC, 0xF4,
-    0xF4, 0x2E, 0x2F, 0x26, 0x31, 0xD0, 0x43, 0xB1, 0xFB, 0x03, 0xE2,
-    0x2F, 0x4D, 0x17, 0xDE, 0x43, 0xF9, 0xF9, 0xAD, 0xEE, 0x70};
-static const unsigned char cli_priv[32] = {
-    0x41, 0xC1, 0xCB, 0x6B, 0x51, 0x24, 0x7A, 0x14, 0x43, 0x21, 0x43,
-    0x5B, 0x7A, 0x80, 0xE7, 0x14, 0x89, 0x6A, 0x33, 0xBB, 0xAD, 0x72,
-    0x94, 0xCA, 0x40, 0x14, 0x55, 0xA1, 0x94, 0xA9, 0x49, 0xFA};
-static const unsigned char cli_x[32] = {
-    0x36, 0xDF, 0xE2, 0xC6, 0xF9, 0xF2, 0xED, 0x29, 0xDA, 0x0A, 0x9A,
-    0x8F, 0x62, 0x68, 0x4E, 0x91, 0x63, 0x75, 0xBA, 0x10, 0x30, 0x0C,
-    0x28, 0xC5, 0xE4, 0x7C, 0xFB, 0xF2, 0x5F, 0xA5, 0x8F, 0x52};
-static const unsigned char cli_y[32] = {
-    0x71, 0xA0, 0xD4, 0xFC, 0xDE, 0x1A, 0xB8, 0x78, 0x5A, 0x3C, 0x78,
-    0x69, 0x35, 0xA7, 0xCF, 0xAB, 0xE9, 0x3F, 0x98, 0x72, 0x09, 0xDA,
-    0xED, 0x0B, 0x4F, 0xAB, 0xC3, 0x6F, 0xC7, 0x72, 0xF8, 0x29};
-
-static const dtls_ecdsa_key_t srv_key = {DTLS_ECDH_CURVE_SECP256R1, srv_priv,
-                                         srv_x, srv_y};
-static const dtls_ecdsa_key_t cli_key = {DTLS_ECDH_CURVE_SECP256R1, cli_priv,
-                                         cli_x, cli_y};
 
 static const char psk_id[] = "Client_identity";
 static const char psk_key[] = "secretPSK";
@@ -169,7 +140,7 @@ static int cb_psk(dtls_context_t *ctx, const session_t *s,
 static int cb_ecdsa_key(dtls_context_t *ctx, const session_t *s,
                         const dtls_ecdsa_key_t **result) {
   (void)s;
-  *result = ctx == srv ? &srv_key : &cli_key;
+  *result = ctx == srv ? &example_server_key : &example_client_key;
   return 0;
 }
 
@@ -447,6 +418,34 @@ out:
     free_ctx(&cli);
 }
 
+/* n PSK handshakes, each torn down at once, on a pair of contexts freed
+ * afterwards; client addresses from id0 on. */
+static int throwaway_handshakes(long n, uint32_t id0, const char *what,
+                                mres_t *m) {
+  char err[200];
+  long i;
+  srv = new_ctx(&h_psk);
+  cli = new_ctx(&h_psk);
+  if (!srv || !cli)
+    mres_fail(m, "%s: dtls_new_context failed", what);
+  for (i = 0; i < n && srv && cli; i++) {
+    if (handshake(id0 + (uint32_t)i, err, sizeof err) < 0) {
+      mres_fail(m, "%s: %s", what, err);
+      break;
+    }
+    if (teardown(1) < 0) {
+      mres_fail(m, "%s: dtls_get_peer found no peer after handshake %ld",
+                what, i);
+      break;
+    }
+  }
+  if (srv)
+    free_ctx(&srv);
+  if (cli)
+    free_ctx(&cli);
+  return m->ok ? 0 : -1;
+}
+
 void ours_memory(long peers, int mode, long churn, mres_t *m) {
   int with_data = mode >= 1;
   static unsigned char hello[16] = "idle peer hello";
@@ -458,21 +457,8 @@ void ours_memory(long peers, int mode, long churn, mres_t *m) {
   ecdhe = 0;
   echo_mode = 0;
   reset_queue();
-  /* Warm up the runtime and the code paths with a throwaway pair. */
-  srv = new_ctx(&h_psk);
-  cli = new_ctx(&h_psk);
-  for (i = 0; i < 50 && srv && cli; i++) {
-    if (handshake((uint32_t)(0xF00000 + i), err, sizeof err) < 0 ||
-        teardown(1) < 0) {
-      mres_fail(m, "warm-up: %s", err);
-      break;
-    }
-  }
-  if (srv)
-    free_ctx(&srv);
-  if (cli)
-    free_ctx(&cli);
-  if (!m->ok)
+  /* Warm up the runtime and the code paths. */
+  if (throwaway_handshakes(50, 0xF00000, "warm-up", m) < 0)
     return;
 
   srv = new_ctx(&h_psk);
@@ -532,19 +518,7 @@ void ours_memory(long peers, int mode, long churn, mres_t *m) {
 
   /* Churn: allocation drives Go's GC, which is what lets the scavenger
    * return the freed heap to the OS. */
-  srv = new_ctx(&h_psk);
-  cli = new_ctx(&h_psk);
-  for (i = 0; i < churn && srv && cli; i++) {
-    if (handshake((uint32_t)(0xE00000 + i), err, sizeof err) < 0 ||
-        teardown(1) < 0) {
-      mres_fail(m, "churn: %s", err);
-      break;
-    }
-  }
-  if (srv)
-    free_ctx(&srv);
-  if (cli)
-    free_ctx(&cli);
+  throwaway_handshakes(churn, 0xE00000, "churn", m);
   settle(1000);
   m->rss_churn = rss_bytes();
   m->go_churn = goarena_rss();

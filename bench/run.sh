@@ -30,7 +30,7 @@ if [ ! -e "$BUILD/lib/libtinydtls.so" ] || [ ! -e "$BUILD/include/tinydtls/dtls.
 fi
 
 mkdir -p "$OUT"
-CFLAGS="-O2 -g -Wall -Wextra -I$BUILD/include/tinydtls"
+CFLAGS="-O2 -g -Wall -Wextra -Werror -I$BUILD/include/tinydtls"
 LDLIB="-L$BUILD/lib -Wl,-rpath,$BUILD/lib -ltinydtls"
 SSLLIB="-lssl -lcrypto"
 if ! printf '#include <openssl/ssl.h>\n' | $CC -E - >/dev/null 2>&1; then

@@ -178,6 +178,8 @@ typedef struct {
   double mallocs;                        /* Go allocations per operation */
 } stat_t;
 
+static const stat_t stat_na = {NA, NA, NA, 0, NA, 0, 0, 0, 0, NA};
+
 static char wire[2048];
 
 /* What went over the wire per operation, printed under the table. */
@@ -189,64 +191,42 @@ static void wire_note(const char *who, const char *what, const stat_t *s) {
            who, what, s->dg_cs, s->wire_cs, s->dg_sc, s->wire_sc);
 }
 
-static stat_t run_hs(const char *who, const char *what, hs_fn fn, long n) {
-  double w[32], c[32], t[32];
-  stat_t s = {NA, NA, NA, 0, NA, 0, 0, 0, 0, NA};
-  bres_t r;
-  int i;
-  long warm = n / 10 > 1 ? n / 10 : 1;
-  fn(warm, &r);
-  if (!r.ok) {
-    note("  %s %s FAILED: %s\n", who, what, r.err);
-    fprintf(stderr, "%s %s FAILED: %s\n", who, what, r.err);
-    return s;
-  }
-  for (i = 0; i < opt.reps; i++) {
-    fn(n, &r);
-    if (!r.ok || r.ops != n) {
-      note("  %s %s FAILED: %s\n", who, what, r.err);
-      fprintf(stderr, "%s %s FAILED: %s\n", who, what, r.err);
-      return s;
-    }
-    w[i] = r.wall_ns / (double)n;
-    c[i] = r.cpu_ns / (double)n;
-    t[i] = r.thr_ns / (double)n;
-  }
-  s.wall = median(w, opt.reps);
-  s.cpu = median(c, opt.reps);
-  s.thr = median(t, opt.reps);
-  s.ok = 1;
-  s.dg_cs = (double)r.dg_cs / (double)n;
-  s.dg_sc = (double)r.dg_sc / (double)n;
-  s.wire_cs = r.wire_cs / (double)n;
-  s.wire_sc = r.wire_sc / (double)n;
-  s.mallocs = r.go_mallocs >= 0 ? r.go_mallocs / (double)n : NA;
-  fprintf(stderr, "  %-8s %-24s wall %10.2f us  cpu %10.2f us  (main thread %10.2f us)\n",
-          who, what, s.wall / 1e3, s.cpu / 1e3, s.thr / 1e3);
-  wire_note(who, what, &s);
-  return s;
+/* A timed workload: handshakes, or records of len bytes (echoed or not). */
+typedef struct {
+  hs_fn hs;
+  rec_fn rec;
+  size_t len;
+  int echo;
+} job_t;
+
+static void run_job(const job_t *j, long n, bres_t *r) {
+  if (j->hs)
+    j->hs(n, r);
+  else
+    j->rec(j->len, n, j->echo, r);
 }
 
-static stat_t run_rec(const char *who, const char *what, rec_fn fn, size_t len,
-                      long n, int echo) {
+static stat_t job_failed(const char *who, const char *what, const bres_t *r) {
+  note("  %s %s FAILED: %s\n", who, what, r->err);
+  fprintf(stderr, "%s %s FAILED: %s\n", who, what, r->err);
+  return stat_na;
+}
+
+/* One untimed warm-up run of a tenth of n operations, then opt.reps runs
+ * of n; the medians per operation. */
+static stat_t run_timed(const char *who, const char *what, const job_t *j,
+                        long n) {
   double w[32], c[32], t[32], b[32];
-  stat_t s = {NA, NA, NA, 0, NA, 0, 0, 0, 0, NA};
+  stat_t s = stat_na;
   bres_t r;
   int i;
-  long warm = n / 10 > 1 ? n / 10 : 1;
-  fn(len, warm, echo, &r);
-  if (!r.ok) {
-    note("  %s %s FAILED: %s\n", who, what, r.err);
-    fprintf(stderr, "%s %s FAILED: %s\n", who, what, r.err);
-    return s;
-  }
+  run_job(j, n / 10 > 1 ? n / 10 : 1, &r);
+  if (!r.ok)
+    return job_failed(who, what, &r);
   for (i = 0; i < opt.reps; i++) {
-    fn(len, n, echo, &r);
-    if (!r.ok || r.ops != n) {
-      note("  %s %s FAILED: %s\n", who, what, r.err);
-      fprintf(stderr, "%s %s FAILED: %s\n", who, what, r.err);
-      return s;
-    }
+    run_job(j, n, &r);
+    if (!r.ok || r.ops != n)
+      return job_failed(who, what, &r);
     w[i] = r.wall_ns / (double)n;
     c[i] = r.cpu_ns / (double)n;
     t[i] = r.thr_ns / (double)n;
@@ -255,23 +235,39 @@ static stat_t run_rec(const char *who, const char *what, rec_fn fn, size_t len,
   s.wall = median(w, opt.reps);
   s.cpu = median(c, opt.reps);
   s.thr = median(t, opt.reps);
-  s.bps = median(b, opt.reps);
   s.ok = 1;
   s.dg_cs = (double)r.dg_cs / (double)n;
   s.dg_sc = (double)r.dg_sc / (double)n;
   s.wire_cs = r.wire_cs / (double)n;
   s.wire_sc = r.wire_sc / (double)n;
   s.mallocs = r.go_mallocs >= 0 ? r.go_mallocs / (double)n : NA;
-  fprintf(stderr, "  %-8s %-24s wall %10.3f us  cpu %10.3f us  (main thread %10.3f us)  %8.1f MB/s\n",
-          who, what, s.wall / 1e3, s.cpu / 1e3, s.thr / 1e3, s.bps / 1e6);
+  if (j->rec) {
+    s.bps = median(b, opt.reps);
+    fprintf(stderr, "  %-8s %-24s wall %10.3f us  cpu %10.3f us  (main thread %10.3f us)  %8.1f MB/s\n",
+            who, what, s.wall / 1e3, s.cpu / 1e3, s.thr / 1e3, s.bps / 1e6);
+  } else {
+    fprintf(stderr, "  %-8s %-24s wall %10.2f us  cpu %10.2f us  (main thread %10.2f us)\n",
+            who, what, s.wall / 1e3, s.cpu / 1e3, s.thr / 1e3);
+  }
   wire_note(who, what, &s);
   return s;
+}
+
+static stat_t run_hs(const char *who, const char *what, hs_fn fn, long n) {
+  job_t j = {fn, NULL, 0, 0};
+  return run_timed(who, what, &j, n);
+}
+
+static stat_t run_rec(const char *who, const char *what, rec_fn fn, size_t len,
+                      long n, int echo) {
+  job_t j = {NULL, fn, len, echo};
+  return run_timed(who, what, &j, n);
 }
 
 #define V(s, f, k) ((s).ok ? (s).f * (k) : NA)
 
 static void handshake_rows(void) {
-  stat_t o = {NA, NA, NA, 0, NA, 0, 0, 0, 0, NA}, x = {NA, NA, NA, 0, NA, 0, 0, 0, 0, NA};
+  stat_t o = stat_na, x = stat_na;
   if (want("psk")) {
     if (opt.do_ours)
       o = run_hs("ours", "PSK handshake", ours_psk_handshakes, opt.hs);
@@ -287,7 +283,7 @@ static void handshake_rows(void) {
             NA, "allocs");
   }
   if (want("ecdhe")) {
-    o.ok = x.ok = 0;
+    o = x = stat_na;
     if (opt.do_ours)
       o = run_hs("ours", "ECDHE-ECDSA handshake", ours_ecdhe_handshakes,
                  opt.ecdhe);
@@ -311,7 +307,7 @@ static void record_rows(void) {
   double allocs = NA;
   if (want("rec")) {
     for (i = 0; i < opt.nsizes; i++) {
-      stat_t o = {NA, NA, NA, 0, NA, 0, 0, 0, 0, NA}, x = {NA, NA, NA, 0, NA, 0, 0, 0, 0, NA};
+      stat_t o = stat_na, x = stat_na;
       char name[64], what[40];
       snprintf(what, sizeof what, "record %zu B", sizes[i]);
       if (opt.do_ours)
@@ -331,7 +327,7 @@ static void record_rows(void) {
             "allocs");
   }
   if (want("echo")) {
-    stat_t o = {NA, NA, NA, 0, NA, 0, 0, 0, 0, NA}, x = {NA, NA, NA, 0, NA, 0, 0, 0, 0, NA};
+    stat_t o = stat_na, x = stat_na;
     if (opt.do_ours)
       o = run_rec("ours", "echo 64 B", ours_records, 64, opt.records / 2, 1);
     if (opt.do_ossl)

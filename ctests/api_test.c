@@ -39,6 +39,8 @@
 #include "peer.h"
 #include "session.h"
 
+#include "example_keys.h"
+
 /* ------------------------------------------------------------------ */
 /* reporting                                                            */
 
@@ -77,37 +79,7 @@ static const char *fmt_detail(const char *fmt, ...) {
 }
 
 /* ------------------------------------------------------------------ */
-/* keys: upstream's example programs (contract §6)                      */
-
-static const unsigned char server_priv[32] = {
-    0xD9, 0xE2, 0x70, 0x7A, 0x72, 0xDA, 0x6A, 0x05, 0x04, 0x99, 0x5C,
-    0x86, 0xED, 0xDB, 0xE3, 0xEF, 0xC7, 0xF1, 0xCD, 0x74, 0x83, 0x8F,
-    0x75, 0x70, 0xC8, 0x07, 0x2D, 0x0A, 0x76, 0x26, 0x1B, 0xD4};
-static const unsigned char server_x[32] = {
-    0xD0, 0x55, 0xEE, 0x14, 0x08, 0x4D, 0x6E, 0x06, 0x15, 0x59, 0x9D,
-    0xB5, 0x83, 0x91, 0x3E, 0x4A, 0x3E, 0x45, 0x26, 0xA2, 0x70, 0x4D,
-    0x61, 0xF2, 0x7A, 0x4C, 0xCF, 0xBA, 0x97, 0x58, 0xEF, 0x9A};
-static const unsigned char server_y[32] = {
-    0xB4, 0x18, 0xB6, 0x4A, 0xFE, 0x80, 0x30, 0xDA, 0x1D, 0xDC, 0xF4,
-    0xF4, 0x2E, 0x2F, 0x26, 0x31, 0xD0, 0x43, 0xB1, 0xFB, 0x03, 0xE2,
-    0x2F, 0x4D, 0x17, 0xDE, 0x43, 0xF9, 0xF9, 0xAD, 0xEE, 0x70};
-static const unsigned char client_priv[32] = {
-    0x41, 0xC1, 0xCB, 0x6B, 0x51, 0x24, 0x7A, 0x14, 0x43, 0x21, 0x43,
-    0x5B, 0x7A, 0x80, 0xE7, 0x14, 0x89, 0x6A, 0x33, 0xBB, 0xAD, 0x72,
-    0x94, 0xCA, 0x40, 0x14, 0x55, 0xA1, 0x94, 0xA9, 0x49, 0xFA};
-static const unsigned char client_x[32] = {
-    0x36, 0xDF, 0xE2, 0xC6, 0xF9, 0xF2, 0xED, 0x29, 0xDA, 0x0A, 0x9A,
-    0x8F, 0x62, 0x68, 0x4E, 0x91, 0x63, 0x75, 0xBA, 0x10, 0x30, 0x0C,
-    0x28, 0xC5, 0xE4, 0x7C, 0xFB, 0xF2, 0x5F, 0xA5, 0x8F, 0x52};
-static const unsigned char client_y[32] = {
-    0x71, 0xA0, 0xD4, 0xFC, 0xDE, 0x1A, 0xB8, 0x78, 0x5A, 0x3C, 0x78,
-    0x69, 0x35, 0xA7, 0xCF, 0xAB, 0xE9, 0x3F, 0x98, 0x72, 0x09, 0xDA,
-    0xED, 0x0B, 0x4F, 0xAB, 0xC3, 0x6F, 0xC7, 0x72, 0xF8, 0x29};
-
-static const dtls_ecdsa_key_t server_key = {DTLS_ECDH_CURVE_SECP256R1,
-                                            server_priv, server_x, server_y};
-static const dtls_ecdsa_key_t client_key = {DTLS_ECDH_CURVE_SECP256R1,
-                                            client_priv, client_x, client_y};
+/* credentials: upstream's example programs (contract §6)               */
 
 #define PSK_IDENTITY "Client_identity"
 #define PSK_KEY "secretPSK"
@@ -405,7 +377,7 @@ static int cb_ecdsa_key(dtls_context_t *ctx, const session_t *session,
                         const dtls_ecdsa_key_t **result) {
   side_t *s = side_of(ctx);
   (void)session;
-  *result = s->is_server ? &server_key : &client_key;
+  *result = s->is_server ? &example_server_key : &example_client_key;
   return 0;
 }
 
@@ -783,13 +755,13 @@ static void test_ecdhe_handshake(void) {
             c->hs_sent[DTLS_HT_CERTIFICATE_VERIFY] >= 1,
         NULL, "client sent Certificate and CertificateVerify");
   check(c->n_verify == 1 && c->seen_key_size == 32 &&
-            memcmp(c->seen_x, server_x, 32) == 0 &&
-            memcmp(c->seen_y, server_y, 32) == 0,
+            memcmp(c->seen_x, example_server_x, 32) == 0 &&
+            memcmp(c->seen_y, example_server_y, 32) == 0,
         fmt_detail("%d calls, key_size %zu", c->n_verify, c->seen_key_size),
         "client verify_ecdsa_key got the server's public key");
   check(s->n_verify == 1 && s->seen_key_size == 32 &&
-            memcmp(s->seen_x, client_x, 32) == 0 &&
-            memcmp(s->seen_y, client_y, 32) == 0,
+            memcmp(s->seen_x, example_client_x, 32) == 0 &&
+            memcmp(s->seen_y, example_client_y, 32) == 0,
         fmt_detail("%d calls, key_size %zu", s->n_verify, s->seen_key_size),
         "server verify_ecdsa_key got the client's public key");
   p = dtls_get_peer(s->ctx, &c->addr);
@@ -1291,71 +1263,57 @@ static int reneg_events(const side_t *s, int from) {
   return 0;
 }
 
+/* A renegotiation started by `by` (c or s) while data flows: the
+ * initiator writes right after dtls_renegotiate, the other side once the
+ * first datagram is delivered; then a record each way after it. */
+static void renegotiate_with_data(side_t *c, side_t *s, side_t *by) {
+  static const char c_during[] = "[c during]", s_during[] = "[s during]";
+  side_t *other = by == c ? s : c;
+  const char *who = by == c ? "client-initiated" : "server-initiated";
+  int r, w1, w2, cev = c->n_ev, sev = s->n_ev;
+
+  clear_rx(c);
+  clear_rx(s);
+  r = dtls_renegotiate(by->ctx, &other->addr);
+  check(r >= 0, fmt_detail("returned %d", r),
+        "%s dtls_renegotiate returns >= 0", by->name);
+  w1 = dtls_write(by->ctx, &other->addr,
+                  (uint8 *)(by == c ? c_during : s_during), 10);
+  step();
+  w2 = dtls_write(other->ctx, &by->addr,
+                  (uint8 *)(by == c ? s_during : c_during), 10);
+  pump();
+  check(reneg_events(c, cev), events(c, cev),
+        "client sees 479 (RENEGOTIATE) then 478 (CONNECTED), %s", who);
+  check(reneg_events(s, sev), events(s, sev),
+        "server sees 479 (RENEGOTIATE) then 478 (CONNECTED), %s", who);
+  check(connected(c, s) && connected(s, c), NULL, "both connected again, %s",
+        who);
+  check(w1 == 10 && w2 == 10, fmt_detail("returned %d and %d", w1, w2),
+        "dtls_write during the renegotiation returns the length, %s", who);
+  check(rx_is(s, c_during) && rx_is(c, s_during),
+        fmt_detail("server got \"%s\", client got \"%s\"", rx_text(s),
+                   rx_text(c)),
+        "data written during the renegotiation is delivered, %s", who);
+  clear_rx(c);
+  clear_rx(s);
+  dtls_write(c->ctx, &s->addr, (uint8 *)"c after", 7);
+  dtls_write(s->ctx, &c->addr, (uint8 *)"s after", 7);
+  pump();
+  check(rx_is(s, "c after") && rx_is(c, "s after"), NULL,
+        "data after the renegotiation is delivered both ways, %s", who);
+}
+
 static void test_renegotiate(void) {
   side_t *c, *s;
   session_t nobody;
-  int r, cev, sev, w1, w2;
+  int r, cev, sev;
 
   section = "6 renegotiate";
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
   if (check(handshake(c, s), NULL, "handshake")) {
-    cev = c->n_ev;
-    sev = s->n_ev;
-    r = dtls_renegotiate(c->ctx, &s->addr);
-    check(r >= 0, fmt_detail("returned %d", r),
-          "client dtls_renegotiate returns >= 0");
-    w1 = dtls_write(c->ctx, &s->addr, (uint8 *)"[c during]", 10);
-    step();
-    w2 = dtls_write(s->ctx, &c->addr, (uint8 *)"[s during]", 10);
-    pump();
-    check(reneg_events(c, cev), events(c, cev),
-          "client sees 479 (RENEGOTIATE) then 478 (CONNECTED)");
-    check(reneg_events(s, sev), events(s, sev),
-          "server sees 479 (RENEGOTIATE) then 478 (CONNECTED)");
-    check(connected(c, s) && connected(s, c), NULL, "both connected again");
-    check(w1 == 10 && w2 == 10, fmt_detail("returned %d and %d", w1, w2),
-          "dtls_write during the renegotiation returns the length");
-    check(rx_is(s, "[c during]") && rx_is(c, "[s during]"),
-          fmt_detail("server got \"%s\", client got \"%s\"", rx_text(s),
-                     rx_text(c)),
-          "data written during the renegotiation is delivered");
-    clear_rx(c);
-    clear_rx(s);
-    dtls_write(c->ctx, &s->addr, (uint8 *)"c after", 7);
-    dtls_write(s->ctx, &c->addr, (uint8 *)"s after", 7);
-    pump();
-    check(rx_is(s, "c after") && rx_is(c, "s after"), NULL,
-          "data after the renegotiation is delivered both ways");
-
-    /* server-initiated */
-    clear_rx(c);
-    clear_rx(s);
-    cev = c->n_ev;
-    sev = s->n_ev;
-    r = dtls_renegotiate(s->ctx, &c->addr);
-    check(r >= 0, fmt_detail("returned %d", r),
-          "server dtls_renegotiate returns >= 0");
-    w1 = dtls_write(s->ctx, &c->addr, (uint8 *)"{s during}", 10);
-    step();
-    w2 = dtls_write(c->ctx, &s->addr, (uint8 *)"{c during}", 10);
-    pump();
-    check(reneg_events(c, cev), events(c, cev),
-          "client sees 479 then 478 (server-initiated)");
-    check(reneg_events(s, sev), events(s, sev),
-          "server sees 479 then 478 (server-initiated)");
-    check(connected(c, s) && connected(s, c), NULL, "both connected again");
-    check(w1 == 10 && w2 == 10 && rx_is(c, "{s during}") &&
-              rx_is(s, "{c during}"),
-          fmt_detail("returned %d/%d, client got \"%s\", server got \"%s\"",
-                     w1, w2, rx_text(c), rx_text(s)),
-          "data written during the renegotiation is delivered");
-    clear_rx(c);
-    clear_rx(s);
-    dtls_write(c->ctx, &s->addr, (uint8 *)"c after", 7);
-    dtls_write(s->ctx, &c->addr, (uint8 *)"s after", 7);
-    pump();
-    check(rx_is(s, "c after") && rx_is(c, "s after"), NULL,
-          "data after the renegotiation is delivered both ways");
+    renegotiate_with_data(c, s, c);
+    renegotiate_with_data(c, s, s);
   }
   set_v4(&nobody, "192.0.2.1", 9);
   dtls_set_log_level(DTLS_LOG_EMERG); /* it logs why */
@@ -1479,7 +1437,7 @@ static void test_sessions(void) {
   socklen_t len = 0;
   side_t *c4, *c6, *s;
   dtls_peer_t *p;
-  int i, fine;
+  int fine;
 
   section = "8 sessions";
   memset(&a, 0xAA, sizeof(a));
@@ -1582,10 +1540,7 @@ static void test_sessions(void) {
         "data to and from each session goes to the right peer");
   check(memcmp(&s->last_read_session, &c6->addr, sizeof(session_t)) == 0,
         NULL, "read callback session is the IPv6 address");
-  for (i = 0; i < 2; i++) {
-    side_t *x = i ? c6 : c4;
-    x->n_ev = 0;
-  }
+  c4->n_ev = c6->n_ev = 0;
   dtls_free_context(s->ctx);
   s->ctx = NULL;
   pump();
@@ -1712,6 +1667,13 @@ static void test_logging(void) {
   check(n_log >= 1 && log_has("blob") && log_has("AB"),
         n_log ? log_lines[0].text : "no line",
         "dtls_dsrv_hexdump_log (extended layout) produces lines");
+  n_log = 0;
+  dtls_dsrv_hexdump_log(DTLS_LOG_WARN, longmsg, bytes, sizeof(bytes), 0);
+  check(n_log == 1 && strlen(log_lines[0].text) <= 127 &&
+            strstr(log_lines[0].text, " ...\n") != NULL,
+        n_log ? fmt_detail("%zu chars", strlen(log_lines[0].text)) : "no line",
+        "dtls_dsrv_hexdump_log with a name longer than a line is cut, not "
+        "overrun");
   n_log = 0;
   dtls_set_log_level(DTLS_LOG_WARN);
   dtls_dsrv_hexdump_log(DTLS_LOG_DEBUG, "blob", bytes, sizeof(bytes), 0);

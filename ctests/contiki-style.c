@@ -11,7 +11,7 @@
  *       server: handshakes=H psk=P ecdhe=E closed=C max_active=M fatal=F records=R
  *     and exits 0 if H == C == EXPECTED and F == 0.
  *
- *   contiki-style clients PORT COUNT MESSAGES [SECONDS]
+ *   contiki-style clients PORT COUNT MESSAGES [SECONDS [DROP]]
  *     COUNT clients, each its own context and socket, driven by one select
  *     loop. Client i uses suite i % 4 (PSK CCM_8, PSK CCM, ECDHE-ECDSA
  *     CCM_8, ECDHE-ECDSA CCM) and, for PSK, its own identity and key. Each
@@ -29,6 +29,7 @@
 #include "tinydtls.h"
 #include "dtls.h"
 #include "dtls_debug.h"
+#include "example_keys.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -48,32 +49,6 @@
 
 static volatile sig_atomic_t quit;
 static void on_signal(int sig) { (void)sig; quit = 1; }
-
-/* secp256r1 key pairs (big-endian), as in the example programs. */
-static const unsigned char server_priv[DTLS_EC_KEY_SIZE] = {
-  0xD9, 0xE2, 0x70, 0x7A, 0x72, 0xDA, 0x6A, 0x05, 0x04, 0x99, 0x5C, 0x86,
-  0xED, 0xDB, 0xE3, 0xEF, 0xC7, 0xF1, 0xCD, 0x74, 0x83, 0x8F, 0x75, 0x70,
-  0xC8, 0x07, 0x2D, 0x0A, 0x76, 0x26, 0x1B, 0xD4};
-static const unsigned char server_x[DTLS_EC_KEY_SIZE] = {
-  0xD0, 0x55, 0xEE, 0x14, 0x08, 0x4D, 0x6E, 0x06, 0x15, 0x59, 0x9D, 0xB5,
-  0x83, 0x91, 0x3E, 0x4A, 0x3E, 0x45, 0x26, 0xA2, 0x70, 0x4D, 0x61, 0xF2,
-  0x7A, 0x4C, 0xCF, 0xBA, 0x97, 0x58, 0xEF, 0x9A};
-static const unsigned char server_y[DTLS_EC_KEY_SIZE] = {
-  0xB4, 0x18, 0xB6, 0x4A, 0xFE, 0x80, 0x30, 0xDA, 0x1D, 0xDC, 0xF4, 0xF4,
-  0x2E, 0x2F, 0x26, 0x31, 0xD0, 0x43, 0xB1, 0xFB, 0x03, 0xE2, 0x2F, 0x4D,
-  0x17, 0xDE, 0x43, 0xF9, 0xF9, 0xAD, 0xEE, 0x70};
-static const unsigned char client_priv[DTLS_EC_KEY_SIZE] = {
-  0x41, 0xC1, 0xCB, 0x6B, 0x51, 0x24, 0x7A, 0x14, 0x43, 0x21, 0x43, 0x5B,
-  0x7A, 0x80, 0xE7, 0x14, 0x89, 0x6A, 0x33, 0xBB, 0xAD, 0x72, 0x94, 0xCA,
-  0x40, 0x14, 0x55, 0xA1, 0x94, 0xA9, 0x49, 0xFA};
-static const unsigned char client_x[DTLS_EC_KEY_SIZE] = {
-  0x36, 0xDF, 0xE2, 0xC6, 0xF9, 0xF2, 0xED, 0x29, 0xDA, 0x0A, 0x9A, 0x8F,
-  0x62, 0x68, 0x4E, 0x91, 0x63, 0x75, 0xBA, 0x10, 0x30, 0x0C, 0x28, 0xC5,
-  0xE4, 0x7C, 0xFB, 0xF2, 0x5F, 0xA5, 0x8F, 0x52};
-static const unsigned char client_y[DTLS_EC_KEY_SIZE] = {
-  0x71, 0xA0, 0xD4, 0xFC, 0xDE, 0x1A, 0xB8, 0x78, 0x5A, 0x3C, 0x78, 0x69,
-  0x35, 0xA7, 0xCF, 0xAB, 0xE9, 0x3F, 0x98, 0x72, 0x09, 0xDA, 0xED, 0x0B,
-  0x4F, 0xAB, 0xC3, 0x6F, 0xC7, 0x72, 0xF8, 0x29};
 
 /* PSK of an identity "client-N": "key-N-" repeated to 16 bytes. */
 static int psk_for(const unsigned char *id, size_t id_len, unsigned char *key,
@@ -241,11 +216,9 @@ static int srv_psk(dtls_context_t *ctx, const session_t *s,
 
 static int srv_get_key(dtls_context_t *ctx, const session_t *s,
                        const dtls_ecdsa_key_t **result) {
-  static const dtls_ecdsa_key_t key = {DTLS_ECDH_CURVE_SECP256R1, server_priv,
-                                       server_x, server_y};
   (void)ctx;
   (void)s;
-  *result = &key;
+  *result = &example_server_key;
   return 0;
 }
 
@@ -254,8 +227,8 @@ static int srv_verify_key(dtls_context_t *ctx, const session_t *s,
                           size_t size) {
   struct srv_peer *p;
   (void)ctx;
-  if (size != DTLS_EC_KEY_SIZE || memcmp(x, client_x, size) != 0 ||
-      memcmp(y, client_y, size) != 0)
+  if (size != DTLS_EC_KEY_SIZE || memcmp(x, example_client_x, size) != 0 ||
+      memcmp(y, example_client_y, size) != 0)
     return dtls_alert_fatal_create(DTLS_ALERT_BAD_CERTIFICATE);
   if ((p = srv_peer_of(s)) != NULL)
     p->kind = 'e';
@@ -436,11 +409,9 @@ static int cli_psk(dtls_context_t *ctx, const session_t *s,
 
 static int cli_get_key(dtls_context_t *ctx, const session_t *s,
                        const dtls_ecdsa_key_t **result) {
-  static const dtls_ecdsa_key_t key = {DTLS_ECDH_CURVE_SECP256R1, client_priv,
-                                       client_x, client_y};
   (void)ctx;
   (void)s;
-  *result = &key;
+  *result = &example_client_key;
   return 0;
 }
 
@@ -449,8 +420,8 @@ static int cli_verify_key(dtls_context_t *ctx, const session_t *s,
                           size_t size) {
   (void)ctx;
   (void)s;
-  if (size != DTLS_EC_KEY_SIZE || memcmp(x, server_x, size) != 0 ||
-      memcmp(y, server_y, size) != 0)
+  if (size != DTLS_EC_KEY_SIZE || memcmp(x, example_server_x, size) != 0 ||
+      memcmp(y, example_server_y, size) != 0)
     return dtls_alert_fatal_create(DTLS_ALERT_BAD_CERTIFICATE);
   return 0;
 }

@@ -1342,8 +1342,6 @@ static void test_ecc_words(void) {
 /* ------------------------------------------------------------------ */
 /* crypto.h ECC                                                          */
 
-static void sig_to_be(const uint32_t w[9], uint8_t be[32]) { words_to_be(w, be); }
-
 static void test_crypto_ecc(void) {
   uint8_t priv[32], x[32], y[32], out[40], hash[32], rb[32], sb[32];
   uint32_t r[9], s[9], w[8];
@@ -1397,8 +1395,8 @@ static void test_crypto_ecc(void) {
   memset(s, 0xaa, sizeof(s));
   dtls_ecdsa_create_sig_hash(priv, 32, hash, 32, r, s);
   CHECK(r[8] == 0 && s[8] == 0, "dtls_ecdsa_create_sig_hash clears the ninth words");
-  sig_to_be(r, rb);
-  sig_to_be(s, sb);
+  words_to_be(r, rb);
+  words_to_be(s, sb);
   ret = dtls_ecdsa_verify_sig_hash(x, y, 32, hash, 32, rb, sb);
   check_long(ret, 0, "dtls_ecdsa_create_sig_hash (RFC 6979 key) verifies");
   hex_to_words(UX, w);
@@ -1452,8 +1450,8 @@ static void test_crypto_ecc(void) {
     dtls_sha256_update(&h, (const uint8_t *)"round trip", 10);
     dtls_sha256_final(hash, &h);
     dtls_ecdsa_create_sig_hash(priv, 32, hash, 32, r, s);
-    sig_to_be(r, rb);
-    sig_to_be(s, sb);
+    words_to_be(r, rb);
+    words_to_be(s, sb);
     ret = dtls_ecdsa_verify_sig_hash(x, y, 32, hash, 32, rb, sb);
     check_long(ret, 0, "dtls_ecdsa_create_sig_hash / dtls_ecdsa_verify_sig_hash round trip");
     hash[31] ^= 1;
@@ -1465,8 +1463,8 @@ static void test_crypto_ecc(void) {
     CHECK(ret != 0, "dtls_ecdsa_verify_sig_hash rejects a tampered r (%d)", ret);
 
     dtls_ecdsa_create_sig(priv, 32, cr, 32, sr, 32, params, sizeof(params), r, s);
-    sig_to_be(r, rb);
-    sig_to_be(s, sb);
+    words_to_be(r, rb);
+    words_to_be(s, sb);
     ret = dtls_ecdsa_verify_sig(x, y, 32, cr, 32, sr, 32, params, sizeof(params), rb, sb);
     check_long(ret, 0, "dtls_ecdsa_create_sig / dtls_ecdsa_verify_sig round trip");
     /* the signed digest is SHA-256(client_random || server_random || params) */

@@ -7,8 +7,9 @@
  * iterations, replays handshake prefixes and hands the contexts mutated
  * copies (bit flips, overwritten bytes and lengths, truncation, splices,
  * duplicated records) and pure noise, from several source addresses. The
- * library must not crash, hang or leak (run it under valgrind), and every
- * call must return.
+ * library must not crash, hang or leak (run it under valgrind), every call
+ * must return, and no Go panic may happen: the library recovers from one at
+ * the C boundary and logs it at DTLS_LOG_CRIT, which fails the run.
  *
  *   fuzz_driver [iterations] [seed]
  */
@@ -20,6 +21,8 @@
 #include "tinydtls.h"
 #include "dtls.h"
 #include "dtls_debug.h"
+
+#include "example_keys.h"
 
 #define MAX_DG 1500
 #define MAX_REC 64
@@ -42,6 +45,12 @@ static session_t server_addr, client_addr;
 static unsigned long long rng_state = 88172645463325252ULL;
 static int use_ecdhe;
 static unsigned long events, reads, writes;
+static unsigned long crit_logs; /* DTLS_LOG_CRIT and worse: internal errors */
+
+static void log_handler(log_t level, const char *message) {
+  if (level <= DTLS_LOG_CRIT && crit_logs++ == 0)
+    fprintf(stderr, "fuzz_driver: critical log message: %s", message);
+}
 
 static unsigned long long rnd(void) {
   rng_state ^= rng_state << 13;
@@ -49,21 +58,6 @@ static unsigned long long rnd(void) {
   rng_state ^= rng_state << 17;
   return rng_state;
 }
-
-static const unsigned char server_priv[32] = {
-    0xD9, 0xE2, 0x70, 0x7A, 0x72, 0xDA, 0x6A, 0x05, 0x04, 0x99, 0x5C,
-    0x86, 0xED, 0xDB, 0xE3, 0xEF, 0xC7, 0xF1, 0xCD, 0x74, 0x83, 0x8F,
-    0x75, 0x70, 0xC8, 0x07, 0x2D, 0x0A, 0x76, 0x26, 0x1B, 0xD4};
-static const unsigned char server_x[32] = {
-    0xD0, 0x55, 0xEE, 0x14, 0x08, 0x4D, 0x6E, 0x06, 0x15, 0x59, 0x9D,
-    0xB5, 0x83, 0x91, 0x3E, 0x4A, 0x3E, 0x45, 0x26, 0xA2, 0x70, 0x4D,
-    0x61, 0xF2, 0x7A, 0x4C, 0xCF, 0xBA, 0x97, 0x58, 0xEF, 0x9A};
-static const unsigned char server_y[32] = {
-    0xB4, 0x18, 0xB6, 0x4A, 0xFE, 0x80, 0x30, 0xDA, 0x1D, 0xDC, 0xF4,
-    0xF4, 0x2E, 0x2F, 0x26, 0x31, 0xD0, 0x43, 0xB1, 0xFB, 0x03, 0xE2,
-    0x2F, 0x4D, 0x17, 0xDE, 0x43, 0xF9, 0xF9, 0xAD, 0xEE, 0x70};
-static const dtls_ecdsa_key_t key = {DTLS_ECDH_CURVE_SECP256R1, server_priv,
-                                     server_x, server_y};
 
 static int cb_write(dtls_context_t *ctx, session_t *s, uint8 *buf,
                     size_t len) {
@@ -137,7 +131,7 @@ static int cb_get_key(dtls_context_t *ctx, const session_t *s,
                       const dtls_ecdsa_key_t **result) {
   (void)ctx;
   (void)s;
-  *result = &key;
+  *result = &example_server_key;
   return 0;
 }
 
@@ -259,7 +253,8 @@ int main(int argc, char **argv) {
     rng_state = strtoull(argv[2], NULL, 0) | 1;
 
   dtls_init();
-  dtls_set_log_level(DTLS_LOG_EMERG);
+  dtls_set_log_handler(log_handler);
+  dtls_set_log_level(DTLS_LOG_CRIT);
   set_addr(&server_addr, 5684);
   set_addr(&client_addr, 40000);
   record_handshake(0);
@@ -320,7 +315,8 @@ int main(int argc, char **argv) {
   dtls_free_context(server);
   dtls_free_context(client);
   printf("fuzz_driver: %ld iterations in %lds, %lu writes, %lu reads, %lu "
-         "events, no crash\n",
-         iterations, (long)(time(NULL) - start), writes, reads, events);
-  return 0;
+         "events, %lu critical log messages\n",
+         iterations, (long)(time(NULL) - start), writes, reads, events,
+         crit_logs);
+  return crit_logs ? 1 : 0;
 }

@@ -1,9 +1,12 @@
 # Helpers for the shell tests: scratch directories, background processes
-# that are always cleaned up, and bounded waits on output (never fixed
-# sleeps).
+# that are always cleaned up, bounded waits on output (never fixed sleeps),
+# building test programs, memcheck, and the peers several tests share (the
+# impairing UDP proxy, GnuTLS with the example programs' credentials).
 
 set -u
 BIN=${BIN:?BIN must point at the build/bin directory}
+BUILD=$(cd "${BUILD:-$BIN/..}" && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/tdtls-test.XXXXXX")
 PIDS=()
 FAILS=0
@@ -48,11 +51,12 @@ say() {
   printf '%s\n' "$2" >&"${!fdvar}"
 }
 
-# wait_for FILE PATTERN [SECONDS]: polls until grep finds PATTERN in FILE.
+# wait_for FILE PATTERN [SECONDS [COUNT]]: polls until at least COUNT
+# (default 1) lines of FILE match PATTERN.
 wait_for() {
-  local file=$1 pat=$2 limit=${3:-15} i
+  local file=$1 pat=$2 limit=${3:-15} n=${4:-1} i
   for ((i = 0; i < limit * 20; i++)); do
-    grep -q -e "$pat" "$file" 2>/dev/null && return 0
+    [ "$(grep -c -e "$pat" "$file" 2>/dev/null)" -ge "$n" ] 2>/dev/null && return 0
     sleep 0.05
   done
   return 1
@@ -78,6 +82,9 @@ wait_exit() {
 # count FILE PATTERN: number of matching lines.
 count() { grep -c -e "$2" "$1" 2>/dev/null || true; }
 
+# not CMD...: succeeds when CMD fails (check "..." not grep -q ...).
+not() { ! "$@"; }
+
 pass() { echo "  ok   $*"; }
 fail() {
   echo "  FAIL $*"
@@ -102,4 +109,171 @@ finish() {
     exit 1
   fi
   exit 0
+}
+
+# ---- building test programs -----------------------------------------------
+
+# Compiler arguments for a program on the build tree's headers and shared
+# library (the rpath makes it load this library, not an installed one).
+WITH_LIB=(-I"$BUILD/include/tinydtls" -L"$BUILD/lib" -Wl,-rpath,"$BUILD/lib" -ltinydtls)
+
+# build OUT SRC [ARGS...]: compiles SRC into OUT with -Wall -Wextra -Werror
+# and ARGS (given after SRC, so libraries may be among them), reported as a
+# check with the compiler's messages on failure. The program is written
+# under a temporary name first, as test runs may share $BIN.
+build() {
+  local out=$1 src=$2 what
+  shift 2
+  what="build $(basename "$out") from $(basename "$src") (-Wall -Wextra -Werror)"
+  if ${CC:-cc} -Wall -Wextra -Werror -o "$out.tmp.$$" "$src" "$@" >"$T/cc.log" 2>&1 &&
+     mv -f "$out.tmp.$$" "$out"; then
+    pass "$what"
+    return 0
+  fi
+  rm -f "$out.tmp.$$"
+  fail "$what"
+  sed 's/^/  | /' "$T/cc.log"
+  return 1
+}
+
+# ---- memcheck ---------------------------------------------------------------
+
+# Definite leaks are errors; the exit status 99 tells memcheck's verdict
+# apart from the program's own failures.
+VALGRIND=(valgrind --quiet --error-exitcode=99 --leak-check=full
+          --errors-for-leak-kinds=definite --suppressions="$ROOT/ctests/valgrind.supp")
+
+# run_checks PROG [SECONDS [VG_SECONDS]]: runs a test program that prints
+# "ok ..." or "FAIL ..." per check and ends with "NAME: N passed, M failed",
+# once natively and once under memcheck (output in $T/native.log and
+# $T/vg.log, KEEP_TMP=1 keeps them). Only the failed checks and the summary
+# lines are shown; a check that fails only under valgrind (much slower)
+# counts as well.
+run_checks() {
+  local prog=$1 limit=${2:-120} vg_limit=${3:-900} name rc extra
+  name=$(basename "$prog")
+  local done_re="^$name: [0-9]* passed"
+
+  timeout -k 5 "$limit" "$prog" >"$T/native.log" 2>&1
+  rc=$?
+  grep -E "^FAIL|^$name:" "$T/native.log" | sed 's/^/  | /'
+  if ! grep -q "$done_re" "$T/native.log"; then
+    fail "$name did not run to the end (exit status $rc)"
+    tail -n 20 "$T/native.log" | sed 's/^/  | /'
+  elif [ "$rc" -eq 0 ]; then
+    pass "$name: $(grep -c '^ok' "$T/native.log") checks"
+  else
+    fail "$name: $(grep -c '^FAIL' "$T/native.log") failed checks"
+  fi
+
+  if ! command -v valgrind >/dev/null; then
+    fail "valgrind is not installed"
+    return
+  fi
+  timeout -k 5 "$vg_limit" "${VALGRIND[@]}" "$prog" >"$T/vg.log" 2>"$T/vg.err"
+  rc=$?
+  if [ "$rc" -eq 99 ]; then
+    fail "$name under valgrind: memcheck errors or definite leaks"
+    # the report without the warnings valgrind.supp explains
+    grep -v -e 'DW_FORM' -e 'reading debug info' -e 'large range' \
+      -e 'switching stacks' -e 'max-stackframe' -e 'further instances' "$T/vg.err" |
+      sed 's/^/  | /' | head -n 200
+  elif ! grep -q "$done_re" "$T/vg.log"; then
+    fail "$name under valgrind did not run to the end (exit status $rc)"
+    tail -n 30 "$T/vg.err" | sed 's/^/  | /'
+  else
+    pass "$name under valgrind: no memcheck errors, no definite leaks"
+    extra=$(comm -13 <(grep '^FAIL' "$T/native.log" | sort) <(grep '^FAIL' "$T/vg.log" | sort))
+    if [ -n "$extra" ]; then
+      fail "$name checks that failed only under valgrind"
+      printf '%s\n' "$extra" | sed 's/^/  | /'
+    elif [ "$rc" -ne 0 ]; then
+      echo "  (the same checks failed under valgrind)"
+    fi
+  fi
+}
+
+# ---- the impairing UDP proxy (ctests/tools/udp-proxy.c) ---------------------
+
+PROXY=$BIN/udp-proxy
+
+# build_proxy: builds $PROXY (make does not).
+build_proxy() { build "$PROXY" "$ROOT/ctests/tools/udp-proxy.c" -O2; }
+
+# start_proxy TARGET_PORT ARGS...: starts the proxy as "proxy" on a port the
+# kernel picks (no race with other tests), in front of 127.0.0.1:TARGET_PORT,
+# and sets PPORT.
+start_proxy() {
+  local target=$1
+  shift
+  bg proxy "$PROXY" -l 0 -t "$target" "$@"
+  wait_for "$T/proxy.err" "listening on" 10 || return 1
+  PPORT=$(sed -n 's/^udp-proxy: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$T/proxy.err")
+  [ -n "$PPORT" ]
+}
+
+# ---- GnuTLS (and OpenSSL) peers ----------------------------------------------
+
+# The PSK of the example programs ("secretPSK", identity "Client_identity")
+# in hex, and the GnuTLS priority every DTLS 1.2 test starts from.
+PSKHEX=73656372657450534b
+GNUTLS_BASEPRIO='NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL'
+
+# The built-in secp256r1 keys of dtls-server and dtls-client (priv, x, y).
+EXAMPLE_SERVER_KEY="D9E2707A72DA6A0504995C86EDDBE3EFC7F1CD74838F7570C8072D0A76261BD4
+                    D055EE14084D6E0615599DB583913E4A3E4526A2704D61F27A4CCFBA9758EF9A
+                    B418B64AFE8030DA1DDCF4F42E2F2631D043B1FB03E22F4D17DE43F9F9ADEE70"
+EXAMPLE_CLIENT_KEY="41C1CB6B51247A144321435B7A80E714896A33BBAD7294CA401455A194A949FA
+                    36DFE2C6F9F2ED29DA0A9A8F62684E916375BA10300C28C5E47CFBF25FA58F52
+                    71A0D4FCDE1AB8785A3C786935A7CFABE93F987209DAED0B4FABC36FC772F829"
+
+unhex() { # hex on stdin -> bytes on stdout
+  if command -v xxd >/dev/null; then
+    xxd -r -p
+  else
+    local h
+    h=$(tr -d ' \n')
+    printf "$(printf '%s' "$h" | sed 's/../\\x&/g')"
+  fi
+}
+
+# ec_pem DIR NAME PRIV X Y: writes DIR/NAME.key.pem (PKCS#8) and
+# DIR/NAME.pub.pem (SubjectPublicKeyInfo). The DER is a SEC1 ECPrivateKey
+# (RFC 5915): version 1, the 32-byte key, [0] namedCurve prime256v1,
+# [1] 04||x||y.
+ec_pem() {
+  local dir=$1 name=$2 priv=$3 x=$4 y=$5
+  printf '30770201010420%sa00a06082a8648ce3d030107a14403420004%s%s' "$priv" "$x" "$y" |
+    unhex >"$dir/$name.sec1.der" &&
+    openssl pkey -inform DER -in "$dir/$name.sec1.der" -out "$dir/$name.key.pem" &&
+    openssl pkey -in "$dir/$name.key.pem" -check -noout >/dev/null &&   # x/y match priv
+    openssl pkey -in "$dir/$name.key.pem" -pubout -out "$dir/$name.pub.pem"
+}
+
+# gnutls_credentials DIR: the example programs' credentials as GnuTLS takes
+# them: DIR/{server,client}.{key,pub}.pem and DIR/psk.passwd.
+gnutls_credentials() {
+  mkdir -p "$1"
+  # shellcheck disable=SC2086
+  check "server key PEM built from the built-in hex key" ec_pem "$1" server $EXAMPLE_SERVER_KEY
+  # shellcheck disable=SC2086
+  check "client key PEM built from the built-in hex key" ec_pem "$1" client $EXAMPLE_CLIENT_KEY
+  printf 'Client_identity:%s\n' "$PSKHEX" >"$1/psk.passwd"
+}
+
+# start_gnutls_serv PRIORITY CREDENTIAL_ARGS...: starts gnutls-serv --udp
+# --echo as "gserv" on a free port (retrying if the port was taken in the
+# meantime) and sets GPORT.
+start_gnutls_serv() {
+  local prio=$1 try
+  shift
+  for try in 1 2 3; do
+    GPORT=$(freeport)
+    rm -f "$T"/gserv.*
+    bg gserv stdbuf -oL -eL gnutls-serv -d 4 --udp -p "$GPORT" --echo --priority "$prio" "$@"
+    wait_for "$T/gserv.err" "UDP Echo Server listening on IPv4" 10 && return 0
+    kill "$PID_gserv" 2>/dev/null
+    wait "$PID_gserv" 2>/dev/null
+  done
+  return 1
 }

@@ -10,20 +10,14 @@
 # that both loops' retransmission timers are exercised.
 BIN=${1:-${BIN:?usage: test-contiki.sh BINDIR}}
 . "$(dirname "$0")/lib.sh"
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-$(dirname "$BIN")}
 N=${CONTIKI_CLIENTS:-50}
 MSGS=${CONTIKI_MESSAGES:-20}
 START=$(date +%s)
 
-CFLAGS="-O2 -Wall -Wextra -Werror -I$BUILD/include/tinydtls"
-check "contiki-style builds against libtinydtls.so" \
-  cc $CFLAGS -o "$T/contiki" "$ROOT/ctests/contiki-style.c" \
-     -L"$BUILD/lib" -Wl,-rpath,"$BUILD/lib" -ltinydtls
-check "contiki-style builds against libtinydtls.a" \
-  cc $CFLAGS -o "$T/contiki-static" "$ROOT/ctests/contiki-style.c" \
-     "$BUILD/lib/libtinydtls.a" -lpthread -lm
-[ -x "$T/contiki" ] && [ -x "$T/contiki-static" ] || finish
+src=$ROOT/ctests/contiki-style.c
+build "$T/contiki" "$src" -O2 "${WITH_LIB[@]}" || finish
+build "$T/contiki-static" "$src" -O2 -I"$BUILD/include/tinydtls" \
+  "$BUILD/lib/libtinydtls.a" -lpthread -lm || finish
 
 # round NAME CLIENTS MESSAGES DROP: one server, one clients process.
 round() {

@@ -15,44 +15,8 @@ for tool in gnutls-cli gnutls-serv openssl stdbuf; do
   command -v "$tool" >/dev/null || { echo "$tool not installed (apt-get install gnutls-bin openssl)"; exit 1; }
 done
 
-PSKHEX=73656372657450534b   # "secretPSK", identity "Client_identity"
-BASEPRIO='NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL'
-
-# Built-in secp256r1 keys of the example programs (priv, x, y).
-SERVER_KEY="D9E2707A72DA6A0504995C86EDDBE3EFC7F1CD74838F7570C8072D0A76261BD4
-            D055EE14084D6E0615599DB583913E4A3E4526A2704D61F27A4CCFBA9758EF9A
-            B418B64AFE8030DA1DDCF4F42E2F2631D043B1FB03E22F4D17DE43F9F9ADEE70"
-CLIENT_KEY="41C1CB6B51247A144321435B7A80E714896A33BBAD7294CA401455A194A949FA
-            36DFE2C6F9F2ED29DA0A9A8F62684E916375BA10300C28C5E47CFBF25FA58F52
-            71A0D4FCDE1AB8785A3C786935A7CFABE93F987209DAED0B4FABC36FC772F829"
-
-unhex() { # hex on stdin -> bytes on stdout
-  if command -v xxd >/dev/null; then
-    xxd -r -p
-  else
-    local h
-    h=$(tr -d ' \n')
-    printf "$(printf '%s' "$h" | sed 's/../\\x&/g')"
-  fi
-}
-
-# ec_pem NAME PRIV X Y: writes $T/NAME.key.pem (PKCS#8) and $T/NAME.pub.pem
-# (SubjectPublicKeyInfo). The DER is a SEC1 ECPrivateKey (RFC 5915):
-# version 1, the 32-byte key, [0] namedCurve prime256v1, [1] 04||x||y.
-ec_pem() {
-  local name=$1 priv=$2 x=$3 y=$4
-  printf '30770201010420%sa00a06082a8648ce3d030107a14403420004%s%s' "$priv" "$x" "$y" |
-    unhex >"$T/$name.sec1.der" &&
-    openssl pkey -inform DER -in "$T/$name.sec1.der" -out "$T/$name.key.pem" &&
-    openssl pkey -in "$T/$name.key.pem" -check -noout >/dev/null &&   # x/y match priv
-    openssl pkey -in "$T/$name.key.pem" -pubout -out "$T/$name.pub.pem"
-}
-
-# shellcheck disable=SC2086
-check "server key PEM built from the built-in hex key" ec_pem server $SERVER_KEY
-# shellcheck disable=SC2086
-check "client key PEM built from the built-in hex key" ec_pem client $CLIENT_KEY
-printf 'Client_identity:%s\n' "$PSKHEX" >"$T/psk.passwd"
+KEYS=$T/keys
+gnutls_credentials "$KEYS"
 
 reset_files() { rm -f "$T"/*.out "$T"/*.err "$T"/*.in; }
 
@@ -80,7 +44,7 @@ cli_case() {
     check "$label: PSK identity" grep -qF "Connected as 'Client_identity'" "$T/gnutls.out"
   else
     check "$label: server sent a raw public key" grep -q "^- Certificate type: Raw Public Key" "$T/gnutls.out"
-    check "$label: it is the server's built-in key" same_pubkey "$T/gnutls.out" "$T/server.pub.pem"
+    check "$label: it is the server's built-in key" same_pubkey "$T/gnutls.out" "$KEYS/server.pub.pem"
     check "$label: client key sent and signed (mutual auth)" \
       bash -c "grep -q 'Successfully sent 1 certificate(s) to server' '$T/gnutls.out' &&
                grep -q '^- Client Signature: ECDSA-SHA256' '$T/gnutls.out'"
@@ -96,25 +60,9 @@ cli_case() {
   check "$label: dtls-server answered with close_notify" \
     wait_for "$T/gnutls.out" "^- Peer has closed the GnuTLS connection" 10
   check "$label: gnutls-cli exited with status 0" wait_exit gnutls 10
-  check "$label: no fatal alert at dtls-server" bash -c "! grep -q 'level=2' '$T/server.err'"
+  check "$label: no fatal alert at dtls-server" not grep -q 'level=2' "$T/server.err"
   kill "$PID_server" 2>/dev/null
   wait "$PID_server" 2>/dev/null
-}
-
-# Starts gnutls-serv --udp --echo on a free port (retries if the port was
-# taken in the meantime). Sets $port.
-start_gnutls_serv() { # PRIORITY CREDENTIAL_ARGS...
-  local prio=$1 try
-  shift
-  for try in 1 2 3; do
-    port=$(freeport)
-    reset_files
-    bg gserv stdbuf -oL -eL gnutls-serv -d 4 --udp -p "$port" --echo --priority "$prio" "$@"
-    wait_for "$T/gserv.err" "UDP Echo Server listening on IPv4" 10 && return 0
-    kill "$PID_gserv" 2>/dev/null
-    wait "$PID_gserv" 2>/dev/null
-  done
-  return 1
 }
 
 # our dtls-client -> gnutls-serv.
@@ -123,8 +71,9 @@ serv_case() {
   local label="dtls-client -> gnutls-serv $1" suite=$2 prio=$3 gsuite=$4 kind=$5
   shift 5
   local l1="hello from tinydtls client $suite" l2="second line from tinydtls client"
+  reset_files
   check "$label: gnutls-serv is listening" start_gnutls_serv "$prio" "$@"
-  bg_fifo client "$BIN/dtls-client" -c "$suite" 127.0.0.1 "$port"
+  bg_fifo client "$BIN/dtls-client" -c "$suite" 127.0.0.1 "$GPORT"
   check "$label: dtls-client reported the handshake" wait_for "$T/client.err" "event level=0 code=478" 20
   check "$label: GnuTLS selected $gsuite" grep -q "Selected cipher suite: $gsuite\$" "$T/gserv.err"
   check "$label: extended master secret" grep -q "Parsing extension 'Extended Master Secret" "$T/gserv.err"
@@ -145,7 +94,7 @@ serv_case() {
   say client "client:exit"   # dtls_free_context sends close_notify
   check "$label: dtls-client exited with status 0" wait_exit client 10
   check "$label: close_notify reached gnutls-serv" wait_for "$T/gserv.out" "^EOF" 10
-  check "$label: no GnuTLS error" bash -c "! grep -q '^Error in' '$T/gserv.err'"
+  check "$label: no GnuTLS error" not grep -q '^Error in' "$T/gserv.err"
   kill "$PID_gserv" 2>/dev/null
   wait "$PID_gserv" 2>/dev/null
   eval "exec ${FD_client}>&-"
@@ -153,20 +102,20 @@ serv_case() {
 
 for cipher in CCM-8 CCM; do
   sfx=${cipher//-/_}; sfx=${sfx/CCM/AES_128_CCM}   # AES_128_CCM_8 / AES_128_CCM
-  PSKPRIO="$BASEPRIO:+PSK:-CIPHER-ALL:+AES-128-$cipher"
-  RPKPRIO="$BASEPRIO:+ECDHE-ECDSA:-CIPHER-ALL:+AES-128-$cipher:+CTYPE-CLI-RAWPK:+CTYPE-SRV-RAWPK"
+  PSKPRIO="$GNUTLS_BASEPRIO:+PSK:-CIPHER-ALL:+AES-128-$cipher"
+  RPKPRIO="$GNUTLS_BASEPRIO:+ECDHE-ECDSA:-CIPHER-ALL:+AES-128-$cipher:+CTYPE-CLI-RAWPK:+CTYPE-SRV-RAWPK"
   echo "[AES-128-$cipher]"
 
   cli_case "PSK $cipher" "TLS_PSK_WITH_$sfx" "$PSKPRIO" \
     "(DTLS1.2-X.509)-(PSK)-(AES-128-$cipher)" psk \
     --pskusername Client_identity --pskkey "$PSKHEX"
   serv_case "PSK $cipher" "TLS_PSK_WITH_$sfx" "$PSKPRIO" "GNUTLS_PSK_$sfx" psk \
-    --pskpasswd "$T/psk.passwd" --pskhint CoAP
+    --pskpasswd "$KEYS/psk.passwd" --pskhint CoAP
 
   cli_case "RPK $cipher" "TLS_ECDHE_ECDSA_WITH_$sfx" "$RPKPRIO" \
     "(DTLS1.2-Raw Public Key)-(ECDHE-SECP256R1)-(ECDSA-SHA256)-(AES-128-$cipher)" rpk \
-    --rawpkkeyfile "$T/client.key.pem" --rawpkfile "$T/client.pub.pem" --insecure
+    --rawpkkeyfile "$KEYS/client.key.pem" --rawpkfile "$KEYS/client.pub.pem" --insecure
   serv_case "RPK $cipher" "TLS_ECDHE_ECDSA_WITH_$sfx" "$RPKPRIO" "GNUTLS_ECDHE_ECDSA_$sfx" rpk \
-    --rawpkkeyfile "$T/server.key.pem" --rawpkfile "$T/server.pub.pem"
+    --rawpkkeyfile "$KEYS/server.key.pem" --rawpkfile "$KEYS/server.pub.pem"
 done
 finish

@@ -4,7 +4,6 @@
 # dynamically and once statically, and run both.
 BIN=${1:?usage: test-install.sh BINDIR}
 . "$(dirname "$0")/lib.sh"
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 prefix=/opt/tdtls-test
 make -s -C "$ROOT" install PREFIX=$prefix DESTDIR="$T/dest" >"$T/install.log" 2>&1

@@ -15,7 +15,6 @@
 # build; any change to the library rebuilds libcoap.
 BIN=${1:-${BIN:?usage: test-libcoap.sh BINDIR}}
 . "$(dirname "$0")/lib.sh"
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SCRATCH=${SCRATCH:-/tmp/tdtls-scratch}
 CACHE=$SCRATCH/libcoap
 START=$(date +%s)

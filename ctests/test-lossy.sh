@@ -23,65 +23,27 @@
 BIN=${1:?usage: test-lossy.sh BINDIR}
 . "$(dirname "$0")/lib.sh"
 
-for tool in gcc gnutls-cli gnutls-serv openssl stdbuf; do
-  command -v "$tool" >/dev/null || { echo "$tool not installed (apt-get install gcc gnutls-bin openssl)"; exit 1; }
+for tool in gnutls-cli gnutls-serv openssl stdbuf; do
+  command -v "$tool" >/dev/null || { echo "$tool not installed (apt-get install gnutls-bin openssl)"; exit 1; }
 done
 
-# The proxy is not built by make: build it here when missing or stale
-# (into a temporary name first, as other test runs may share $BIN).
-PROXY=$BIN/udp-proxy
-PROXY_SRC=$(cd "$(dirname "$0")" && pwd)/tools/udp-proxy.c
-if [ ! -x "$PROXY" ] || [ "$PROXY_SRC" -nt "$PROXY" ]; then
-  gcc -Wall -Wextra -Werror -O2 -o "$PROXY.tmp.$$" "$PROXY_SRC" &&
-    mv -f "$PROXY.tmp.$$" "$PROXY" || { rm -f "$PROXY.tmp.$$"; echo "cannot build $PROXY"; exit 1; }
-fi
+build_proxy || finish
 
 # shellcheck disable=SC2206
 IMPAIR=(${LOSSY_IMPAIR:--d 25 -u 10 -r 10})
 SEED_BASE=${LOSSY_SEED:-0}
+# Every proxy logs each datagram's fate and outlives the longest case.
+PROXY_OPTS=(-T 170 -v)
 VOPT=()
 [ -n "${LOSSY_V:-}" ] && VOPT=(-v "$LOSSY_V")
 PSK_SUITE=TLS_PSK_WITH_AES_128_CCM_8
 RPK_SUITE=TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8
 
-# ---- GnuTLS credentials (as in test-gnutls.sh) ----------------------------
-PSKHEX=73656372657450534b   # "secretPSK", identity "Client_identity"
-BASEPRIO='NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL'
-PSKPRIO="$BASEPRIO:+PSK:-CIPHER-ALL:+AES-128-CCM-8"
-RPKPRIO="$BASEPRIO:+ECDHE-ECDSA:-CIPHER-ALL:+AES-128-CCM-8:+CTYPE-CLI-RAWPK:+CTYPE-SRV-RAWPK"
-SERVER_KEY="D9E2707A72DA6A0504995C86EDDBE3EFC7F1CD74838F7570C8072D0A76261BD4
-            D055EE14084D6E0615599DB583913E4A3E4526A2704D61F27A4CCFBA9758EF9A
-            B418B64AFE8030DA1DDCF4F42E2F2631D043B1FB03E22F4D17DE43F9F9ADEE70"
-CLIENT_KEY="41C1CB6B51247A144321435B7A80E714896A33BBAD7294CA401455A194A949FA
-            36DFE2C6F9F2ED29DA0A9A8F62684E916375BA10300C28C5E47CFBF25FA58F52
-            71A0D4FCDE1AB8785A3C786935A7CFABE93F987209DAED0B4FABC36FC772F829"
+# GnuTLS's side, made once for all cases (each case has its own $T).
 KEYS=$T/keys
-mkdir -p "$KEYS"
-
-unhex() {
-  if command -v xxd >/dev/null; then
-    xxd -r -p
-  else
-    local h
-    h=$(tr -d ' \n')
-    printf "$(printf '%s' "$h" | sed 's/../\\x&/g')"
-  fi
-}
-
-# ec_pem NAME PRIV X Y: $KEYS/NAME.key.pem and $KEYS/NAME.pub.pem from the
-# raw key (a SEC1 ECPrivateKey DER, RFC 5915, converted by openssl).
-ec_pem() {
-  local name=$1 priv=$2 x=$3 y=$4
-  printf '30770201010420%sa00a06082a8648ce3d030107a14403420004%s%s' "$priv" "$x" "$y" |
-    unhex >"$KEYS/$name.sec1.der" &&
-    openssl pkey -inform DER -in "$KEYS/$name.sec1.der" -out "$KEYS/$name.key.pem" &&
-    openssl pkey -in "$KEYS/$name.key.pem" -pubout -out "$KEYS/$name.pub.pem"
-}
-# shellcheck disable=SC2086
-check "server key PEM" ec_pem server $SERVER_KEY
-# shellcheck disable=SC2086
-check "client key PEM" ec_pem client $CLIENT_KEY
-printf 'Client_identity:%s\n' "$PSKHEX" >"$KEYS/psk.passwd"
+gnutls_credentials "$KEYS"
+PSKPRIO="$GNUTLS_BASEPRIO:+PSK:-CIPHER-ALL:+AES-128-CCM-8"
+RPKPRIO="$GNUTLS_BASEPRIO:+ECDHE-ECDSA:-CIPHER-ALL:+AES-128-CCM-8:+CTYPE-CLI-RAWPK:+CTYPE-SRV-RAWPK"
 
 # ---- helpers used inside a case -------------------------------------------
 
@@ -115,17 +77,6 @@ await() {
     ((${EPOCHREALTIME//[!0-9]/} < end)) || return 1
     nap 0.1
   done
-}
-
-# start_proxy TARGET_PORT ARGS...: starts the proxy as "proxy" on a port
-# the kernel picks (no race with other tests) and sets $pport.
-start_proxy() {
-  local target=$1
-  shift
-  bg proxy "$PROXY" -l 0 -t "$target" -T 170 -v "$@"
-  await "$T/proxy.err" "listening on" 5 || return 1
-  pport=$(sed -n 's/^udp-proxy: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$T/proxy.err")
-  [ -n "$pport" ]
 }
 
 # stop_proxy LABEL: ends the proxy and shows its summary line.
@@ -186,17 +137,27 @@ end_with_client_exit() {
 
 # ---- the cases --------------------------------------------------------------
 
+# ours_via_proxy LABEL PROXY_ARGS... -- CLIENT_ARGS...: dtls-server on
+# $CASE_PORT, the proxy in front of it and dtls-client through the proxy;
+# non-zero unless the client connected.
+ours_via_proxy() {
+  local label=$1 pargs=()
+  shift
+  while [ "$1" != -- ]; do pargs+=("$1"); shift; done
+  shift
+  bg server "$BIN/dtls-server" -A 127.0.0.1 -p "$CASE_PORT" "${VOPT[@]}"
+  must "$label: proxy listening" start_proxy "$CASE_PORT" "${PROXY_OPTS[@]}" "${pargs[@]}" || return
+  bg_fifo client "$BIN/dtls-client" "${VOPT[@]}" "$@" 127.0.0.1 "$PPORT"
+  must "$label: dtls-client connected" await "$T/client.err" "code=478" 45 || return
+  check "$label: dtls-server connected" await "$T/server.err" "code=478" 5
+  ours_peers
+}
+
 # dtls-client <-> lossy proxy <-> dtls-server.
 case_ours() { # LABEL SEED CLIENT_ARGS...
   local label=$1 seed=$2
   shift 2
-  local sport=$CASE_PORT
-  bg server "$BIN/dtls-server" -A 127.0.0.1 -p "$sport" "${VOPT[@]}"
-  must "$label: proxy listening" start_proxy "$sport" -s "$((seed + SEED_BASE))" "${IMPAIR[@]}" || return
-  bg_fifo client "$BIN/dtls-client" "${VOPT[@]}" "$@" 127.0.0.1 "$pport"
-  must "$label: dtls-client connected" await "$T/client.err" "code=478" 45 || return
-  check "$label: dtls-server connected" await "$T/server.err" "code=478" 5
-  ours_peers
+  ours_via_proxy "$label" -s "$((seed + SEED_BASE))" "${IMPAIR[@]}" -- "$@" || return
   check "$label: every line round-trips" roundtrip "$label line one" "$label line two" "$label line three" "$label line four"
   end_with_client_exit "$label"
 }
@@ -207,10 +168,9 @@ case_ours() { # LABEL SEED CLIENT_ARGS...
 # sends them; the retransmissions after that get through.
 case_blackout() {
   local label="blackout mid-handshake"
-  local sport=$CASE_PORT
-  bg server "$BIN/dtls-server" -A 127.0.0.1 -p "$sport" "${VOPT[@]}"
-  must "$label: proxy listening" start_proxy "$sport" -b 3:10 || return
-  bg_fifo client "$BIN/dtls-client" "${VOPT[@]}" -c "$PSK_SUITE" 127.0.0.1 "$pport"
+  bg server "$BIN/dtls-server" -A 127.0.0.1 -p "$CASE_PORT" "${VOPT[@]}"
+  must "$label: proxy listening" start_proxy "$CASE_PORT" "${PROXY_OPTS[@]}" -b 3:10 || return
+  bg_fifo client "$BIN/dtls-client" "${VOPT[@]}" -c "$PSK_SUITE" 127.0.0.1 "$PPORT"
   check "$label: 10 datagrams lost" await "$T/proxy.err" "\\(blackout\\)" 20 10
   must "$label: dtls-client connected after the link came back" await "$T/client.err" "code=478" 30 || return
   check "$label: dtls-server connected" await "$T/server.err" "code=478" 5
@@ -224,32 +184,15 @@ case_blackout() {
 # three times; the server then starts and the next retransmission reaches it.
 case_late_server() {
   local label="server starts late"
-  local sport=$CASE_PORT
-  must "$label: proxy listening" start_proxy "$sport" || return
-  bg_fifo client "$BIN/dtls-client" "${VOPT[@]}" -c "$PSK_SUITE" 127.0.0.1 "$pport"
+  must "$label: proxy listening" start_proxy "$CASE_PORT" "${PROXY_OPTS[@]}" || return
+  bg_fifo client "$BIN/dtls-client" "${VOPT[@]}" -c "$PSK_SUITE" 127.0.0.1 "$PPORT"
   check "$label: ClientHello sent three times into the void" await "$T/proxy.err" "c2s #3 " 10
-  bg server "$BIN/dtls-server" -A 127.0.0.1 -p "$sport" "${VOPT[@]}"
+  bg server "$BIN/dtls-server" -A 127.0.0.1 -p "$CASE_PORT" "${VOPT[@]}"
   must "$label: dtls-client connected" await "$T/client.err" "code=478" 30 || return
   check "$label: dtls-server connected" await "$T/server.err" "code=478" 5
   ours_peers
   check "$label: lines round-trip" roundtrip "late server line"
   end_with_client_exit "$label"
-}
-
-# Starts gnutls-serv --udp --echo on a free port (retries if the port was
-# taken in the meantime). Sets $gport.
-start_gnutls_serv() { # PRIORITY CREDENTIAL_ARGS...
-  local prio=$1 try
-  shift
-  for try in 1 2 3; do
-    gport=$(freeport)
-    rm -f "$T"/gserv.*
-    bg gserv stdbuf -oL -eL gnutls-serv -d 4 --udp -p "$gport" --echo --priority "$prio" "$@"
-    wait_for "$T/gserv.err" "UDP Echo Server listening on IPv4" 10 && return 0
-    kill "$PID_gserv" 2>/dev/null
-    wait "$PID_gserv" 2>/dev/null
-  done
-  return 1
 }
 
 # dtls-client <-> lossy proxy <-> gnutls-serv.
@@ -264,29 +207,29 @@ case_gnutls_serv() { # LABEL SEED KIND
   fi
   local suite=$PSK_SUITE gsuite=GNUTLS_PSK_AES_128_CCM_8
   [ "$kind" = rpk ] && suite=$RPK_SUITE gsuite=GNUTLS_ECDHE_ECDSA_AES_128_CCM_8
-  must "$label: proxy listening" start_proxy "$gport" -s "$((seed + SEED_BASE))" "${IMPAIR[@]}" || return
-  bg_fifo client "$BIN/dtls-client" "${VOPT[@]}" -c "$suite" 127.0.0.1 "$pport"
+  must "$label: proxy listening" start_proxy "$GPORT" "${PROXY_OPTS[@]}" -s "$((seed + SEED_BASE))" "${IMPAIR[@]}" || return
+  bg_fifo client "$BIN/dtls-client" "${VOPT[@]}" -c "$suite" 127.0.0.1 "$PPORT"
   must "$label: dtls-client connected" await "$T/client.err" "code=478" 45 || return
   check "$label: gnutls-serv selected $gsuite" grep -q "Selected cipher suite: $gsuite\$" "$T/gserv.err"
   SENDER=client ECHO_FILE=$T/client.out ECHO_PAT='^'
   SERVER_FILE=$T/gserv.out SERVER_PAT='^received\[[0-9a-f]*\]: '
   check "$label: every line round-trips" roundtrip "$label line one" "$label line two" "$label line three"
   end_with_client_exit "$label"
-  check "$label: no GnuTLS error" bash -c "! grep -q '^Error in' '$T/gserv.err'"
+  check "$label: no GnuTLS error" not grep -q '^Error in' "$T/gserv.err"
 }
 
 # gnutls-cli <-> lossy proxy <-> dtls-server.
 case_gnutls_cli() { # LABEL SEED KIND
   local label=$1 seed=$2 kind=$3
-  local sport=$CASE_PORT suite=$PSK_SUITE creds
+  local suite=$PSK_SUITE creds
   creds=(--pskusername Client_identity --pskkey "$PSKHEX" --priority "$PSKPRIO")
   if [ "$kind" = rpk ]; then
     suite=$RPK_SUITE
     creds=(--rawpkkeyfile "$KEYS/client.key.pem" --rawpkfile "$KEYS/client.pub.pem" --insecure --priority "$RPKPRIO")
   fi
-  bg server "$BIN/dtls-server" -A 127.0.0.1 -p "$sport" -c "$suite" "${VOPT[@]}"
-  must "$label: proxy listening" start_proxy "$sport" -s "$((seed + SEED_BASE))" "${IMPAIR[@]}" || return
-  bg_fifo gnutls stdbuf -oL gnutls-cli -V --udp -p "$pport" 127.0.0.1 "${creds[@]}"
+  bg server "$BIN/dtls-server" -A 127.0.0.1 -p "$CASE_PORT" -c "$suite" "${VOPT[@]}"
+  must "$label: proxy listening" start_proxy "$CASE_PORT" "${PROXY_OPTS[@]}" -s "$((seed + SEED_BASE))" "${IMPAIR[@]}" || return
+  bg_fifo gnutls stdbuf -oL gnutls-cli -V --udp -p "$PPORT" 127.0.0.1 "${creds[@]}"
   must "$label: gnutls-cli completed the handshake" await "$T/gnutls.out" "^- Handshake was completed" 45 || return
   check "$label: dtls-server connected" await "$T/server.err" "code=478" 5
   SENDER=gnutls ECHO_FILE=$T/gnutls.out ECHO_PAT='Received\[[0-9]*\]: '
@@ -296,7 +239,7 @@ case_gnutls_cli() { # LABEL SEED KIND
   wait_exit gnutls 3 >/dev/null   # it waits for the reply, which may be lost
   stop_proxy "$label"
   check "$label: no line delivered more often than sent" no_extra_copies
-  check "$label: no fatal alert at dtls-server" bash -c "! grep -q 'level=2' '$T/server.err'"
+  check "$label: no fatal alert at dtls-server" not grep -q 'level=2' "$T/server.err"
 }
 
 # client:renegotiate: both sides report 479 and then a second 478; data
@@ -304,13 +247,7 @@ case_gnutls_cli() { # LABEL SEED KIND
 case_renegotiate() { # LABEL SEED PROXY_ARGS...
   local label=$1 seed=$2
   shift 2
-  local sport=$CASE_PORT
-  bg server "$BIN/dtls-server" -A 127.0.0.1 -p "$sport" "${VOPT[@]}"
-  must "$label: proxy listening" start_proxy "$sport" -s "$((seed + SEED_BASE))" "$@" || return
-  bg_fifo client "$BIN/dtls-client" "${VOPT[@]}" -c "$PSK_SUITE" 127.0.0.1 "$pport"
-  must "$label: connected" await "$T/client.err" "code=478" 45 || return
-  check "$label: dtls-server connected" await "$T/server.err" "code=478" 5
-  ours_peers
+  ours_via_proxy "$label" -s "$((seed + SEED_BASE))" "$@" -- -c "$PSK_SUITE" || return
   check "$label: line before renegotiation round-trips" roundtrip "$label before"
   say client "client:renegotiate"
   say client "$label right after"     # held by the client until renegotiated
@@ -325,13 +262,13 @@ case_renegotiate() { # LABEL SEED PROXY_ARGS...
     bash -c "grep -o 'code=47[89]' '$T/server.err' | tr '\n' ' ' | grep -q 'code=478 code=479 code=478'"
   check "$label: the line sent right after the command round-trips" roundtrip "$label right after"
   check "$label: lines after renegotiation round-trip" roundtrip "$label after one" "$label after two"
-  check "$label: no fatal alert" bash -c "! grep -q 'level=2' '$T/client.err' '$T/server.err'"
+  check "$label: no fatal alert" not grep -q 'level=2' "$T/client.err" "$T/server.err"
   end_with_client_exit "$label"
 }
 
 # ---- running the cases ------------------------------------------------------
 
-ROOT=$T
+CASES_DIR=$T
 JOBS=${LOSSY_JOBS:-10}
 CASES=()
 # One port per case for our dtls-server, all from one freeport call so that
@@ -341,14 +278,14 @@ mapfile -t PORTS < <(freeport 16)
 
 # run_case NAME FUNCTION ARGS...: runs the case in a subshell with its own
 # scratch directory, processes and $CASE_PORT; output goes to
-# $ROOT/NAME.log, the number of failed checks to $ROOT/NAME.rc.
+# $CASES_DIR/NAME.log, the number of failed checks to $CASES_DIR/NAME.rc.
 run_case() {
   local name=$1
   shift
   if [ -n "${LOSSY_CASES:-}" ] && [[ " $LOSSY_CASES " != *" $name "* ]]; then return; fi
   while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
   (
-    T=$ROOT/$name
+    T=$CASES_DIR/$name
     CASE_PORT=${PORTS[${#CASES[@]}]}
     mkdir -p "$T"
     PIDS=()
@@ -361,8 +298,8 @@ run_case() {
     local t0=$SECONDS
     "$@"
     echo "  ($name: $((SECONDS - t0)) s)"
-    echo "$FAILS" >"$ROOT/$name.rc"
-  ) >"$ROOT/$name.log" 2>&1 &
+    echo "$FAILS" >"$CASES_DIR/$name.rc"
+  ) >"$CASES_DIR/$name.log" 2>&1 &
   PIDS+=($!)
   CASES+=("$name")
 }
@@ -387,9 +324,9 @@ wait
 
 for name in "${CASES[@]}"; do
   echo "[$name]"
-  cat "$ROOT/$name.log"
-  if [ -s "$ROOT/$name.rc" ]; then
-    FAILS=$((FAILS + $(cat "$ROOT/$name.rc")))
+  cat "$CASES_DIR/$name.log"
+  if [ -s "$CASES_DIR/$name.rc" ]; then
+    FAILS=$((FAILS + $(cat "$CASES_DIR/$name.rc")))
   else
     echo "  FAIL $name did not finish"
     FAILS=$((FAILS + 1))

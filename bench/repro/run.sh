@@ -9,7 +9,7 @@ mkdir -p "$OUT"
 status=0
 for src in "$here"/*.c; do
   bin="$OUT/repro-$(basename "$src" .c)"
-  ${CC:-cc} -O1 -g -Wall -Wextra -I"$BUILD/include/tinydtls" -o "$bin" "$src" \
+  ${CC:-cc} -O1 -g -Wall -Wextra -Werror -I"$BUILD/include/tinydtls" -o "$bin" "$src" \
     -L"$BUILD/lib" -Wl,-rpath,"$BUILD/lib" -ltinydtls || { status=1; continue; }
   if "$bin" >"$bin.log" 2>&1; then
     echo "ok    $(basename "$src" .c)"
