@@ -213,7 +213,6 @@ func (c *Conn) clientServerHello(m *handshake.Message) error {
 }
 
 func (c *Conn) clientCertificate(m *handshake.Message) error {
-	hs := c.hs
 	var cert handshake.Certificate
 	if !cert.Unmarshal(m.Body) {
 		return protocol.Fatal(protocol.AlertDecodeError)
@@ -221,16 +220,9 @@ func (c *Conn) clientCertificate(m *handshake.Message) error {
 	if len(cert.SPKI) == 0 {
 		return protocol.Fatal(protocol.AlertBadCertificate)
 	}
-	x, y, err := ecc.ParseSPKI(cert.SPKI)
-	if err != nil {
-		c.logf(LogWarn, "server certificate is not a P-256 SubjectPublicKeyInfo: %v", err)
-		return protocol.Fatal(protocol.AlertBadCertificate)
+	if err := c.acceptPeerKey(cert.SPKI); err != nil {
+		return err
 	}
-	if err := c.e.h.VerifyECDSAKey(c, x, y); err != nil {
-		c.logf(LogWarn, "application rejected the server's key")
-		return asAlert(err, protocol.AlertBadCertificate)
-	}
-	hs.peerX, hs.peerY = x, y
 	c.setHSState(StateWaitServerKeyExchange)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"hash"
 	"time"
 
+	"github.com/tinydtls-go/tinydtls/core/ecc"
 	"github.com/tinydtls-go/tinydtls/core/handshake"
 	"github.com/tinydtls-go/tinydtls/core/prf"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
@@ -320,6 +321,22 @@ func (c *Conn) handleMessage(buf []byte, m *handshake.Message, now time.Duration
 	if err != nil {
 		return c.fail(buf, asAlert(err, protocol.AlertInternalError))
 	}
+	return nil
+}
+
+// acceptPeerKey parses the peer's raw public key (RFC 7250) and lets the
+// application accept or reject it.
+func (c *Conn) acceptPeerKey(spki []byte) error {
+	x, y, err := ecc.ParseSPKI(spki)
+	if err != nil {
+		c.logf(LogWarn, "the peer's key is not a P-256 SubjectPublicKeyInfo: %v", err)
+		return protocol.Fatal(protocol.AlertBadCertificate)
+	}
+	if err := c.e.h.VerifyECDSAKey(c, x, y); err != nil {
+		c.logf(LogWarn, "the application rejected the peer's key")
+		return asAlert(err, protocol.AlertBadCertificate)
+	}
+	c.hs.peerX, c.hs.peerY = x, y
 	return nil
 }
 

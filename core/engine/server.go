@@ -241,16 +241,9 @@ func (c *Conn) serverCertificate(m *handshake.Message) error {
 		c.logf(LogWarn, "client sent no certificate although one was requested")
 		return protocol.Fatal(protocol.AlertHandshakeFailure)
 	}
-	x, y, err := ecc.ParseSPKI(cert.SPKI)
-	if err != nil {
-		c.logf(LogWarn, "client certificate is not a P-256 SubjectPublicKeyInfo: %v", err)
-		return protocol.Fatal(protocol.AlertBadCertificate)
+	if err := c.acceptPeerKey(cert.SPKI); err != nil {
+		return err
 	}
-	if err := c.e.h.VerifyECDSAKey(c, x, y); err != nil {
-		c.logf(LogWarn, "application rejected the client's key")
-		return asAlert(err, protocol.AlertBadCertificate)
-	}
-	hs.peerX, hs.peerY = x, y
 	hs.peerSentCert = true
 	c.setHSState(StateWaitClientKeyExchange)
 	return nil
