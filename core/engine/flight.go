@@ -26,6 +26,9 @@ type flight struct {
 	retransmits int
 	deadline    time.Duration // 0: no timer (a final flight held for the peer)
 	final       bool
+	// hello: the flight carries a ClientHello with a cookie, which goes
+	// out once per timeout and nothing else (see copies).
+	hello bool
 	// Answers to the peer's retransmissions in the current window (see
 	// retransmitForPeer).
 	answers     int
@@ -45,78 +48,42 @@ var testHookFlight func(c *Conn, msgs []outMsg) []outMsg
 // the same redundancy. The exponential backoff stays as RFC 6347 wants it.
 const maxCopies = 3
 
+// copies is how many times the flight goes out when its timer expires.
+//
+// A ClientHello that carries a cookie is the exception to every form of
+// redundancy: RFC 6347 §4.2.8 lets a server take each ClientHello with a
+// valid cookie as the start of a new handshake, and servers in the field
+// (upstream tinydtls among them) do so even for an exact copy, dropping the
+// state the first copy created while its answer is already on the way to
+// us. So such a flight is sent once per timeout, and never to answer the
+// peer's retransmissions (a server never retransmits a HelloVerifyRequest,
+// so a second one is only a duplicated datagram). A ClientHello without a
+// cookie creates no state anywhere and may go in copies like any flight.
+func (f *flight) copies() int {
+	if f.hello {
+		return 1
+	}
+	return min(f.retransmits+1, maxCopies)
+}
+
 // minFragment avoids sending tiny fragments at the end of a nearly full
 // datagram; such a fragment costs a header for a few bytes.
 const minFragment = 32
 
-// packer lays a flight out into as few datagrams as the MTU allows: several
-// handshake messages share a record when they are in the same epoch, several
-// records share a datagram, and a message is fragmented only when it does
-// not fit in an empty datagram.
+// packer lays a flight out into datagrams. Every handshake message, or
+// fragment of one, travels in a record of its own: RFC 6347 allows several
+// messages per record, but implementations in the field (upstream tinydtls
+// among them) parse exactly one and fail the handshake otherwise. Several
+// records share a datagram as far as the MTU allows, and a message is
+// fragmented only when it does not fit in an empty datagram.
 type packer struct {
-	c     *Conn
-	dg    []byte
-	start int // offset of the open record in dg, -1 if none
-	h     record.Header
-	w     *writeEpoch
-	t     protocol.ContentType
-	sent  int
-	err   error
-}
-
-func (p *packer) hdrLen() int {
-	n := p.h.Len()
-	if p.w.keys.protected() {
-		n += 8
-	}
-	return n
-}
-
-func (p *packer) contentLen() int { return len(p.dg) - p.start - p.hdrLen() }
-
-func (p *packer) tail() int {
-	n := 0
-	if p.w.keys.protected() {
-		n += p.w.keys.suite.Overhead() - 8
-	}
-	if p.h.Type == protocol.ContentTLS12CID {
-		n++
-	}
-	return n
-}
-
-// room is how much content still fits into the open record.
-func (p *packer) room() int {
-	r := p.c.e.cfg.MTU - len(p.dg) - p.tail()
-	if l := p.c.plaintextLimit() - p.contentLen(); l < r {
-		r = l
-	}
-	return r
-}
-
-func (p *packer) open(w *writeEpoch, t protocol.ContentType) {
-	p.start = len(p.dg)
-	p.w, p.t = w, t
-	p.dg = p.c.startRecord(p.dg, w, t, &p.h)
-}
-
-func (p *packer) close() {
-	if p.start < 0 {
-		return
-	}
-	if p.contentLen() == 0 && p.t == protocol.ContentHandshake {
-		// Never opened for real: give the sequence number back.
-		p.dg = p.dg[:p.start]
-		p.w.seq--
-	} else {
-		rec := p.c.finishRecord(p.dg[p.start:], p.w, p.t, &p.h)
-		p.dg = p.dg[:p.start+len(rec)]
-	}
-	p.start = -1
+	c    *Conn
+	dg   []byte
+	sent int
+	err  error
 }
 
 func (p *packer) flush() {
-	p.close()
 	if len(p.dg) > 0 {
 		if err := p.c.send(p.dg); err != nil && p.err == nil {
 			p.err = err
@@ -126,18 +93,44 @@ func (p *packer) flush() {
 	}
 }
 
-// onlyEmptyRecord: flushing now would send nothing useful.
-func (p *packer) onlyEmptyRecord() bool {
-	return len(p.dg) == 0 || p.start == 0 && p.contentLen() == 0
+// room is how much content a new record of epoch w can still carry in the
+// open datagram.
+func (p *packer) room(w *writeEpoch) int {
+	return min(p.c.e.cfg.MTU-len(p.dg)-p.c.recordOverhead(w), p.c.plaintextLimit())
 }
 
-func (p *packer) fits(w *writeEpoch, n int) bool {
-	return p.c.e.cfg.MTU-len(p.dg) >= p.c.recordOverhead(w)+n
+// ccs appends a ChangeCipherSpec record.
+func (p *packer) ccs(w *writeEpoch) {
+	if p.room(w) < 1 {
+		p.flush()
+	}
+	var h record.Header
+	start := len(p.dg)
+	p.dg = p.c.startRecord(p.dg, w, protocol.ContentChangeCipherSpec, &h)
+	p.dg = append(p.dg, 1)
+	p.dg = p.dg[:start+len(p.c.finishRecord(p.dg[start:], w, protocol.ContentChangeCipherSpec, &h))]
+}
+
+// fragment appends one record holding bytes [off, off+n) of m.
+func (p *packer) fragment(w *writeEpoch, m *outMsg, off, n int) {
+	var h record.Header
+	start := len(p.dg)
+	p.dg = p.c.startRecord(p.dg, w, protocol.ContentHandshake, &h)
+	if m.typ == protocol.HandshakeClientHello && w.epoch == 0 {
+		// RFC 6347 §4.2.1: a client does not know the server's version
+		// yet; DTLS 1.0 in the record is the safe choice.
+		record.SetVersion(p.dg[start:], protocol.VersionDTLS10)
+	}
+	hh := handshake.Header{Type: m.typ, Length: uint32(len(m.body)), MessageSeq: m.seq,
+		FragmentOffset: uint32(off), FragmentLength: uint32(n)}
+	p.dg = hh.Append(p.dg)
+	p.dg = append(p.dg, m.body[off:off+n]...)
+	p.dg = p.dg[:start+len(p.c.finishRecord(p.dg[start:], w, protocol.ContentHandshake, &h))]
 }
 
 // transmitFlight sends the whole flight and returns the bytes sent.
 func (c *Conn) transmitFlight(buf []byte) (int, error) {
-	p := packer{c: c, dg: buf[:0], start: -1}
+	p := packer{c: c, dg: buf[:0]}
 	if c.flight == nil {
 		return 0, nil
 	}
@@ -149,43 +142,26 @@ func (c *Conn) transmitFlight(buf []byte) (int, error) {
 			break
 		}
 		if m.ccs {
-			p.close()
-			if !p.fits(w, 1) {
-				p.flush()
-			}
-			p.open(w, protocol.ContentChangeCipherSpec)
-			p.dg = append(p.dg, 1)
-			p.close()
+			p.ccs(w)
 			continue
 		}
-		off := 0
-		for {
+		for off := 0; ; {
 			remaining := len(m.body) - off
-			if p.start < 0 || p.w != w || p.t != protocol.ContentHandshake {
-				p.close()
-				if !p.fits(w, handshake.HeaderLen+min(remaining, minFragment)) {
-					p.flush()
-				}
-				p.open(w, protocol.ContentHandshake)
-				if m.typ == protocol.HandshakeClientHello && w.epoch == 0 {
-					// RFC 6347 §4.2.1: a client does not know the server's
-					// version yet; DTLS 1.0 in the record is the safe choice.
-					record.SetVersion(p.dg[p.start:], protocol.VersionDTLS10)
-				}
-			}
-			room := p.room() - handshake.HeaderLen
-			if m.typ == protocol.HandshakeClientHello && room < remaining && p.onlyEmptyRecord() {
-				// Servers answer only unfragmented ClientHellos statelessly
-				// (RFC 6347 §4.2.1 lets them ignore the rest), so a
-				// ClientHello goes whole even past a very small MTU.
-				room = remaining
-			}
-			if room < remaining && !p.onlyEmptyRecord() {
+			room := p.room(w) - handshake.HeaderLen
+			if room < remaining && len(p.dg) > 0 {
+				// Start a fresh datagram if the rest fits whole there, or
+				// if only a sliver would fit here.
 				fresh := min(c.e.cfg.MTU-c.recordOverhead(w), c.plaintextLimit()) - handshake.HeaderLen
 				if remaining <= fresh || room < minFragment {
 					p.flush()
 					continue
 				}
+			}
+			if m.typ == protocol.HandshakeClientHello && room < remaining {
+				// Servers answer only unfragmented ClientHellos statelessly
+				// (RFC 6347 §4.2.1 lets them ignore the rest), so a
+				// ClientHello goes whole even past a very small MTU.
+				room = remaining
 			}
 			if room <= 0 && remaining > 0 {
 				c.logf(LogCrit, "MTU %d too small for a handshake fragment", c.e.cfg.MTU)
@@ -193,10 +169,7 @@ func (c *Conn) transmitFlight(buf []byte) (int, error) {
 				return p.sent, p.err
 			}
 			n := min(room, remaining)
-			hh := handshake.Header{Type: m.typ, Length: uint32(len(m.body)), MessageSeq: m.seq,
-				FragmentOffset: uint32(off), FragmentLength: uint32(n)}
-			p.dg = hh.Append(p.dg)
-			p.dg = append(p.dg, m.body[off:off+n]...)
+			p.fragment(w, m, off, n)
 			off += n
 			if off >= len(m.body) {
 				break
@@ -215,6 +188,11 @@ func (c *Conn) sendFlight(buf []byte, msgs []outMsg, final bool, now time.Durati
 		msgs = testHookFlight(c, msgs)
 	}
 	c.flight = &flight{msgs: msgs, timeout: c.e.cfg.InitialTimeout, final: final}
+	if hs := c.hs; hs != nil && hs.ch != nil && len(hs.ch.Cookie) > 0 {
+		for i := range msgs {
+			c.flight.hello = c.flight.hello || !msgs[i].ccs && msgs[i].typ == protocol.HandshakeClientHello
+		}
+	}
 	if final {
 		c.holdUntil = now + c.e.cfg.FinalFlightHold
 	} else {
@@ -236,7 +214,7 @@ func (c *Conn) sendFlight(buf []byte, msgs []outMsg, final bool, now time.Durati
 // speed.
 func (c *Conn) retransmitForPeer(now time.Duration) {
 	f := c.flight
-	if f == nil {
+	if f == nil || f.hello {
 		return
 	}
 	if now-f.answerSince >= c.e.cfg.InitialTimeout {
@@ -327,7 +305,7 @@ func (c *Conn) onTimer(buf []byte, now time.Duration) {
 		f.retransmits++
 		f.timeout = min(2*f.timeout, c.e.cfg.MaxTimeout)
 		f.deadline = now + f.timeout
-		copies := min(f.retransmits+1, maxCopies)
+		copies := f.copies()
 		c.logf(LogDebug, "retransmitting flight (%d, %d copies), next timeout %v", f.retransmits, copies, f.timeout)
 		for i := 0; i < copies && !c.removed; i++ {
 			c.transmitFlight(buf)

@@ -1583,26 +1583,26 @@ func TestRegression_SkippedClientAuthentication(t *testing.T) {
 		cl, sv, l := ecdhePair(t, 1132)
 		flight5 := holdFlight(t, l, cl, sv, cl, protocol.HandshakeCertificateVerify, "client flight 5")
 		recs := splitRecords(t, sv, cl, flight5)
-		// Rebuild the epoch-0 record without the CertificateVerify.
-		h, payload, _, _ := record.Parse(recs[0], 0)
-		var kept []byte
+		// Deliver the epoch-0 handshake records but the CertificateVerify.
 		var cvSeq uint16
-		for p := payload; len(p) > 0; {
-			hh, _, rest, ok := handshake.ParseFragment(p)
-			if !ok {
-				t.Fatalf("flight 5 does not parse")
+		for _, r := range recs {
+			h, payload, _, _ := record.Parse(r, 0)
+			if h.Epoch != 0 || h.Type != protocol.ContentHandshake {
+				continue
+			}
+			hh, _, rest, ok := handshake.ParseFragment(payload)
+			if !ok || len(rest) != 0 {
+				t.Fatalf("flight 5 record is not one handshake message: % x", payload)
 			}
 			if hh.Type == protocol.HandshakeCertificateVerify {
 				cvSeq = hh.MessageSeq
-			} else {
-				kept = append(kept, p[:len(p)-len(rest)]...)
+				continue
 			}
-			p = rest
+			deliver(t, sv, cl.addr, r, l.now)
 		}
 		if cvSeq == 0 {
-			t.Fatalf("no CertificateVerify in the first record of flight 5")
+			t.Fatalf("no CertificateVerify in flight 5")
 		}
-		deliver(t, sv, cl.addr, plainRecord(h.Type, h.Version, 0, h.Seq, kept), l.now)
 		c := sv.conn(cl)
 		if c == nil || c.hs == nil || c.hs.state != StateWaitCertificateVerify {
 			t.Fatalf("server not waiting for CertificateVerify")
@@ -2281,11 +2281,24 @@ func TestRegression_RecordsSplitAcrossDatagrams(t *testing.T) {
 	t.Run("handshake flight", func(t *testing.T) {
 		cl, sv, l := pskPair(t, 1601, protocol.TLS_PSK_WITH_AES_128_CCM_8)
 		flight4 := holdFlight(t, l, cl, sv, sv, protocol.HandshakeServerHello, "server flight 4")
-		for _, cut := range []int{5, record.HeaderLen, record.HeaderLen + 20, len(flight4) / 2, len(flight4) - 1} {
+		recs := splitRecords(t, cl, sv, flight4)
+		if len(recs) < 2 {
+			t.Fatalf("flight 4 is one record; want ServerHello and ServerHelloDone in records of their own")
+		}
+		first := len(recs[0])
+		// Cut inside the first record: nothing of the datagram counts.
+		for _, cut := range []int{5, record.HeaderLen, record.HeaderLen + 20, first - 1} {
 			s, m := snap(cl.conn(sv)), mark(cl)
 			deliver(t, cl, sv.addr, flight4[:cut], l.now)
 			deliver(t, cl, sv.addr, flight4[cut:], l.now)
 			expectDropped(t, fmt.Sprintf("flight 4 cut at %d", cut), cl, sv, s, m)
+		}
+		// Cut inside the second record: the ServerHello before it counts,
+		// nothing after it does.
+		deliver(t, cl, sv.addr, flight4[:first+record.HeaderLen+3], l.now)
+		deliver(t, cl, sv.addr, flight4[first+record.HeaderLen+3:], l.now)
+		if st := cl.conn(sv).hs.state; st != StateWaitServerKeyExchange {
+			t.Fatalf("after a cut in the second record: client in %v, want WAIT_SERVERKEYEXCHANGE", st)
 		}
 		deliver(t, cl, sv.addr, flight4, l.now)
 		completes(t, "cut flight 4", cl, sv, l)

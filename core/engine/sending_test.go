@@ -1,0 +1,195 @@
+package engine
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/tinydtls-go/tinydtls/core/handshake"
+	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/record"
+)
+
+// What we send must be what every DTLS 1.2 implementation in the field
+// accepts, whatever RFC 6347 would also allow. These tests pin the rules
+// that upstream tinydtls's receiving code made necessary.
+
+// checkOneMessagePerRecord fails the test unless every handshake record in
+// dg holds exactly one handshake message or fragment: upstream tinydtls
+// rejects a record with more ("Fragment size does not match packet size").
+// Protected records cannot be opened here; of those only the Finished
+// records (the one protected handshake message of a first handshake) are
+// checked, by their length.
+func checkOneMessagePerRecord(t *testing.T, who string, dg []byte, cidLen int) {
+	t.Helper()
+	for len(dg) > 0 {
+		h, payload, rest, ok := record.Parse(dg, cidLen)
+		if !ok {
+			t.Fatalf("%s sent a datagram that does not parse into records", who)
+		}
+		dg = rest
+		if h.Type != protocol.ContentHandshake && h.Type != protocol.ContentTLS12CID {
+			continue
+		}
+		if h.Epoch > 0 {
+			// Finished: 12 bytes of handshake header and 12 of verify_data.
+			if n := len(payload); h.Type == protocol.ContentHandshake && n != 8+24+8 && n != 8+24+16 {
+				t.Errorf("%s: protected handshake record of %d bytes is not one Finished", who, n)
+			}
+			continue
+		}
+		hh, _, tail, ok := handshake.ParseFragment(payload)
+		if !ok || len(tail) != 0 {
+			t.Errorf("%s: %v record holds more than one handshake message", who, hh.Type)
+		}
+	}
+}
+
+func TestEveryHandshakeRecordHoldsOneMessage(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(cl, sv *peer)
+	}{
+		{"PSK", func(cl, sv *peer) { useCredentials(cl, sv, false) }},
+		{"PSK with hint", func(cl, sv *peer) { useCredentials(cl, sv, false); sv.hint = []byte("a hint") }},
+		{"ECDHE mutual", func(cl, sv *peer) { useCredentials(cl, sv, true) }},
+		{"ECDHE server only", func(cl, sv *peer) {
+			useCredentials(cl, sv, true)
+			sv.caps.VerifyECDSAKey = false
+		}},
+	}
+	for i, tc := range cases {
+		for _, mtu := range []int{1400, 200} {
+			t.Run(fmt.Sprintf("%s MTU %d", tc.name, mtu), func(t *testing.T) {
+				cl, sv, l := pair(t, int64(700+10*i+mtu%7), Config{MTU: mtu}, Config{MTU: mtu})
+				tc.setup(cl, sv)
+				sv.echo = true
+				records := 0
+				l.tap = func(from *peer, dg []byte) {
+					records++
+					checkOneMessagePerRecord(t, from.name, dg, cidLen(l.other(from), from))
+				}
+				handshakeOK(t, cl, sv, l, 10*time.Second)
+				exchange(t, cl, sv, l, "after a handshake of single-message records")
+				if records < 5 {
+					t.Fatalf("only %d datagrams seen", records)
+				}
+			})
+		}
+	}
+}
+
+// isCookieHello reports whether dg carries a ClientHello with a cookie.
+func isCookieHello(dg []byte) bool {
+	i := findMessage(dg, protocol.HandshakeClientHello)
+	if i < 0 {
+		return false
+	}
+	var ch handshake.ClientHello
+	return ch.Unmarshal(dg[i+12:i+12+fragmentLength(dg[i:])]) && len(ch.Cookie) > 0
+}
+
+// A server may take every ClientHello with a valid cookie as a new
+// handshake (RFC 6347 §4.2.8), and upstream tinydtls does so even for an
+// exact copy. So a duplicated HelloVerifyRequest must not make the client
+// send its ClientHello again.
+func TestDuplicatedHelloVerifyRequestIsNotAnswered(t *testing.T) {
+	cl, sv, l := pskPair(t, 720, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+	hellos := 0
+	l.tap = func(from *peer, dg []byte) {
+		if from == cl && isCookieHello(dg) {
+			hellos++
+		}
+	}
+	l.filter = func(from *peer, dg []byte) []byte {
+		if from == sv && findMessage(dg, protocol.HandshakeHelloVerifyRequest) >= 0 {
+			// Three HelloVerifyRequests reach the client, as when copies of
+			// its first ClientHello each got one: same message, different
+			// record sequence numbers (a stateless server reuses the
+			// ClientHello's).
+			for i := 1; i <= 2; i++ {
+				c := append([]byte(nil), dg...)
+				c[10] += byte(100 + i)
+				l.queue = append(l.queue, packet{to: cl, srcAddr: sv.addr, data: c, at: l.now + time.Millisecond, order: -i})
+			}
+		}
+		return dg
+	}
+	handshakeOK(t, cl, sv, l, 10*time.Second)
+	if hellos != 1 {
+		t.Fatalf("client sent %d ClientHellos with a cookie for three copies of one HelloVerifyRequest; want 1", hellos)
+	}
+	exchange(t, cl, sv, l, "after duplicated HelloVerifyRequests")
+}
+
+// When the server does not answer the ClientHello with the cookie, the
+// client retransmits it on its timer: once per timeout, never in copies,
+// whereas other flights go in several copies after repeated loss.
+func TestCookieClientHelloGoesOncePerTimeout(t *testing.T) {
+	cl, sv, l := pskPair(t, 730, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+	type burst struct {
+		at time.Duration
+		n  int
+	}
+	var hellos []burst
+	l.tap = func(from *peer, dg []byte) {
+		if from != cl || !isCookieHello(dg) {
+			return
+		}
+		if k := len(hellos); k > 0 && hellos[k-1].at == l.now {
+			hellos[k-1].n++
+		} else {
+			hellos = append(hellos, burst{l.now, 1})
+		}
+	}
+	// The server hears nothing once it has sent its HelloVerifyRequest.
+	l.filter = func(from *peer, dg []byte) []byte {
+		if from == cl && isCookieHello(dg) {
+			return nil
+		}
+		return dg
+	}
+	cl.ep.Connect(sv.addr, l.now)
+	l.run(noConns(cl), 400*time.Second)
+	if len(hellos) != 8 {
+		t.Fatalf("ClientHello with cookie sent at %v; want the first transmission and 7 retransmissions", hellos)
+	}
+	for _, b := range hellos {
+		if b.n != 1 {
+			t.Fatalf("ClientHello with cookie sent %d times at %v; want once per timeout (%v)", b.n, b.at, hellos)
+		}
+	}
+	if !cl.hasEvent(protocol.LevelFatal, uint16(protocol.AlertHandshakeFailure)) {
+		t.Fatalf("client events %v: want the handshake timeout", cl.events)
+	}
+}
+
+// The server's flights are not ClientHellos: after repeated loss they go in
+// several copies, which is what gets handshakes through 30 % loss.
+func TestServerFlightGoesInCopiesAfterRepeatedLoss(t *testing.T) {
+	cl, sv, l := pskPair(t, 740, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+	flight4 := map[time.Duration]int{}
+	l.filter = func(from *peer, dg []byte) []byte {
+		if from == sv && findMessage(dg, protocol.HandshakeServerHello) >= 0 {
+			flight4[l.now]++
+			return nil
+		}
+		if from == cl && isCookieHello(dg) && len(flight4) > 0 {
+			return nil // the client's retransmissions do not reach the server
+		}
+		return dg
+	}
+	cl.ep.Connect(sv.addr, l.now)
+	l.run(func() bool { return len(flight4) >= 4 }, 30*time.Second)
+	var counts []int
+	for _, at := range []time.Duration{0, time.Second, 3 * time.Second, 7 * time.Second} {
+		for t0, n := range flight4 {
+			if t0 >= at && t0 < at+100*time.Millisecond {
+				counts = append(counts, n)
+			}
+		}
+	}
+	if fmt.Sprint(counts) != "[1 2 3 3]" {
+		t.Fatalf("flight 4 copies per transmission %v (at %v); want [1 2 3 3]", counts, flight4)
+	}
+}
