@@ -277,3 +277,43 @@ start_gnutls_serv() {
   done
   return 1
 }
+
+# ---- upstream tinydtls as a peer ---------------------------------------------
+
+# Upstream's unmodified source (../shared/peers/ beside the checkout, or
+# TINYDTLS_UPSTREAM_TARBALL) is built at test time into a scratch folder of
+# the build tree, never into the source tree. Tests that need it call
+# need_upstream first: without the tarball they are reported as skipped,
+# unless TINYDTLS_REQUIRE_UPSTREAM=1 (CI), where that is a failure.
+UPSTREAM_TARBALL=${TINYDTLS_UPSTREAM_TARBALL:-$ROOT/../shared/peers/tinydtls-8a9e048.tar.gz}
+UPSTREAM=$BUILD/scratch/upstream
+UPSTREAM_SRC=$UPSTREAM/src
+UPSTREAM_BUILD=$UPSTREAM/cmake    # libtinydtls.so, tests/dtls-server, tests/dtls-client
+
+SKIP=77
+need_upstream() {
+  [ -f "$UPSTREAM_TARBALL" ] && return 0
+  if [ "${TINYDTLS_REQUIRE_UPSTREAM:-0}" = 1 ]; then
+    echo "  FAIL upstream tinydtls source not found at $UPSTREAM_TARBALL (TINYDTLS_REQUIRE_UPSTREAM=1)"
+    exit 1
+  fi
+  echo "  SKIP upstream tinydtls source not found at $UPSTREAM_TARBALL;"
+  echo "       set TINYDTLS_UPSTREAM_TARBALL to upstream main's tarball to run this test"
+  exit $SKIP
+}
+
+# build_upstream: unpacks and builds upstream with CMake (shared library and
+# example programs) once per build tree; concurrent callers wait for the
+# first. Reported as a check.
+build_upstream() {
+  (
+    flock 9
+    if [ ! -x "$UPSTREAM_BUILD/tests/dtls-client" ] || [ "$UPSTREAM_TARBALL" -nt "$UPSTREAM_BUILD/tests/dtls-client" ]; then
+      rm -rf "$UPSTREAM" && mkdir -p "$UPSTREAM_SRC" &&
+        tar xzf "$UPSTREAM_TARBALL" -C "$UPSTREAM_SRC" --strip-components=1 &&
+        cmake -S "$UPSTREAM_SRC" -B "$UPSTREAM_BUILD" -DBUILD_SHARED_LIBS=ON -Dmake_tests=ON >"$UPSTREAM.log" 2>&1 &&
+        cmake --build "$UPSTREAM_BUILD" -j2 >>"$UPSTREAM.log" 2>&1
+    fi
+  ) 9>"$BUILD/scratch.lock"
+  check "upstream tinydtls built from $(basename "$UPSTREAM_TARBALL")" test -x "$UPSTREAM_BUILD/tests/dtls-client"
+}

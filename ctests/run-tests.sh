@@ -5,11 +5,18 @@ BUILD=${1:?usage: run-tests.sh BUILDDIR}
 DIR=$(cd "$(dirname "$0")" && pwd)
 BIN=$BUILD/bin
 failed=()
+skipped=()
 
+# A test exits 77 when something it needs is absent (reported, not failed).
 run() {
-  local name=$1; shift
+  local name=$1 rc; shift
   echo "=== $name"
-  if "$@"; then echo "=== $name: PASS"; else echo "=== $name: FAIL"; failed+=("$name"); fi
+  "$@"; rc=$?
+  case $rc in
+    0) echo "=== $name: PASS" ;;
+    77) echo "=== $name: SKIPPED"; skipped+=("$name") ;;
+    *) echo "=== $name: FAIL"; failed+=("$name") ;;
+  esac
 }
 
 run abi-test "$BIN/abi_test"
@@ -21,6 +28,7 @@ for t in "$DIR"/test-*.sh; do
   run "$name" env BIN="$BIN" BUILD="$BUILD" bash "$t" "$BIN"
 done
 
+[ ${#skipped[@]} -eq 0 ] || echo "SKIPPED: ${skipped[*]}"
 if [ ${#failed[@]} -ne 0 ]; then
   echo "FAILED: ${failed[*]}"
   exit 1
