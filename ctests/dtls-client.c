@@ -44,6 +44,7 @@
 
 #include "dtls.h"
 #include "dtls_debug.h"
+#include "dtls_ext.h"
 #include "dtls_ciphers_util.h"
 
 #define PROGRAM_TAG "dtls-client"
@@ -96,6 +97,8 @@ static unsigned int force_extended_master_secret = 0;
 static unsigned int force_renegotiation_info = 0;
 /* -z: negotiate a Connection ID (RFC 9146), as upstream's develop client. */
 static unsigned int use_cid = 0;
+/* -T: first retransmission timeout in ms of every context (0: default). */
+static long initial_timeout = 0;
 
 static unsigned char psk_id[PSK_FILE_MAX];
 static size_t psk_id_length = 0;
@@ -400,6 +403,16 @@ is_command(const char *cmd, const char *line, size_t len) {
   return len >= cmd_len && memcmp(line, cmd, cmd_len) == 0;
 }
 
+/* Applies the handler and the -T timeout to a new context. */
+static int
+setup_context(dtls_context_t *ctx) {
+  dtls_set_handler(ctx, &callbacks);
+  if (initial_timeout > 0 &&
+      dtls_set_initial_timeout(ctx, (unsigned int)initial_timeout) < 0)
+    return -1;
+  return 0;
+}
+
 /*
  * Abandons the current association without telling the server and
  * starts a new handshake from a fresh context.  The old context cannot
@@ -419,7 +432,7 @@ rehandshake(const session_t *dst, int *fd) {
     dtls_emerg("cannot create context\n");
     return;
   }
-  dtls_set_handler(fresh, &callbacks);
+  setup_context(fresh);
   retired[retired_count++] = dtls_context;
   dtls_context = fresh;
   connected = 0;
@@ -546,7 +559,7 @@ usage(const char *program, const char *version) {
   fprintf(stderr,
           "%s v%s -- DTLS client implementation\n"
           "usage: %s [-c cipher suites] [-e] [-i file] [-k file] [-o file]\n"
-          "       %*s [-p port] [-r] [-v num] [-z] addr [port]\n",
+          "       %*s [-p port] [-r] [-v num] [-z] [-T ms] addr [port]\n",
           program, version, program, (int)strlen(program), "");
   cipher_suites_usage(stderr, "\t");
   fprintf(stderr,
@@ -560,6 +573,7 @@ usage(const char *program, const char *version) {
           "\t-r\t\tforce renegotiation info (RFC5746)\n"
           "\t-v num\t\tverbosity level (default: 3)\n"
           "\t-z\t\tuse a Connection ID (RFC 9146)\n"
+          "\t-T ms\t\tfirst retransmission timeout (default 1000)\n"
           "\tDefault destination port: %d\n",
           DEFAULT_PORT);
 }
@@ -650,7 +664,7 @@ main(int argc, char **argv) {
   while (optind < argc) {
     long result;
 
-    opt = getopt(argc, argv, "+c:ei:k:o:p:rv:z");
+    opt = getopt(argc, argv, "+c:ei:k:o:p:rv:zT:");
     switch (opt) {
     case 'c':
       ciphers = init_cipher_suites(optarg);
@@ -691,6 +705,14 @@ main(int argc, char **argv) {
       break;
     case 'z':
       use_cid = 1;
+      break;
+    case 'T':
+      initial_timeout = strtol(optarg, NULL, 10);
+      if (initial_timeout <= 0) {
+        fprintf(stderr, "invalid timeout '%s'\n", optarg);
+        usage(argv[0], dtls_package_version());
+        return EXIT_FAILURE;
+      }
       break;
     case -1:
       if (!dst.size) {
@@ -761,7 +783,10 @@ main(int argc, char **argv) {
     dtls_emerg("cannot create context\n");
     return EXIT_FAILURE;
   }
-  dtls_set_handler(dtls_context, &callbacks);
+  if (setup_context(dtls_context) < 0) {
+    dtls_free_context(dtls_context);
+    return EXIT_FAILURE;
+  }
 
   if (dtls_connect(dtls_context, &dst) < 0) {
     dtls_emerg("cannot start the handshake\n");

@@ -10,6 +10,12 @@
  * Every callback event is reported on stderr as one line
  *   dtls-server: event level=<level> code=<code>
  * so that scripts can follow the handshake.
+ *
+ * Options beyond upstream's (upstream's options are unchanged):
+ *   -H hint  send this PSK identity hint (in a ServerKeyExchange)
+ *   -n       do not authenticate ECDHE-ECDSA clients: without a
+ *            verify_ecdsa_key callback no CertificateRequest is sent
+ *   -T ms    first retransmission timeout (dtls_set_initial_timeout)
  */
 
 /* getaddrinfo() and friends also under -std=c99. */
@@ -32,6 +38,7 @@
 
 #include "dtls.h"
 #include "dtls_debug.h"
+#include "dtls_ext.h"
 #include "dtls_ciphers_util.h"
 
 #define PROGRAM_TAG "dtls-server"
@@ -50,6 +57,9 @@ static int exit_requested = 0;           /* set by the server:exit command */
 static const dtls_cipher_t *ciphers = NULL;   /* NULL: library defaults */
 static unsigned int force_extended_master_secret = 0;
 static unsigned int force_renegotiation_info = 0;
+
+/* -H: the PSK identity hint to send (NULL: none, no ServerKeyExchange). */
+static const char *psk_hint = NULL;
 
 /* The server's secp256r1 key pair (big-endian). */
 static const unsigned char server_priv_key[DTLS_EC_KEY_SIZE] = {
@@ -99,6 +109,15 @@ get_psk_info(struct dtls_context_t *ctx, const session_t *session,
   (void)session;
 
   /* Returning 0 for the hint means no ServerKeyExchange is sent. */
+  if (type == DTLS_PSK_HINT && psk_hint) {
+    size_t n = strlen(psk_hint);
+    if (result_length < n) {
+      dtls_warn("buffer too small for the PSK identity hint\n");
+      return dtls_alert_fatal_create(DTLS_ALERT_INTERNAL_ERROR);
+    }
+    memcpy(result, psk_hint, n);
+    return (int)n;
+  }
   if (type != DTLS_PSK_KEY)
     return 0;
 
@@ -139,7 +158,8 @@ get_ecdsa_key(struct dtls_context_t *ctx, const session_t *session,
 
 /*
  * Accepts any client key.  Having this callback at all makes the server
- * ask ECDHE-ECDSA clients for their key (mutual authentication).
+ * ask ECDHE-ECDSA clients for their key (mutual authentication); -n
+ * removes it from the handler.
  */
 static int
 verify_ecdsa_key(struct dtls_context_t *ctx, const session_t *session,
@@ -364,14 +384,19 @@ usage(const char *program, const char *version) {
   fprintf(stderr,
           "%s v%s -- DTLS server implementation\n"
           "usage: %s [-A address] [-c cipher suites] [-e] [-p port] [-r] [-v num]\n"
+          "       %*s [-H hint] [-n] [-T ms]\n"
           "\t-A address\t\tlisten on specified address (default is ::)\n",
-          program, version, program);
+          program, version, program, (int)strlen(program), "");
   cipher_suites_usage(stderr, "\t");
   fprintf(stderr,
           "\t-e\t\tforce extended master secret (RFC7627)\n"
           "\t-p port\t\tlisten on specified port (default is %d)\n"
           "\t-r\t\tforce renegotiation info (RFC5746)\n"
-          "\t-v num\t\tverbosity level (default: %d)\n",
+          "\t-v num\t\tverbosity level (default: %d)\n"
+          "\t-H hint\t\tsend this PSK identity hint (default: none)\n"
+          "\t-n\t\tdo not authenticate ECDHE-ECDSA clients\n"
+          "\t       \t\t(no verify_ecdsa_key callback, no CertificateRequest)\n"
+          "\t-T ms\t\tfirst retransmission timeout (default 1000)\n",
           DEFAULT_PORT, (int)dtls_get_log_level());
 }
 
@@ -435,6 +460,7 @@ main(int argc, char **argv) {
   struct sigaction sa;
   dtls_context_t *ctx;
   long port = DEFAULT_PORT;
+  long initial_timeout = 0;
   int fd, opt;
 
   /* Default: the IPv6 wildcard address, which also accepts IPv4. */
@@ -442,7 +468,7 @@ main(int argc, char **argv) {
   ((struct sockaddr_in6 *)&listen_addr)->sin6_family = AF_INET6;
   ((struct sockaddr_in6 *)&listen_addr)->sin6_addr = in6addr_any;
 
-  while ((opt = getopt(argc, argv, "A:c:ep:rv:")) != -1) {
+  while ((opt = getopt(argc, argv, "A:c:ep:rv:H:nT:")) != -1) {
     switch (opt) {
     case 'A':
       if (resolve_address(optarg, &listen_addr) < 0) {
@@ -469,6 +495,22 @@ main(int argc, char **argv) {
       break;
     case 'v':
       log_level = (log_t)strtol(optarg, NULL, 10);
+      break;
+    case 'H':
+      psk_hint = optarg;
+      break;
+    case 'n':
+#ifdef DTLS_ECC
+      callbacks.verify_ecdsa_key = NULL;
+#endif
+      break;
+    case 'T':
+      initial_timeout = strtol(optarg, NULL, 10);
+      if (initial_timeout <= 0) {
+        fprintf(stderr, "invalid timeout '%s'\n", optarg);
+        usage(argv[0], dtls_package_version());
+        return EXIT_FAILURE;
+      }
       break;
     default:
       usage(argv[0], dtls_package_version());
@@ -510,6 +552,12 @@ main(int argc, char **argv) {
     return EXIT_FAILURE;
   }
   dtls_set_handler(ctx, &callbacks);
+  if (initial_timeout > 0 &&
+      dtls_set_initial_timeout(ctx, (unsigned int)initial_timeout) < 0) {
+    dtls_free_context(ctx);
+    close(fd);
+    return EXIT_FAILURE;
+  }
 
   while (!quit && !exit_requested) {
     struct timeval timeout = retransmit_and_get_timeout(ctx);
