@@ -6,6 +6,7 @@ package main
 import "C"
 
 import (
+	"errors"
 	"runtime/debug"
 	"time"
 	"unsafe"
@@ -113,6 +114,7 @@ func tdtls_go_new_context(ctx *C.dtls_context_t) (ok C.int) {
 func (st *ctxState) destroy() {
 	big := st.ep.NumConns() > 1000
 	st.freeing = false
+	st.ep.Conns(honourPeerState)
 	st.depth++ // callbacks during Free must not re-enter destroy
 	st.ep.Free()
 	st.depth--
@@ -190,18 +192,33 @@ func tdtls_go_connect_peer(ctx *C.dtls_context_t, p *C.dtls_peer_t) (ret C.int) 
 
 // connect starts a client handshake with the address of the call in
 // progress, replacing an existing association or (replace false) leaving it
-// alone: the size of the ClientHello sent, 0 if one was left alone, or -1.
+// alone: as upstream, the bytes of the ClientHello the write callback
+// reported sent, 0 if one was left alone, the write callback's own
+// negative result if it failed, or -1.
 func (st *ctxState) connect(key []byte, replace bool, name string) C.int {
 	connect := st.ep.Connect
 	if replace {
 		connect = st.ep.Reconnect
 	}
+	if c := st.ep.Conn(key); c != nil {
+		honourPeerState(c)
+	}
 	n, err := connect(key, now())
 	if err != nil {
 		logLine(int(C.DTLS_LOG_WARN), name+": "+err.Error())
-		return -1
+		return failure(err)
 	}
 	return C.int(n)
+}
+
+// failure is the negative result of an API call that failed with err: the
+// write callback's own value when that is what failed, else -1.
+func failure(err error) C.int {
+	var se engine.SendError
+	if errors.As(err, &se) {
+		return C.int(se)
+	}
+	return -1
 }
 
 //export tdtls_go_close
@@ -214,6 +231,9 @@ func tdtls_go_close(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
 	}
 	key := st.enter(s)
 	defer st.leave()
+	if c := st.ep.Conn(key); c != nil {
+		honourPeerState(c)
+	}
 	if err := st.ep.Close(key, now()); err != nil {
 		return -1
 	}
@@ -280,9 +300,12 @@ func tdtls_go_write(ctx *C.dtls_context_t, s *C.session_t, buf *C.uint8, n C.siz
 func (st *ctxState) write(s *C.session_t, parts [][]byte) C.int {
 	key := st.enter(s)
 	defer st.leave()
+	if c := st.ep.Conn(key); c != nil {
+		honourPeerState(c)
+	}
 	n, err := st.ep.Write(key, parts, now())
 	if err != nil {
-		return -1
+		return failure(err)
 	}
 	return C.int(n)
 }
@@ -313,6 +336,9 @@ func tdtls_go_handle_message(ctx *C.dtls_context_t, s *C.session_t, msg *C.uint8
 	}
 	key := st.enter(s)
 	defer st.leave()
+	if c := st.ep.Conn(key); c != nil {
+		honourPeerState(c)
+	}
 	err := st.ep.HandleDatagram(key, unsafe.Slice((*byte)(unsafe.Pointer(msg)), int(n)), now())
 	return alertCode(err)
 }
@@ -350,5 +376,6 @@ func tdtls_go_reset_peer(ctx *C.dtls_context_t, p *C.dtls_peer_t) {
 	}
 	st.enter(&p.session)
 	defer st.leave()
+	honourPeerState(c)
 	st.ep.Reset(c)
 }

@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"errors"
+	"fmt"
 	"unsafe"
 
 	"github.com/tinydtls-go/tinydtls/core/engine"
@@ -16,8 +17,6 @@ import (
 // ctxState implements engine.Handler by calling the application's C
 // callbacks, read from ctx->h at every call because applications swap
 // handler tables at run time.
-
-var errWrite = errors.New("write callback failed")
 
 // session returns the session_t the application knows the association by.
 func (st *ctxState) session(c *engine.Conn) *C.session_t {
@@ -36,15 +35,11 @@ func bytesPtr(b []byte) *C.uchar {
 	return (*C.uchar)(unsafe.Pointer(&b[0]))
 }
 
-func (st *ctxState) Send(c *engine.Conn, addr []byte, dg []byte) error {
+func (st *ctxState) Send(c *engine.Conn, addr []byte, dg []byte) int {
 	if len(dg) == 0 {
-		return nil
+		return 0
 	}
-	n := C.tdtls_cb_write(st.c, st.session(c), (*C.uint8)(unsafe.Pointer(&dg[0])), C.size_t(len(dg)))
-	if n < 0 {
-		return errWrite
-	}
-	return nil
+	return int(C.tdtls_cb_write(st.c, st.session(c), (*C.uint8)(unsafe.Pointer(&dg[0])), C.size_t(len(dg))))
 }
 
 func (st *ctxState) Receive(c *engine.Conn, data []byte) {
@@ -180,6 +175,29 @@ func (st *ctxState) ConnChanged(c *engine.Conn, what engine.Change) {
 			st.zombies = append(st.zombies, unsafe.Pointer(sp))
 		}
 		st.zombies = append(st.zombies, unsafe.Pointer(p))
+	}
+}
+
+// honourPeerState applies a state the application wrote into peer->state
+// since it was last mirrored. Upstream reads the field back where it
+// decides to write data or to send close_notify, and applications rely on
+// that (Wakaama sets DTLS_STATE_CLOSED before dtls_reset_peer so that no
+// close_notify goes out); CLOSED and CLOSING are the states an application
+// can mean, anything else is put back with a warning.
+func honourPeerState(c *engine.Conn) {
+	p, ok := c.App.(*C.dtls_peer_t)
+	if !ok || engine.State(p.state) == c.State() {
+		return
+	}
+	switch p.state {
+	case C.DTLS_STATE_CLOSED:
+		c.MarkClosed(false)
+	case C.DTLS_STATE_CLOSING:
+		c.MarkClosed(true)
+	default:
+		logLine(int(C.DTLS_LOG_WARN), fmt.Sprintf("peer->state %d written by the application ignored: "+
+			"only DTLS_STATE_CLOSED and DTLS_STATE_CLOSING are honoured", int(p.state)))
+		p.state = C.dtls_state_t(c.State())
 	}
 }
 

@@ -19,9 +19,9 @@ type benchPeer struct {
 	outbox [][]byte
 }
 
-func (b *benchPeer) Send(c *Conn, addr []byte, dg []byte) error {
+func (b *benchPeer) Send(c *Conn, addr []byte, dg []byte) int {
 	b.outbox = append(b.outbox, append([]byte(nil), dg...))
-	return nil
+	return len(dg)
 }
 func (b *benchPeer) Receive(c *Conn, data []byte)                          { b.got += len(data) }
 func (b *benchPeer) Event(c *Conn, level protocol.AlertLevel, code uint16) {}
@@ -125,9 +125,9 @@ type directPeer struct {
 	last []byte
 }
 
-func (d *directPeer) Send(c *Conn, addr []byte, dg []byte) error {
+func (d *directPeer) Send(c *Conn, addr []byte, dg []byte) int {
 	d.last = append(d.last[:0], dg...)
-	return nil
+	return len(dg)
 }
 
 // benchRecord measures one application record from client to server.

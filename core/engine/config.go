@@ -129,9 +129,11 @@ const (
 // Handler is everything the engine needs from its environment. Every method
 // is called synchronously from inside an Endpoint method.
 type Handler interface {
-	// Send transmits one datagram. c is nil for stateless replies (a
+	// Send transmits one datagram and returns what the application's write
+	// callback reported: the bytes sent (possibly fewer than offered, or
+	// 0), or a negative value on failure. c is nil for stateless replies (a
 	// HelloVerifyRequest or an alert to an address without association).
-	Send(c *Conn, addr []byte, datagram []byte) error
+	Send(c *Conn, addr []byte, datagram []byte) int
 	// Receive delivers decrypted application data. data is only valid
 	// during the call.
 	Receive(c *Conn, data []byte)

@@ -163,12 +163,25 @@ func (c *Conn) logf(l LogLevel, format string, args ...any) {
 	}
 }
 
-func (c *Conn) send(datagram []byte) error {
-	err := c.e.h.Send(c, c.Addr(), datagram)
-	if err != nil {
-		c.logf(LogWarn, "send failed: %v", err)
+// send hands one datagram to the application and returns the byte count
+// its write callback reported; a negative count is also an error.
+func (c *Conn) send(datagram []byte) (int, error) {
+	n := c.e.h.Send(c, c.Addr(), datagram)
+	if n < 0 {
+		c.logf(LogWarn, "the write callback failed (%d) for a %d-byte datagram", n, len(datagram))
+		return n, SendError(n)
 	}
-	return err
+	return n, nil
+}
+
+// payloadSent estimates, as upstream does, how much of a payload of n bytes
+// left in a datagram of dg bytes of which the write callback reported sent
+// bytes: everything but what it did not send, never less than 0.
+func payloadSent(n, dg, sent int) int {
+	if sent <= 0 {
+		return sent
+	}
+	return max(n-(dg-sent), 0)
 }
 
 // usesCID says whether records of epoch w carry the peer's connection ID.
@@ -272,7 +285,8 @@ func (c *Conn) sendRecord(buf []byte, t protocol.ContentType, content []byte) er
 	var h record.Header
 	b := c.startRecord(buf[:0], &c.wr, t, &h)
 	b = append(b, content...)
-	return c.send(c.finishRecord(b, &c.wr, t, &h))
+	_, err := c.send(c.finishRecord(b, &c.wr, t, &h))
+	return err
 }
 
 func (c *Conn) sendAlert(buf []byte, a protocol.Alert) {
@@ -315,10 +329,9 @@ func (c *Conn) write(buf []byte, bufs [][]byte) (int, error) {
 	for _, p := range bufs {
 		b = append(b, p...)
 	}
-	if err := c.send(c.finishRecord(b, &c.wr, protocol.ContentApplicationData, &h)); err != nil {
-		return -1, err
-	}
-	return total, nil
+	rec := c.finishRecord(b, &c.wr, protocol.ContentApplicationData, &h)
+	sent, err := c.send(rec)
+	return payloadSent(total, len(rec), sent), err
 }
 
 // closeNotify is the warning alert that ends an association.
@@ -347,6 +360,33 @@ func (c *Conn) close(buf []byte, now time.Duration) {
 	c.setState(StateClosing)
 	c.closeAt = now + c.e.cfg.CloseTimeout
 	c.updateTimer()
+}
+
+// MarkClosed applies what the application declared by writing
+// DTLS_STATE_CLOSED (closing false) or DTLS_STATE_CLOSING into its view of
+// the association, as upstream applications do before dtls_reset_peer so
+// that no close_notify goes out (Wakaama's reconnect). Like upstream, the
+// association then sends nothing more of its own accord: its handshake and
+// retransmissions stop, Write returns 0, Reset and Free send no
+// close_notify, and Connect starts afresh. It stays until then, or until
+// the peer ends it; data from the peer is still delivered, as upstream
+// does.
+func (c *Conn) MarkClosed(closing bool) {
+	if c.removed {
+		return
+	}
+	if c.hs != nil {
+		c.endHandshake()
+	}
+	c.flight = nil
+	c.holdUntil = 0
+	c.updateTimer()
+	s := StateClosed
+	if closing {
+		s = StateClosing
+	}
+	c.logf(LogDebug, "the application marked the association %v", s)
+	c.setState(s)
 }
 
 // helloID condenses a ClientHello random; 64 bits tell a client's own

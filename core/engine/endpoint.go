@@ -22,6 +22,12 @@ var (
 	ErrNoRenegotiate = errors.New("dtls: peer does not support secure renegotiation")
 )
 
+// SendError is the negative result of Handler.Send, the application's write
+// callback failing; callers hand it back to the application unchanged.
+type SendError int
+
+func (e SendError) Error() string { return fmt.Sprintf("dtls: the write callback failed (%d)", int(e)) }
+
 // Endpoint is one DTLS context: the associations of one socket, in both roles.
 type Endpoint struct {
 	cfg   Config
@@ -327,14 +333,17 @@ func (e *Endpoint) sendStateless(buf, addr []byte, seq uint64, t protocol.Conten
 	rh := record.Header{Type: t, Version: version, Epoch: 0, Seq: seq, Length: len(payload)}
 	b := record.AppendHeader(buf[:0], &rh)
 	b = append(b, payload...)
-	if err := e.h.Send(nil, addr, b); err != nil {
-		e.logf(LogWarn, "send failed: %v", err)
+	if n := e.h.Send(nil, addr, b); n < 0 {
+		e.logf(LogWarn, "the write callback failed (%d) for a %d-byte datagram", n, len(b))
 	}
 }
 
-// Connect starts a client handshake with addr. It returns the size of the
-// ClientHello datagram sent, or 0 when an association already exists and is
-// established or still shaking hands.
+// Connect starts a client handshake with addr. It returns, as upstream
+// does, how much of the ClientHello message the write callback reported
+// sent (0 if it reported 0), or 0 when an association already exists and is
+// established or still shaking hands. EventConnect is reported only when
+// some of the ClientHello left. A failing write callback ends the attempt
+// with its SendError.
 func (e *Endpoint) Connect(addr []byte, now time.Duration) (int, error) {
 	return e.connect(addr, false, now)
 }
@@ -363,14 +372,20 @@ func (e *Endpoint) connect(addr []byte, replace bool, now time.Duration) (int, e
 		return 0, ErrTooManyConns
 	}
 	c := e.newConn(addr, RoleClient)
-	n, err := c.clientStart(buf, false, now)
+	sent, err := c.clientStart(buf, false, now)
 	if err != nil {
 		if !c.removed {
 			e.removeConn(c)
 		}
 		return 0, err
 	}
-	if !c.removed {
+	n := 0
+	if c.flight != nil && len(c.flight.msgs) == 1 {
+		// The first flight is the ClientHello alone, in one record.
+		msg := handshake.HeaderLen + len(c.flight.msgs[0].body)
+		n = payloadSent(msg, record.HeaderLen+msg, sent)
+	}
+	if !c.removed && n > 0 {
 		e.h.Event(c, protocol.LevelInternal, protocol.EventConnect)
 	}
 	return n, nil

@@ -85,10 +85,11 @@ type packer struct {
 
 func (p *packer) flush() {
 	if len(p.dg) > 0 {
-		if err := p.c.send(p.dg); err != nil && p.err == nil {
+		n, err := p.c.send(p.dg)
+		if err != nil && p.err == nil {
 			p.err = err
 		}
-		p.sent += len(p.dg)
+		p.sent += max(n, 0)
 		p.dg = p.dg[:0]
 	}
 }
@@ -128,7 +129,8 @@ func (p *packer) fragment(w *writeEpoch, m *outMsg, off, n int) {
 	p.dg = p.dg[:start+len(p.c.finishRecord(p.dg[start:], w, protocol.ContentHandshake, &h))]
 }
 
-// transmitFlight sends the whole flight and returns the bytes sent.
+// transmitFlight sends the whole flight and returns the bytes the write
+// callback reported sent.
 func (c *Conn) transmitFlight(buf []byte) (int, error) {
 	p := packer{c: c, dg: buf[:0]}
 	if c.flight == nil {

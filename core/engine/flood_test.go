@@ -106,12 +106,12 @@ type floodCounter struct {
 	onSend func(addr, dg []byte)
 }
 
-func (f *floodCounter) Send(c *Conn, addr []byte, dg []byte) error {
+func (f *floodCounter) Send(c *Conn, addr []byte, dg []byte) int {
 	if string(addr) == "legit" {
 		return f.peer.Send(c, addr, dg)
 	}
 	f.onSend(addr, dg)
-	return nil
+	return len(dg)
 }
 
 // When the handshake limit is reached, the oldest half-open handshake makes

@@ -27,6 +27,9 @@ type peer struct {
 	verify   func(x, y []byte) error
 	params   func(p *UserParameters)
 	echo     bool
+	// writeResult, if set, is what the write callback reports for each
+	// datagram (which still goes out); default its length.
+	writeResult func(dg []byte) int
 
 	received [][]byte
 	events   []event
@@ -41,10 +44,13 @@ type event struct {
 	code  uint16
 }
 
-func (p *peer) Send(c *Conn, addr []byte, datagram []byte) error {
+func (p *peer) Send(c *Conn, addr []byte, datagram []byte) int {
 	p.sentDgs++
 	p.net.send(p, addr, datagram)
-	return nil
+	if p.writeResult != nil {
+		return p.writeResult(datagram)
+	}
+	return len(datagram)
 }
 
 func (p *peer) Receive(c *Conn, data []byte) {

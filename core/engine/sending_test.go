@@ -193,3 +193,83 @@ func TestServerFlightGoesInCopiesAfterRepeatedLoss(t *testing.T) {
 		t.Fatalf("flight 4 copies per transmission %v (at %v); want [1 2 3 3]", counts, flight4)
 	}
 }
+
+// What the application's write callback reports reaches the caller of
+// Write and Connect as upstream computes it: a negative value as the
+// failure, 0 as 0, and a short count as the payload minus what was not
+// sent.
+func TestWriteAndConnectReportWhatTheCallbackSent(t *testing.T) {
+	cl, sv, l := pskPair(t, 750, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+	handshakeOK(t, cl, sv, l, 5*time.Second)
+	msg := []byte("twenty bytes of data")
+	overhead := 13 + 8 + 8 // header, explicit nonce, CCM_8 tag
+	if len(cl.conn(sv).WriteCID()) > 0 {
+		overhead += len(cl.conn(sv).WriteCID()) + 1
+	}
+	for _, tc := range []struct {
+		report int
+		want   int
+	}{
+		{-1, -1}, {-7, -7}, {0, 0},
+		{overhead + len(msg), len(msg)},
+		{overhead + len(msg) - 5, len(msg) - 5},
+		{3, 0},
+	} {
+		cl.writeResult = func(dg []byte) int {
+			if len(dg) != overhead+len(msg) {
+				t.Fatalf("record of %d bytes, want %d", len(dg), overhead+len(msg))
+			}
+			return tc.report
+		}
+		n, err := cl.ep.Write(sv.addr, [][]byte{msg}, l.now)
+		if n != tc.want {
+			t.Errorf("write callback reports %d: Write = %d, want %d", tc.report, n, tc.want)
+		}
+		if se, ok := err.(SendError); (tc.report < 0) != ok || ok && int(se) != tc.report {
+			t.Errorf("write callback reports %d: Write error %v", tc.report, err)
+		}
+	}
+	cl.writeResult = nil
+	l.drain() // the harness sent every record whatever the callback reported
+	cl.received = nil
+	exchange(t, cl, sv, l, "the association survived failed writes")
+
+	for _, tc := range []struct {
+		name   string
+		report func(dg []byte) int
+		want   int
+		event  bool
+		err    bool
+	}{
+		{"everything", func(dg []byte) int { return len(dg) }, -13, true, false},
+		{"nothing", func(dg []byte) int { return 0 }, 0, false, false},
+		{"all but 10 bytes", func(dg []byte) int { return len(dg) - 10 }, -23, true, false},
+		{"a failure", func(dg []byte) int { return -5 }, -5, false, true},
+	} {
+		t.Run("ClientHello "+tc.name, func(t *testing.T) {
+			c2, sv2, _ := pskPair(t, 760, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+			var dgLen int
+			c2.writeResult = func(dg []byte) int { dgLen = len(dg); return tc.report(dg) }
+			n, err := c2.ep.Connect(sv2.addr, 0)
+			want := tc.want
+			if want < 0 && !tc.err {
+				want += dgLen // relative to the datagram: the ClientHello message is dgLen-13 bytes
+			}
+			if tc.err {
+				if se, ok := err.(SendError); !ok || int(se) != tc.want || n != 0 {
+					t.Fatalf("Connect = %d, %v; want the write callback's %d", n, err, tc.want)
+				}
+				if c2.ep.NumConns() != 0 {
+					t.Fatalf("a failed ClientHello left an association behind")
+				}
+				return
+			}
+			if err != nil || n != want {
+				t.Fatalf("Connect = %d, %v; want %d (datagram %d bytes)", n, err, want, dgLen)
+			}
+			if got := c2.hasEvent(protocol.LevelInternal, protocol.EventConnect); got != tc.event {
+				t.Fatalf("CONNECT event %v, want %v", got, tc.event)
+			}
+		})
+	}
+}
