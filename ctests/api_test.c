@@ -15,7 +15,9 @@
  * from read, event and write callbacks), 3 dtls_write/dtls_writev and record
  * sizes (dtls_get_max_write, dtls_set_mtu), 4 alerts, 5 dtls_close and
  * dtls_free_context, 6 renegotiation, 7 dtls_check_retransmit, 8 sessions
- * and IPv6, 9 logging (run first, while the log level is the default).
+ * and IPv6, 9 logging (run first, while the log level is the default),
+ * 10 what the write callback returns, 11 peer->state written by the
+ * application.
  *
  * Everything allocated is freed (the test also runs under valgrind).
  *
@@ -115,6 +117,8 @@ typedef struct side {
   int unknown_id_decrypt_error; /* server: unknown identity -> alert 51 */
   int verify_reject;            /* verify_ecdsa_key -> BAD_CERTIFICATE */
   int drop_writes;              /* write callback discards (returns len) */
+  int write_override;           /* write callback discards, returns: */
+  int write_result;
   enum action read_action;
   enum action event_action;
   unsigned short event_trigger; /* event code that fires event_action */
@@ -229,6 +233,8 @@ static int cb_write(dtls_context_t *ctx, session_t *session, uint8 *buf,
   }
   if (s->drop_writes)
     return (int)len;
+  if (s->write_override)
+    return s->write_result;
   to = side_at(session);
   if (!to || len > DGMAX || q_tail - q_head >= QLEN) {
     write_errors++;
@@ -1700,6 +1706,144 @@ static void test_logging(void) {
 
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* 10. what the write callback returns reaches the caller               */
+
+static void test_write_results(void) {
+  side_t *c, *s;
+  int r, rec, cev;
+  static const struct {
+    int report; /* added to the record length when rel */
+    int rel;
+    int want;
+  } cases[] = {{0, 0, 0}, {-3, 0, -3}, {-1, 0, -1}, {0, 1, 5}, {-2, 1, 3}, {7, 0, 0}};
+  unsigned i;
+
+  section = "10 write results";
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake")) {
+    /* header, explicit nonce, 5 bytes, CCM_8 tag, and a CID if any */
+    rec = 13 + 8 + 5 + 8 + cid_overhead(c, s);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+      c->write_override = 1;
+      c->write_result = cases[i].report + (cases[i].rel ? rec : 0);
+      r = dtls_write(c->ctx, &s->addr, (uint8 *)"hello", 5);
+      c->write_override = 0;
+      check(r == cases[i].want, fmt_detail("returned %d", r),
+            "write callback returns %d for a %d-byte record: dtls_write "
+            "returns %d",
+            c->write_result, rec, cases[i].want);
+    }
+    clear_rx(s);
+    r = dtls_write(c->ctx, &s->addr, (uint8 *)"hello", 5);
+    pump();
+    check(r == 5 && rx_is(s, "hello"), fmt_detail("returned %d", r),
+          "the association still works after failed writes");
+  }
+
+  /* dtls_connect returns what the ClientHello's write reported */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  c->write_override = 1;
+  c->write_result = 0;
+  cev = c->n_ev;
+  r = dtls_connect(c->ctx, &s->addr);
+  check(r == 0 && !has_event(c, cev, 0, DTLS_EVENT_CONNECT),
+        fmt_detail("returned %d, %s", r, events(c, cev)),
+        "write callback returns 0 for the ClientHello: dtls_connect returns "
+        "0, no DTLS_EVENT_CONNECT");
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  c->write_override = 1;
+  c->write_result = -4;
+  cev = c->n_ev;
+  r = dtls_connect(c->ctx, &s->addr);
+  check(r == -4 && !has_event(c, cev, 0, DTLS_EVENT_CONNECT) && !peer_of(c, s),
+        fmt_detail("returned %d, %s", r, events(c, cev)),
+        "write callback returns -4: dtls_connect returns -4, no event, no peer");
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  r = dtls_connect(c->ctx, &s->addr);
+  check(r > 0 && (size_t)r + 13 == c->max_dg,
+        fmt_detail("returned %d, datagram %zu", r, c->max_dg),
+        "dtls_connect returns the length of the ClientHello message, as "
+        "upstream");
+}
+
+/* ------------------------------------------------------------------ */
+/* 11. peer->state written by the application                           */
+
+static void test_peer_state_written(void) {
+  side_t *c, *s;
+  dtls_peer_t *p;
+  int r, w0;
+
+  section = "11 peer->state";
+  /* Wakaama's reconnect: CLOSED, then dtls_reset_peer, and no close_notify */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake")) {
+    p = peer_of(c, s);
+    p->state = DTLS_STATE_CLOSED;
+    w0 = c->n_writes;
+    r = dtls_write(c->ctx, &s->addr, (uint8 *)"late", 4);
+    check(r == 0 && c->n_writes == w0, fmt_detail("returned %d", r),
+          "DTLS_STATE_CLOSED written: dtls_write returns 0, sends nothing");
+    dtls_reset_peer(c->ctx, p);
+    check(c->n_writes == w0 && !peer_of(c, s),
+          fmt_detail("%d datagrams", c->n_writes - w0),
+          "... dtls_reset_peer sends no close_notify and removes the peer");
+    r = dtls_connect(c->ctx, &s->addr);
+    pump();
+    check(r > 0 && connected(c, s) && connected(s, c),
+          fmt_detail("returned %d", r), "... and a new handshake completes");
+  }
+  /* without the write, dtls_reset_peer does send close_notify */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake")) {
+    w0 = c->n_writes;
+    dtls_reset_peer(c->ctx, peer_of(c, s));
+    check(c->n_writes == w0 + 1, fmt_detail("%d datagrams", c->n_writes - w0),
+          "unmarked peer: dtls_reset_peer sends close_notify");
+  }
+  /* CLOSING written: dtls_free_context says nothing to that peer */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake")) {
+    peer_of(c, s)->state = DTLS_STATE_CLOSING;
+    w0 = c->n_writes;
+    dtls_free_context(c->ctx);
+    c->ctx = NULL;
+    check(c->n_writes == w0, fmt_detail("%d datagrams", c->n_writes - w0),
+          "DTLS_STATE_CLOSING written: dtls_free_context sends no "
+          "close_notify");
+  }
+  /* CLOSED written during a handshake: the handshake stops */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  r = dtls_connect(c->ctx, &s->addr);
+  step(); /* the server answers with a HelloVerifyRequest */
+  p = peer_of(c, s);
+  if (p)
+    p->state = DTLS_STATE_CLOSED;
+  w0 = c->n_writes;
+  pump();
+  check(r > 0 && p && c->n_writes == w0 && !connected(c, s),
+        fmt_detail("%d datagrams", c->n_writes - w0),
+        "DTLS_STATE_CLOSED written during a handshake: nothing more is sent");
+  r = dtls_connect(c->ctx, &s->addr);
+  pump();
+  check(r > 0 && connected(c, s), fmt_detail("returned %d", r),
+        "... dtls_connect starts afresh and completes");
+  /* anything else is put back */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s), NULL, "handshake")) {
+    p = peer_of(c, s);
+    p->state = DTLS_STATE_WAIT_FINISHED;
+    clear_rx(s);
+    r = dtls_write(c->ctx, &s->addr, (uint8 *)"still", 5);
+    pump();
+    check(r == 5 && rx_is(s, "still") &&
+              dtls_peer_state(p) == DTLS_STATE_CONNECTED,
+          fmt_detail("returned %d, state %d", r, dtls_peer_state(p)),
+          "another state written is ignored (and put back): data still flows");
+  }
+}
+
 int main(void) {
   verbose = getenv("API_TEST_VERBOSE") && *getenv("API_TEST_VERBOSE") == '1';
   dtls_init();
@@ -1716,6 +1860,8 @@ int main(void) {
   test_renegotiate();
   test_retransmit();
   test_sessions();
+  test_write_results();
+  test_peer_state_written();
 
   reset_net();
   dtls_set_log_handler(NULL);
