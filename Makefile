@@ -33,7 +33,7 @@ HEADERS    := $(shell find include/tinydtls -name '*.h')
 
 export CGO_ENABLED := 1
 
-.PHONY: all lib headers pc examples tools test-fuzz fuzz test-bench demo test test-go test-c install uninstall clean bench fuzz vet
+.PHONY: all lib headers pc examples tools check-tools test-fuzz fuzz test-bench demo test test-go test-c install uninstall clean bench fuzz vet
 
 all: lib headers pc examples
 
@@ -113,7 +113,12 @@ fuzz:
 test-c: all tools
 	bash ctests/run-tests.sh $(BUILD)
 
-test: test-go test-fuzz test-c test-bench
+# Every program the tests use must be there before anything starts.
+check-tools:
+	@bash ctests/check-tools.sh
+
+test: check-tools
+	$(MAKE) test-go test-fuzz test-c test-bench
 
 # Directories in the installed .pc, relative to ${prefix} where they can be,
 # so that the file stays right when the tree is moved (or staged in DESTDIR).
