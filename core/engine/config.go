@@ -178,8 +178,11 @@ type Config struct {
 	// close_notify. Default 2 s, as upstream.
 	CloseTimeout time.Duration
 	// FinalFlightHold is how long the sender of a handshake's last flight
-	// keeps it to answer the peer's retransmissions (RFC 6347 §4.2.4).
-	// Default 60 s; released earlier when the peer shows it has our flight.
+	// keeps it to answer the peer's retransmissions (RFC 6347 §4.2.4: at
+	// least twice the MSL, 240 s). Default 260 s, which also outlasts
+	// upstream tinydtls's last retransmission (254 s after its first
+	// transmission); released earlier when the peer shows it has our
+	// flight.
 	FinalFlightHold time.Duration
 	// CookieRotation is how often the HelloVerifyRequest cookie secret is
 	// replaced; cookies made with the previous secret stay valid. Default 5 min.
@@ -251,7 +254,7 @@ func (c *Config) withDefaults() Config {
 		d.CloseTimeout = 2 * time.Second
 	}
 	if d.FinalFlightHold <= 0 {
-		d.FinalFlightHold = 60 * time.Second
+		d.FinalFlightHold = 260 * time.Second
 	}
 	if d.CookieRotation <= 0 {
 		d.CookieRotation = 5 * time.Minute

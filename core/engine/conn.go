@@ -425,9 +425,13 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 	}
 	rs := c.readState(h.Epoch)
 	if rs == nil {
-		if c.hs != nil && !c.hs.newEpochActive && h.Epoch == c.rd.epoch+1 {
+		switch {
+		case c.hs != nil && !c.hs.newEpochActive && h.Epoch == c.rd.epoch+1:
 			c.bufferRecord(h, payload, false)
-		} else {
+		case c.lastFlightRetransmitted(h, payload):
+			// The peer did not get our final flight.
+			c.noteDuplicate()
+		default:
 			c.logf(LogDebug, "dropping record of epoch %d", h.Epoch)
 		}
 		return nil
@@ -484,6 +488,24 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 	}
 	c.logf(LogDebug, "dropping record of unknown type %d", t)
 	return nil
+}
+
+// lastFlightRetransmitted reports whether a record of the epoch before the
+// last handshake, whose keys are gone, is a message of the peer's last
+// flight of that handshake (a Certificate, ClientKeyExchange or
+// CertificateVerify before its Finished) while we still hold our final
+// flight: the peer is retransmitting, record by record as upstream tinydtls
+// does, and its Finished may never get through on its own. Such a record is
+// unauthenticated, so it only ever triggers the rate-limited resend of our
+// final flight to the peer's own address.
+func (c *Conn) lastFlightRetransmitted(h *record.Header, payload []byte) bool {
+	if c.flight == nil || !c.flight.final || h.Epoch+1 != c.rd.epoch || h.Type != protocol.ContentHandshake {
+		return false
+	}
+	hh, _, _, ok := handshake.ParseFragment(payload)
+	return ok && hh.MessageSeq < c.peerSeqEnd &&
+		(hh.Type == protocol.HandshakeCertificate || hh.Type == protocol.HandshakeClientKeyExchange ||
+			hh.Type == protocol.HandshakeCertificateVerify)
 }
 
 // authFailed handles a record that did not authenticate. It is dropped

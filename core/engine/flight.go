@@ -29,6 +29,9 @@ type flight struct {
 	// hello: the flight carries a ClientHello with a cookie, which goes
 	// out once per timeout and nothing else (see copies).
 	hello bool
+	// answered: part of the peer's next flight arrived, so the peer has
+	// this one (see peerAnswers).
+	answered bool
 	// Answers to the peer's retransmissions in the current window (see
 	// retransmitForPeer).
 	answers     int
@@ -208,6 +211,22 @@ func (c *Conn) sendFlight(buf []byte, msgs []outMsg, final bool, now time.Durati
 	return n, err
 }
 
+// peerAnswers notes that a message of the peer's next flight arrived: the
+// peer has our flight, and retransmitting it would only make the peer
+// process (or, for a ClientHello, restart) what it already has. The peer
+// retransmits the rest of its flight on its own timer, as RFC 6347 §4.2.4
+// has every sender of a non-final flight do, so ours stays quiet; the timer
+// keeps running and still abandons the handshake on schedule. Not for the
+// peer's final flight (ChangeCipherSpec, Finished), which a peer only
+// resends when it sees ours again.
+func (c *Conn) peerAnswers(t protocol.HandshakeType) {
+	if f := c.flight; f != nil && !f.final && !f.answered && t != protocol.HandshakeFinished &&
+		t != protocol.HandshakeHelloRequest {
+		f.answered = true
+		c.logf(LogDebug, "the peer's answer is arriving; our flight is not retransmitted any more")
+	}
+}
+
 // retransmitForPeer answers a retransmission of the peer's previous flight
 // by resending ours (RFC 6347 §4.2.4): the peer evidently did not get it.
 // A peer retransmits on its timer, a few copies at a time, so at most
@@ -216,7 +235,10 @@ func (c *Conn) sendFlight(buf []byte, msgs []outMsg, final bool, now time.Durati
 // speed.
 func (c *Conn) retransmitForPeer(now time.Duration) {
 	f := c.flight
-	if f == nil || f.hello {
+	if f == nil || f.hello || f.answered {
+		// A ClientHello goes only on its timer; and a peer that has
+		// started to answer has our flight (what it retransmits is its
+		// answer).
 		return
 	}
 	if now-f.answerSince >= c.e.cfg.InitialTimeout {
@@ -307,10 +329,14 @@ func (c *Conn) onTimer(buf []byte, now time.Duration) {
 		f.retransmits++
 		f.timeout = min(2*f.timeout, c.e.cfg.MaxTimeout)
 		f.deadline = now + f.timeout
-		copies := f.copies()
-		c.logf(LogDebug, "retransmitting flight (%d, %d copies), next timeout %v", f.retransmits, copies, f.timeout)
-		for i := 0; i < copies && !c.removed; i++ {
-			c.transmitFlight(buf)
+		if f.answered {
+			c.logf(LogDebug, "timeout %d: waiting for the rest of the peer's flight, next timeout %v", f.retransmits, f.timeout)
+		} else {
+			copies := f.copies()
+			c.logf(LogDebug, "retransmitting flight (%d, %d copies), next timeout %v", f.retransmits, copies, f.timeout)
+			for i := 0; i < copies && !c.removed; i++ {
+				c.transmitFlight(buf)
+			}
 		}
 	}
 	c.updateTimer()

@@ -212,6 +212,7 @@ func (c *Conn) handleHandshakeRecord(buf []byte, epoch uint16, data []byte, now 
 			c.noteDuplicate()
 			continue
 		case handshake.Accepted:
+			c.peerAnswers(hh.Type)
 		default:
 			continue
 		}

@@ -267,6 +267,27 @@ func (l *link) step() bool {
 	return false
 }
 
+// next returns when the next datagram or timer is due, and false if nothing
+// is pending.
+func (l *link) next() (time.Duration, bool) {
+	var at time.Duration
+	pending := false
+	pick := func(t time.Duration) {
+		if !pending || t < at {
+			at, pending = t, true
+		}
+	}
+	for _, p := range l.queue {
+		pick(p.at)
+	}
+	for _, p := range l.list {
+		if d, ok := p.ep.NextDeadline(); ok {
+			pick(d)
+		}
+	}
+	return at, pending
+}
+
 // run steps until cond holds, nothing is pending, or the step budget or
 // simulated time limit runs out.
 func (l *link) run(cond func() bool, limit time.Duration) bool {

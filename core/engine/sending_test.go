@@ -273,3 +273,139 @@ func TestWriteAndConnectReportWhatTheCallbackSent(t *testing.T) {
 		})
 	}
 }
+
+// dropRecords makes the link remove from from's datagrams every record for
+// which drop returns true, while active holds.
+func dropRecords(t *testing.T, l *link, from *peer, active func() bool, drop func(h record.Header, payload []byte) bool) {
+	l.filter = func(p *peer, dg []byte) []byte {
+		if p != from || !active() {
+			return dg
+		}
+		var out []byte
+		for rest := dg; len(rest) > 0; {
+			h, payload, tail, ok := record.Parse(rest, cidLen(l.other(from), from))
+			if !ok {
+				t.Fatalf("%s sent a datagram that does not parse", from.name)
+			}
+			if !drop(h, payload) {
+				out = append(out, rest[:len(rest)-len(tail)]...)
+			}
+			rest = tail
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	}
+}
+
+func handshakeType(h record.Header, payload []byte) protocol.HandshakeType {
+	if h.Type != protocol.ContentHandshake || h.Epoch != 0 {
+		return 255
+	}
+	hh, _, _, ok := handshake.ParseFragment(payload)
+	if !ok {
+		return 255
+	}
+	return hh.Type
+}
+
+// Once part of the peer's next flight arrived, the peer has ours: we stop
+// retransmitting it and wait for the peer to retransmit the rest. For the
+// client this matters most: a second ClientHello with a cookie makes
+// upstream's server start over while its first answer is half delivered.
+func TestPeerAnswerStopsOurRetransmissions(t *testing.T) {
+	t.Run("client: ServerHello arrived, ServerHelloDone lost", func(t *testing.T) {
+		cl, sv, l := pskPair(t, 770, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+		var gotHello time.Duration
+		hellosAfter := 0
+		l.tap = func(from *peer, dg []byte) {
+			if from == cl && gotHello > 0 && isCookieHello(dg) {
+				hellosAfter++
+			}
+		}
+		dropRecords(t, l, sv, func() bool { return l.now < 2500*time.Millisecond }, func(h record.Header, p []byte) bool {
+			if handshakeType(h, p) == protocol.HandshakeServerHello && gotHello == 0 {
+				gotHello = l.now
+			}
+			return handshakeType(h, p) == protocol.HandshakeServerHelloDone
+		})
+		handshakeOK(t, cl, sv, l, 20*time.Second)
+		if gotHello == 0 || hellosAfter != 0 {
+			t.Fatalf("client sent %d ClientHellos with a cookie after the ServerHello arrived at %v; want none", hellosAfter, gotHello)
+		}
+		if l.now < 2500*time.Millisecond {
+			t.Fatalf("handshake completed at %v, before the server's retransmission could deliver the ServerHelloDone", l.now)
+		}
+		exchange(t, cl, sv, l, "after the server's own retransmission")
+	})
+	t.Run("server: ClientKeyExchange arrived, ChangeCipherSpec and Finished lost", func(t *testing.T) {
+		cl, sv, l := pskPair(t, 780, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+		var gotKX time.Duration
+		flight4After := 0
+		l.tap = func(from *peer, dg []byte) {
+			if from == sv && gotKX > 0 && findMessage(dg, protocol.HandshakeServerHello) >= 0 {
+				flight4After++
+			}
+		}
+		dropRecords(t, l, cl, func() bool { return l.now < 2500*time.Millisecond }, func(h record.Header, p []byte) bool {
+			if handshakeType(h, p) == protocol.HandshakeClientKeyExchange && gotKX == 0 {
+				gotKX = l.now
+			}
+			return h.Type == protocol.ContentChangeCipherSpec || h.Epoch > 0
+		})
+		handshakeOK(t, cl, sv, l, 20*time.Second)
+		if gotKX == 0 || flight4After != 0 {
+			t.Fatalf("server sent flight 4 %d times after the ClientKeyExchange arrived at %v; want none", flight4After, gotKX)
+		}
+		exchange(t, cl, sv, l, "after the client's own retransmission")
+	})
+}
+
+// A peer that retransmits record by record, as upstream tinydtls does, may
+// get its ClientKeyExchange through while its Finished keeps getting lost.
+// That too tells the server its final flight was lost; and the server keeps
+// that flight for twice the MSL, longer than upstream's retransmissions run.
+func TestFinalFlightResentForOldEpochRetransmission(t *testing.T) {
+	cl, sv, l := pskPair(t, 790, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+	var flight5 []byte
+	l.tap = func(from *peer, dg []byte) {
+		if from == cl && flight5 == nil && findMessage(dg, protocol.HandshakeClientKeyExchange) >= 0 {
+			flight5 = append([]byte(nil), dg...)
+		}
+	}
+	// The server's final flight never arrives.
+	dropRecords(t, l, sv, func() bool { return true }, func(h record.Header, p []byte) bool {
+		return h.Type == protocol.ContentChangeCipherSpec || h.Epoch > 0
+	})
+	cl.ep.Connect(sv.addr, l.now)
+	runTo(t, l, "server connected", connected(sv, cl))
+	var kx []byte
+	for _, r := range splitRecords(t, sv, cl, flight5) {
+		h, p, _, _ := record.Parse(r, 0)
+		if handshakeType(h, p) == protocol.HandshakeClientKeyExchange {
+			kx = r
+		}
+	}
+	// 250 s later the ClientKeyExchange alone comes again (with a fresh
+	// record sequence number, as a retransmission has).
+	l.filter = nil
+	l.now += 250 * time.Second
+	sv.ep.CheckRetransmit(l.now)
+	kx[10] += 50
+	before := sv.sentDgs
+	deliver(t, sv, cl.addr, kx, l.now)
+	if sv.sentDgs == before {
+		t.Fatalf("server did not resend its final flight for a retransmitted ClientKeyExchange 250 s after the handshake")
+	}
+	// A ChangeCipherSpec or HelloRequest of the old epoch is no such sign.
+	for _, rec := range [][]byte{plainRecord(protocol.ContentChangeCipherSpec, protocol.VersionDTLS12, 0, 200, []byte{1}),
+		plainRecord(protocol.ContentHandshake, protocol.VersionDTLS12, 0, 201, hsMsg(protocol.HandshakeHelloRequest, 0, nil))} {
+		l.now += 2 * time.Second // past the answer rate limit
+		before = sv.sentDgs
+		deliver(t, sv, cl.addr, rec, l.now)
+		if sv.sentDgs != before {
+			t.Fatalf("server answered an old-epoch record that is not part of the client's last flight")
+		}
+	}
+}
