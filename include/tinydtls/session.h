@@ -1,5 +1,7 @@
-/*
- * session.h -- the transport address of a DTLS peer (POSIX sockets).
+/**
+ * @file session.h
+ * @brief The transport address of a DTLS peer (session_t, POSIX sockets)
+ *        and its helpers.
  */
 #ifndef _DTLS_SESSION_H_
 #define _DTLS_SESSION_H_
@@ -15,41 +17,80 @@
 extern "C" {
 #endif
 
-/*
- * A remote endpoint plus the local interface it was seen on.
+/**
+ * @brief A remote endpoint plus the local interface it was seen on.
  *
- * Upstream looks peers up by the raw bytes of the whole structure,
- * padding included, so always clear it (memset or dtls_session_init())
- * before filling in the address.  This library only compares the
- * address family, address, port, IPv6 scope and ifindex.
+ * Applications fill it from recvfrom() (or by hand) and pass it to the
+ * library, which copies what it keeps. Clear it first, with memset() or
+ * dtls_session_init(), then fill @c size and @c addr.
+ *
+ * The library tells peers apart by address family, address, port, IPv6
+ * scope and @c ifindex. Upstream compares all 144 bytes of the structure,
+ * padding included, so code that must also work with upstream has to
+ * clear it; here a session with stale padding still finds its peer.
  */
 typedef struct {
-  socklen_t size;               /* number of valid bytes in addr */
+  socklen_t size;               /**< Number of valid bytes in @c addr. */
+  /** The address: @c sin for IPv4, @c sin6 for IPv6. */
   union {
-    struct sockaddr sa;
-    struct sockaddr_storage st;
-    struct sockaddr_in sin;
-    struct sockaddr_in6 sin6;
+    struct sockaddr sa;         /**< Generic view (e.g. for recvfrom()). */
+    struct sockaddr_storage st; /**< Room for any address. */
+    struct sockaddr_in sin;     /**< IPv4 address and port. */
+    struct sockaddr_in6 sin6;   /**< IPv6 address, port and scope. */
   } addr;
-  int ifindex;                  /* local interface index, 0 if unknown */
+  int ifindex;                  /**< Local interface index, 0 if unknown. Part of the peer's identity. */
 } session_t;
 
-/* Zeroes sess and sets size to the capacity of sess->addr. */
+/**
+ * @brief Clears a session: all bytes zero, @c size set to the room in
+ *        @c addr (ready for recvfrom()).
+ *
+ * @param sess The session; NULL does nothing.
+ */
 void dtls_session_init(session_t *sess);
 
-/* Allocates a session for the given address; NULL on failure.
- * Release it with dtls_free_session(). */
+/**
+ * @brief Allocates a session holding an address.
+ *
+ * @param addr    The address to copy.
+ * @param addrlen Its length; at most sizeof(struct sockaddr_storage).
+ * @return The new session, owned by the caller and released with
+ *         dtls_free_session(); NULL for a NULL or too long address and
+ *         when memory is exhausted.
+ */
 session_t* dtls_new_session(struct sockaddr *addr, socklen_t addrlen);
 
-/* Releases a session returned by dtls_new_session(). */
+/**
+ * @brief Releases a session from dtls_new_session().
+ *
+ * @param sess The session; NULL does nothing.
+ */
 void dtls_free_session(session_t *sess);
 
-/* Returns the address inside sess and stores its length in *addrlen;
- * NULL when sess is NULL. */
+/**
+ * @brief The socket address inside a session, e.g. for sendto().
+ *
+ * @param sess    The session.
+ * @param addrlen If not NULL, receives session_t::size.
+ * @return A pointer into @p sess (valid as long as it is), or NULL when
+ *         @p sess is NULL.
+ */
 struct sockaddr* dtls_session_addr(session_t *sess, socklen_t *addrlen);
 
-/* 1 when a and b name the same endpoint (family, address, port and
- * interface), 0 otherwise. */
+/**
+ * @brief Compares two sessions.
+ *
+ * Equal means the same @c ifindex, @c size and address family, and for
+ * IPv4 and IPv6 the same address and port (other families: the same
+ * @c size bytes of address). This is close to, but not exactly, the
+ * library's own peer lookup (see session_t), which also compares the IPv6
+ * scope and ignores @c size.
+ *
+ * @param a One session.
+ * @param b The other.
+ * @return 1 when they name the same endpoint (or both are NULL), 0
+ *         otherwise.
+ */
 int dtls_session_equals(const session_t *a, const session_t *b);
 
 #ifdef __cplusplus
