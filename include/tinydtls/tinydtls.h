@@ -1,16 +1,19 @@
-/*
- * tinydtls.h -- platform selection and build configuration entry point.
+/**
+ * @file tinydtls.h
+ * @brief Platform selection and the build configuration: the first
+ *        header every other public header includes.
  *
- * Part of a Go reimplementation of Eclipse tinydtls that keeps the C API
- * and ABI of upstream's installed headers.  Every other public header
- * includes this one first, so the configuration macros (DTLS_PSK,
- * DTLS_ECC, WITH_POSIX, ...) are visible before any layout-dependent
- * declaration is seen.
+ * Part of a Go implementation of Eclipse tinydtls that keeps the C API and
+ * ABI of upstream's installed headers. Including this header first makes
+ * the configuration macros (#DTLS_PSK, #DTLS_ECC, #WITH_POSIX, ...)
+ * visible before any declaration whose layout depends on them.
  */
 #ifndef _DTLS_TINYDTLS_H_
 #define _DTLS_TINYDTLS_H_
 
 #if defined(_WIN32) || defined(_WIN64)
+/** @brief Defined on Windows, as upstream; the library itself is only
+ *  built for POSIX hosts. */
 #define IS_WINDOWS 1
 #endif
 
@@ -21,6 +24,10 @@
  */
 #if !defined(WITH_LWIP) && !defined(CONTIKI) && !defined(RIOT_VERSION) && \
     !defined(IS_WINDOWS) && !defined(WITH_POSIX)
+/** @brief The platform is POSIX: sockets-based session_t, malloc'ed
+ *  contexts and peers, 32-bit millisecond clock_time_t. Defined unless
+ *  the application announced lwIP, Contiki, RIOT or Windows (platforms
+ *  this library is not built for). */
 #define WITH_POSIX 1
 #endif
 
