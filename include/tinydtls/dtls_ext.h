@@ -1,13 +1,17 @@
-/*
- * dtls_ext.h -- settings beyond upstream tinydtls's API.
+/**
+ * @file dtls_ext.h
+ * @brief Settings beyond upstream tinydtls's API.
  *
  * Everything here is an extension of this implementation: upstream
  * tinydtls has none of these functions, so code that must also build
- * against upstream should test for TINYDTLS_HAVE_EXTENSIONS.
+ * against upstream should test for #TINYDTLS_HAVE_EXTENSIONS.
  *
- * Each setter returns 0 on success and -1 for a NULL context or a value out
- * of range (a log line says which). Settings apply to handshakes and
- * records started after the call.
+ * Each setter returns 0 on success and -1 for a NULL context (silently)
+ * or a value out of range (with a warning in the log saying why). Settings
+ * apply to handshakes and records started after the call. The functions
+ * that take a context follow the thread rule of dtls.h: a call while
+ * another thread is inside the library with the same context is refused
+ * with a #DTLS_LOG_CRIT line (-1, or 0 for dtls_get_mtu()).
  */
 #ifndef _DTLS_EXT_H_
 #define _DTLS_EXT_H_
@@ -21,75 +25,141 @@
 extern "C" {
 #endif
 
+/** @brief Defined (to 1) when the functions of this header exist. */
 #define TINYDTLS_HAVE_EXTENSIONS 1
 
-/*
- * Largest datagram the library sends (path MTU minus IP and UDP headers).
- * Default DTLS_MAX_BUF (1400); at least 128. Handshake flights are packed
- * into datagrams of at most this size, fragmenting messages that do not
- * fit; application records larger than fits are refused by dtls_write().
+/**
+ * @brief Sets the largest datagram the context sends (the path MTU minus
+ *        IP and UDP headers).
+ *
+ * Handshake flights are packed into datagrams of at most this size,
+ * fragmenting messages that do not fit (a ClientHello is never
+ * fragmented: below about 140 bytes it goes out whole, slightly larger);
+ * application data larger than fits is refused by dtls_write().
+ *
+ * @param ctx The context.
+ * @param mtu The MTU, 128 to 65507 bytes; the default is #DTLS_MAX_BUF
+ *            (1400).
+ * @return 0, or -1 for a NULL context or an MTU out of range (logged).
  */
 int dtls_set_mtu(dtls_context_t *ctx, size_t mtu);
 
-/* Returns the MTU in use, or 0 for a NULL context. */
+/**
+ * @brief The MTU in use (see dtls_set_mtu()).
+ *
+ * @param ctx The context.
+ * @return The MTU in bytes, or 0 for a NULL context or a call from a
+ *         second thread.
+ */
 size_t dtls_get_mtu(const dtls_context_t *ctx);
 
-/*
- * First retransmission timeout of a handshake flight, in milliseconds
- * (default 1000). It doubles after every retransmission up to 60 s; after
- * DTLS_DEFAULT_MAX_RETRANSMIT (7) retransmissions the handshake is
- * abandoned (see the README).
+/**
+ * @brief Sets the first retransmission timeout of handshake flights.
+ *
+ * The timeout doubles after every retransmission, up to 60 s (or this
+ * value, if larger); after #DTLS_DEFAULT_MAX_RETRANSMIT (7)
+ * retransmissions and one more maximal timeout the handshake is abandoned
+ * (see the README).
+ *
+ * @param ctx The context.
+ * @param ms  The timeout in milliseconds, 1 to 60000; the default is 1000.
+ * @return 0, or -1 for a NULL context or a value out of range (logged).
  */
 int dtls_set_initial_timeout(dtls_context_t *ctx, unsigned int ms);
 
-/*
- * Largest payload the application can pass to one dtls_write() to this
- * session right now, or -1 if the session has no established association.
+/**
+ * @brief The largest payload one dtls_write() to a session accepts now.
+ *
+ * It follows from the MTU, the cipher suite's overhead (13-byte header,
+ * 8-byte explicit nonce, 8- or 16-byte tag, plus the Connection ID in
+ * use) and the record size limit the peer advertised (RFC 8449).
+ *
+ * @param ctx     The context.
+ * @param session The peer's address; only read during the call.
+ * @return The number of bytes, or -1 when the session has no established
+ *         association, for NULL arguments or a call from a second thread.
  */
 int dtls_get_max_write(dtls_context_t *ctx, const session_t *session);
 
-/*
- * Record size limit (RFC 8449): the largest record plaintext this context
- * asks its peers to send it, 64..16384, or 0 to not send the extension
- * (the default, DTLS_DEFAULT_RECORD_SIZE_LIMIT). Whatever this is set to, a
- * limit the peer advertises is always honoured: records and handshake
- * fragments sent to it never exceed it.
+/**
+ * @brief Default of dtls_set_record_size_limit(): 0, the record_size_limit
+ *        extension (RFC 8449) is not sent.
  */
 #define DTLS_DEFAULT_RECORD_SIZE_LIMIT 0
+/**
+ * @brief Sets the record size limit (RFC 8449) the context advertises:
+ *        the largest record plaintext it asks its peers to send.
+ *
+ * A protected record from the peer over the limit ends the association
+ * with a fatal @c record_overflow alert. Whatever this is set to, a limit
+ * the peer advertises is always honoured: records and handshake fragments
+ * sent to it never exceed it.
+ *
+ * @param ctx   The context.
+ * @param limit 64 to 16384 bytes, or 0 to not send the extension (the
+ *              default, #DTLS_DEFAULT_RECORD_SIZE_LIMIT).
+ * @return 0, or -1 for a NULL context or a value out of range (logged).
+ */
 int dtls_set_record_size_limit(dtls_context_t *ctx, size_t limit);
 
-/*
- * Connection ID (RFC 9146) length this context hands out as a server,
- * 0..DTLS_MAX_CID_LENGTH (default 6). 0 still accepts the client's offer
- * but asks it to send without a CID. Whether a handshake negotiates a CID
- * at all is the support_cid flag of get_user_parameters().
+/**
+ * @brief Sets the length of the Connection IDs (RFC 9146) the context
+ *        hands out as a server.
+ *
+ * Whether a handshake negotiates a CID at all is the @c support_cid flag
+ * of the @c get_user_parameters callback. A client asks for no CID for
+ * itself (it offers a zero-length one).
+ *
+ * @param ctx    The context.
+ * @param length 0 to #DTLS_MAX_CID_LENGTH (16) bytes; the default is 6. 0
+ *               still accepts the client's offer but asks it to send
+ *               without a CID.
+ * @return 0, or -1 for a NULL context or a length out of range (logged).
  */
 int dtls_set_cid_length(dtls_context_t *ctx, size_t length);
 
-/*
- * Resource limits: the most associations this context keeps (default
- * 100000), and the most handshakes in progress at once (default 2048; a
- * new client then evicts the oldest half-open server handshake). 0 keeps
- * the current value.
+/**
+ * @brief Sets the context's resource limits.
+ *
+ * At either limit, a new client that proved its address (valid cookie)
+ * evicts the oldest half-open server handshake, which is reported as a
+ * fatal event with code #DTLS_ALERT_HANDSHAKE_FAILURE; if there is none,
+ * its ClientHello is dropped (with a warning). dtls_connect() at a limit
+ * returns -1 (logged).
+ *
+ * @param ctx            The context.
+ * @param max_peers      The most associations the context keeps (default
+ *                       100000); 0 keeps the current value.
+ * @param max_handshakes The most handshakes in progress at once (default
+ *                       2048); 0 keeps the current value.
+ * @return 0, or -1 for a NULL context or a call from a second thread.
  */
 int dtls_set_limits(dtls_context_t *ctx, unsigned int max_peers,
                     unsigned int max_handshakes);
 
-/*
- * Memory statistics of the Go runtime inside the library (for benchmarks
- * and monitoring). gc: 0 as is; 1 run a garbage collection first, so that
- * heap_live is exact; 2 also return freed memory to the operating system.
- * Returns 0, or -1 for out == NULL.
+/**
+ * @brief Memory statistics of the Go runtime inside the library, filled
+ *        by dtls_ext_go_stats() (for benchmarks and monitoring).
  */
 typedef struct {
-  uint64_t heap_live;      /* bytes of live Go heap objects */
-  uint64_t heap_sys;       /* bytes of heap obtained from the OS */
-  uint64_t heap_released;  /* bytes of heap returned to the OS */
-  uint64_t mallocs;        /* cumulative count of heap allocations */
-  uint64_t total_alloc;    /* cumulative bytes allocated */
-  uint64_t num_gc;         /* completed garbage collections */
+  uint64_t heap_live;      /**< Bytes of live Go heap objects. */
+  uint64_t heap_sys;       /**< Bytes of heap obtained from the operating system. */
+  uint64_t heap_released;  /**< Bytes of heap returned to the operating system. */
+  uint64_t mallocs;        /**< Cumulative count of heap allocations. */
+  uint64_t total_alloc;    /**< Cumulative bytes allocated. */
+  uint64_t num_gc;         /**< Completed garbage collections. */
 } dtls_ext_go_stats_t;
 
+/**
+ * @brief Reads the Go runtime's memory statistics. Process-wide, safe from
+ *        any thread.
+ *
+ * @param out Receives the statistics.
+ * @param gc  0 to read them as they are; 1 to run a garbage collection
+ *            first, so that @c heap_live is exact; 2 to also return freed
+ *            memory to the operating system.
+ * @return 0, or -1 when @p out is NULL.
+ */
 int dtls_ext_go_stats(dtls_ext_go_stats_t *out, int gc);
 
 #ifdef __cplusplus
