@@ -15,8 +15,9 @@
  * right now, so tests in parallel never share an address.  It prints
  *   upstream-observer: listening on ADDR:LISTEN_PORT -> ADDR:TARGET_PORT
  * to stderr, then one line per datagram to stdout (flushed):
- *   c2s #N len=L records=R | REC REC ...
- * (c2s: client to server, s2c: server to client; N counts per direction)
+ *   c2s #N t=SECONDS len=L records=R | REC REC ...
+ * (c2s: client to server, s2c: server to client; N counts per direction;
+ * t is the time since the start, in seconds with millisecond precision)
  * where each REC is CT:EPOCH for a record of content type CT, followed for
  * a handshake record in epoch 0 by ":T" per handshake message it holds
  * (":2:11" would be two messages in one record), and by details:
@@ -60,6 +61,7 @@ struct client {
 
 static volatile sig_atomic_t stop = 0;
 static unsigned long counter[2];
+static uint64_t start_ms;
 
 static void
 on_signal(int sig) {
@@ -192,6 +194,8 @@ handshake(struct line *l, const unsigned char *p, size_t n) {
   add(l, "%s", details.buf);
 }
 
+static uint64_t now_ms(void);
+
 static void
 log_datagram(int dir, const unsigned char *p, size_t n) {
   struct line l = { .len = 0 };
@@ -226,8 +230,10 @@ log_datagram(int dir, const unsigned char *p, size_t n) {
     p += RECORD_HEADER + len;
     n -= RECORD_HEADER + len;
   }
-  add(&l, "%s #%lu len=%zu records=%d |%s", dir == C2S ? "c2s" : "s2c",
-      counter[dir], total, records, recs.buf);
+  uint64_t t = now_ms() - start_ms;
+  add(&l, "%s #%lu t=%lu.%03lu len=%zu records=%d |%s", dir == C2S ? "c2s" : "s2c",
+      counter[dir], (unsigned long)(t / 1000), (unsigned long)(t % 1000), total,
+      records, recs.buf);
   printf("%s\n", l.buf);
   fflush(stdout);
 }
@@ -276,6 +282,8 @@ main(int argc, char **argv) {
   char text[INET_ADDRSTRLEN];
   struct sigaction sa;
   int lfd = -1, opt, i;
+
+  start_ms = now_ms();
 
   while ((opt = getopt(argc, argv, "a:p:t:T:")) != -1) {
     switch (opt) {
