@@ -1,5 +1,6 @@
-/*
- * utlist.h -- placeholder for the list macros upstream installs.
+/**
+ * @file utlist.h
+ * @brief A placeholder for the list macros upstream installs; empty.
  *
  * Upstream ships Troy D. Hanson's utlist.h under this name.  No public
  * tinydtls declaration depends on it, so this library installs an empty
