@@ -50,8 +50,7 @@ type pendingRecords struct {
 type pendingRecord struct {
 	h       record.Header
 	payload []byte
-	plain   bool   // decrypted application data waiting for the handshake to end
-	dg      uint64 // the datagram it came in (Endpoint.curDG)
+	plain   bool // decrypted application data waiting for the handshake to end
 }
 
 // Conn is one association with one peer address.
@@ -88,6 +87,7 @@ type Conn struct {
 
 	flight     *flight // the last flight we sent, while it may be needed
 	pending    *pendingRecords
+	replaying  bool // records from pending are being processed
 	dupPending bool
 
 	deadline      time.Duration
@@ -270,6 +270,13 @@ func (c *Conn) startRecord(b []byte, w *writeEpoch, t protocol.ContentType, h *r
 // finishRecord protects the record that starts at rec[0] and whose content
 // ends at the end of rec.
 func (c *Conn) finishRecord(rec []byte, w *writeEpoch, t protocol.ContentType, h *record.Header) []byte {
+	if c.debugOn() {
+		n := h.Len()
+		if w.keys.protected() {
+			n += 8 // the explicit nonce
+		}
+		c.logRecordSent(rec[:h.Len()], h, w, rec[n:])
+	}
 	if h.Type == protocol.ContentTLS12CID {
 		rec = append(rec, byte(t)) // DTLSInnerPlaintext: content || real type, no padding
 	}
@@ -310,12 +317,19 @@ func (c *Conn) fail(buf []byte, a protocol.Alert) error {
 }
 
 func (c *Conn) write(buf []byte, bufs [][]byte) (int, error) {
-	if !c.Established() {
-		return 0, nil
-	}
 	total := 0
 	for _, b := range bufs {
 		total += len(b)
+	}
+	switch {
+	case c.state == StateClosing || c.state == StateClosed:
+		c.logf(LogWarn, "write refused: the association is %v; %d bytes not sent", c.state, total)
+		return -1, ErrClosing
+	case !c.Established():
+		// Upstream's answer, which applications retry on: nothing is
+		// queued during a handshake.
+		c.logf(LogDebug, "write during the handshake: %d bytes not sent", total)
+		return 0, nil
 	}
 	if total > c.maxPlaintext(&c.wr) {
 		c.logf(LogWarn, "refusing to send %d bytes: more than the %d that fit in one record", total, c.maxPlaintext(&c.wr))
@@ -472,6 +486,7 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 		return c.fail(buf, protocol.Fatal(protocol.AlertRecordOverflow))
 	}
 	rs.win.Accept(h.Seq)
+	c.logRecordReceived(h, t, data)
 	if h.CID != nil && string(addr) != c.addr {
 		c.migrate(addr, rs, h)
 	}
@@ -509,20 +524,33 @@ func (c *Conn) lastFlightRetransmitted(h *record.Header, payload []byte) bool {
 }
 
 // authFailed handles a record that did not authenticate. It is dropped
-// silently (RFC 6347 §4.1.2.7), with one exception: a record of the
-// handshake's new epoch that came in the same datagram as the
-// ChangeCipherSpec that started the epoch. That is the peer's Finished, and
-// its failure means the two sides derived different keys (a wrong PSK,
-// typically); waiting would only end in a timeout, so the handshake fails
-// with bad_record_mac, as RFC 6347 allows. A forged record on its own, or
-// one that arrived before the ChangeCipherSpec, cannot end a handshake.
+// silently (RFC 6347 §4.1.2.7), with one exception: a handshake record of
+// the handshake's new epoch after the peer's ChangeCipherSpec and before its
+// Finished verified. That is the peer's Finished, and its failure means the
+// two sides derived different keys (a wrong PSK, typically); waiting would
+// only end in a timeout, and a peer like upstream tinydtls, which never
+// retransmits on its own, would wait forever. So the handshake fails with
+// bad_record_mac, as RFC 6347 allows, and the alert tells the peer. A
+// forged record that arrives in that short window could do that too, but no
+// more than a forged epoch-0 alert already can during a handshake (RFC
+// 6347's design); one that arrived before the ChangeCipherSpec (replayed
+// from the buffer now), or an application data record, cannot.
 func (c *Conn) authFailed(buf []byte, h *record.Header) error {
-	if hs := c.hs; hs != nil && h.Epoch == c.rd.epoch && hs.newEpochActive && !hs.peerFinished &&
-		hs.epochDG == c.e.curDG {
+	if hs := c.hs; hs != nil && h.Epoch == c.rd.epoch && hs.newEpochActive && !hs.peerFinished && !c.replaying &&
+		(h.Type == protocol.ContentHandshake || h.Type == protocol.ContentTLS12CID) {
+		c.logf(LogWarn, "the peer's Finished record does not authenticate: %s", c.keyMismatch())
 		return c.fail(buf, protocol.Fatal(protocol.AlertBadRecordMAC))
 	}
 	c.logf(LogDebug, "dropping record %d/%d that does not authenticate", h.Epoch, h.Seq)
 	return nil
+}
+
+// keyMismatch explains a Finished that does not check out.
+func (c *Conn) keyMismatch() string {
+	if c.suite != nil && c.suite.KeyExchange == suite.PSK {
+		return "the peers probably use different pre-shared keys"
+	}
+	return "the peers derived different keys (a peer's bug, or an attacker)"
 }
 
 // migrate follows a peer whose address changed (RFC 9146 §6): only for
@@ -550,7 +578,7 @@ func (c *Conn) bufferRecord(h *record.Header, payload []byte, plain bool) {
 		c.logf(LogDebug, "dropping early record of epoch %d: buffer full", h.Epoch)
 		return
 	}
-	p := pendingRecord{h: *h, payload: append([]byte(nil), payload...), plain: plain, dg: c.e.curDG}
+	p := pendingRecord{h: *h, payload: append([]byte(nil), payload...), plain: plain}
 	if h.CID != nil {
 		p.h.CID = append([]byte(nil), h.CID...)
 	}
@@ -565,14 +593,13 @@ func (c *Conn) replayPending(buf []byte, now time.Duration) error {
 	}
 	list := c.pending.list
 	c.pending = nil
-	saved := c.e.curDG
-	defer func() { c.e.curDG = saved }()
+	c.replaying = true
+	defer func() { c.replaying = false }()
 	for i := range list {
 		if c.removed {
 			return nil
 		}
 		p := &list[i]
-		c.e.curDG = p.dg
 		if p.plain {
 			c.handleAppData(&p.h, p.payload)
 			continue
@@ -613,7 +640,7 @@ func (c *Conn) activateRead(buf []byte, now time.Duration) error {
 	c.rdNext = nil
 	c.hs.newEpochActive = true
 	c.hs.ccsPending = false
-	c.hs.epochDG = c.e.curDG
+	c.logf(LogDebug, "read epoch %d active (%v)", c.rd.epoch, c.rd.keys.suite)
 	if c.hs.state == StateWaitChangeCipherSpec {
 		c.setHSState(StateWaitFinished)
 	}
@@ -636,6 +663,10 @@ func (c *Conn) handleAlert(buf []byte, epoch uint16, data []byte, now time.Durat
 		return nil
 	}
 	c.logf(LogInfo, "received %v", a)
+	if f := c.flight; a.Level == protocol.LevelFatal && c.hs != nil && f != nil && f.finished() &&
+		(a.Description == protocol.AlertBadRecordMAC || a.Description == protocol.AlertDecryptError) {
+		c.logf(LogWarn, "the peer could not authenticate our Finished (%v): %s", a.Description, c.keyMismatch())
+	}
 	switch {
 	case a.Description == protocol.AlertCloseNotify:
 		c.sayGoodbye(buf)

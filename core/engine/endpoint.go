@@ -20,6 +20,7 @@ var (
 	ErrTooManyConns  = errors.New("dtls: association limit reached")
 	ErrNotConnected  = errors.New("dtls: association not established")
 	ErrNoRenegotiate = errors.New("dtls: peer does not support secure renegotiation")
+	ErrClosing       = errors.New("dtls: the association is closing or closed")
 )
 
 // SendError is the negative result of Handler.Send, the application's write
@@ -55,11 +56,6 @@ type Endpoint struct {
 	// candidates for eviction when the handshake limit is reached. Entries
 	// that have since progressed or gone are skipped and dropped lazily.
 	halfOpen []*Conn
-
-	// curDG numbers the datagram being processed (records replayed from a
-	// buffer carry the number of the datagram they came in), so that the
-	// engine can tell which records arrived together.
-	dgCount, curDG uint64
 
 	// Associations that saw a retransmitted handshake message in the
 	// datagram being processed: they answer once per datagram, not once
@@ -192,10 +188,6 @@ func (e *Endpoint) HandleDatagram(addr []byte, data []byte, now time.Duration) e
 	}
 	buf := e.enter()
 	defer e.leave()
-	e.dgCount++
-	saved := e.curDG
-	e.curDG = e.dgCount
-	defer func() { e.curDG = saved }()
 	outer := len(e.dups)
 	var first error
 	for len(data) > 0 && !e.closed {
@@ -393,8 +385,9 @@ func (e *Endpoint) connect(addr []byte, replace bool, now time.Duration) (int, e
 
 // Write sends application data to addr as one record. With no association
 // it starts a handshake and returns 0, as upstream does; with a handshake in
-// progress or a closing association it returns 0 and sends nothing. Data
-// that does not fit in one record is refused with ErrTooLarge.
+// progress it returns 0 and sends nothing; a closing or closed association
+// refuses with ErrClosing (and a log line). Data that does not fit in one
+// record is refused with ErrTooLarge.
 func (e *Endpoint) Write(addr []byte, bufs [][]byte, now time.Duration) (int, error) {
 	if e.closed {
 		return 0, ErrClosed

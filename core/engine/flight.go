@@ -6,6 +6,7 @@ import (
 	"github.com/tinydtls-go/tinydtls/core/handshake"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 	"github.com/tinydtls-go/tinydtls/core/record"
+	"github.com/tinydtls-go/tinydtls/core/suite"
 )
 
 // outMsg is one message of a flight: a handshake message or a
@@ -69,6 +70,16 @@ func (f *flight) copies() int {
 	return min(f.retransmits+1, maxCopies)
 }
 
+// finished reports whether the flight carries our Finished.
+func (f *flight) finished() bool {
+	for i := range f.msgs {
+		if !f.msgs[i].ccs && f.msgs[i].typ == protocol.HandshakeFinished {
+			return true
+		}
+	}
+	return false
+}
+
 // minFragment avoids sending tiny fragments at the end of a nearly full
 // datagram; such a fragment costs a header for a few bytes.
 const minFragment = 32
@@ -127,6 +138,7 @@ func (p *packer) fragment(w *writeEpoch, m *outMsg, off, n int) {
 	}
 	hh := handshake.Header{Type: m.typ, Length: uint32(len(m.body)), MessageSeq: m.seq,
 		FragmentOffset: uint32(off), FragmentLength: uint32(n)}
+	p.c.logMessage("sending", &hh, w.epoch)
 	p.dg = hh.Append(p.dg)
 	p.dg = append(p.dg, m.body[off:off+n]...)
 	p.dg = p.dg[:start+len(p.c.finishRecord(p.dg[start:], w, protocol.ContentHandshake, &h))]
@@ -321,7 +333,13 @@ func (c *Conn) onTimer(buf []byte, now time.Duration) {
 	}
 	if f := c.flight; f != nil && f.deadline != 0 && f.deadline <= now {
 		if f.retransmits >= c.e.cfg.MaxRetransmits {
-			c.logf(LogWarn, "no answer after %d retransmissions; abandoning the handshake", f.retransmits)
+			c.logf(LogWarn, "no answer to %s after %d retransmissions; abandoning the handshake",
+				flightName(f.msgs, f.hello), f.retransmits)
+			if f.finished() && c.hs != nil && c.hs.suite != nil && c.hs.suite.KeyExchange == suite.PSK {
+				c.logf(LogWarn, "the peer answered our earlier flights but not our Finished: it probably could not "+
+					"authenticate it because the peers use different pre-shared keys (upstream tinydtls drops "+
+					"such a Finished without a word)")
+			}
 			c.flight = nil
 			c.e.endConn(c, protocol.LevelFatal, protocol.AlertHandshakeFailure)
 			return
@@ -329,11 +347,14 @@ func (c *Conn) onTimer(buf []byte, now time.Duration) {
 		f.retransmits++
 		f.timeout = min(2*f.timeout, c.e.cfg.MaxTimeout)
 		f.deadline = now + f.timeout
+		left := c.e.cfg.MaxRetransmits - f.retransmits
 		if f.answered {
-			c.logf(LogDebug, "timeout %d: waiting for the rest of the peer's flight, next timeout %v", f.retransmits, f.timeout)
+			c.logf(LogInfo, "timeout waiting for the rest of the peer's answer to %s (%d more timeouts before giving up, next in %v)",
+				flightName(f.msgs, f.hello), left, f.timeout)
 		} else {
 			copies := f.copies()
-			c.logf(LogDebug, "retransmitting flight (%d, %d copies), next timeout %v", f.retransmits, copies, f.timeout)
+			c.logf(LogInfo, "retransmitting %s: retransmission %d of %d (%d copies), next timeout %v",
+				flightName(f.msgs, f.hello), f.retransmits, c.e.cfg.MaxRetransmits, copies, f.timeout)
 			for i := 0; i < copies && !c.removed; i++ {
 				c.transmitFlight(buf)
 			}

@@ -50,9 +50,8 @@ type handshakeState struct {
 	peerSentCert  bool   // server: the client sent a non-empty Certificate
 	master        [protocol.MasterSecretLen]byte
 
-	newEpochActive bool   // the peer's ChangeCipherSpec switched our read epoch
-	ccsPending     bool   // a ChangeCipherSpec came before the keys existed
-	epochDG        uint64 // the datagram whose ChangeCipherSpec did it
+	newEpochActive bool // the peer's ChangeCipherSpec switched our read epoch
+	ccsPending     bool // a ChangeCipherSpec came before the keys existed
 	peerFinished   bool
 
 	// Client: the optional extensions our ClientHello offered, the only
@@ -137,6 +136,24 @@ func (c *Conn) deriveKeys(preMaster []byte) {
 	k := suite.KeyLen
 	clientKey, serverKey := kb[:k], kb[k:2*k]
 	clientIV, serverIV := kb[2*k:2*k+suite.FixedIVLen], kb[2*k+suite.FixedIVLen:]
+	if c.debugOn() {
+		// The session's keys, as upstream logs them at this level (not the
+		// pre-shared key or premaster secret they come from).
+		c.dumpLine("client_random", hs.clientRandom[:])
+		c.dumpLine("server_random", hs.serverRandom[:])
+		if hs.ems {
+			c.dumpLine("extended_master_secret", hs.master[:])
+		} else {
+			c.dumpLine("master_secret", hs.master[:])
+		}
+		c.logf(LogDebug, "key_block (%d bytes):", len(kb))
+		c.dumpLine("  client_MAC_secret", nil)
+		c.dumpLine("  server_MAC_secret", nil)
+		c.dumpLine("  client_write_key", clientKey)
+		c.dumpLine("  server_write_key", serverKey)
+		c.dumpLine("  client_IV", clientIV)
+		c.dumpLine("  server_IV", serverIV)
+	}
 	var ck, sk epochKeys
 	ck.suite, sk.suite = hs.suite, hs.suite
 	copy(ck.key[:], clientKey)
@@ -175,6 +192,7 @@ func (c *Conn) activateWrite() {
 	c.wrPrev = &prev
 	c.wr = *c.wrNext
 	c.wrNext = nil
+	c.logf(LogDebug, "write epoch %d active (%v)", c.wr.epoch, c.wr.keys.suite)
 }
 
 // asAlert maps an error from a callback or a step to the alert to send.
@@ -297,6 +315,7 @@ func (c *Conn) startPeerHandshake(buf []byte, hh handshake.Header, epoch uint16,
 func (c *Conn) handleMessage(buf []byte, m *handshake.Message, now time.Duration) error {
 	hs := c.hs
 	t := m.Header.Type
+	c.logMessage("received", &m.Header, m.Epoch)
 	want := hs.startEpoch
 	if t == protocol.HandshakeFinished {
 		want++
@@ -351,7 +370,7 @@ func (c *Conn) checkPeerFinished(m *handshake.Message, label string, keep []byte
 	}
 	want := prf.VerifyData(hs.master[:], label, hs.transcriptHash())
 	if subtle.ConstantTimeCompare(want[:], fin.VerifyData) != 1 {
-		c.logf(LogWarn, "peer Finished (%s) does not verify", label)
+		c.logf(LogWarn, "the peer's Finished (%s) does not verify: %s", label, c.keyMismatch())
 		return protocol.Fatal(protocol.AlertDecryptError)
 	}
 	hs.hashMessage(m)

@@ -30,6 +30,8 @@ type peer struct {
 	// writeResult, if set, is what the write callback reports for each
 	// datagram (which still goes out); default its length.
 	writeResult func(dg []byte) int
+	// logLevel: messages up to this level (at least LogWarn) go to logs.
+	logLevel LogLevel
 
 	received [][]byte
 	events   []event
@@ -108,7 +110,7 @@ func (p *peer) VerifyECDSAKey(c *Conn, x, y []byte) error {
 
 func (p *peer) ConnChanged(c *Conn, what Change) {}
 
-func (p *peer) LogEnabled(l LogLevel) bool { return p.verbose || l <= LogWarn }
+func (p *peer) LogEnabled(l LogLevel) bool { return p.verbose || l <= max(LogWarn, p.logLevel) }
 
 func (p *peer) Log(l LogLevel, msg string) {
 	fmt.Fprintf(&p.logs, "%s %v: %s\n", p.name, p.net.now, msg)

@@ -1,0 +1,143 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tinydtls-go/tinydtls/core/handshake"
+	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/record"
+)
+
+// Debug output follows upstream tinydtls's, so that people who debug
+// interoperability (and the tools they feed logs into) find the same
+// shapes: record and key dumps at LogDebug in upstream's two hexdump
+// layouts, one line per handshake message sent and received, per epoch
+// switch and per retransmission. Nothing is formatted unless the level is
+// enabled, so the record path costs nothing when debugging is off.
+
+// dumpLineMax is the longest one-line dump upstream prints whole (its log
+// buffer, DTLS_DEBUG_BUF_SIZE, is 128 bytes with newline and NUL); a longer
+// one is cut after dumpLineCut characters and marked " ...", as upstream's
+// is.
+const (
+	dumpLineMax = 125
+	dumpLineCut = 122
+)
+
+func (c *Conn) debugOn() bool { return c.e.h.LogEnabled(LogDebug) }
+
+// dump logs data as upstream's extended hexdump: a line "name: (N bytes):"
+// then 16 bytes per line, "00000010 61 ED FB ...", with a gap after the
+// eighth.
+func (c *Conn) dump(name string, data []byte) {
+	if !c.debugOn() {
+		return
+	}
+	c.e.h.Log(LogDebug, fmt.Sprintf("%s: (%d bytes):", name, len(data)))
+	var b strings.Builder
+	for off := 0; off < len(data); off += 16 {
+		b.Reset()
+		fmt.Fprintf(&b, "%08X ", off)
+		for i := off; i < off+16 && i < len(data); i++ {
+			fmt.Fprintf(&b, "%02X ", data[i])
+			if i-off == 7 {
+				b.WriteByte(' ')
+			}
+		}
+		c.e.h.Log(LogDebug, b.String())
+	}
+}
+
+// dumpLine logs data on one line, as upstream's short hexdump:
+// "name: (N bytes): 0102...".
+func (c *Conn) dumpLine(name string, data []byte) {
+	if c.debugOn() {
+		c.e.h.Log(LogDebug, hexLine(name, data))
+	}
+}
+
+func hexLine(name string, data []byte) string {
+	s := fmt.Sprintf("%s: (%d bytes): %X", name, len(data), data)
+	if len(s) > dumpLineMax {
+		s = s[:dumpLineCut] + " ..."
+	}
+	return s
+}
+
+// logRecordSent dumps a record about to be protected: its header (with the
+// length it will have) and its content, as upstream's "send header" and
+// "send unencrypted" dumps.
+func (c *Conn) logRecordSent(header []byte, h *record.Header, w *writeEpoch, content []byte) {
+	if !c.debugOn() {
+		return
+	}
+	n := len(content)
+	if w.keys.protected() {
+		n += w.keys.suite.Overhead()
+		if h.Type == protocol.ContentTLS12CID {
+			n++
+		}
+	}
+	hdr := append([]byte(nil), header...)
+	record.SetLength(hdr, len(hdr), n)
+	c.dump("send header", hdr)
+	c.dump("send unencrypted", content)
+}
+
+// logRecordReceived reports one received record, and its content once it
+// is authenticated (data nil: before opening).
+func (c *Conn) logRecordReceived(h *record.Header, t protocol.ContentType, data []byte) {
+	if !c.debugOn() {
+		return
+	}
+	c.e.h.Log(LogDebug, fmt.Sprintf("got '%v' epoch %d sequence %d (%d bytes)", t, h.Epoch, h.Seq, h.Len()+h.Length))
+	c.dump("receive header", record.AppendHeader(nil, h))
+	c.dump("receive unencrypted", data)
+}
+
+// logMessage is the line per handshake message (or fragment) sent or
+// received.
+func (c *Conn) logMessage(dir string, hh *handshake.Header, epoch uint16) {
+	if !c.debugOn() {
+		return
+	}
+	frag := ""
+	if hh.FragmentOffset != 0 || hh.FragmentLength != hh.Length {
+		frag = fmt.Sprintf(", fragment %d..%d", hh.FragmentOffset, hh.FragmentOffset+hh.FragmentLength)
+	}
+	c.e.h.Log(LogDebug, fmt.Sprintf("%s %v (%d bytes, message_seq %d, epoch %d%s)", dir, hh.Type, hh.Length, hh.MessageSeq, epoch, frag))
+}
+
+// flightName says which flight of RFC 6347 §4.2.4's exchange msgs are, for
+// the retransmission log lines.
+func flightName(msgs []outMsg, cookie bool) string {
+	var types []string
+	for i := range msgs {
+		if msgs[i].ccs {
+			types = append(types, protocol.ContentChangeCipherSpec.String())
+		} else {
+			types = append(types, msgs[i].typ.String())
+		}
+	}
+	list := strings.Join(types, ", ")
+	if len(msgs) == 0 {
+		return "empty flight"
+	}
+	n := 0
+	switch first := msgs[0]; {
+	case first.ccs:
+		n = 6
+	case first.typ == protocol.HandshakeClientHello && cookie:
+		n = 3
+	case first.typ == protocol.HandshakeClientHello:
+		n = 1
+	case first.typ == protocol.HandshakeServerHello:
+		n = 4
+	case first.typ == protocol.HandshakeHelloRequest:
+		return "HelloRequest"
+	default:
+		n = 5
+	}
+	return fmt.Sprintf("flight %d (%s)", n, list)
+}
