@@ -51,23 +51,29 @@ say() {
   printf '%s\n' "$2" >&"${!fdvar}"
 }
 
+# now_us: wall-clock microseconds (bash's EPOCHREALTIME), for bounds that
+# hold however slowly a loaded machine runs the polling loop.
+now_us() { echo "${EPOCHREALTIME//[!0-9]/}"; }
+
 # wait_for FILE PATTERN [SECONDS [COUNT]]: polls until at least COUNT
-# (default 1) lines of FILE match PATTERN.
+# (default 1) lines of FILE match PATTERN, for at most SECONDS of wall time.
 wait_for() {
-  local file=$1 pat=$2 limit=${3:-15} n=${4:-1} i
-  for ((i = 0; i < limit * 20; i++)); do
+  local file=$1 pat=$2 limit=${3:-15} n=${4:-1}
+  local end=$(($(now_us) + limit * 1000000))
+  while :; do
     [ "$(grep -c -e "$pat" "$file" 2>/dev/null)" -ge "$n" ] 2>/dev/null && return 0
+    [ "$(now_us)" -lt "$end" ] || return 1
     sleep 0.05
   done
-  return 1
 }
 
 # wait_exit NAME [SECONDS]: waits for the process to end; its exit status is
 # returned (124 on timeout, after which it is killed).
 wait_exit() {
-  local pidvar="PID_$1" limit=${2:-15} i
+  local pidvar="PID_$1" limit=${2:-15}
   local pid=${!pidvar}
-  for ((i = 0; i < limit * 20; i++)); do
+  local end=$(($(now_us) + limit * 1000000))
+  while [ "$(now_us)" -lt "$end" ]; do
     if ! kill -0 "$pid" 2>/dev/null; then
       wait "$pid"
       return $?
