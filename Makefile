@@ -155,5 +155,15 @@ uninstall:
 	  $(DESTDIR)$(LIBDIR)/pkgconfig/tinydtls.pc
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/tinydtls
 
+# The API reference from the Doxygen comments of the installed headers:
+# HTML in $(BUILD)/docs/html. Any doxygen warning (an undocumented function,
+# parameter, return value, field or constant among them) fails it.
+.PHONY: docs
+docs: docs/Doxyfile docs/mainpage.md $(HEADERS)
+	@command -v doxygen >/dev/null || { echo "make docs needs doxygen (Debian package: doxygen)" >&2; exit 1; }
+	@rm -rf $(BUILD)/docs/html && mkdir -p $(BUILD)/docs
+	( cat docs/Doxyfile; echo 'OUTPUT_DIRECTORY = $(BUILD)/docs' ) | doxygen -
+	@echo "API reference: $(BUILD)/docs/html/index.html"
+
 clean:
 	rm -rf $(BUILD)
