@@ -98,7 +98,6 @@ typedef void (*dtls_log_handler_t) (log_t level, const char *message);
  */
 void dtls_set_log_handler(dtls_log_handler_t app_handler);
 
-/* printf-style logging at the given level. */
 #if defined(__GNUC__) && !defined(__MINGW32__)
 /**
  * @brief Logs a printf-style message at a level.
@@ -115,6 +114,7 @@ void dtls_set_log_handler(dtls_log_handler_t app_handler);
 void dsrv_log(log_t level, const char *format, ...)
   __attribute__ ((format(printf, 2, 3)));
 #else
+/* The same function, declared without the GNU format attribute. */
 void dsrv_log(log_t level, const char *format, ...);
 #endif
 
