@@ -27,7 +27,7 @@ typedef enum {
 typedef enum {
   DTLS_ALERT_CLOSE_NOTIFY = 0,              /**< The sender closes the association (dtls_close()). */
   DTLS_ALERT_UNEXPECTED_MESSAGE = 10,       /**< A message arrived that is wrong at this point. */
-  DTLS_ALERT_BAD_RECORD_MAC = 20,           /**< A record did not authenticate. Here it also ends a handshake whose first record in the new epoch fails to authenticate (a wrong PSK), on both sides; upstream stays silent. */
+  DTLS_ALERT_BAD_RECORD_MAC = 20,           /**< A record did not authenticate. Here it also ends a handshake whose peer's Finished record (the first handshake record after its ChangeCipherSpec) fails to authenticate, which means the keys differ (typically a wrong PSK); the alert reaches the peer. Upstream stays silent. */
   DTLS_ALERT_RECORD_OVERFLOW = 22,          /**< A record exceeded the allowed size (also the RFC 8449 limit, dtls_set_record_size_limit()). */
   DTLS_ALERT_DECOMPRESSION_FAILURE = 30,    /**< Decompression failed (never sent: only the null compression exists). */
   DTLS_ALERT_HANDSHAKE_FAILURE = 40,        /**< No acceptable parameters; also the code of the fatal event of an abandoned handshake. */

@@ -43,8 +43,10 @@
  *
  * @par Differences from upstream
  * Whole flights are retransmitted (1 s initial timeout, doubling up to
- * 60 s), handshake messages are packed into as few datagrams as the MTU
- * allows and fragmented when needed, renegotiation (dtls_renegotiate())
+ * 60 s), the records of a flight share datagrams as far as the MTU
+ * allows and handshake messages are fragmented when they do not fit,
+ * writes to a closing association fail (-1) instead of returning 0,
+ * renegotiation (dtls_renegotiate())
  * and Connection IDs (RFC 9146) are supported, PSK keys may be 64 bytes
  * long, peers are looked up by address rather than by the raw bytes of
  * @ref session_t, and the settings of dtls_ext.h exist. See the README,
@@ -153,9 +155,10 @@ typedef struct {
   /**
    * @brief Sends one datagram.
    *
-   * Called for everything the library sends: handshake flights (several
-   * handshake messages and records packed into one datagram of at most
-   * the MTU, see dtls_set_mtu()), retransmissions from
+   * Called for everything the library sends: handshake flights (one
+   * record per handshake message or fragment, as upstream, and the
+   * records of a flight sharing datagrams of at most the MTU, see
+   * dtls_set_mtu()), retransmissions from
    * dtls_check_retransmit(), HelloVerifyRequests, alerts, close_notify
    * and the records of dtls_write(). Called in both roles. Without this
    * slot every send fails as if it had returned -1.
@@ -485,8 +488,8 @@ int dtls_connect_peer(dtls_context_t *ctx, dtls_peer_t *peer);
  * removed when the peer answers with close_notify or, failing that, 2 s
  * later (run by dtls_check_retransmit()); either way the @c event
  * callback then gets level #DTLS_ALERT_LEVEL_WARNING, code
- * #DTLS_ALERT_CLOSE_NOTIFY. Closing an association that is already
- * closing sends nothing.
+ * #DTLS_ALERT_CLOSE_NOTIFY. Meanwhile dtls_write() to it fails with -1.
+ * Closing an association that is already closing sends nothing.
  *
  * @param ctx    The context.
  * @param remote The peer's address; only read during the call.
@@ -534,12 +537,13 @@ int dtls_renegotiate(dtls_context_t *ctx, const session_t *dst);
  *         @c write callback reported unsent, never below 0 (as upstream);
  *         the @c write callback's own negative result when it failed.
  *         0 when there is no association (a handshake is started as by
- *         dtls_connect(), whose negative result is returned if it fails),
- *         while the handshake runs, when the association is closing, or
- *         when the application wrote #DTLS_STATE_CLOSED or
- *         #DTLS_STATE_CLOSING into dtls_peer_t::state; nothing is sent
- *         then. -1 when the data does not fit in one record (a warning is
- *         logged), for NULL arguments and for a call from a second thread.
+ *         dtls_connect(), whose negative result is returned if it fails)
+ *         or while the handshake runs; nothing is sent then, as upstream.
+ *         -1 with a warning in the log when the association is closing or
+ *         closed (dtls_close(), or #DTLS_STATE_CLOSED or
+ *         #DTLS_STATE_CLOSING written into dtls_peer_t::state; upstream
+ *         returns 0) and when the data does not fit in one record; -1 also
+ *         for NULL arguments and for a call from a second thread.
  */
 int dtls_writev(struct dtls_context_t *ctx,
                 session_t *session, uint8 *buf_array[],

@@ -32,8 +32,9 @@ extern "C" {
  * @brief Sets the largest datagram the context sends (the path MTU minus
  *        IP and UDP headers).
  *
- * Handshake flights are packed into datagrams of at most this size,
- * fragmenting messages that do not fit (a ClientHello is never
+ * The records of a handshake flight (one per message or fragment) share
+ * datagrams of at most this size, and messages that do not fit into an
+ * empty datagram are fragmented (a ClientHello is never
  * fragmented: below about 140 bytes it goes out whole, slightly larger);
  * application data larger than fits is refused by dtls_write().
  *

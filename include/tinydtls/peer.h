@@ -75,11 +75,11 @@ typedef struct dtls_peer_t {
    * next dtls_write(), dtls_writev(), dtls_connect(), dtls_close(),
    * dtls_handle_message(), dtls_reset_peer() or dtls_free_context()
    * concerning this peer: its handshake and retransmissions stop, nothing
-   * more is sent of the library's own accord, dtls_write() returns 0,
-   * dtls_reset_peer() and dtls_free_context() send no close_notify, and
-   * dtls_connect() starts a new handshake; data from the peer is still
-   * delivered. Any other value written is put back, with a warning in
-   * the log.
+   * more is sent of the library's own accord, dtls_write() refuses (-1,
+   * with a warning; upstream returns 0), dtls_reset_peer() and
+   * dtls_free_context() send no close_notify, and dtls_connect() starts a
+   * new handshake; data from the peer is still delivered. Any other value
+   * written is put back, with a warning in the log.
    */
   dtls_state_t state;
   /** Upstream's marker of a handshake message that may be skipped; here
