@@ -40,8 +40,8 @@
  *   through dtls_set_log_handler, and with -T a summary of every datagram
  *   sent and received (record type, epoch, sequence number; for plaintext
  *   handshake messages their type and message_seq, the cookie length of a
- *   ClientHello and the start of a ServerHello's random), each line
- *   stamped with t=T.
+ *   ClientHello, the start of a ServerHello's random and a hash of
+ *   every whole handshake message), each line stamped with t=T.
  *
  * The client's exit status, and its result= word:
  *   0 ok         connected and the echo came back
@@ -69,6 +69,7 @@
 #include <arpa/inet.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,15 @@ handshake_name(unsigned type) {
   }
 }
 
+/* 32-bit FNV-1a. */
+static unsigned long
+fnv1a(const uint8 *p, size_t n) {
+  uint32_t h = 2166136261u;
+  while (n--)
+    h = (h ^ *p++) * 16777619u;
+  return h;
+}
+
 static unsigned long
 be(const uint8 *p, size_t n) {
   unsigned long v = 0;
@@ -199,7 +209,11 @@ be(const uint8 *p, size_t n) {
  * "alert e0 s2 2/40", "app e1 s1 enc(30)".  Only what travels in the
  * clear is decoded; a ClientHello shows its cookie length, a ServerHello
  * the bytes 4..7 of its random (which tell two ServerHellos apart), a
- * fragment its offset and length.
+ * fragment its offset and length, and a whole message "h=" the FNV-1a
+ * hash of its body, so that the copy a peer received can be matched with
+ * the one the other peer sent (upstream's server restarting a handshake
+ * sends a new ServerHello and ServerKeyExchange under the same
+ * message_seq and record sequence numbers).
  */
 static void
 trace_datagram(const char *dir, const uint8 *p, size_t len) {
@@ -241,6 +255,9 @@ trace_datagram(const char *dir, const uint8 *p, size_t len) {
       if (ht == 2 && foff == 0 && rlen >= 12 + 2 + 8)
         off += snprintf(line + off, sizeof(line) - off, " rnd=%08lx",
                         be(body + 12 + 2 + 4, 4));
+      if (foff == 0 && flen == mlen && rlen >= 12 + mlen)
+        off += snprintf(line + off, sizeof(line) - off, " h=%08lx",
+                        fnv1a(body + 12, mlen));
     } else if (type == 21 && epoch == 0 && rlen == 2) {
       off += snprintf(line + off, sizeof(line) - off, "%salert e0 s%lu %u/%u",
                       sep, seq, body[0], body[1]);
