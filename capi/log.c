@@ -80,14 +80,19 @@ void tdtls_log_line(int level, const char *msg) {
   emit(level, msg);
 }
 
+/* The classic hexdump layout upstream uses: rows of 16 bytes, each row
+ * starting with its offset in 8 hex digits, a gap after the eighth byte,
+ * every byte followed by a space. */
 void hexdump(const unsigned char *packet, int length) {
-  int i;
-  for (i = 0; packet && i < length; i++) {
-    printf("%02X", packet[i]);
-    if (i % 16 == 15)
+  int n;
+  for (n = 0; packet && n < length; n++) {
+    if (n % 16 == 0)
+      printf("%08X ", n);
+    printf("%02X ", packet[n]);
+    if (n % 16 == 15)
       putchar('\n');
-    else if (i + 1 < length)
-      putchar(' ');
+    else if (n % 8 == 7)
+      putchar(' '); /* also after a last, eighth byte, as upstream */
   }
 }
 
@@ -97,12 +102,22 @@ void dump(unsigned char *buf, size_t len) {
     printf("%02x", buf[i]);
 }
 
+/* Cuts a line that filled buf, as upstream marks one: " ...\n". */
+static void mark_cut(char *line, size_t size) {
+  memcpy(line + size - 6, " ...\n", 6);
+}
+
+/*
+ * extend: a line "name: (N bytes):" and then the bytes in hexdump()'s rows,
+ * one log line per row; otherwise one line "name: (N bytes): 0102...",
+ * cut with " ..." where it would not fit DTLS_DEBUG_BUF_SIZE. Both as
+ * upstream lays them out.
+ */
 void dtls_dsrv_hexdump_log(log_t level, const char *name,
                            const unsigned char *buf, size_t length,
                            int extend) {
   char line[DTLS_DEBUG_BUF_SIZE];
   size_t i, off;
-  int cut = 0;
   if ((int)level > tdtls_log_level)
     return;
   if (!name)
@@ -110,30 +125,35 @@ void dtls_dsrv_hexdump_log(log_t level, const char *name,
   if (!buf)
     length = 0;
   if (extend) {
-    snprintf(line, sizeof(line), "%s: (%zu bytes):\n", name, length);
+    if (snprintf(line, sizeof(line), "%s: (%zu bytes):\n", name, length) >= (int)sizeof(line))
+      mark_cut(line, sizeof(line));
     emit((int)level, line);
     for (i = 0; i < length; i += 16) {
       size_t j;
-      off = (size_t)snprintf(line, sizeof(line), "%04zx: ", i);
-      for (j = i; j < length && j < i + 16; j++)
+      off = (size_t)snprintf(line, sizeof(line), "%08zX ", i);
+      for (j = i; j < length && j < i + 16; j++) {
         off += (size_t)snprintf(line + off, sizeof(line) - off, "%02X ", buf[j]);
+        if (j - i == 7)
+          off += (size_t)snprintf(line + off, sizeof(line) - off, " ");
+      }
       snprintf(line + off, sizeof(line) - off, "\n");
       emit((int)level, line);
     }
     return;
   }
   off = (size_t)snprintf(line, sizeof(line), "%s: (%zu bytes): ", name, length);
-  /* snprintf returns the length it wanted: a name too long for the line is
-   * cut, and the line marked, like any long message. */
-  if (off > sizeof(line) - sizeof(" ...\n")) {
-    off = sizeof(line) - sizeof(" ...\n");
-    cut = 1;
+  if (off >= sizeof(line)) {
+    /* a name too long for the line: cut like any long message */
+    mark_cut(line, sizeof(line));
+    emit((int)level, line);
+    return;
   }
-  /* Leave room for two more digits and the " ...\n" marker. */
-  for (i = 0; i < length && off + 2 + sizeof(" ...\n") <= sizeof(line); i++)
+  for (i = 0; i < length && off + 1 < sizeof(line); i++)
     off += (size_t)snprintf(line + off, sizeof(line) - off, "%02X", buf[i]);
-  snprintf(line + off, sizeof(line) - off, "%s",
-           cut || i < length ? " ...\n" : "\n");
+  if (off + 2 < sizeof(line))
+    snprintf(line + off, sizeof(line) - off, "\n");
+  else
+    mark_cut(line, sizeof(line));
   emit((int)level, line);
 }
 

@@ -1673,6 +1673,35 @@ static void test_logging(void) {
   check(n_log >= 1 && log_has("blob") && log_has("AB"),
         n_log ? log_lines[0].text : "no line",
         "dtls_dsrv_hexdump_log (extended layout) produces lines");
+  {
+    /* upstream's exact layouts */
+    static unsigned char seq[20];
+    static char longhex[200];
+    int k;
+    for (k = 0; k < 20; k++)
+      seq[k] = (unsigned char)k;
+    n_log = 0;
+    dtls_dsrv_hexdump_log(DTLS_LOG_WARN, "rows", seq, sizeof(seq), 1);
+    check(n_log == 3 && strcmp(log_lines[0].text, "rows: (20 bytes):\n") == 0 &&
+              strcmp(log_lines[1].text, "00000000 00 01 02 03 04 05 06 07  08 09 0A "
+                                        "0B 0C 0D 0E 0F \n") == 0 &&
+              strcmp(log_lines[2].text, "00000010 10 11 12 13 \n") == 0,
+          n_log > 1 ? log_lines[1].text : "no rows",
+          "extended dump: header line, then 16-byte rows with an 8-digit offset "
+          "and a gap after the eighth byte (upstream's layout)");
+    n_log = 0;
+    dtls_dsrv_hexdump_log(DTLS_LOG_WARN, "line", seq, 3, 0);
+    check(n_log == 1 && strcmp(log_lines[0].text, "line: (3 bytes): 000102\n") == 0,
+          n_log ? log_lines[0].text : "no line",
+          "one-line dump: \"name: (N bytes): 000102\" (upstream's layout)");
+    n_log = 0;
+    dtls_dsrv_hexdump_log(DTLS_LOG_WARN, "extended_master_secret", (const unsigned char *)longhex, 48, 0);
+    check(n_log == 1 && strlen(log_lines[0].text) == 127 &&
+              strcmp(log_lines[0].text + 122, " ...\n") == 0,
+          n_log ? log_lines[0].text : "no line",
+          "a one-line dump too long for the line is cut after 122 characters "
+          "and marked \" ...\" (upstream's layout)");
+  }
   n_log = 0;
   dtls_dsrv_hexdump_log(DTLS_LOG_WARN, longmsg, bytes, sizeof(bytes), 0);
   check(n_log == 1 && strlen(log_lines[0].text) <= 127 &&

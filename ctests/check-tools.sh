@@ -15,6 +15,7 @@ need=(
   apt-get:apt dpkg-source:dpkg-dev
   autoconf:autoconf automake:automake libtoolize:libtool
   ss:iproute2 stdbuf:coreutils flock:util-linux ldd:libc-bin
+  doxygen:doxygen nm:binutils
 )
 # headers and libraries that libcoap's build and test driver need
 headers=(CUnit/CUnit.h:libcunit1-dev uthash.h:uthash-dev)

@@ -486,7 +486,7 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 		return c.fail(buf, protocol.Fatal(protocol.AlertRecordOverflow))
 	}
 	rs.win.Accept(h.Seq)
-	c.logRecordReceived(h, t, data)
+	c.e.logRecordReceived(h, t, data)
 	if h.CID != nil && string(addr) != c.addr {
 		c.migrate(addr, rs, h)
 	}

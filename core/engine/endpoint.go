@@ -270,6 +270,8 @@ func (e *Endpoint) statelessClientHello(buf, addr []byte, old *Conn, h *record.H
 	if h.Version != protocol.VersionDTLS10 && h.Version != protocol.VersionDTLS12 {
 		return nil
 	}
+	e.logRecordReceived(h, h.Type, payload)
+	e.logMessage("received", &hh, 0)
 	var ch handshake.ClientHello
 	if !ch.Unmarshal(frag) {
 		e.logf(LogInfo, "dropping malformed ClientHello")
@@ -288,7 +290,8 @@ func (e *Endpoint) statelessClientHello(buf, addr []byte, old *Conn, h *record.H
 		msg := handshake.Header{Type: protocol.HandshakeHelloVerifyRequest, Length: uint32(len(body)),
 			MessageSeq: hh.MessageSeq, FragmentLength: uint32(len(body))}.Append(make([]byte, 0, 80))
 		msg = append(msg, body...)
-		e.logf(LogDebug, "sending HelloVerifyRequest")
+		e.logMessage("sending", &handshake.Header{Type: protocol.HandshakeHelloVerifyRequest, Length: uint32(len(body)),
+			MessageSeq: hh.MessageSeq, FragmentLength: uint32(len(body))}, 0)
 		e.sendStateless(buf, addr, h.Seq, protocol.ContentHandshake, msg)
 		return nil
 	}
@@ -324,6 +327,10 @@ func (e *Endpoint) sendStateless(buf, addr []byte, seq uint64, t protocol.Conten
 	}
 	rh := record.Header{Type: t, Version: version, Epoch: 0, Seq: seq, Length: len(payload)}
 	b := record.AppendHeader(buf[:0], &rh)
+	if e.debugOn() {
+		e.dump("send header", b)
+		e.dump("send unencrypted", payload)
+	}
 	b = append(b, payload...)
 	if n := e.h.Send(nil, addr, b); n < 0 {
 		e.logf(LogWarn, "the write callback failed (%d) for a %d-byte datagram", n, len(b))

@@ -25,16 +25,23 @@ const (
 	dumpLineCut = 122
 )
 
-func (c *Conn) debugOn() bool { return c.e.h.LogEnabled(LogDebug) }
+func (e *Endpoint) debugOn() bool { return e.h.LogEnabled(LogDebug) }
+func (c *Conn) debugOn() bool     { return c.e.debugOn() }
+
+func (c *Conn) dump(name string, data []byte)     { c.e.dump(name, data) }
+func (c *Conn) dumpLine(name string, data []byte) { c.e.dumpLine(name, data) }
+func (c *Conn) logMessage(dir string, hh *handshake.Header, epoch uint16) {
+	c.e.logMessage(dir, hh, epoch)
+}
 
 // dump logs data as upstream's extended hexdump: a line "name: (N bytes):"
 // then 16 bytes per line, "00000010 61 ED FB ...", with a gap after the
 // eighth.
-func (c *Conn) dump(name string, data []byte) {
-	if !c.debugOn() {
+func (e *Endpoint) dump(name string, data []byte) {
+	if !e.debugOn() {
 		return
 	}
-	c.e.h.Log(LogDebug, fmt.Sprintf("%s: (%d bytes):", name, len(data)))
+	e.h.Log(LogDebug, fmt.Sprintf("%s: (%d bytes):", name, len(data)))
 	var b strings.Builder
 	for off := 0; off < len(data); off += 16 {
 		b.Reset()
@@ -45,15 +52,15 @@ func (c *Conn) dump(name string, data []byte) {
 				b.WriteByte(' ')
 			}
 		}
-		c.e.h.Log(LogDebug, b.String())
+		e.h.Log(LogDebug, b.String())
 	}
 }
 
 // dumpLine logs data on one line, as upstream's short hexdump:
 // "name: (N bytes): 0102...".
-func (c *Conn) dumpLine(name string, data []byte) {
-	if c.debugOn() {
-		c.e.h.Log(LogDebug, hexLine(name, data))
+func (e *Endpoint) dumpLine(name string, data []byte) {
+	if e.debugOn() {
+		e.h.Log(LogDebug, hexLine(name, data))
 	}
 }
 
@@ -87,26 +94,26 @@ func (c *Conn) logRecordSent(header []byte, h *record.Header, w *writeEpoch, con
 
 // logRecordReceived reports one received record, and its content once it
 // is authenticated (data nil: before opening).
-func (c *Conn) logRecordReceived(h *record.Header, t protocol.ContentType, data []byte) {
-	if !c.debugOn() {
+func (e *Endpoint) logRecordReceived(h *record.Header, t protocol.ContentType, data []byte) {
+	if !e.debugOn() {
 		return
 	}
-	c.e.h.Log(LogDebug, fmt.Sprintf("got '%v' epoch %d sequence %d (%d bytes)", t, h.Epoch, h.Seq, h.Len()+h.Length))
-	c.dump("receive header", record.AppendHeader(nil, h))
-	c.dump("receive unencrypted", data)
+	e.h.Log(LogDebug, fmt.Sprintf("got '%v' epoch %d sequence %d (%d bytes)", t, h.Epoch, h.Seq, h.Len()+h.Length))
+	e.dump("receive header", record.AppendHeader(nil, h))
+	e.dump("receive unencrypted", data)
 }
 
 // logMessage is the line per handshake message (or fragment) sent or
 // received.
-func (c *Conn) logMessage(dir string, hh *handshake.Header, epoch uint16) {
-	if !c.debugOn() {
+func (e *Endpoint) logMessage(dir string, hh *handshake.Header, epoch uint16) {
+	if !e.debugOn() {
 		return
 	}
 	frag := ""
 	if hh.FragmentOffset != 0 || hh.FragmentLength != hh.Length {
 		frag = fmt.Sprintf(", fragment %d..%d", hh.FragmentOffset, hh.FragmentOffset+hh.FragmentLength)
 	}
-	c.e.h.Log(LogDebug, fmt.Sprintf("%s %v (%d bytes, message_seq %d, epoch %d%s)", dir, hh.Type, hh.Length, hh.MessageSeq, epoch, frag))
+	e.h.Log(LogDebug, fmt.Sprintf("%s %v (%d bytes, message_seq %d, epoch %d%s)", dir, hh.Type, hh.Length, hh.MessageSeq, epoch, frag))
 }
 
 // flightName says which flight of RFC 6347 §4.2.4's exchange msgs are, for
