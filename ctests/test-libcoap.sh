@@ -7,19 +7,42 @@
 #     70000-byte block-wise PUT + GET, byte for byte, with PSK and with raw
 #     public keys (EC keys made at test time);
 #   - the same against Debian's coap-client/coap-server built on GnuTLS
-#     (PSK and RPK) and on OpenSSL (PSK; OpenSSL has no RPK), both ways.
+#     (PSK and RPK) and on OpenSSL (PSK; OpenSSL has no RPK), both ways;
+#   - the same libcoap source built a second time on UPSTREAM tinydtls
+#     (upstream's tarball, its autotools build and install; see
+#     libcoap-upstream-build.sh): its coap-client/coap-server must load
+#     upstream's library, and libcoap on our library talks to libcoap on
+#     upstream's in both roles, PSK and RPK, with the same byte-exact
+#     transfers (plus upstream <-> upstream as a control). Without upstream's
+#     tarball this part is reported as skipped (a failure when
+#     TINYDTLS_REQUIRE_UPSTREAM=1).
 #
 # The fetched source and the libcoap build are cached under
 # ${SCRATCH:-/tmp/tdtls-scratch}/libcoap, keyed on a hash of the installed
 # library and headers, so a second run with an unchanged library skips the
-# build; any change to the library rebuilds libcoap.
+# build; any change to the library rebuilds libcoap. The build on upstream
+# runs in the background beside it and is kept in the build tree
+# ($BUILD/scratch/upstream-autotools) while the tarball, the libcoap source
+# and its build script are unchanged.
 BIN=${1:-${BIN:?usage: test-libcoap.sh BINDIR}}
 . "$(dirname "$0")/lib.sh"
+
+# The background build of libcoap on upstream runs in a session of its own
+# (setsid), so that all of it (also what timeout puts into process groups of
+# its own) ends with the test.
+UPB_PID=
+stop_upbuild() {
+  if [ -n "$UPB_PID" ] && kill -0 "$UPB_PID" 2>/dev/null; then
+    pkill -TERM -s "$UPB_PID" 2>/dev/null || kill -- -"$UPB_PID" 2>/dev/null
+    wait "$UPB_PID" 2>/dev/null
+  fi
+}
+trap 'stop_upbuild; cleanup' EXIT
 SCRATCH=${SCRATCH:-/tmp/tdtls-scratch}
 CACHE=$SCRATCH/libcoap
 START=$(date +%s)
 
-for tool in apt-get dpkg-source openssl ss ldd; do
+for tool in apt-get dpkg-source openssl ss ldd setsid pkill; do
   command -v $tool >/dev/null || { echo "$tool not installed"; exit 1; }
 done
 for p in coap-client-gnutls coap-client-openssl coap-server-gnutls coap-server-openssl; do
@@ -27,8 +50,13 @@ for p in coap-client-gnutls coap-client-openssl coap-server-gnutls coap-server-o
 done
 
 # ---- our library, installed into a scratch prefix
+# (from the build tree under test; never with an empty BUILD, which would
+# make the Makefile build into /lib, /include and /bin)
+if [ -z "$BUILD" ] || [ ! -d "$BUILD" ] || [ "$BUILD" = / ]; then
+  fail "build tree '$BUILD' (BUILD) is not a directory"; finish
+fi
 TD=$T/prefix
-if ! make -s -C "$ROOT" install PREFIX="$TD" >"$T/td-install.log" 2>&1; then
+if ! make -s -C "$ROOT" install PREFIX="$TD" BUILD="$BUILD" >"$T/td-install.log" 2>&1; then
   fail "make install PREFIX=$TD"; cat "$T/td-install.log"; finish
 fi
 pass "our library installed in a scratch prefix"
@@ -55,6 +83,21 @@ if [ -z "$DSC" ]; then
   fi
 fi
 pass "libcoap source: $(basename "$DSC")"
+
+# ---- upstream tinydtls and libcoap on it: built in the background
+# (resolved: /proc/PID/maps and RUNPATHs show real paths)
+UPDIR=$(realpath -m "$BUILD/scratch/upstream-autotools")
+UPLIB=$UPDIR/tinydtls/lib
+UCOAP=$UPDIR/libcoap
+up_rc=0
+(need_upstream) || up_rc=$?
+case $up_rc in
+  0) setsid bash "$ROOT/ctests/libcoap-upstream-build.sh" "$UPSTREAM_TARBALL" "$DSC" "$UPDIR" \
+       >"$T/upbuild.log" 2>&1 </dev/null &
+     UPB_PID=$! ;;
+  77) echo "       (only the cross tests with libcoap on upstream are skipped)" ;;
+  *) FAILS=$((FAILS + 1)) ;;           # need_upstream said FAIL
+esac
 
 B=$CACHE/build-$KEY          # source tree, build and install prefix
 COAP=$B/inst
@@ -97,6 +140,8 @@ check "configure found our TinyDTLS 0.8.6 through pkg-config" \
 for prog in coap-client coap-server; do
   check "$prog loads our libtinydtls.so" bash -c \
     "LD_LIBRARY_PATH='$TDLIB' ldd '$COAP/bin/$prog' | grep -q '^[[:space:]]*libtinydtls.so.0 => $TDLIB/libtinydtls.so.0 '"
+  check "$prog loads the libcoap built on our library" bash -c \
+    "LD_LIBRARY_PATH='$TDLIB' ldd '$COAP/bin/$prog' | grep -q '^[[:space:]]*libcoap-3-tinydtls.so.3 => $COAP/lib/'"
 done
 check "libcoap-3-tinydtls.so needs libtinydtls.so.0 (our SONAME)" bash -c \
   "readelf -d '$COAP/lib/libcoap-3-tinydtls.so' | grep -q 'NEEDED.*\\[libtinydtls.so.0\\]'"
@@ -135,6 +180,11 @@ NDATA=0
 OURS=(env LD_LIBRARY_PATH="$TDLIB")
 OUR_CLIENT=("${OURS[@]}" "$COAP/bin/coap-client")
 OUR_SERVER=("${OURS[@]}" "$COAP/bin/coap-server")
+# libcoap on upstream tinydtls: its libtinydtls.so has no SONAME, so libcoap
+# needs "libtinydtls.so", which our prefix has too; the environment decides.
+UPS=(env LD_LIBRARY_PATH="$UPLIB")
+UP_CLIENT=("${UPS[@]}" "$UCOAP/bin/coap-client")
+UP_SERVER=("${UPS[@]}" "$UCOAP/bin/coap-server")
 
 # baseport: a base port P with P and P+1 free for UDP and TCP (coap-server
 # listens on P for coap and coap+tcp, and on P+1 for coaps).
@@ -156,6 +206,8 @@ start_server() {
   SPORT=$((p + 1))
   if [ "$kind" = ours ]; then
     bg "$name" "${OUR_SERVER[@]}" -A 127.0.0.1 -p "$p" "$@"
+  elif [ "$kind" = upstream ]; then
+    bg "$name" "${UP_SERVER[@]}" -A 127.0.0.1 -p "$p" "$@"
   else
     bg "$name" "/usr/bin/coap-server-$kind" -A 127.0.0.1 -p "$p" "$@"
   fi
@@ -170,18 +222,28 @@ start_server() {
   return 1
 }
 
+# maps NAME LIB [NOTLIB]: the running server NAME has LIB mapped (and not NOTLIB).
+maps() {
+  local pv="PID_$1"
+  grep -qF "$2" "/proc/${!pv}/maps" || return 1
+  [ -z "${3:-}" ] || ! grep -qF "$3" "/proc/${!pv}/maps"
+}
+
 stop_server() {
   local pv="PID_$1"
   kill "${!pv}" 2>/dev/null
   wait "${!pv}" 2>/dev/null
 }
 
-# client KIND ARGS...: runs a coap-client (ours, or Debian's -gnutls/-openssl)
-# bounded in time, output in $T/client.out.
+# client KIND ARGS...: runs a coap-client (ours, libcoap on upstream
+# tinydtls, or Debian's -gnutls/-openssl) bounded in time, output in
+# $T/client.out.
 client() {
   local kind=$1; shift
   if [ "$kind" = ours ]; then
     timeout 60 "${OUR_CLIENT[@]}" -B 30 "$@"
+  elif [ "$kind" = upstream ]; then
+    timeout 60 "${UP_CLIENT[@]}" -B 30 "$@"
   else
     timeout 60 "/usr/bin/coap-client-$kind" -B 30 "$@"
   fi >>"$T/client.out" 2>&1
@@ -258,5 +320,72 @@ if start_server srv ours -k "$PSK"; then
   check "PSK  wrong key: no data" test ! -s "$T/get-wrong"
   stop_server srv
 fi
-echo "  (interop part: $(($(date +%s) - t0)) s; whole test: $(($(date +%s) - START)) s)"
+echo "  (interop part: $(($(date +%s) - t0)) s)"
+
+# ---- libcoap on our library <-> libcoap on upstream tinydtls
+if [ -n "$UPB_PID" ]; then
+  t0=$(date +%s)
+  wait "$UPB_PID"
+  rc=$?
+  kill -0 "$UPB_PID" 2>/dev/null || UPB_PID=   # (wait also returns on a signal)
+  msg=$(head -n1 "$T/upbuild.log")
+  if [ $rc -eq 0 ]; then
+    pass "upstream tinydtls ($(basename "$UPSTREAM_TARBALL"), autotools) and libcoap on it: $msg (waited $(($(date +%s) - t0)) s)"
+    up_ok=1
+  else
+    fail "upstream tinydtls (autotools) and libcoap on it (exit $rc; logs in $UPDIR)"
+    sed 's/^/  | /' "$T/upbuild.log"
+    up_ok=0
+  fi
+  if [ $up_ok = 1 ]; then
+    check "libcoap's configure found upstream's TinyDTLS 0.8.6 through pkg-config" \
+      grep -q 'TinyDTLS around  : "yes (found TinyDTLS 0.8.6)"' "$UPDIR/libcoap-configure.log"
+    check "upstream's libtinydtls.so has no SONAME (so libcoap needs libtinydtls.so)" bash -c \
+      "! readelf -d '$UPLIB/libtinydtls.so' | grep -q SONAME &&
+       readelf -d '$UCOAP/lib/libcoap-3-tinydtls.so' | grep -q 'NEEDED.*\\[libtinydtls.so\\]'"
+    for prog in coap-client coap-server; do
+      check "upstream build's $prog loads upstream's libtinydtls.so and its own libcoap" bash -c \
+        "LD_LIBRARY_PATH='$UPLIB' ldd '$UCOAP/bin/$prog' >'$T/ldd.up' &&
+         grep -q '^[[:space:]]*libtinydtls.so => $UPLIB/libtinydtls.so ' '$T/ldd.up' &&
+         grep -q '^[[:space:]]*libcoap-3-tinydtls.so.3 => $UCOAP/lib/' '$T/ldd.up' &&
+         ! grep -q '$TDLIB' '$T/ldd.up'"
+    done
+
+    t0=$(date +%s)
+    # (a) libcoap on our library as the client, on upstream as the server
+    if start_server up upstream -k "$PSK"; then
+      check "running upstream coap-server maps upstream's libtinydtls.so, not ours" \
+        maps up "$UPLIB/libtinydtls.so" "$TDLIB/"
+      exchange "PSK  our client -> upstream server" ours "$PSKC" initial
+      exchange "PSK  upstream -> upstream (control)" upstream "$PSKC"
+      check "upstream PSK server still running" kill -0 "$PID_up"
+      stop_server up
+    fi
+    if start_server up upstream -M "$T/server-ec.pem"; then
+      check "running upstream coap-server maps upstream's libtinydtls.so, not ours" \
+        maps up "$UPLIB/libtinydtls.so" "$TDLIB/"
+      exchange "RPK  our client -> upstream server" ours "$RPKC" initial
+      exchange "RPK  upstream -> upstream (control)" upstream "$RPKC"
+      check "upstream RPK server still running" kill -0 "$PID_up"
+      stop_server up
+    fi
+    # (b) libcoap on upstream as the client, on our library as the server
+    if start_server srv ours -k "$PSK"; then
+      check "running coap-server maps our libtinydtls.so, not upstream's" \
+        maps srv "$TDLIB/libtinydtls.so.0.8.6" "$UPLIB/"
+      exchange "PSK  upstream client -> our server" upstream "$PSKC" initial
+      check "our PSK server still running" kill -0 "$PID_srv"
+      stop_server srv
+    fi
+    if start_server srv ours -M "$T/server-ec.pem"; then
+      check "running coap-server maps our libtinydtls.so, not upstream's" \
+        maps srv "$TDLIB/libtinydtls.so.0.8.6" "$UPLIB/"
+      exchange "RPK  upstream client -> our server" upstream "$RPKC" initial
+      check "our RPK server still running" kill -0 "$PID_srv"
+      stop_server srv
+    fi
+    echo "  (ours <-> upstream part: $(($(date +%s) - t0)) s)"
+  fi
+fi
+echo "  (whole test: $(($(date +%s) - START)) s)"
 finish
