@@ -5,7 +5,9 @@
 
 set -u
 BIN=${BIN:?BIN must point at the build/bin directory}
-BUILD=$(cd "${BUILD:-$BIN/..}" && pwd)
+BUILD=$(cd "${BUILD:-$BIN/..}" 2>/dev/null && pwd)
+# An empty BUILD would make `make install BUILD=` and friends write into /.
+[ -n "$BUILD" ] && [ -d "$BUILD/lib" ] || { echo "lib.sh: no build tree at ${BUILD:-$BIN/..} (run make first)" >&2; exit 1; }
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/tdtls-test.XXXXXX")
 PIDS=()
