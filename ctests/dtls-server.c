@@ -8,7 +8,9 @@
  * client's connection and "server:exit" stops the server.
  *
  * Every callback event is reported on stderr as one line
- *   dtls-server: event level=<level> code=<code>
+ *   dtls-server: event level=<level> code=<code> (<name>)
+ * e.g. "event level=0 code=478 (DTLS_EVENT_CONNECTED)" or
+ * "event level=2 code=40 (fatal alert handshake_failure)"
  * so that scripts can follow the handshake.
  *
  * Options beyond upstream's (upstream's options are unchanged):
@@ -237,19 +239,49 @@ send_to_peer(struct dtls_context_t *ctx, session_t *session,
                      &session->addr.sa, session->size);
 }
 
+/* A name for an event callback's (level, code): the DTLS_EVENT_* macro
+ * for level 0, "<level> alert <description>" for alerts. */
 static const char *
 event_name(dtls_alert_level_t level, unsigned short code) {
+  static char buf[48];
+  const char *desc = NULL;
+
   if (level == 0) {
     switch (code) {
-    case DTLS_EVENT_CONNECT:     return "connect";
-    case DTLS_EVENT_CONNECTED:   return "connected";
-    case DTLS_EVENT_RENEGOTIATE: return "renegotiated";
+    case DTLS_EVENT_CONNECT:     return "DTLS_EVENT_CONNECT";
+    case DTLS_EVENT_CONNECTED:   return "DTLS_EVENT_CONNECTED";
+    case DTLS_EVENT_RENEGOTIATE: return "DTLS_EVENT_RENEGOTIATE";
     default:                     return "unknown event";
     }
   }
-  if (code == DTLS_ALERT_CLOSE_NOTIFY)
-    return "close_notify";
-  return level == DTLS_ALERT_LEVEL_FATAL ? "fatal alert" : "warning alert";
+  switch (code) {
+  case DTLS_ALERT_CLOSE_NOTIFY:            desc = "close_notify"; break;
+  case DTLS_ALERT_UNEXPECTED_MESSAGE:      desc = "unexpected_message"; break;
+  case DTLS_ALERT_BAD_RECORD_MAC:          desc = "bad_record_mac"; break;
+  case DTLS_ALERT_RECORD_OVERFLOW:         desc = "record_overflow"; break;
+  case DTLS_ALERT_DECOMPRESSION_FAILURE:   desc = "decompression_failure"; break;
+  case DTLS_ALERT_HANDSHAKE_FAILURE:       desc = "handshake_failure"; break;
+  case DTLS_ALERT_BAD_CERTIFICATE:         desc = "bad_certificate"; break;
+  case DTLS_ALERT_UNSUPPORTED_CERTIFICATE: desc = "unsupported_certificate"; break;
+  case DTLS_ALERT_CERTIFICATE_REVOKED:     desc = "certificate_revoked"; break;
+  case DTLS_ALERT_CERTIFICATE_EXPIRED:     desc = "certificate_expired"; break;
+  case DTLS_ALERT_CERTIFICATE_UNKNOWN:     desc = "certificate_unknown"; break;
+  case DTLS_ALERT_ILLEGAL_PARAMETER:       desc = "illegal_parameter"; break;
+  case DTLS_ALERT_UNKNOWN_CA:              desc = "unknown_ca"; break;
+  case DTLS_ALERT_ACCESS_DENIED:           desc = "access_denied"; break;
+  case DTLS_ALERT_DECODE_ERROR:            desc = "decode_error"; break;
+  case DTLS_ALERT_DECRYPT_ERROR:           desc = "decrypt_error"; break;
+  case DTLS_ALERT_PROTOCOL_VERSION:        desc = "protocol_version"; break;
+  case DTLS_ALERT_INSUFFICIENT_SECURITY:   desc = "insufficient_security"; break;
+  case DTLS_ALERT_INTERNAL_ERROR:          desc = "internal_error"; break;
+  case DTLS_ALERT_USER_CANCELED:           desc = "user_canceled"; break;
+  case DTLS_ALERT_NO_RENEGOTIATION:        desc = "no_renegotiation"; break;
+  case DTLS_ALERT_UNSUPPORTED_EXTENSION:   desc = "unsupported_extension"; break;
+  default:                                 desc = "unknown"; break;
+  }
+  snprintf(buf, sizeof(buf), "%s alert %s",
+           level == DTLS_ALERT_LEVEL_FATAL ? "fatal" : "warning", desc);
+  return buf;
 }
 
 static int
@@ -258,8 +290,8 @@ handle_event(struct dtls_context_t *ctx, session_t *session,
   (void)ctx;
   (void)session;
 
-  fprintf(stderr, PROGRAM_TAG ": event level=%d code=%u\n",
-          (int)level, (unsigned int)code);
+  fprintf(stderr, PROGRAM_TAG ": event level=%d code=%u (%s)\n",
+          (int)level, (unsigned int)code, event_name(level, code));
   fflush(stderr);
   dtls_info("event level=%d code=%u (%s)\n", (int)level,
             (unsigned int)code, event_name(level, code));
