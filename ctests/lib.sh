@@ -329,3 +329,22 @@ build_upstream() {
   ) 9>"$BUILD/scratch.lock"
   check "upstream tinydtls built from $(basename "$UPSTREAM_TARBALL")" test -x "$UPSTREAM_BUILD/tests/dtls-client"
 }
+
+# ---- event codes -------------------------------------------------------------
+
+# The level-0 event codes (alert.h) that dtls-server, dtls-client and
+# upstream_peer print in their "event level=L code=C" lines on stderr.
+EV_CONNECT=476       # DTLS_EVENT_CONNECT (0x01DC): dtls_connect started a handshake
+EV_CONNECTED=478     # DTLS_EVENT_CONNECTED (0x01DE): a handshake completed
+EV_RENEGOTIATE=479   # DTLS_EVENT_RENEGOTIATE (0x01DF): a renegotiation started
+
+# event_re CODE [LEVEL]: the grep pattern of an event line with that code
+# ("code=C"), or with that level and code ("event level=L code=C"), e.g.
+#   wait_for "$T/client.err" "$(event_re $EV_CONNECTED)" 15
+event_re() {
+  if [ $# -ge 2 ]; then
+    printf 'event level=%s code=%s' "$2" "$1"
+  else
+    printf 'code=%s' "$1"
+  fi
+}

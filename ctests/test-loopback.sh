@@ -6,7 +6,7 @@
 BIN=${1:?usage: test-loopback.sh BINDIR}
 . "$(dirname "$0")/lib.sh"
 
-CONNECTED="code=478"
+CONNECTED="$(event_re $EV_CONNECTED)"
 
 start_pair() { # SUFFIX SERVER_ARGS -- CLIENT_ARGS
   local sfx=$1; shift

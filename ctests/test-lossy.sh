@@ -148,8 +148,8 @@ ours_via_proxy() {
   bg server "$BIN/dtls-server" -A 127.0.0.1 -p "$CASE_PORT" "${VOPT[@]}"
   must "$label: proxy listening" start_proxy "$CASE_PORT" "${PROXY_OPTS[@]}" "${pargs[@]}" || return
   bg_fifo client "$BIN/dtls-client" "${VOPT[@]}" "$@" 127.0.0.1 "$PPORT"
-  must "$label: dtls-client connected" await "$T/client.err" "code=478" 45 || return
-  check "$label: dtls-server connected" await "$T/server.err" "code=478" 5
+  must "$label: dtls-client connected" await "$T/client.err" "$(event_re $EV_CONNECTED)" 45 || return
+  check "$label: dtls-server connected" await "$T/server.err" "$(event_re $EV_CONNECTED)" 5
   ours_peers
 }
 
@@ -172,8 +172,8 @@ case_blackout() {
   must "$label: proxy listening" start_proxy "$CASE_PORT" "${PROXY_OPTS[@]}" -b 3:10 || return
   bg_fifo client "$BIN/dtls-client" "${VOPT[@]}" -c "$PSK_SUITE" 127.0.0.1 "$PPORT"
   check "$label: 10 datagrams lost" await "$T/proxy.err" "\\(blackout\\)" 20 10
-  must "$label: dtls-client connected after the link came back" await "$T/client.err" "code=478" 30 || return
-  check "$label: dtls-server connected" await "$T/server.err" "code=478" 5
+  must "$label: dtls-client connected after the link came back" await "$T/client.err" "$(event_re $EV_CONNECTED)" 30 || return
+  check "$label: dtls-server connected" await "$T/server.err" "$(event_re $EV_CONNECTED)" 5
   check "$label: server datagrams were lost too" grep -q 's2c #.*dropped (blackout)' "$T/proxy.err"
   ours_peers
   check "$label: lines round-trip" roundtrip "after the blackout"
@@ -188,8 +188,8 @@ case_late_server() {
   bg_fifo client "$BIN/dtls-client" "${VOPT[@]}" -c "$PSK_SUITE" 127.0.0.1 "$PPORT"
   check "$label: ClientHello sent three times into the void" await "$T/proxy.err" "c2s #3 " 10
   bg server "$BIN/dtls-server" -A 127.0.0.1 -p "$CASE_PORT" "${VOPT[@]}"
-  must "$label: dtls-client connected" await "$T/client.err" "code=478" 30 || return
-  check "$label: dtls-server connected" await "$T/server.err" "code=478" 5
+  must "$label: dtls-client connected" await "$T/client.err" "$(event_re $EV_CONNECTED)" 30 || return
+  check "$label: dtls-server connected" await "$T/server.err" "$(event_re $EV_CONNECTED)" 5
   ours_peers
   check "$label: lines round-trip" roundtrip "late server line"
   end_with_client_exit "$label"
@@ -209,7 +209,7 @@ case_gnutls_serv() { # LABEL SEED KIND
   [ "$kind" = rpk ] && suite=$RPK_SUITE gsuite=GNUTLS_ECDHE_ECDSA_AES_128_CCM_8
   must "$label: proxy listening" start_proxy "$GPORT" "${PROXY_OPTS[@]}" -s "$((seed + SEED_BASE))" "${IMPAIR[@]}" || return
   bg_fifo client "$BIN/dtls-client" "${VOPT[@]}" -c "$suite" 127.0.0.1 "$PPORT"
-  must "$label: dtls-client connected" await "$T/client.err" "code=478" 45 || return
+  must "$label: dtls-client connected" await "$T/client.err" "$(event_re $EV_CONNECTED)" 45 || return
   check "$label: gnutls-serv selected $gsuite" grep -q "Selected cipher suite: $gsuite\$" "$T/gserv.err"
   SENDER=client ECHO_FILE=$T/client.out ECHO_PAT='^'
   SERVER_FILE=$T/gserv.out SERVER_PAT='^received\[[0-9a-f]*\]: '
@@ -231,7 +231,7 @@ case_gnutls_cli() { # LABEL SEED KIND
   must "$label: proxy listening" start_proxy "$CASE_PORT" "${PROXY_OPTS[@]}" -s "$((seed + SEED_BASE))" "${IMPAIR[@]}" || return
   bg_fifo gnutls stdbuf -oL gnutls-cli -V --udp -p "$PPORT" 127.0.0.1 "${creds[@]}"
   must "$label: gnutls-cli completed the handshake" await "$T/gnutls.out" "^- Handshake was completed" 45 || return
-  check "$label: dtls-server connected" await "$T/server.err" "code=478" 5
+  check "$label: dtls-server connected" await "$T/server.err" "$(event_re $EV_CONNECTED)" 5
   SENDER=gnutls ECHO_FILE=$T/gnutls.out ECHO_PAT='Received\[[0-9]*\]: '
   SERVER_FILE=$T/server.out SERVER_PAT='^'
   check "$label: every line round-trips" roundtrip "$label line one" "$label line two" "$label line three"
@@ -242,8 +242,9 @@ case_gnutls_cli() { # LABEL SEED KIND
   check "$label: no fatal alert at dtls-server" not grep -q 'level=2' "$T/server.err"
 }
 
-# client:renegotiate: both sides report 479 and then a second 478; data
-# flows before, right after the command, and after.
+# client:renegotiate: both sides report DTLS_EVENT_RENEGOTIATE and then a
+# second DTLS_EVENT_CONNECTED; data flows before, right after the command,
+# and after.
 case_renegotiate() { # LABEL SEED PROXY_ARGS...
   local label=$1 seed=$2
   shift 2
@@ -252,14 +253,16 @@ case_renegotiate() { # LABEL SEED PROXY_ARGS...
   say client "client:renegotiate"
   say client "$label right after"     # held by the client until renegotiated
   SENT["$label right after"]=1
-  check "$label: dtls-client reports 479 at once" await "$T/client.err" "code=479" 3
-  check "$label: dtls-server reports 479" await "$T/server.err" "code=479" 30
-  check "$label: dtls-client reports a second 478" await "$T/client.err" "code=478" 45 2
-  check "$label: dtls-server reports a second 478" await "$T/server.err" "code=478" 10 2
-  check "$label: 479 came before the second 478 (client)" \
-    bash -c "grep -o 'code=47[89]' '$T/client.err' | tr '\n' ' ' | grep -q 'code=478 code=479 code=478'"
-  check "$label: 479 came before the second 478 (server)" \
-    bash -c "grep -o 'code=47[89]' '$T/server.err' | tr '\n' ' ' | grep -q 'code=478 code=479 code=478'"
+  local conn reneg
+  conn=$(event_re $EV_CONNECTED) reneg=$(event_re $EV_RENEGOTIATE)
+  check "$label: dtls-client reports DTLS_EVENT_RENEGOTIATE at once" await "$T/client.err" "$reneg" 3
+  check "$label: dtls-server reports DTLS_EVENT_RENEGOTIATE" await "$T/server.err" "$reneg" 30
+  check "$label: dtls-client reports a second DTLS_EVENT_CONNECTED" await "$T/client.err" "$conn" 45 2
+  check "$label: dtls-server reports a second DTLS_EVENT_CONNECTED" await "$T/server.err" "$conn" 10 2
+  check "$label: DTLS_EVENT_RENEGOTIATE came before the second DTLS_EVENT_CONNECTED (client)" \
+    bash -c "grep -o -e '$conn' -e '$reneg' '$T/client.err' | tr '\n' ' ' | grep -q '$conn $reneg $conn'"
+  check "$label: DTLS_EVENT_RENEGOTIATE came before the second DTLS_EVENT_CONNECTED (server)" \
+    bash -c "grep -o -e '$conn' -e '$reneg' '$T/server.err' | tr '\n' ' ' | grep -q '$conn $reneg $conn'"
   check "$label: the line sent right after the command round-trips" roundtrip "$label right after"
   check "$label: lines after renegotiation round-trip" roundtrip "$label after one" "$label after two"
   check "$label: no fatal alert" not grep -q 'level=2' "$T/client.err" "$T/server.err"

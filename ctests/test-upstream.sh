@@ -33,7 +33,7 @@ UP_SO=$(realpath "$UPSTREAM_BUILD/libtinydtls.so.0")
 JOBS=${UPSTREAM_JOBS:-4}
 CELL_LIMIT=60          # seconds; a cell is stopped (and fails) after that
 
-CONNECTED="code=478"
+CONNECTED="$(event_re $EV_CONNECTED)"
 # Upstream's library logs "Handshake complete" (debug), ours "handshake
 # complete (suite)" (info): either tells that a program running upstream's
 # dtls-client or dtls-server is connected (both run with -v 6).
