@@ -10,8 +10,8 @@ import (
 	"crypto/cipher"
 	"unsafe"
 
-	"github.com/tinydtls-go/tinydtls/core/ccm"
-	"github.com/tinydtls-go/tinydtls/core/rijndael"
+	"github.com/tinydtls-go/tinydtls/capi/compat/ccm"
+	"github.com/tinydtls-go/tinydtls/capi/compat/rijndael"
 )
 
 // AES and AES-CCM exports: ccm.h and aes/rijndael.h operate on upstream's

@@ -8,7 +8,7 @@ import "C"
 import (
 	"unsafe"
 
-	"github.com/tinydtls-go/tinydtls/core/ecc"
+	"github.com/tinydtls-go/tinydtls/capi/compat/ecc"
 )
 
 // The P-256 functions of ecc/ecc.h (little-endian uint32_t words) and

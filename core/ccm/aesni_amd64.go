@@ -5,7 +5,7 @@ package ccm
 // The AES-NI fast path: the CBC-MAC chain and the counter blocks of CCM run
 // in assembly on an expanded key, instead of one cipher.Block call per
 // block. crypto/aes keeps its key schedule private, so the fast path
-// expands its own (core/rijndael) and needs the raw key.
+// expands its own (keyexpand.go) and needs the raw key.
 
 // hasAESNI reports AES-NI and SSE4.1 (the counter blocks use PINSRD).
 func hasAESNI() bool

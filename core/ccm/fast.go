@@ -4,8 +4,6 @@ import (
 	"crypto/aes"
 	"crypto/subtle"
 	"encoding/binary"
-
-	"github.com/tinydtls-go/tinydtls/core/rijndael"
 )
 
 // InitKey sets up c for AES with the given key, like Init with
@@ -25,9 +23,7 @@ func InitKey(c *CCM, key []byte, tagSize, nonceSize int) error {
 		return err
 	}
 	var rk [44]uint32
-	if rijndael.KeySetupEnc(rk[:], key, 128) != 10 {
-		return errBlockSize
-	}
+	expandKey128(&rk, key)
 	for i, w := range rk {
 		binary.BigEndian.PutUint32(c.rk[4*i:], w)
 	}

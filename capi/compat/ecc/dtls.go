@@ -5,9 +5,10 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"math/big"
+
+	p256 "github.com/tinydtls-go/tinydtls/core/ecc"
 )
 
 // This file has the crypto.h layer: keys, coordinates and signature values
@@ -21,18 +22,8 @@ var (
 	errPrivateKey = errors.New("ecc: private key is zero modulo the group order")
 )
 
-// IsOnCurve reports whether the 32-byte big-endian coordinates (x, y) are a
-// point of P-256 other than the point at infinity, with both coordinates
-// below p.
-func IsOnCurve(x, y []byte) bool {
-	if len(x) != 32 || len(y) != 32 {
-		return false
-	}
-	_, err := publicKey(x, y)
-	return err == nil
-}
-
-// publicKey checks the 32-byte coordinates (x, y) as IsOnCurve describes.
+// publicKey checks the 32-byte coordinates (x, y) as ecc.IsOnCurve (core)
+// describes.
 func publicKey(x, y []byte) (*ecdh.PublicKey, error) {
 	return ecdh.P256().NewPublicKey(append(append([]byte{4}, x...), y...))
 }
@@ -112,23 +103,10 @@ func ECDSACreateSigHash(priv, hash []byte) (r, s [9]uint32, err error) {
 	return r, s, nil
 }
 
-// HandshakeHash is the digest upstream's dtls_ecdsa_create_sig and
-// dtls_ecdsa_verify_sig sign: SHA-256(client_random || server_random ||
-// keyx_params), the ServerKeyExchange signature input of RFC 4492 §5.4.
-func HandshakeHash(clientRandom, serverRandom, keyxParams []byte) [32]byte {
-	h := sha256.New()
-	h.Write(clientRandom)
-	h.Write(serverRandom)
-	h.Write(keyxParams)
-	var sum [32]byte
-	h.Sum(sum[:0])
-	return sum
-}
-
 // ECDSACreateSig is upstream's dtls_ecdsa_create_sig: ECDSACreateSigHash
-// over HandshakeHash(clientRandom, serverRandom, keyxParams).
+// over p256.HandshakeHash(clientRandom, serverRandom, keyxParams).
 func ECDSACreateSig(priv, clientRandom, serverRandom, keyxParams []byte) (r, s [9]uint32, err error) {
-	h := HandshakeHash(clientRandom, serverRandom, keyxParams)
+	h := p256.HandshakeHash(clientRandom, serverRandom, keyxParams)
 	return ECDSACreateSigHash(priv, h[:])
 }
 
@@ -150,9 +128,9 @@ func ECDSAVerifySigHash(pubX, pubY, hash, r, s []byte) int {
 }
 
 // ECDSAVerifySig is upstream's dtls_ecdsa_verify_sig: ECDSAVerifySigHash
-// over HandshakeHash(clientRandom, serverRandom, keyxParams).
+// over p256.HandshakeHash(clientRandom, serverRandom, keyxParams).
 func ECDSAVerifySig(pubX, pubY, clientRandom, serverRandom, keyxParams, r, s []byte) int {
-	h := HandshakeHash(clientRandom, serverRandom, keyxParams)
+	h := p256.HandshakeHash(clientRandom, serverRandom, keyxParams)
 	return ECDSAVerifySigHash(pubX, pubY, h[:], r, s)
 }
 

@@ -1,14 +1,22 @@
+// Package ccm is upstream tinydtls's dtls_ccm_encrypt_message and
+// dtls_ccm_decrypt_message (ccm.h) on top of the engine's AES-CCM
+// (core/ccm), for the C API only.
 package ccm
 
 import (
 	"crypto/cipher"
 	"errors"
+	"math"
+
+	"github.com/tinydtls-go/tinydtls/core/ccm"
 )
 
 var (
-	errParams = errors.New("ccm: M must be an even number 4..16 and L must be 2..8")
-	errLength = errors.New("ccm: message length out of range")
-	errBuffer = errors.New("ccm: buffer too small")
+	errNonceSize = errors.New("ccm: incorrect nonce length")
+	errShort     = errors.New("ccm: ciphertext shorter than the tag")
+	errParams    = errors.New("ccm: M must be an even number 4..16 and L must be 2..8")
+	errLength    = errors.New("ccm: message length out of range")
+	errBuffer    = errors.New("ccm: buffer too small")
 )
 
 // EncryptMessage has the semantics of upstream tinydtls'
@@ -28,7 +36,7 @@ func EncryptMessage(b cipher.Block, M, L int, nonce []byte, msg []byte, lm int, 
 	if err != nil {
 		return -1, err
 	}
-	if lm < 0 || uint64(lm) > c.maxLen {
+	if lm < 0 || uint64(lm) > maxMessageLen(L) {
 		return -1, errLength
 	}
 	if len(msg) < lm+M {
@@ -63,12 +71,20 @@ func DecryptMessage(b cipher.Block, M, L int, nonce []byte, msg []byte, lm int, 
 	return lm - M, nil
 }
 
-func messageCCM(b cipher.Block, M, L int, nonce []byte) (*CCM, error) {
+// maxMessageLen is the largest message an L-byte length field encodes.
+func maxMessageLen(l int) uint64 {
+	if l >= 8 {
+		return math.MaxUint64
+	}
+	return 1<<(8*uint(l)) - 1
+}
+
+func messageCCM(b cipher.Block, M, L int, nonce []byte) (*ccm.CCM, error) {
 	if M < 4 || M > 16 || M%2 != 0 || L < 2 || L > 8 {
 		return nil, errParams
 	}
 	if len(nonce) < 15-L {
 		return nil, errNonceSize
 	}
-	return New(b, M, 15-L)
+	return ccm.New(b, M, 15-L)
 }

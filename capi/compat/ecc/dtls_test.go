@@ -9,35 +9,9 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
-)
 
-func TestIsOnCurve(t *testing.T) {
-	if !IsOnCurve(rfc6979Ux, rfc6979Uy) || !IsOnCurve(rfc5903GIx, rfc5903GIy) {
-		t.Fatal("valid points rejected")
-	}
-	bad := bytes.Clone(rfc6979Uy)
-	bad[31] ^= 1
-	p := bytes32(curveP)
-	for _, c := range []struct {
-		name string
-		x, y []byte
-	}{
-		{"y flipped", rfc6979Ux, bad},
-		{"infinity", make([]byte, 32), make([]byte, 32)},
-		{"x = p", p, rfc6979Uy},
-		{"short x", rfc6979Ux[:31], rfc6979Uy},
-		{"long y", rfc6979Ux, append(bytes.Clone(rfc6979Uy), 0)},
-	} {
-		if IsOnCurve(c.x, c.y) {
-			t.Errorf("%s accepted", c.name)
-		}
-	}
-	// y and p - y are both on the curve; y + p is not a reduced coordinate.
-	negY := bytes32(new(big.Int).Sub(curveP, new(big.Int).SetBytes(rfc6979Uy)))
-	if !IsOnCurve(rfc6979Ux, negY) {
-		t.Error("-U rejected")
-	}
-}
+	p256 "github.com/tinydtls-go/tinydtls/core/ecc"
+)
 
 func TestECDHPreMasterSecretRFC5903(t *testing.T) {
 	out := make([]byte, 40)
@@ -96,7 +70,7 @@ func TestGenerateKeyAndAgreement(t *testing.T) {
 	if privA == privB {
 		t.Fatal("two keys alike")
 	}
-	if !IsOnCurve(ax[:], ay[:]) || !IsOnCurve(bx[:], by[:]) {
+	if !p256.IsOnCurve(ax[:], ay[:]) || !p256.IsOnCurve(bx[:], by[:]) {
 		t.Fatal("public key not on the curve")
 	}
 	// The public key is priv*G in the word API too.
@@ -208,7 +182,7 @@ func TestSignatureOverRandoms(t *testing.T) {
 	}
 	rb, sb := sigBytes(r), sigBytes(s)
 	digest := sha256.Sum256(append(append(bytes.Clone(client), server...), params...))
-	if HandshakeHash(client, server, params) != digest {
+	if p256.HandshakeHash(client, server, params) != digest {
 		t.Fatal("HandshakeHash is not SHA-256 of the concatenation")
 	}
 	if ret := ECDSAVerifySigHash(x[:], y[:], digest[:], rb, sb); ret != 0 {
