@@ -230,9 +230,8 @@ func TestRecordSizeLimitEnforcedOnReceive(t *testing.T) {
 	cl, sv, l := pair(t, 560, Config{RecordSizeLimit: limit}, Config{})
 	useCredentials(cl, sv, false)
 	handshakeOK(t, cl, sv, l, 5*time.Second)
-	// Make the server forget the limit, as a buggy peer would.
-	sv.conn(cl).peerRecordLimit = 0
-	sv.ep.Write(cl.addr, [][]byte{make([]byte, limit+1)}, l.now)
+	// The server sends more than the limit, as a buggy peer would.
+	cl.ep.HandleDatagram(sv.addr, forge(t, sv.conn(cl), 1, protocol.ContentApplicationData, make([]byte, limit+1)), l.now)
 	l.run(noConns(cl, sv), time.Second)
 	if !cl.hasEvent(protocol.LevelFatal, uint16(protocol.AlertRecordOverflow)) ||
 		!sv.hasEvent(protocol.LevelFatal, uint16(protocol.AlertRecordOverflow)) {

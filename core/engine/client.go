@@ -352,7 +352,7 @@ func (c *Conn) clientFlight5(buf []byte, now time.Duration) error {
 		cv := handshake.CertificateVerify{HashAlg: protocol.HashSHA256, SigAlg: protocol.SignatureECDSA, Signature: sig}
 		msgs = append(msgs, c.newMsg(protocol.HandshakeCertificateVerify, cv.Marshal(nil)))
 	}
-	msgs = append(msgs, ccsMsg(c.wr.epoch))
+	msgs = append(msgs, ccsMsg(c.rl.Out.Epoch()))
 	c.activateWrite()
 	vd := prf.VerifyData(hs.master[:], "client finished", hs.transcriptHash())
 	copy(c.clientVerify[:], vd[:])

@@ -13,46 +13,6 @@ import (
 	"github.com/tinydtls-go/tinydtls/core/suite"
 )
 
-// epochKeys is the key material of one direction of one protected epoch.
-// The expanded cipher is built from it on demand and dropped again when the
-// association has been idle for a while (see cipherCache), so that an idle
-// association costs its keys, not its AES key schedules.
-type epochKeys struct {
-	suite *suite.Suite // nil: epoch 0, no protection
-	key   [suite.KeyLen]byte
-	iv    [suite.FixedIVLen]byte
-}
-
-func (k *epochKeys) protected() bool { return k.suite != nil }
-
-type readEpoch struct {
-	epoch  uint16
-	keys   epochKeys
-	cipher *record.Cipher // expanded keys, nil until used or after eviction
-	win    record.Window
-}
-
-type writeEpoch struct {
-	epoch  uint16
-	keys   epochKeys
-	cipher *record.Cipher
-	seq    uint64
-}
-
-// pendingRecord is a record that arrived before it could be processed: it
-// belongs to the epoch the peer's ChangeCipherSpec will start, or it is
-// application data that overtook the Finished message.
-type pendingRecords struct {
-	list  []pendingRecord
-	bytes int
-}
-
-type pendingRecord struct {
-	h       record.Header
-	payload []byte
-	plain   bool // decrypted application data waiting for the handshake to end
-}
-
 // Conn is one association with one peer address.
 type Conn struct {
 	e     *Endpoint
@@ -65,14 +25,8 @@ type Conn struct {
 	removed     bool
 	established bool // completed at least one handshake
 
-	// Current epochs, and the previous ones while a retransmitted or
-	// reordered record of the last handshake may still need them.
-	rd     readEpoch
-	wr     writeEpoch
-	rdPrev *readEpoch
-	wrPrev *writeEpoch
-	rdNext *readEpoch
-	wrNext *writeEpoch
+	// rl is the record layer: the read and write halves with their epochs.
+	rl record.Layer
 
 	suite *suite.Suite
 	hs    *handshakeState
@@ -86,8 +40,7 @@ type Conn struct {
 	peerSeqEnd uint16
 
 	flight     *flight // the last flight we sent, while it may be needed
-	pending    *pendingRecords
-	replaying  bool // records from pending are being processed
+	replaying  bool    // records held by the record layer are being processed
 	dupPending bool
 
 	deadline      time.Duration
@@ -99,14 +52,6 @@ type Conn struct {
 	// lastHello identifies (by 8 bytes of its random) the ClientHello of the
 	// server's last completed handshake, to tell its copies from a restart.
 	lastHello uint64
-
-	// Membership in the Endpoint's cipher cache (most recently used first).
-	lruPrev, lruNext *Conn
-	inLRU            bool
-
-	readCID, writeCID []byte
-	peerRecordLimit   uint16 // the peer's record_size_limit: what we may send
-	ownRecordLimit    uint16 // ours, once the peer acknowledged it: what we accept
 }
 
 func (c *Conn) String() string {
@@ -133,20 +78,20 @@ func (c *Conn) Suite() *suite.Suite { return c.suite }
 func (c *Conn) Removed() bool { return c.removed }
 
 // WriteCID returns the connection ID we put on records to the peer.
-func (c *Conn) WriteCID() []byte { return c.writeCID }
+func (c *Conn) WriteCID() []byte { return c.rl.Out.CID() }
 
 // ReadCID returns the connection ID the peer puts on records to us.
-func (c *Conn) ReadCID() []byte { return c.readCID }
+func (c *Conn) ReadCID() []byte { return c.rl.In.CID() }
 
 // Epoch returns the current read and write epochs.
-func (c *Conn) Epoch() (read, write uint16) { return c.rd.epoch, c.wr.epoch }
+func (c *Conn) Epoch() (read, write uint16) { return c.rl.In.Epoch(), c.rl.Out.Epoch() }
 
 // WriteSeq returns the next record sequence number of the current write epoch.
-func (c *Conn) WriteSeq() uint64 { return c.wr.seq }
+func (c *Conn) WriteSeq() uint64 { return c.rl.Out.Seq() }
 
 // MaxWrite returns the largest application payload one Write can carry.
 func (c *Conn) MaxWrite() int {
-	return c.maxPlaintext(&c.wr)
+	return c.maxContent(c.rl.Out.Epoch())
 }
 
 func (c *Conn) setState(s State) {
@@ -184,115 +129,26 @@ func payloadSent(n, dg, sent int) int {
 	return max(n-(dg-sent), 0)
 }
 
-// usesCID says whether records of epoch w carry the peer's connection ID.
-// RFC 9146 uses the CID only on protected records.
-func (c *Conn) usesCID(w *writeEpoch) bool { return w.keys.protected() && len(c.writeCID) > 0 }
-
-// recordOverhead is what one record of epoch w adds around its content.
-func (c *Conn) recordOverhead(w *writeEpoch) int {
-	n := record.HeaderLen
-	if w.keys.protected() {
-		n += w.keys.suite.Overhead()
-	}
-	if c.usesCID(w) {
-		n += len(c.writeCID) + 1 // the CID and the inner content type
-	}
-	return n
+// maxContent is the largest record content we may send in epoch n: what
+// fits in one datagram, and no more than the peer accepts.
+func (c *Conn) maxContent(n uint16) int {
+	return min(c.e.cfg.MTU-c.rl.Out.Overhead(n), c.rl.Out.ContentLimit())
 }
 
-// maxPlaintext is the largest record content we may send in epoch w: what
-// fits in one datagram, and no more than the peer's record_size_limit.
-func (c *Conn) maxPlaintext(w *writeEpoch) int {
-	n := c.e.cfg.MTU - c.recordOverhead(w)
-	if lim := c.plaintextLimit(); n > lim {
-		n = lim
-	}
-	return n
-}
-
-func (c *Conn) plaintextLimit() int {
-	lim := protocol.MaxPlaintext
-	if c.peerRecordLimit > 0 {
-		// RFC 8449 §4: the limit covers the content and, with a CID, the
-		// inner content type.
-		lim = int(c.peerRecordLimit)
-		if len(c.writeCID) > 0 && c.wr.keys.protected() {
-			lim--
-		}
-	}
-	return lim
-}
-
-// recvLimit is the largest record content we accept.
-func (c *Conn) recvLimit() int {
-	if c.ownRecordLimit > 0 {
-		return int(c.ownRecordLimit)
-	}
-	return protocol.MaxPlaintext
-}
-
-func (c *Conn) writeState(epoch uint16) *writeEpoch {
-	if c.wr.epoch == epoch {
-		return &c.wr
-	}
-	if c.wrPrev != nil && c.wrPrev.epoch == epoch {
-		return c.wrPrev
-	}
-	return nil
-}
-
-func (c *Conn) readState(epoch uint16) *readEpoch {
-	if c.rd.epoch == epoch {
-		return &c.rd
-	}
-	if c.rdPrev != nil && c.rdPrev.epoch == epoch {
-		return c.rdPrev
-	}
-	return nil
-}
-
-// startRecord appends a record header (and room for the explicit nonce) for
-// content type t in epoch w to b and consumes a sequence number.
-func (c *Conn) startRecord(b []byte, w *writeEpoch, t protocol.ContentType, h *record.Header) []byte {
-	*h = record.Header{Type: t, Version: protocol.VersionDTLS12, Epoch: w.epoch, Seq: w.seq}
-	if c.usesCID(w) {
-		h.Type = protocol.ContentTLS12CID
-		h.CID = c.writeCID
-	}
-	w.seq++
-	b = record.AppendHeader(b, h)
-	if w.keys.protected() {
-		b = append(b, 0, 0, 0, 0, 0, 0, 0, 0)
-	}
-	return b
-}
-
-// finishRecord protects the record that starts at rec[0] and whose content
-// ends at the end of rec.
-func (c *Conn) finishRecord(rec []byte, w *writeEpoch, t protocol.ContentType, h *record.Header) []byte {
+// seal finishes the record d (content appended to b), with its debug dump.
+func (c *Conn) seal(b []byte, d *record.Draft) []byte {
 	if c.debugOn() {
-		n := h.Len()
-		if w.keys.protected() {
-			n += 8 // the explicit nonce
-		}
-		c.logRecordSent(rec[:h.Len()], h, w, rec[n:])
+		c.dump("send header", d.Header(b))
+		c.dump("send unencrypted", d.Content(b))
 	}
-	if h.Type == protocol.ContentTLS12CID {
-		rec = append(rec, byte(t)) // DTLSInnerPlaintext: content || real type, no padding
-	}
-	if w.keys.protected() {
-		return c.e.ciphers.write(c, w).Seal(rec, h)
-	}
-	record.SetLength(rec, h.Len(), len(rec)-h.Len())
-	return rec
+	return c.rl.Out.Seal(b, d)
 }
 
 // sendRecord sends content as one record of type t in the current epoch.
 func (c *Conn) sendRecord(buf []byte, t protocol.ContentType, content []byte) error {
-	var h record.Header
-	b := c.startRecord(buf[:0], &c.wr, t, &h)
+	b, d, _ := c.rl.Out.Begin(buf[:0], c.rl.Out.Epoch(), t)
 	b = append(b, content...)
-	_, err := c.send(c.finishRecord(b, &c.wr, t, &h))
+	_, err := c.send(c.seal(b, &d))
 	return err
 }
 
@@ -331,19 +187,18 @@ func (c *Conn) write(buf []byte, bufs [][]byte) (int, error) {
 		c.logf(LogDebug, "write during the handshake: %d bytes not sent", total)
 		return 0, nil
 	}
-	if total > c.maxPlaintext(&c.wr) {
-		c.logf(LogWarn, "refusing to send %d bytes: more than the %d that fit in one record", total, c.maxPlaintext(&c.wr))
+	if max := c.maxContent(c.rl.Out.Epoch()); total > max {
+		c.logf(LogWarn, "refusing to send %d bytes: more than the %d that fit in one record", total, max)
 		return -1, ErrTooLarge
 	}
-	if c.wr.seq > record.MaxSeq {
+	if c.rl.Out.Exhausted() {
 		return -1, ErrNotConnected
 	}
-	var h record.Header
-	b := c.startRecord(buf[:0], &c.wr, protocol.ContentApplicationData, &h)
+	b, d, _ := c.rl.Out.Begin(buf[:0], c.rl.Out.Epoch(), protocol.ContentApplicationData)
 	for _, p := range bufs {
 		b = append(b, p...)
 	}
-	rec := c.finishRecord(b, &c.wr, protocol.ContentApplicationData, &h)
+	rec := c.seal(b, &d)
 	sent, err := c.send(rec)
 	return payloadSent(total, len(rec), sent), err
 }
@@ -437,11 +292,12 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 		c.logf(LogDebug, "dropping record with version 0x%04x", h.Version)
 		return nil
 	}
-	rs := c.readState(h.Epoch)
-	if rs == nil {
+	rec, res := c.rl.In.Open(h, payload)
+	switch res {
+	case record.NoEpoch:
 		switch {
-		case c.hs != nil && !c.hs.newEpochActive && h.Epoch == c.rd.epoch+1:
-			c.bufferRecord(h, payload, false)
+		case c.hs != nil && !c.hs.newEpochActive && h.Epoch == c.rl.In.Epoch()+1:
+			c.holdRecord(h, payload, false)
 		case c.lastFlightRetransmitted(h, payload):
 			// The peer did not get our final flight.
 			c.noteDuplicate()
@@ -449,46 +305,22 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 			c.logf(LogDebug, "dropping record of epoch %d", h.Epoch)
 		}
 		return nil
-	}
-	// Epoch 0 is unauthenticated: anyone can move its window with a forged
-	// far-ahead sequence number, so there it only catches duplicates and
-	// never rejects a record for being old.
-	if rs.keys.protected() && rs.win.Seen(h.Seq) || !rs.keys.protected() && rs.win.Duplicate(h.Seq) {
+	case record.Replayed:
 		c.logf(LogDebug, "dropping replayed record %d/%d", h.Epoch, h.Seq)
 		return nil
-	}
-	data := payload
-	if rs.keys.protected() {
-		var err error
-		data, err = c.e.ciphers.read(c, rs).Open(h, payload)
-		if err != nil {
-			return c.authFailed(buf, h)
-		}
-	} else if h.Type == protocol.ContentTLS12CID {
-		return nil // a CID record must be protected
-	}
-	t := h.Type
-	if t == protocol.ContentTLS12CID {
-		// Strip the zero padding and read the real content type.
-		i := len(data) - 1
-		for i >= 0 && data[i] == 0 {
-			i--
-		}
-		if i < 0 {
-			return nil
-		}
-		t = protocol.ContentType(data[i])
-		data = data[:i]
-	}
-	if rs.keys.protected() && len(data) > c.recvLimit() {
+	case record.NotAuthentic:
+		return c.authFailed(buf, h)
+	case record.Malformed:
+		return nil
+	case record.Overflow:
 		// RFC 6347 §4.1.1.1, RFC 8449 §4: an authentic record that is too
 		// large ends the association.
 		return c.fail(buf, protocol.Fatal(protocol.AlertRecordOverflow))
 	}
-	rs.win.Accept(h.Seq)
+	t, data := rec.Type, rec.Data
 	c.e.logRecordReceived(h, t, data)
-	if h.CID != nil && string(addr) != c.addr {
-		c.migrate(addr, rs, h)
+	if h.CID != nil && string(addr) != c.addr && rec.Newest {
+		c.migrate(addr)
 	}
 	switch t {
 	case protocol.ContentHandshake:
@@ -514,7 +346,7 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 // unauthenticated, so it only ever triggers the rate-limited resend of our
 // final flight to the peer's own address.
 func (c *Conn) lastFlightRetransmitted(h *record.Header, payload []byte) bool {
-	if c.flight == nil || !c.flight.final || h.Epoch+1 != c.rd.epoch || h.Type != protocol.ContentHandshake {
+	if c.flight == nil || !c.flight.final || h.Epoch+1 != c.rl.In.Epoch() || h.Type != protocol.ContentHandshake {
 		return false
 	}
 	hh, _, _, ok := handshake.ParseFragment(payload)
@@ -536,7 +368,7 @@ func (c *Conn) lastFlightRetransmitted(h *record.Header, payload []byte) bool {
 // 6347's design); one that arrived before the ChangeCipherSpec (replayed
 // from the buffer now), or an application data record, cannot.
 func (c *Conn) authFailed(buf []byte, h *record.Header) error {
-	if hs := c.hs; hs != nil && h.Epoch == c.rd.epoch && hs.newEpochActive && !hs.peerFinished && !c.replaying &&
+	if hs := c.hs; hs != nil && h.Epoch == c.rl.In.Epoch() && hs.newEpochActive && !hs.peerFinished && !c.replaying &&
 		(h.Type == protocol.ContentHandshake || h.Type == protocol.ContentTLS12CID) {
 		c.logf(LogWarn, "the peer's Finished record does not authenticate: %s", c.keyMismatch())
 		return c.fail(buf, protocol.Fatal(protocol.AlertBadRecordMAC))
@@ -555,10 +387,7 @@ func (c *Conn) keyMismatch() string {
 
 // migrate follows a peer whose address changed (RFC 9146 §6): only for
 // authenticated CID records newer than any seen before.
-func (c *Conn) migrate(addr []byte, rs *readEpoch, h *record.Header) {
-	if top, _ := rs.win.Highest(); top != h.Seq || rs != &c.rd {
-		return
-	}
+func (c *Conn) migrate(addr []byte) {
 	if other := c.e.conns[string(addr)]; other != nil && other != c {
 		return // the new address belongs to another association
 	}
@@ -569,30 +398,27 @@ func (c *Conn) migrate(addr []byte, rs *readEpoch, h *record.Header) {
 	c.e.h.ConnChanged(c, ConnAddrChanged)
 }
 
-func (c *Conn) bufferRecord(h *record.Header, payload []byte, plain bool) {
-	if c.pending == nil {
-		c.pending = &pendingRecords{}
+// holdRecord keeps a record for later in the record layer: sealed, of the
+// epoch the peer's ChangeCipherSpec will start, or opened, application data
+// that overtook the Finished.
+func (c *Conn) holdRecord(h *record.Header, payload []byte, opened bool) {
+	ok := false
+	if opened {
+		ok = c.rl.In.Hold(h, payload)
+	} else {
+		ok = c.rl.In.Buffer(h, payload)
 	}
-	pr := c.pending
-	if len(pr.list) >= c.e.cfg.MaxPendingRecords || pr.bytes+len(payload) > 4*protocol.MaxPlaintext {
+	if !ok {
 		c.logf(LogDebug, "dropping early record of epoch %d: buffer full", h.Epoch)
-		return
 	}
-	p := pendingRecord{h: *h, payload: append([]byte(nil), payload...), plain: plain}
-	if h.CID != nil {
-		p.h.CID = append([]byte(nil), h.CID...)
-	}
-	pr.list = append(pr.list, p)
-	pr.bytes += len(payload)
 }
 
 // replayPending processes buffered records that may have become readable.
 func (c *Conn) replayPending(buf []byte, now time.Duration) error {
-	if c.pending == nil {
+	list := c.rl.In.TakeHeld()
+	if list == nil {
 		return nil
 	}
-	list := c.pending.list
-	c.pending = nil
 	c.replaying = true
 	defer func() { c.replaying = false }()
 	for i := range list {
@@ -600,11 +426,11 @@ func (c *Conn) replayPending(buf []byte, now time.Duration) error {
 			return nil
 		}
 		p := &list[i]
-		if p.plain {
-			c.handleAppData(&p.h, p.payload)
+		if p.Opened {
+			c.handleAppData(&p.Header, p.Payload)
 			continue
 		}
-		if err := c.handleRecord(buf, c.Addr(), &p.h, p.payload, now); err != nil {
+		if err := c.handleRecord(buf, c.Addr(), &p.Header, p.Payload, now); err != nil {
 			return err
 		}
 	}
@@ -617,13 +443,13 @@ func (c *Conn) handleCCS(buf []byte, epoch uint16, data []byte, now time.Duratio
 		return nil
 	}
 	hs := c.hs
-	if hs == nil || epoch != c.rd.epoch || hs.newEpochActive {
+	if hs == nil || epoch != c.rl.In.Epoch() || hs.newEpochActive {
 		// Before any handshake (CVE-2017-7243), after it, or a
 		// retransmission: nothing to switch.
 		c.logf(LogDebug, "ignoring ChangeCipherSpec")
 		return nil
 	}
-	if c.rdNext == nil {
+	if !c.rl.In.HasNext() {
 		// Overtook the key exchange; switch once the keys exist.
 		hs.ccsPending = true
 		return nil
@@ -634,13 +460,10 @@ func (c *Conn) handleCCS(buf []byte, epoch uint16, data []byte, now time.Duratio
 // activateRead makes the pending read epoch current after the peer's
 // ChangeCipherSpec and processes records that waited for it.
 func (c *Conn) activateRead(buf []byte, now time.Duration) error {
-	prev := c.rd
-	c.rdPrev = &prev
-	c.rd = *c.rdNext
-	c.rdNext = nil
+	c.rl.In.Activate()
 	c.hs.newEpochActive = true
 	c.hs.ccsPending = false
-	c.logf(LogDebug, "read epoch %d active (%v)", c.rd.epoch, c.rd.keys.suite)
+	c.logf(LogDebug, "read epoch %d active (%v)", c.rl.In.Epoch(), c.rl.In.Suite())
 	if c.hs.state == StateWaitChangeCipherSpec {
 		c.setHSState(StateWaitFinished)
 	}
@@ -653,7 +476,7 @@ func (c *Conn) handleAlert(buf []byte, epoch uint16, data []byte, now time.Durat
 		c.logf(LogDebug, "dropping malformed alert")
 		return nil
 	}
-	if epoch == 0 && c.rd.epoch > 0 && (c.hs == nil || c.hs.renegotiation) {
+	if epoch == 0 && c.rl.In.Epoch() > 0 && (c.hs == nil || c.hs.renegotiation) {
 		// Unauthenticated once we have keys: anyone could have sent it.
 		c.logf(LogDebug, "ignoring unprotected %v", a)
 		return nil
@@ -693,13 +516,13 @@ func (c *Conn) handleAppData(h *record.Header, data []byte) {
 	if !c.established || c.state == StateClosing {
 		if c.hs != nil && !c.established {
 			// Overtook the Finished it follows; keep it for later.
-			c.bufferRecord(h, data, true)
+			c.holdRecord(h, data, true)
 			return
 		}
 		c.logf(LogDebug, "dropping application data: association not established")
 		return
 	}
-	if c.flight != nil && c.flight.final && h.Epoch == c.rd.epoch {
+	if c.flight != nil && c.flight.final && h.Epoch == c.rl.In.Epoch() {
 		// The peer sends in the new epoch, so it has our last flight.
 		c.releaseFinalFlight()
 	}

@@ -42,7 +42,7 @@ type Endpoint struct {
 	cidLens  []int
 	timers   timerHeap
 	cookie   cookieJar
-	ciphers  cipherCache
+	ciphers  record.CipherCache
 
 	handshakes int
 	closed     bool
@@ -71,7 +71,7 @@ func New(cfg Config, h Handler) *Endpoint {
 		conns: make(map[string]*Conn),
 		byCID: make(map[string]*Conn),
 	}
-	e.ciphers.max = e.cfg.MaxActiveCiphers
+	e.ciphers.Max = e.cfg.MaxActiveCiphers
 	return e
 }
 
@@ -309,11 +309,11 @@ func (e *Endpoint) statelessClientHello(buf, addr []byte, old *Conn, h *record.H
 	}
 	c := e.newConn(addr, RoleServer)
 	e.halfOpen = append(e.halfOpen, c)
-	c.rd.win.AcceptUpTo(h.Seq)
+	c.rl.In.AcceptUpTo(h.Seq)
 	// The HelloVerifyRequest took the first ClientHello's record sequence
 	// number; ours continue from the second's so the client never sees one
 	// twice.
-	c.wr.seq = h.Seq
+	c.rl.Out.SetSeq(h.Seq)
 	return c.serverStart(buf, &ch, hh, frag, now)
 }
 
@@ -545,6 +545,7 @@ func (e *Endpoint) newConn(addr []byte, role Role) *Conn {
 		role:    role,
 		heapIdx: -1,
 	}
+	c.rl.Init(&e.ciphers, e.cfg.MaxPendingRecords)
 	e.conns[c.addr] = c
 	e.trimHalfOpen()
 	e.h.ConnChanged(c, ConnCreated)
@@ -577,10 +578,8 @@ func (e *Endpoint) removeConn(c *Conn) {
 	if c.hs != nil {
 		c.endHandshake()
 	}
-	e.ciphers.evict(c)
+	c.rl.Close()
 	c.state = StateClosed
 	c.flight = nil
-	c.pending = nil
-	c.rdPrev, c.wrPrev, c.rdNext, c.wrNext = nil, nil, nil, nil
 	e.h.ConnChanged(c, ConnRemoved)
 }

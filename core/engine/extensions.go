@@ -61,8 +61,8 @@ func (c *Conn) acceptServerExtensions(ext *handshake.Extensions) error {
 		c.setCIDs([]byte{}, ext.ConnectionID) // we offered an empty one
 	}
 	if ext.HasRecordSizeLimit {
-		c.peerRecordLimit = ext.RecordSizeLimit
-		c.ownRecordLimit = uint16(min(c.e.cfg.RecordSizeLimit, protocol.MaxPlaintext))
+		c.rl.Out.SetLimit(ext.RecordSizeLimit)
+		c.rl.In.SetLimit(uint16(min(c.e.cfg.RecordSizeLimit, protocol.MaxPlaintext)))
 	}
 	return nil
 }
@@ -84,13 +84,13 @@ func (c *Conn) answerExtensions(ch, sh *handshake.Extensions) error {
 		}
 	}
 	if ch.HasRecordSizeLimit {
-		c.peerRecordLimit = ch.RecordSizeLimit
+		c.rl.Out.SetLimit(ch.RecordSizeLimit)
 		lim := c.e.cfg.RecordSizeLimit
 		if lim == 0 || lim > protocol.MaxPlaintext {
 			lim = protocol.MaxPlaintext
 		}
 		sh.HasRecordSizeLimit, sh.RecordSizeLimit = true, uint16(lim)
-		c.ownRecordLimit = uint16(lim)
+		c.rl.In.SetLimit(uint16(lim))
 	}
 	return nil
 }
@@ -99,19 +99,20 @@ func (c *Conn) answerExtensions(ch, sh *handshake.Extensions) error {
 // first protected epoch: only protected records carry them.
 func (c *Conn) setCIDs(read, write []byte) {
 	e := c.e
-	if len(c.readCID) > 0 && e.byCID[string(c.readCID)] == c {
-		delete(e.byCID, string(c.readCID))
-		e.countCID(len(c.readCID), -1)
+	if old := c.rl.In.CID(); len(old) > 0 && e.byCID[string(old)] == c {
+		delete(e.byCID, string(old))
+		e.countCID(len(old), -1)
 	}
-	c.readCID, c.writeCID = nil, nil
 	if read == nil && write == nil {
+		c.rl.In.SetCID(nil)
+		c.rl.Out.SetCID(nil)
 		return
 	}
-	c.readCID = append([]byte{}, read...)
-	c.writeCID = append([]byte{}, write...)
-	if len(c.readCID) > 0 {
-		e.byCID[string(c.readCID)] = c
-		e.countCID(len(c.readCID), +1)
+	c.rl.In.SetCID(nonNil(read))
+	c.rl.Out.SetCID(nonNil(write))
+	if cid := c.rl.In.CID(); len(cid) > 0 {
+		e.byCID[string(cid)] = c
+		e.countCID(len(cid), +1)
 	}
 }
 
@@ -128,4 +129,13 @@ func (e *Endpoint) countCID(n, delta int) {
 			e.cidLens = append(e.cidLens, l)
 		}
 	}
+}
+
+// nonNil returns b, or an empty slice for nil: an empty CID is "none needed",
+// nil is "no CID negotiated".
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/tinydtls-go/tinydtls/core/handshake"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
-	"github.com/tinydtls-go/tinydtls/core/record"
 	"github.com/tinydtls-go/tinydtls/core/suite"
 )
 
@@ -110,38 +109,33 @@ func (p *packer) flush() {
 
 // room is how much content a new record of epoch w can still carry in the
 // open datagram.
-func (p *packer) room(w *writeEpoch) int {
-	return min(p.c.e.cfg.MTU-len(p.dg)-p.c.recordOverhead(w), p.c.plaintextLimit())
+func (p *packer) room(epoch uint16) int {
+	return min(p.c.e.cfg.MTU-len(p.dg)-p.c.rl.Out.Overhead(epoch), p.c.rl.Out.ContentLimit())
 }
 
 // ccs appends a ChangeCipherSpec record.
-func (p *packer) ccs(w *writeEpoch) {
-	if p.room(w) < 1 {
+func (p *packer) ccs(epoch uint16) {
+	if p.room(epoch) < 1 {
 		p.flush()
 	}
-	var h record.Header
-	start := len(p.dg)
-	p.dg = p.c.startRecord(p.dg, w, protocol.ContentChangeCipherSpec, &h)
-	p.dg = append(p.dg, 1)
-	p.dg = p.dg[:start+len(p.c.finishRecord(p.dg[start:], w, protocol.ContentChangeCipherSpec, &h))]
+	b, d, _ := p.c.rl.Out.Begin(p.dg, epoch, protocol.ContentChangeCipherSpec)
+	p.dg = p.c.seal(append(b, 1), &d)
 }
 
 // fragment appends one record holding bytes [off, off+n) of m.
-func (p *packer) fragment(w *writeEpoch, m *outMsg, off, n int) {
-	var h record.Header
-	start := len(p.dg)
-	p.dg = p.c.startRecord(p.dg, w, protocol.ContentHandshake, &h)
-	if m.typ == protocol.HandshakeClientHello && w.epoch == 0 {
+func (p *packer) fragment(epoch uint16, m *outMsg, off, n int) {
+	b, d, _ := p.c.rl.Out.Begin(p.dg, epoch, protocol.ContentHandshake)
+	if m.typ == protocol.HandshakeClientHello && epoch == 0 {
 		// RFC 6347 §4.2.1: a client does not know the server's version
 		// yet; DTLS 1.0 in the record is the safe choice.
-		record.SetVersion(p.dg[start:], protocol.VersionDTLS10)
+		d.SetVersion(b, protocol.VersionDTLS10)
 	}
 	hh := handshake.Header{Type: m.typ, Length: uint32(len(m.body)), MessageSeq: m.seq,
 		FragmentOffset: uint32(off), FragmentLength: uint32(n)}
-	p.c.logMessage("sending", &hh, w.epoch)
-	p.dg = hh.Append(p.dg)
-	p.dg = append(p.dg, m.body[off:off+n]...)
-	p.dg = p.dg[:start+len(p.c.finishRecord(p.dg[start:], w, protocol.ContentHandshake, &h))]
+	p.c.logMessage("sending", &hh, epoch)
+	b = hh.Append(b)
+	b = append(b, m.body[off:off+n]...)
+	p.dg = p.c.seal(b, &d)
 }
 
 // transmitFlight sends the whole flight and returns the bytes the write
@@ -153,8 +147,8 @@ func (c *Conn) transmitFlight(buf []byte) (int, error) {
 	}
 	for i := range c.flight.msgs {
 		m := &c.flight.msgs[i]
-		w := c.writeState(m.epoch)
-		if w == nil {
+		w := m.epoch
+		if !c.rl.Out.Has(w) {
 			c.logf(LogCrit, "no write state for epoch %d; flight cut short", m.epoch)
 			break
 		}
@@ -168,7 +162,7 @@ func (c *Conn) transmitFlight(buf []byte) (int, error) {
 			if room < remaining && len(p.dg) > 0 {
 				// Start a fresh datagram if the rest fits whole there, or
 				// if only a sliver would fit here.
-				fresh := min(c.e.cfg.MTU-c.recordOverhead(w), c.plaintextLimit()) - handshake.HeaderLen
+				fresh := c.maxContent(w) - handshake.HeaderLen
 				if remaining <= fresh || room < minFragment {
 					p.flush()
 					continue
@@ -278,7 +272,7 @@ func (c *Conn) releaseFinalFlight() {
 // can need it.
 func (c *Conn) dropOldWriteEpoch() {
 	if c.flight == nil && c.hs == nil {
-		c.wrPrev = nil
+		c.rl.Out.DropPrevious()
 	}
 }
 
@@ -328,7 +322,7 @@ func (c *Conn) onTimer(buf []byte, now time.Duration) {
 	if c.prevReadUntil != 0 && c.prevReadUntil <= now {
 		c.prevReadUntil = 0
 		if c.hs == nil {
-			c.rdPrev = nil
+			c.rl.In.DropPrevious()
 		}
 	}
 	if f := c.flight; f != nil && f.deadline != 0 && f.deadline <= now {

@@ -115,28 +115,31 @@ func fuzzClient(t testing.TB, l *link) *peer {
 
 // checkInvariants looks for inconsistencies the fuzzer might provoke.
 func checkInvariants(t *testing.T, e *Endpoint) {
-	hs := 0
-	for _, c := range e.conns {
-		if c.removed {
+	hs, n := 0, 0
+	cfg := e.Config()
+	e.Conns(func(c *Conn) {
+		n++
+		s := c.snapshot()
+		if s.Removed {
 			t.Fatalf("removed association still in the table")
 		}
-		if c.hs != nil {
+		if s.Handshake.Running {
 			hs++
 		}
-		if c.pending != nil && len(c.pending.list) > e.cfg.MaxPendingRecords {
+		if s.Held > cfg.MaxPendingRecords {
 			t.Fatalf("pending records over the bound")
 		}
-		if c.hs != nil {
-			if n, b := c.hs.reasm.Buffered(); n > 8 || b > 32768 {
+		if s.Handshake.Running {
+			if n, b := s.Handshake.BufferedMsgs, s.Handshake.BufferedBytes; n > 8 || b > 32768 {
 				t.Fatalf("reassembler over its bounds: %d messages, %d bytes", n, b)
 			}
 		}
+	})
+	if hs != e.NumHandshakes() {
+		t.Fatalf("handshake count %d, but %d associations shake hands", e.NumHandshakes(), hs)
 	}
-	if hs != e.handshakes {
-		t.Fatalf("handshake count %d, but %d associations shake hands", e.handshakes, hs)
-	}
-	if len(e.conns) > e.cfg.MaxConns || e.handshakes > e.cfg.MaxHandshakes {
-		t.Fatalf("limits exceeded: %d associations, %d handshakes", len(e.conns), e.handshakes)
+	if n != e.NumConns() || n > cfg.MaxConns || e.NumHandshakes() > cfg.MaxHandshakes {
+		t.Fatalf("limits exceeded: %d associations, %d handshakes", n, e.NumHandshakes())
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/tinydtls-go/tinydtls/core/handshake"
 	"github.com/tinydtls-go/tinydtls/core/prf"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/record"
 	"github.com/tinydtls-go/tinydtls/core/suite"
 )
 
@@ -63,7 +64,7 @@ type handshakeState struct {
 func (c *Conn) beginHandshake(reneg bool) *handshakeState {
 	hs := &handshakeState{
 		renegotiation: reneg,
-		startEpoch:    c.rd.epoch,
+		startEpoch:    c.rl.In.Epoch(),
 		reasm:         handshake.NewReassembler(c.e.cfg.Reassembly),
 		transcript:    sha256.New(),
 	}
@@ -81,7 +82,8 @@ func (c *Conn) endHandshake() {
 	clear(c.hs.ecdhShared)
 	c.hs = nil
 	c.e.handshakes--
-	c.rdNext, c.wrNext = nil, nil
+	c.rl.In.DropNext()
+	c.rl.Out.DropNext()
 }
 
 // setHSState advances the handshake. The association's visible state
@@ -98,7 +100,7 @@ func (c *Conn) setHSState(s State) {
 // epoch and adds it to the transcript.
 func (c *Conn) newMsg(t protocol.HandshakeType, body []byte) outMsg {
 	hs := c.hs
-	m := outMsg{epoch: c.wr.epoch, typ: t, seq: hs.sendSeq, body: body}
+	m := outMsg{epoch: c.rl.Out.Epoch(), typ: t, seq: hs.sendSeq, body: body}
 	hs.sendSeq++
 	if t != protocol.HandshakeHelloRequest && t != protocol.HandshakeHelloVerifyRequest {
 		h := handshake.Header{Type: t, Length: uint32(len(body)), MessageSeq: m.seq, FragmentLength: uint32(len(body))}
@@ -154,18 +156,18 @@ func (c *Conn) deriveKeys(preMaster []byte) {
 		c.dumpLine("  client_IV", clientIV)
 		c.dumpLine("  server_IV", serverIV)
 	}
-	var ck, sk epochKeys
-	ck.suite, sk.suite = hs.suite, hs.suite
-	copy(ck.key[:], clientKey)
-	copy(ck.iv[:], clientIV)
-	copy(sk.key[:], serverKey)
-	copy(sk.iv[:], serverIV)
+	var ck, sk record.Keys
+	ck.Suite, sk.Suite = hs.suite, hs.suite
+	copy(ck.Key[:], clientKey)
+	copy(ck.IV[:], clientIV)
+	copy(sk.Key[:], serverKey)
+	copy(sk.IV[:], serverIV)
 	mine, theirs := ck, sk
 	if c.role == RoleServer {
 		mine, theirs = sk, ck
 	}
-	c.wrNext = &writeEpoch{epoch: c.wr.epoch + 1, keys: mine}
-	c.rdNext = &readEpoch{epoch: c.rd.epoch + 1, keys: theirs}
+	c.rl.Out.SetNext(mine)
+	c.rl.In.SetNext(theirs)
 }
 
 // awaitChangeCipherSpec moves on to the peer's ChangeCipherSpec once the
@@ -188,11 +190,8 @@ func (c *Conn) awaitChangeCipherSpec(buf []byte, now time.Duration) error {
 // activateWrite switches our write epoch right after a ChangeCipherSpec
 // went into the flight under construction.
 func (c *Conn) activateWrite() {
-	prev := c.wr
-	c.wrPrev = &prev
-	c.wr = *c.wrNext
-	c.wrNext = nil
-	c.logf(LogDebug, "write epoch %d active (%v)", c.wr.epoch, c.wr.keys.suite)
+	c.rl.Out.Activate()
+	c.logf(LogDebug, "write epoch %d active (%v)", c.rl.Out.Epoch(), c.rl.Out.Suite())
 }
 
 // asAlert maps an error from a callback or a step to the alert to send.
@@ -273,7 +272,7 @@ func (c *Conn) startPeerHandshake(buf []byte, hh handshake.Header, epoch uint16,
 	if !c.established || c.state != StateConnected {
 		return false
 	}
-	fresh := epoch == c.rd.epoch && epoch > 0 && hh.MessageSeq == 0
+	fresh := epoch == c.rl.In.Epoch() && epoch > 0 && hh.MessageSeq == 0
 	asks := c.role == RoleServer && hh.Type == protocol.HandshakeClientHello ||
 		c.role == RoleClient && hh.Type == protocol.HandshakeHelloRequest
 	if !fresh || !asks {
@@ -391,7 +390,7 @@ func (c *Conn) finishHandshake(buf []byte, now time.Duration) error {
 	c.endHandshake()
 	c.established = true
 	switch {
-	case c.rdPrev != nil && c.rdPrev.keys.protected():
+	case c.rl.In.PreviousProtected():
 		// After a renegotiation: keep the old read keys a little for
 		// records still in flight and for retransmissions of the peer's
 		// last flight.
@@ -400,7 +399,7 @@ func (c *Conn) finishHandshake(buf []byte, now time.Duration) error {
 		// Epoch 0 carries nothing we still need: a retransmission of the
 		// client's last flight is recognised by its Finished, which is in
 		// the new epoch.
-		c.rdPrev = nil
+		c.rl.In.DropPrevious()
 	}
 	if c.role == RoleClient {
 		c.flight = nil

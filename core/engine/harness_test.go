@@ -537,7 +537,7 @@ func corruptMessage(l *link, from *peer, mt protocol.HandshakeType, f func(body 
 // misbehaving client would.
 func dropFromClientFlights(t *testing.T, types ...protocol.HandshakeType) {
 	testHookFlight = func(c *Conn, msgs []outMsg) []outMsg {
-		if c.role != RoleClient {
+		if c.Role() != RoleClient {
 			return msgs
 		}
 		out := msgs[:0:0]

@@ -252,7 +252,7 @@ func TestCipherCacheBound(t *testing.T) {
 	expanded := func() int {
 		n := 0
 		sv.ep.Conns(func(c *Conn) {
-			if c.rd.cipher != nil || c.wr.cipher != nil {
+			if c.snapshot().Expanded {
 				n++
 			}
 		})

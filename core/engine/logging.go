@@ -72,26 +72,6 @@ func hexLine(name string, data []byte) string {
 	return s
 }
 
-// logRecordSent dumps a record about to be protected: its header (with the
-// length it will have) and its content, as upstream's "send header" and
-// "send unencrypted" dumps.
-func (c *Conn) logRecordSent(header []byte, h *record.Header, w *writeEpoch, content []byte) {
-	if !c.debugOn() {
-		return
-	}
-	n := len(content)
-	if w.keys.protected() {
-		n += w.keys.suite.Overhead()
-		if h.Type == protocol.ContentTLS12CID {
-			n++
-		}
-	}
-	hdr := append([]byte(nil), header...)
-	record.SetLength(hdr, len(hdr), n)
-	c.dump("send header", hdr)
-	c.dump("send unencrypted", content)
-}
-
 // logRecordReceived reports one received record, and its content once it
 // is authenticated (data nil: before opening).
 func (e *Endpoint) logRecordReceived(h *record.Header, t protocol.ContentType, data []byte) {

@@ -65,33 +65,34 @@ func hsFrag(typ protocol.HandshakeType, length uint32, seq uint16, off, flen uin
 	return append(h.Append(nil), frag...)
 }
 
-// forge builds a record exactly as the association c would send it in its
-// write epoch epoch (protected with c's keys), consuming c's next sequence
-// number of that epoch so that c itself never reuses it.
-func forge(t *testing.T, c *Conn, epoch uint16, typ protocol.ContentType, content []byte) []byte {
-	t.Helper()
-	if c == nil {
-		t.Fatalf("forge: no association")
+// forgeEpoch builds a record with c's current write keys and next sequence
+// number but the given epoch in its header, without consuming anything of c.
+func forgeEpoch(c *Conn, epoch uint16, typ protocol.ContentType, content []byte) []byte {
+	s := c.snapshot()
+	h := record.Header{Type: typ, Version: protocol.VersionDTLS12, Epoch: epoch, Seq: s.WriteSeq}
+	if !s.WriteKeys.Protected() {
+		h.Length = len(content)
+		return append(record.AppendHeader(nil, &h), content...)
 	}
-	w := c.writeState(epoch)
-	if w == nil {
-		t.Fatalf("forge: %v has no write state for epoch %d", c, epoch)
+	if s.WriteCID != "" {
+		h.Type, h.CID = protocol.ContentTLS12CID, []byte(s.WriteCID)
 	}
-	var h record.Header
-	b := c.startRecord(nil, w, typ, &h)
+	ci, err := record.NewCipher(s.WriteKeys.Suite, s.WriteKeys.Key[:], s.WriteKeys.IV[:])
+	if err != nil {
+		panic(err)
+	}
+	b := append(record.AppendHeader(nil, &h), make([]byte, 8)...) // the explicit nonce
 	b = append(b, content...)
-	return c.finishRecord(b, w, typ, &h)
+	if h.CID != nil {
+		b = append(b, byte(typ))
+	}
+	return ci.Seal(b, &h)
 }
 
-// forgeEpoch builds a record with c's current keys and sequence number but
-// the given epoch in its header, without consuming anything of c.
-func forgeEpoch(c *Conn, epoch uint16, typ protocol.ContentType, content []byte) []byte {
-	w := c.wr
-	w.epoch = epoch
-	var h record.Header
-	b := c.startRecord(nil, &w, typ, &h)
-	b = append(b, content...)
-	return c.finishRecord(b, &w, typ, &h)
+// clientVerify is the client's verify_data of c's last handshake.
+func clientVerify(c *Conn) []byte {
+	v := c.snapshot().ClientVerify
+	return v[:]
 }
 
 // injector crafts records to inject into a running handshake with sequence
@@ -110,24 +111,18 @@ func (in *injector) seq0(sender, receiver *Conn) uint64 {
 		// splitDatagrams maps sequence number s to s*32+i with i < 16.
 		var top uint64
 		if receiver != nil {
-			if rs := receiver.readState(0); rs != nil {
-				top, _ = rs.win.Highest()
-			}
+			top = receiver.snapshot().Epoch0Highest
 		}
 		return top/32*32 + 16 + in.n%16
 	}
 	if sender != nil {
-		if w := sender.writeState(0); w != nil {
-			s := w.seq
-			w.seq++
+		if s, ok := takeSeq(sender, 0); ok {
 			return s
 		}
 	}
 	if receiver != nil {
-		if rs := receiver.readState(0); rs != nil {
-			if top, ok := rs.win.Highest(); ok {
-				return top + in.n
-			}
+		if s := receiver.snapshot(); s.Epoch0Seen {
+			return s.Epoch0Highest + in.n
 		}
 	}
 	return in.n
@@ -146,7 +141,7 @@ func (in *injector) sealed(from, to *peer, epoch uint16, typ protocol.ContentTyp
 // next builds an epoch-0 record from -> to with a handshake message of type
 // typ, numbered as the next message to expects.
 func (in *injector) next(from, to *peer, typ protocol.HandshakeType, body []byte) []byte {
-	return in.plain0(from, to, protocol.ContentHandshake, hsMsg(typ, to.conn(from).hs.reasm.NextSeq(), body))
+	return in.plain0(from, to, protocol.ContentHandshake, hsMsg(typ, to.conn(from).snapshot().Handshake.NextRecvSeq, body))
 }
 
 // record builds a record from -> to: sealed in from's write epoch epoch if
@@ -251,14 +246,6 @@ func splitRecords(t *testing.T, p, other *peer, dg []byte) [][]byte {
 	return out
 }
 
-// pendingCount is the number of records c buffered for later.
-func pendingCount(c *Conn) int {
-	if c.pending == nil {
-		return 0
-	}
-	return len(c.pending.list)
-}
-
 // connSnap is what must not change when a record is dropped.
 type connSnap struct {
 	conn        *Conn
@@ -278,13 +265,11 @@ func snap(c *Conn) connSnap {
 	if c == nil {
 		return connSnap{}
 	}
-	s := connSnap{conn: c, removed: c.removed, state: c.state, hs: c.hs != nil, established: c.established,
-		pending: pendingCount(c)}
-	s.rd, s.wr = c.Epoch()
-	if c.hs != nil {
-		s.hsState, s.newEpoch, s.ccsPending, s.nextSeq = c.hs.state, c.hs.newEpochActive, c.hs.ccsPending, c.hs.reasm.NextSeq()
-	}
-	return s
+	cs := c.snapshot()
+	hs := cs.Handshake
+	return connSnap{conn: c, removed: cs.Removed, state: cs.State, hs: hs.Running, established: cs.Established,
+		pending: cs.Held, rd: cs.ReadEpoch, wr: cs.WriteEpoch,
+		hsState: hs.State, newEpoch: hs.NewEpochActive, ccsPending: hs.CCSPending, nextSeq: hs.NextRecvSeq}
 }
 
 // marks remembers the counters of a peer.
@@ -324,7 +309,7 @@ func dropped(t *testing.T, what string, l *link, p, other *peer, dg []byte) {
 func fatalSent(t *testing.T, what string, p *peer, c *Conn, m marks, want ...protocol.AlertDescription) protocol.AlertDescription {
 	t.Helper()
 	if !c.Removed() || p.ep.Conn(c.Addr()) == c {
-		t.Errorf("%s: %s kept its association (state %v)", what, p.name, c.state)
+		t.Errorf("%s: %s kept its association (state %v)", what, p.name, c.State())
 	}
 	if p.sentDgs != m.sent+1 {
 		t.Errorf("%s: %s sent %d datagrams, want exactly one alert", what, p.name, p.sentDgs-m.sent)
@@ -423,7 +408,7 @@ func establishedPSK(t *testing.T, seed int64) (*peer, *peer, *link) {
 func hsState(p, other *peer, s State) func() bool {
 	return func() bool {
 		c := p.conn(other)
-		return c != nil && c.hs != nil && c.hs.state == s
+		return c != nil && c.snapshot().Handshake.Running && c.snapshot().Handshake.State == s
 	}
 }
 
@@ -432,7 +417,7 @@ func hsState(p, other *peer, s State) func() bool {
 func afterHVR(cl, sv *peer) func() bool {
 	return func() bool {
 		c := cl.conn(sv)
-		return c != nil && c.hs != nil && c.hs.hvrCount == 1
+		return c != nil && c.snapshot().Handshake.Running && c.snapshot().Handshake.HelloVerifies == 1
 	}
 }
 
@@ -515,7 +500,7 @@ func (p chParts) withCookie(t *testing.T, srv *peer, addr []byte, now time.Durat
 	if !ch.Unmarshal(p.body()) {
 		t.Fatalf("withCookie: ClientHello does not parse")
 	}
-	p.cookie = append([]byte{cookieLen}, srv.ep.cookie.make(srv.ep, addr, &ch, now)...)
+	p.cookie = append([]byte{cookieLen}, cookieFor(srv, addr, &ch, now)...)
 	return p
 }
 
@@ -570,8 +555,8 @@ func TestRegression_EarlyChangeCipherSpec(t *testing.T) {
 		c := sv.conn(cl)
 		m := mark(sv)
 		in.send(cl, sv, in.plain0(cl, sv, protocol.ContentChangeCipherSpec, ccs))
-		if c.rd.epoch != 0 || c.rdNext != nil || c.hs.newEpochActive || c.hs.state != StateWaitClientKeyExchange {
-			t.Fatalf("early CCS switched something: read epoch %d, pending keys %v, state %v", c.rd.epoch, c.rdNext != nil, c.hs.state)
+		if s := c.snapshot(); s.ReadEpoch != 0 || s.NextReadKeys || s.Handshake.NewEpochActive || s.Handshake.State != StateWaitClientKeyExchange {
+			t.Fatalf("early CCS switched something: read epoch %d, pending keys %v, state %v", s.ReadEpoch, s.NextReadKeys, s.Handshake.State)
 		}
 		if sv.sentDgs != m.sent || len(sv.events) != m.events {
 			t.Fatalf("early CCS answered: %d sent, events %v", sv.sentDgs-m.sent, sv.events[m.events:])
@@ -586,7 +571,7 @@ func TestRegression_EarlyChangeCipherSpec(t *testing.T) {
 		c := cl.conn(sv)
 		m := mark(cl)
 		in.send(sv, cl, in.plain0(sv, cl, protocol.ContentChangeCipherSpec, ccs))
-		if c.rd.epoch != 0 || c.rdNext != nil || c.hs.newEpochActive {
+		if s := c.snapshot(); s.ReadEpoch != 0 || s.NextReadKeys || s.Handshake.NewEpochActive {
 			t.Fatalf("early CCS switched the client's read epoch")
 		}
 		if cl.sentDgs != m.sent {
@@ -790,7 +775,7 @@ func TestRegression_OddCipherSuiteList(t *testing.T) {
 	renegCH := func(cl, sv *peer) chParts {
 		p := goodCH(4)
 		p.suites = []byte{0, 2, 0xc0, 0xa8}
-		ri := append([]byte{0xff, 0x01, 0, 13, 12}, cl.conn(sv).clientVerify[:]...)
+		ri := append([]byte{0xff, 0x01, 0, 13, 12}, clientVerify(cl.conn(sv))...)
 		ext := append([]byte{0, 23, 0, 0}, ri...)
 		p.ext = append([]byte{0, byte(len(ext))}, ext...)
 		return p
@@ -911,9 +896,9 @@ func TestRegression_RecordLengthField(t *testing.T) {
 		c := sv.conn(cl)
 		// An exact copy of the client's coming ClientKeyExchange, in a record
 		// of its own with the client's next sequence number.
-		seq := cl.conn(sv).wr.seq
+		seq := cl.conn(sv).snapshot().WriteSeq
 		rec := plainRecord(protocol.ContentHandshake, protocol.VersionDTLS12, 0, seq,
-			hsMsg(protocol.HandshakeClientKeyExchange, c.hs.reasm.NextSeq(), pskClientKeyExchange()))
+			hsMsg(protocol.HandshakeClientKeyExchange, c.snapshot().Handshake.NextRecvSeq, pskClientKeyExchange()))
 		for name, bad := range recordLengthVariants(rec, 0) {
 			dropped(t, name, l, sv, cl, bad)
 		}
@@ -952,7 +937,7 @@ func TestRegression_HandshakeFragmentLengths(t *testing.T) {
 			in := &injector{t: t, l: l}
 			c := sv.conn(cl)
 			s, m := snap(c), mark(sv)
-			in.send(cl, sv, in.plain0(cl, sv, protocol.ContentHandshake, v.payload(c.hs.reasm.NextSeq())))
+			in.send(cl, sv, in.plain0(cl, sv, protocol.ContentHandshake, v.payload(c.snapshot().Handshake.NextRecvSeq)))
 			if dropOrFatal(t, v.name, l, sv, cl, c, s, m, protocol.AlertDecodeError) {
 				completes(t, v.name, cl, sv, l)
 			}
@@ -965,14 +950,14 @@ func TestRegression_HandshakeFragmentLengths(t *testing.T) {
 		in := &injector{t: t, l: l}
 		c := sv.conn(cl)
 		m := mark(sv)
-		payload := append(hsMsg(cke, c.hs.reasm.NextSeq(), body), 0x16, 0xfe, 0xfd, 0, 0)
+		payload := append(hsMsg(cke, c.snapshot().Handshake.NextRecvSeq, body), 0x16, 0xfe, 0xfd, 0, 0)
 		in.send(cl, sv, in.plain0(cl, sv, protocol.ContentHandshake, payload))
 		if c.Removed() {
 			fatalSent(t, "trailing bytes", sv, c, m, protocol.AlertDecodeError)
 			return
 		}
-		if c.hs.state != StateWaitChangeCipherSpec || sv.sentDgs != m.sent {
-			t.Fatalf("ClientKeyExchange before trailing bytes: state %v, %d sent", c.hs.state, sv.sentDgs-m.sent)
+		if st := c.snapshot().Handshake.State; st != StateWaitChangeCipherSpec || sv.sentDgs != m.sent {
+			t.Fatalf("ClientKeyExchange before trailing bytes: state %v, %d sent", st, sv.sentDgs-m.sent)
 		}
 		completes(t, "trailing bytes", cl, sv, l)
 	})
@@ -1009,7 +994,7 @@ func TestRegression_IncompleteFragmentSquatting(t *testing.T) {
 	body := pskClientKeyExchange()
 	n := uint32(len(body))
 	in.send(cl, sv, in.plain0(cl, sv, protocol.ContentHandshake,
-		hsFrag(protocol.HandshakeClientKeyExchange, n+1, sv.conn(cl).hs.reasm.NextSeq(), 0, n, body)))
+		hsFrag(protocol.HandshakeClientKeyExchange, n+1, sv.conn(cl).snapshot().Handshake.NextRecvSeq, 0, n, body)))
 	l.run(func() bool { return bothConnected(cl, sv)() || noConns(cl, sv)() }, 10*time.Minute)
 	switch {
 	case bothConnected(cl, sv)():
@@ -1516,11 +1501,11 @@ func TestRegression_FinishedOutOfOrder(t *testing.T) {
 		cl, sv, l, recs := holdFlight5(t, 1121)
 		deliver(t, sv, cl.addr, recs[0], l.now)
 		c := sv.conn(cl)
-		if c.hs.state != StateWaitChangeCipherSpec {
-			t.Fatalf("server in %v", c.hs.state)
+		if st := c.snapshot().Handshake.State; st != StateWaitChangeCipherSpec {
+			t.Fatalf("server in %v", st)
 		}
 		m := mark(sv)
-		deliver(t, sv, cl.addr, forge(t, cl.conn(sv), 0, protocol.ContentHandshake, finished(c.hs.reasm.NextSeq())), l.now)
+		deliver(t, sv, cl.addr, forge(t, cl.conn(sv), 0, protocol.ContentHandshake, finished(c.snapshot().Handshake.NextRecvSeq)), l.now)
 		check(t, "epoch-0 Finished before CCS", l, sv, cl, c, m)
 	})
 	t.Run("server, genuine Finished overtaking its CCS", func(t *testing.T) {
@@ -1604,7 +1589,7 @@ func TestRegression_SkippedClientAuthentication(t *testing.T) {
 			t.Fatalf("no CertificateVerify in flight 5")
 		}
 		c := sv.conn(cl)
-		if c == nil || c.hs == nil || c.hs.state != StateWaitCertificateVerify {
+		if c == nil || !c.snapshot().Handshake.Running || c.snapshot().Handshake.State != StateWaitCertificateVerify {
 			t.Fatalf("server not waiting for CertificateVerify")
 		}
 		for _, r := range recs[1:] {
@@ -1614,9 +1599,9 @@ func TestRegression_SkippedClientAuthentication(t *testing.T) {
 		}
 		m := mark(sv)
 		deliver(t, sv, cl.addr, forge(t, cl.conn(sv), 1, protocol.ContentHandshake,
-			hsMsg(protocol.HandshakeFinished, cvSeq, cl.conn(sv).clientVerify[:])), l.now)
+			hsMsg(protocol.HandshakeFinished, cvSeq, clientVerify(cl.conn(sv)))), l.now)
 		if !c.Removed() {
-			t.Fatalf("server still in %v after a Finished in place of the CertificateVerify\n%s", c.hs.state, sv.logs.String())
+			t.Fatalf("server still in %v after a Finished in place of the CertificateVerify\n%s", c.snapshot().Handshake.State, sv.logs.String())
 		}
 		endedWithFatal(t, "Finished before CertificateVerify", l, sv, cl, c, m, want...)
 	})
@@ -1673,8 +1658,7 @@ func TestRegression_ClientHelloDuringHandshake(t *testing.T) {
 				if fresh {
 					// Same ClientHello, new record sequence number: a
 					// retransmission rather than a replay.
-					seq := cl.conn(sv).wr.seq
-					cl.conn(sv).wr.seq++
+					seq, _ := takeSeq(cl.conn(sv), 0)
 					dg = plainRecord(protocol.ContentHandshake, protocol.VersionDTLS10, 0, seq, dg[record.HeaderLen:])
 				}
 				s, m := snap(c), mark(sv)
@@ -1834,14 +1818,15 @@ func TestRegression_ClientHelloOnEstablished(t *testing.T) {
 // none or no handshake runs).
 func stateLabel(p, other *peer) string {
 	c := p.conn(other)
-	if c == nil || c.hs == nil {
+	if c == nil || !c.snapshot().Handshake.Running {
 		return ""
 	}
-	s := c.hs.state.String()
-	if c.role == RoleClient && c.hs.state == StateClientHello {
-		s += fmt.Sprintf("/hvr%d", c.hs.hvrCount)
+	cs := c.snapshot()
+	s := cs.Handshake.State.String()
+	if cs.Role == RoleClient && cs.Handshake.State == StateClientHello {
+		s += fmt.Sprintf("/hvr%d", cs.Handshake.HelloVerifies)
 	}
-	return fmt.Sprintf("%s/rd%d", s, c.rd.epoch)
+	return fmt.Sprintf("%s/rd%d", s, cs.ReadEpoch)
 }
 
 // scenario is a handshake run with every message in a datagram of its own.
@@ -1944,7 +1929,7 @@ func TestRegression_HelloRequestEveryState(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					cl, sv, l, target, other := reach(t, sc, cp)
 					in := &injector{t: t, l: l, split: true}
-					dg := in.record(other, target, protected, target.conn(other).rd.epoch, protocol.ContentHandshake, hr)
+					dg := in.record(other, target, protected, target.conn(other).snapshot().ReadEpoch, protocol.ContentHandshake, hr)
 					dropped(t, "HelloRequest", l, target, other, dg)
 					completes(t, "HelloRequest", cl, sv, l)
 				})
@@ -2171,7 +2156,7 @@ func TestRegression_AlertsEveryState(t *testing.T) {
 						cl, sv, l, target, other := reach(t, sc, cp)
 						in := &injector{t: t, l: l, split: true}
 						c := target.conn(other)
-						dg := in.record(other, target, protected, c.rd.epoch, protocol.ContentAlert, k.content)
+						dg := in.record(other, target, protected, c.snapshot().ReadEpoch, protocol.ContentAlert, k.content)
 						s, m := snap(c), mark(target)
 						in.send(other, target, dg)
 						// During the handshake an alert is answered with
@@ -2258,12 +2243,14 @@ func TestRegression_RecordsSplitAcrossDatagrams(t *testing.T) {
 		cl, sv, l := establishedPSK(t, 1600)
 		sv.echo = false
 		c := cl.conn(sv)
-		rec1 := forge(t, c, 1, protocol.ContentApplicationData, []byte("first"))
-		rec2 := forge(t, c, 1, protocol.ContentApplicationData, []byte("second, cut in two"))
-		dg := append(append([]byte(nil), rec1...), rec2...)
-		for _, cut := range []int{len(rec1) + 3, len(rec1) + 12, len(rec1) + 20, len(dg) - 1} {
+		n1 := len(forgeEpoch(c, 1, protocol.ContentApplicationData, []byte("first")))
+		n2 := len(forgeEpoch(c, 1, protocol.ContentApplicationData, []byte("second, cut in two")))
+		for _, cut := range []int{n1 + 3, n1 + 12, n1 + 20, n1 + n2 - 1} {
 			sv.received = nil
-			sv.conn(cl).rd.win = record.Window{} // forget rec1 so that each round sees it anew
+			// Fresh records each round, so that each round sees them anew.
+			rec1 := forge(t, c, 1, protocol.ContentApplicationData, []byte("first"))
+			rec2 := forge(t, c, 1, protocol.ContentApplicationData, []byte("second, cut in two"))
+			dg := append(append([]byte(nil), rec1...), rec2...)
 			s, m := snap(sv.conn(cl)), mark(sv)
 			deliver(t, sv, cl.addr, dg[:cut], l.now)
 			deliver(t, sv, cl.addr, dg[cut:], l.now)
@@ -2297,7 +2284,7 @@ func TestRegression_RecordsSplitAcrossDatagrams(t *testing.T) {
 		// nothing after it does.
 		deliver(t, cl, sv.addr, flight4[:first+record.HeaderLen+3], l.now)
 		deliver(t, cl, sv.addr, flight4[first+record.HeaderLen+3:], l.now)
-		if st := cl.conn(sv).hs.state; st != StateWaitServerKeyExchange {
+		if st := cl.conn(sv).snapshot().Handshake.State; st != StateWaitServerKeyExchange {
 			t.Fatalf("after a cut in the second record: client in %v, want WAIT_SERVERKEYEXCHANGE", st)
 		}
 		deliver(t, cl, sv.addr, flight4, l.now)
@@ -2389,7 +2376,7 @@ func TestRegression_FarAheadEpoch0Record(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			cl, sv, l := pskServerWaitingForKeyExchange(t, 1700)
-			seq := cl.conn(sv).wr.seq + 1000
+			seq := cl.conn(sv).snapshot().WriteSeq + 1000
 			s, m := snap(sv.conn(cl)), mark(sv)
 			deliver(t, sv, cl.addr, plainRecord(rec.typ, protocol.VersionDTLS12, 0, seq, rec.content), l.now)
 			if sv.sentDgs > m.sent+1 {
@@ -2415,7 +2402,7 @@ func TestRegression_FarAheadEpoch0Record(t *testing.T) {
 // CONNECTED, the client never does.
 func TestRegression_SpoofedClientHelloReflectsSequenceNumber(t *testing.T) {
 	cl, sv, l := pskServerWaitingForKeyExchange(t, 1701)
-	seq := cl.conn(sv).wr.seq + 1000
+	seq := cl.conn(sv).snapshot().WriteSeq + 1000
 	deliver(t, sv, cl.addr, chRecord(goodCH(1).body(), 0, seq), l.now)
 	if !l.run(bothConnected(cl, sv), 10*time.Second) {
 		t.Fatalf("handshake stalled after one spoofed ClientHello with sequence number %d: client %v (established %v) server %v (established %v)",
@@ -2457,7 +2444,7 @@ func TestRegression_RecordHeaderFields(t *testing.T) {
 			// the inner plaintext when the record carries a CID); a foreign
 			// version is written over a sealed record, which then no
 			// longer authenticates.
-			dg := in.sealed(from, to, from.conn(to).wr.epoch, r.typ, content)
+			dg := in.sealed(from, to, from.conn(to).snapshot().WriteEpoch, r.typ, content)
 			dg[1], dg[2] = byte(r.version>>8), byte(r.version)
 			return dg
 		}
@@ -2518,10 +2505,10 @@ func TestRegression_HelloVerifyRequestAbuse(t *testing.T) {
 		m := mark(cl)
 		for i := 0; i < 20; i++ {
 			c := cl.conn(sv)
-			if c == nil || c.hs == nil {
+			if c == nil || !c.snapshot().Handshake.Running {
 				break
 			}
-			in.send(sv, cl, in.plain0(sv, cl, protocol.ContentHandshake, hvr(c.hs.reasm.NextSeq(), bytes.Repeat([]byte{byte(i)}, 255))))
+			in.send(sv, cl, in.plain0(sv, cl, protocol.ContentHandshake, hvr(c.snapshot().Handshake.NextRecvSeq, bytes.Repeat([]byte{byte(i)}, 255))))
 		}
 		if n := cl.sentDgs - m.sent; n > 4 {
 			t.Fatalf("20 HelloVerifyRequests made the client send %d datagrams", n)

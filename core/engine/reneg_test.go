@@ -24,7 +24,7 @@ func renegPair(t *testing.T, seed int64, ecdhe bool) (*peer, *peer, *link) {
 func renegotiated(a, b *peer) func() bool {
 	done := func(p, other *peer) bool {
 		c := p.conn(other)
-		return c != nil && c.Established() && c.hs == nil &&
+		return c != nil && c.Established() && !c.snapshot().Handshake.Running &&
 			p.countEvent(protocol.LevelInternal, protocol.EventConnected) == 2
 	}
 	return func() bool { return done(a, b) && done(b, a) }

@@ -312,7 +312,7 @@ func (c *Conn) serverFinished(buf []byte, m *handshake.Message, now time.Duratio
 	if err := c.checkPeerFinished(m, "client finished", c.clientVerify[:]); err != nil {
 		return err
 	}
-	msgs := []outMsg{ccsMsg(c.wr.epoch)}
+	msgs := []outMsg{ccsMsg(c.rl.Out.Epoch())}
 	c.activateWrite()
 	vd := prf.VerifyData(hs.master[:], "server finished", hs.transcriptHash())
 	copy(c.serverVerify[:], vd[:])

@@ -34,11 +34,18 @@ type Cipher struct {
 // NewCipher builds the record protection for one direction.
 func NewCipher(s *suite.Suite, key, iv []byte) (*Cipher, error) {
 	c := new(Cipher)
-	if err := ccm.InitKey(&c.aead, key, s.TagLen, len(c.nonce)); err != nil {
+	if err := c.init(s, key, iv); err != nil {
 		return nil, err
 	}
-	copy(c.nonce[:suite.FixedIVLen], iv)
 	return c, nil
+}
+
+func (c *Cipher) init(s *suite.Suite, key, iv []byte) error {
+	if err := ccm.InitKey(&c.aead, key, s.TagLen, len(c.nonce)); err != nil {
+		return err
+	}
+	copy(c.nonce[:suite.FixedIVLen], iv)
+	return nil
 }
 
 // Overhead is the number of bytes protection adds to a plaintext.

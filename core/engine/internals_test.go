@@ -1,0 +1,43 @@
+package engine
+
+// The only places where the tests act inside an association rather than
+// looking at it through snapshot(): sealing records as the association
+// would (taking its sequence numbers, so that it never reuses one the test
+// spent), and making the cookie the endpoint would hand out. A test
+// impersonates a peer with them; everything it checks goes through
+// snapshot() and the Handler.
+
+import (
+	"testing"
+	"time"
+
+	"github.com/tinydtls-go/tinydtls/core/handshake"
+	"github.com/tinydtls-go/tinydtls/core/protocol"
+)
+
+// forge builds a record exactly as the association c would send it in its
+// write epoch epoch (protected with c's keys), consuming c's next sequence
+// number of that epoch so that c itself never reuses it.
+func forge(t *testing.T, c *Conn, epoch uint16, typ protocol.ContentType, content []byte) []byte {
+	t.Helper()
+	if c == nil {
+		t.Fatalf("forge: no association")
+	}
+	b, d, ok := c.rl.Out.Begin(nil, epoch, typ)
+	if !ok {
+		t.Fatalf("forge: %v has no write state for epoch %d", c, epoch)
+	}
+	return c.rl.Out.Seal(append(b, content...), &d)
+}
+
+// takeSeq takes c's next record sequence number of write epoch epoch, as
+// if c had sent a record that never arrived; false if c has no such epoch.
+func takeSeq(c *Conn, epoch uint16) (uint64, bool) {
+	_, d, ok := c.rl.Out.Begin(nil, epoch, protocol.ContentApplicationData)
+	return d.Seq(), ok
+}
+
+// cookieFor is the cookie the endpoint of p hands out to addr for ch.
+func cookieFor(p *peer, addr []byte, ch *handshake.ClientHello, now time.Duration) []byte {
+	return p.ep.cookie.make(p.ep, addr, ch, now)
+}

@@ -1,0 +1,110 @@
+package record
+
+// Layer is the record layer of one association: its two halves, and its
+// place in the endpoint's cache of expanded keys.
+type Layer struct {
+	In  ReadHalf
+	Out WriteHalf
+
+	cache            *CipherCache
+	lruPrev, lruNext *Layer
+	inLRU            bool
+}
+
+// Init prepares a Layer for use: epoch 0 in both directions, expanded keys
+// kept in cache (nil: always kept), at most maxHeld records kept for later.
+func (l *Layer) Init(cache *CipherCache, maxHeld int) {
+	l.cache = cache
+	l.In.layer, l.Out.layer = l, l
+	l.In.maxHeld = maxHeld
+}
+
+// Close drops everything but the current epochs' keys: the expanded keys,
+// the previous and next epochs, the held records, the connection IDs.
+func (l *Layer) Close() {
+	if l.cache != nil {
+		l.cache.Evict(l)
+	}
+	l.In.prev, l.In.next, l.Out.prev, l.Out.next = nil, nil, nil, nil
+	l.In.held = nil
+	l.In.cid, l.Out.cid = nil, nil
+}
+
+// Expanded reports whether the current epochs' keys are expanded.
+func (l *Layer) Expanded() bool { return l.In.cur.prot != nil || l.Out.cur.prot != nil }
+
+func (l *Layer) touch() {
+	if l != nil && l.cache != nil {
+		l.cache.touch(l)
+	}
+}
+
+// dropExpanded forgets the expanded keys; the keys stay.
+func (l *Layer) dropExpanded() {
+	l.In.cur.prot, l.Out.cur.prot = nil, nil
+	if l.In.prev != nil {
+		l.In.prev.prot = nil
+	}
+	if l.Out.prev != nil {
+		l.Out.prev.prot = nil
+	}
+}
+
+// CipherCache bounds the memory of expanded record protection. An AES key
+// schedule and CCM state cost far more than the 20 bytes of key material
+// they come from, and most associations of a large server are idle: only
+// the Max most recently active layers keep theirs; the others rebuild them
+// on their next record. A busy association always stays at the front, so
+// its record path never allocates.
+type CipherCache struct {
+	head, tail *Layer
+	n          int
+	Max        int
+}
+
+// touch moves l to the front, adding it if needed, and evicts the least
+// recently used layers beyond the bound.
+func (cc *CipherCache) touch(l *Layer) {
+	if cc.head == l {
+		return
+	}
+	if l.inLRU {
+		cc.unlink(l)
+	}
+	l.lruNext = cc.head
+	if cc.head != nil {
+		cc.head.lruPrev = l
+	}
+	cc.head = l
+	if cc.tail == nil {
+		cc.tail = l
+	}
+	l.inLRU = true
+	cc.n++
+	for cc.n > cc.Max && cc.tail != nil && cc.tail != l {
+		cc.Evict(cc.tail)
+	}
+}
+
+func (cc *CipherCache) unlink(l *Layer) {
+	if l.lruPrev != nil {
+		l.lruPrev.lruNext = l.lruNext
+	} else {
+		cc.head = l.lruNext
+	}
+	if l.lruNext != nil {
+		l.lruNext.lruPrev = l.lruPrev
+	} else {
+		cc.tail = l.lruPrev
+	}
+	l.lruPrev, l.lruNext, l.inLRU = nil, nil, false
+	cc.n--
+}
+
+// Evict drops l's expanded keys; its keys stay.
+func (cc *CipherCache) Evict(l *Layer) {
+	if l.inLRU {
+		cc.unlink(l)
+	}
+	l.dropExpanded()
+}
