@@ -67,7 +67,10 @@ void mres_fail(mres_t *m, const char *fmt, ...)
 void timer_start(bres_t *r);
 void timer_stop(bres_t *r);
 
-/* bench_ours.c: tinydtls-go through its public C API */
+/* bench_ours.c: a tinydtls library through its public C API. The same file
+ * is compiled twice: against tinydtls-go (tdtls_bench) and against upstream
+ * tinydtls (tdtls_bench_upstream, run by tdtls_bench as a child process,
+ * as both libraries export the same symbols). */
 int ours_init(void);
 const char *ours_version(void);
 const char *ours_go_version(void);
@@ -79,6 +82,11 @@ void ours_records(size_t len, long n, int echo, bres_t *r);
  * after its handshake; 2 (OpenSSL only): 1 with SSL_MODE_RELEASE_BUFFERS.
  * churn: handshakes on a fresh pair after the server was freed. */
 void ours_memory(long peers, int mode, long churn, mres_t *m);
+/* n times dtls_new_context + dtls_set_handler + dtls_free_context */
+void ours_ctx_cycles(long n, bres_t *r);
+/* n times: a new server and client context, one PSK handshake, both
+ * contexts freed (their close_notify alerts dropped) */
+void ours_fresh_psk(long n, bres_t *r);
 
 /*
  * Go runtime statistics through dtls_ext_go_stats() (dtls_ext.h), looked up
@@ -105,5 +113,10 @@ void ossl_psk_handshakes(long n, bres_t *r);
 void ossl_ecdhe_handshakes(long n, bres_t *r);
 void ossl_records(size_t len, long n, int echo, bres_t *r);
 void ossl_memory(long peers, int mode, long churn, mres_t *m);
+/* n times SSL_CTX_new + the PSK server settings + SSL_CTX_free */
+void ossl_ctx_cycles(long n, bres_t *r);
+/* n times: new server and client SSL_CTX and SSL, one PSK handshake, all
+ * freed */
+void ossl_fresh_psk(long n, bres_t *r);
 
 #endif

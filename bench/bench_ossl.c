@@ -37,6 +37,8 @@ void ossl_memory(long peers, int mode, long churn, mres_t *m) {
   memset(m, 0, sizeof *m);
   mres_fail(m, "built without OpenSSL (no libssl-dev)");
 }
+void ossl_ctx_cycles(long n, bres_t *r) { (void)n; none(r); }
+void ossl_fresh_psk(long n, bres_t *r) { (void)n; none(r); }
 #else
 
 #include <openssl/bio.h>
@@ -436,6 +438,63 @@ out:
 
 void ossl_psk_handshakes(long n, bres_t *r) { handshakes(n, 0, r); }
 void ossl_ecdhe_handshakes(long n, bres_t *r) { handshakes(n, 1, r); }
+
+/* The SSL_CTX is OpenSSL's counterpart of a dtls_context_t: the settings
+ * and credentials every connection of an endpoint shares. */
+void ossl_ctx_cycles(long n, bres_t *r) {
+  long i;
+  memset(r, 0, sizeof *r);
+  r->ok = 1;
+  r->go_mallocs = -1;
+  timer_start(r);
+  for (i = 0; i < n; i++) {
+    SSL_CTX *c = make_ctx(1, 0);
+    if (!c) {
+      ssl_err(r, "SSL_CTX setup");
+      break;
+    }
+    SSL_CTX_free(c);
+  }
+  timer_stop(r);
+  r->ops = i;
+}
+
+void ossl_fresh_psk(long n, bres_t *r) {
+  long i;
+  memset(r, 0, sizeof *r);
+  r->ok = 1;
+  reset_queues();
+  dg_cs = dg_sc = 0;
+  wire_cs = wire_sc = 0;
+  cookie_gens = cookie_verifies = 0;
+  timer_start(r);
+  for (i = 0; i < n; i++) {
+    SSL_CTX *cs = make_ctx(1, 0), *cc = make_ctx(0, 0);
+    SSL *s = cs ? make_ssl(cs, 1, (uintptr_t)i + 1) : NULL;
+    SSL *c = cc ? make_ssl(cc, 0, 0) : NULL;
+    int rc = s && c ? handshake(c, s, r) : -1;
+    if (!s || !c)
+      ssl_err(r, "SSL_CTX/SSL setup");
+    if (rc == 0 && i == 0)
+      rc = check_session(c, s, 0, r);
+    SSL_free(c);
+    SSL_free(s);
+    SSL_CTX_free(cs);
+    SSL_CTX_free(cc);
+    if (rc < 0)
+      break;
+  }
+  timer_stop(r);
+  r->ops = i;
+  r->dg_cs = dg_cs;
+  r->dg_sc = dg_sc;
+  r->wire_cs = wire_cs;
+  r->wire_sc = wire_sc;
+  r->go_mallocs = -1;
+  if (r->ok && (cookie_gens < i || cookie_verifies < i))
+    bres_fail(r, "cookie exchange not done: %ld cookies made, %ld verified "
+              "in %ld handshakes", cookie_gens, cookie_verifies, i);
+}
 
 void ossl_records(size_t len, long n, int echo, bres_t *r) {
   static unsigned char payload[16384], rbuf[16384 + 64];

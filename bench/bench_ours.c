@@ -1,6 +1,11 @@
 /*
- * bench_ours.c -- the workloads against tinydtls-go, through its public C
- * API only, as an application would drive it.
+ * bench_ours.c -- the workloads against a tinydtls library, through its
+ * public C API only, as an application would drive it: tinydtls-go in
+ * tdtls_bench, upstream tinydtls in tdtls_bench_upstream (the same source
+ * compiled against upstream's headers and library; see bench/run.sh). It
+ * uses only what both support: PSK keys of at most 16 bytes, one handshake
+ * message per datagram, no dtls_check_retransmit (nothing is lost), and
+ * dtls_ext_go_stats only when dlsym finds it.
  *
  * Transport: the write callback copies every datagram into a queue; pump()
  * hands each queued datagram to dtls_handle_message() of the other context
@@ -18,6 +23,7 @@
 #include "../ctests/example_keys.h" /* upstream's example keys */
 
 #include <dlfcn.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,6 +424,60 @@ out:
     free_ctx(&cli);
 }
 
+void ours_ctx_cycles(long n, bres_t *r) {
+  long i;
+  memset(r, 0, sizeof *r);
+  r->ok = 1;
+  mallocs_start(r);
+  timer_start(r);
+  for (i = 0; i < n; i++) {
+    dtls_context_t *c = new_ctx(&h_psk);
+    if (!c) {
+      bres_fail(r, "dtls_new_context failed");
+      break;
+    }
+    dtls_free_context(c);
+  }
+  timer_stop(r);
+  mallocs_stop(r);
+  r->ops = i;
+}
+
+void ours_fresh_psk(long n, bres_t *r) {
+  long i;
+  memset(r, 0, sizeof *r);
+  r->ok = 1;
+  ecdhe = 0;
+  echo_mode = 0;
+  reset_queue();
+  dg_cs = dg_sc = 0;
+  wire_cs = wire_sc = 0;
+  mallocs_start(r);
+  timer_start(r);
+  for (i = 0; i < n; i++) {
+    srv = new_ctx(&h_psk);
+    cli = new_ctx(&h_psk);
+    if (!srv || !cli) {
+      bres_fail(r, "dtls_new_context failed");
+    } else if (handshake((uint32_t)i, r->err, sizeof r->err) < 0) {
+      r->ok = 0;
+    }
+    if (srv)
+      free_ctx(&srv); /* with its peer: the close_notify is dropped */
+    if (cli)
+      free_ctx(&cli);
+    if (!r->ok)
+      break;
+  }
+  timer_stop(r);
+  mallocs_stop(r);
+  r->ops = i;
+  r->dg_cs = dg_cs;
+  r->dg_sc = dg_sc;
+  r->wire_cs = wire_cs;
+  r->wire_sc = wire_sc;
+}
+
 /* n PSK handshakes, each torn down at once, on a pair of contexts freed
  * afterwards; client addresses from id0 on. */
 static int throwaway_handshakes(long n, uint32_t id0, const char *what,
@@ -543,31 +603,31 @@ int ours_go_stats(go_stats_t *out, int gc) {
  * embedded in the loaded library (or executable, when linked statically):
  * the 16-byte-aligned magic "\xff Go buildinf:", a pointer-size byte, a
  * flags byte (bit 1: strings inline) and, at offset 32, the version as a
- * uvarint-length-prefixed string.
+ * uvarint-length-prefixed string. The library may be a C front that loads
+ * the Go engine from a second shared object, so every loaded object whose
+ * name contains "tinydtls" is searched (after a first context, which may
+ * be what loads the engine), and then the executable.
  */
-const char *ours_go_version(void) {
-  static char v[64] = "unknown";
+static int scan_go_version(const char *path, char *v, size_t vlen) {
   static const char magic[] = "\xff Go buildinf:";
-  Dl_info info;
-  FILE *f;
+  FILE *f = fopen(path, "rb");
   unsigned char *buf;
   long size, off;
-  if (!dladdr((void *)dtls_init, &info) || !info.dli_fname)
-    return v;
-  f = fopen(info.dli_fname, "rb");
+  int found = 0;
   if (!f)
-    return v;
+    return 0;
   fseek(f, 0, SEEK_END);
   size = ftell(f);
   fseek(f, 0, SEEK_SET);
-  buf = malloc((size_t)size);
+  buf = size > 0 ? malloc((size_t)size) : NULL;
   if (buf && fread(buf, 1, (size_t)size, f) == (size_t)size) {
     for (off = 0; off + 64 < size; off += 16) {
       if (memcmp(buf + off, magic, 14) == 0 && (buf[off + 15] & 2)) {
         unsigned len = buf[off + 32];
-        if (len < 0x80 && len < sizeof v && off + 33 + len < size) {
+        if (len < 0x80 && len < vlen && off + 33 + len < size) {
           memcpy(v, buf + off + 33, len);
           v[len] = 0;
+          found = 1;
         }
         break;
       }
@@ -575,5 +635,23 @@ const char *ours_go_version(void) {
   }
   free(buf);
   fclose(f);
+  return found;
+}
+
+static int find_go_version(struct dl_phdr_info *info, size_t size, void *v) {
+  (void)size;
+  if (info->dlpi_name && strstr(info->dlpi_name, "tinydtls"))
+    return scan_go_version(info->dlpi_name, v, 64);
+  return 0;
+}
+
+const char *ours_go_version(void) {
+  static char v[64] = "unknown";
+  if (dl_iterate_phdr(find_go_version, v))
+    return v;
+  /* A front may load its engine with the first context. */
+  dtls_free_context(dtls_new_context(NULL));
+  if (!dl_iterate_phdr(find_go_version, v))
+    scan_go_version("/proc/self/exe", v, sizeof v);
   return v;
 }

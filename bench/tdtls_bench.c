@@ -1,17 +1,27 @@
 /*
- * tdtls_bench -- tinydtls-go against OpenSSL DTLS 1.2, in one process, with
- * an in-memory datagram transport. Prints one table.
+ * tdtls_bench -- tinydtls-go against upstream tinydtls and OpenSSL DTLS 1.2,
+ * with an in-memory datagram transport. Prints one table and a summary.
  *
  *   tdtls_bench [--quick] [--reps R] [--scale F] [--hs N] [--ecdhe N]
- *               [--records N] [--peers N] [--only ours|openssl]
- *               [--workloads psk,ecdhe,rec,echo,mem[,relbuf]]
+ *               [--records N] [--ctx N] [--fresh N] [--peers N]
+ *               [--only ours|openssl]
+ *               [--workloads psk,ecdhe,rec,echo,ctx,fresh,mem[,relbuf]]
  *               [--sizes 64,256,1024]
+ *               [--upstream PATH [--upstream-desc TEXT]]
  *
  * Timed workloads are run --reps times (after one untimed warm-up run of a
  * tenth of the iterations); the table shows the median. Memory workloads
  * run in a fresh child process each (this program re-executed with
  * --mem-child), so that heaps grown by earlier workloads do not hide or
  * inflate the growth.
+ *
+ * --upstream PATH names this same program built against upstream tinydtls
+ * (bench/run.sh builds it as tdtls_bench_upstream). Both libraries export
+ * the same symbols, so upstream runs in a child process: for every
+ * workload, right after ours, PATH is run with --child-timed (or
+ * --mem-child) and reports its medians on stdout. Upstream is much slower
+ * at some workloads, so it runs fewer iterations of those (UP_DIV below);
+ * the figures are per operation either way.
  */
 #define _GNU_SOURCE
 #include "bench.h"
@@ -33,13 +43,18 @@ static struct {
   int quick;
   int reps;
   double scale;
-  long hs, ecdhe, records, peers;
+  long hs, ecdhe, records, ctx, fresh, peers;
   int do_ours, do_ossl;
   char workloads[128];
   size_t sizes[8];
   int nsizes;
-} opt = {0, 5, 1.0, 3000, 400, 200000, 10000, 1, 1, "psk,ecdhe,rec,echo,mem",
-         {64, 256, 1024}, 3};
+  const char *upstream;     /* tdtls_bench_upstream, or NULL */
+  const char *up_desc;
+  const char *label;        /* how progress lines name the library */
+  const char *what;         /* --child-timed: how they name the workload */
+} opt = {0, 5, 1.0, 3000, 400, 200000, 2000, 500, 10000, 1, 1,
+         "psk,ecdhe,rec,echo,ctx,fresh,mem", {64, 256, 1024}, 3, NULL, NULL,
+         "ours", NULL};
 
 static int want(const char *w) {
   char list[160];
@@ -49,25 +64,37 @@ static int want(const char *w) {
   return strstr(list, key) != NULL;
 }
 
-/* ---- the table ---- */
+/* ---- the tables ---- */
 
 #define NA (-1.0)
 typedef struct {
   char name[64];
-  double ours, ossl;
+  double ours, up, ossl;
   char unit[16];
-  int section; /* 1: starts a new section (blank line before) */
 } row_t;
 
-static row_t rows[64];
+static row_t rows[96];
 static int nrows;
+static row_t sums[16];   /* the summary: lower is better unless unit is 1/s */
+static int nsums;
 static char notes[4096];
 
-static void add_row(const char *name, double ours, double ossl,
+static void add_row(const char *name, double ours, double up, double ossl,
                     const char *unit) {
   row_t *r = &rows[nrows++];
   snprintf(r->name, sizeof r->name, "%s", name);
   r->ours = ours;
+  r->up = up;
+  r->ossl = ossl;
+  snprintf(r->unit, sizeof r->unit, "%s", unit);
+}
+
+static void add_sum(const char *name, double ours, double up, double ossl,
+                    const char *unit) {
+  row_t *r = &sums[nsums++];
+  snprintf(r->name, sizeof r->name, "%s", name);
+  r->ours = ours;
+  r->up = up;
   r->ossl = ossl;
   snprintf(r->unit, sizeof r->unit, "%s", unit);
 }
@@ -94,25 +121,71 @@ static void fmt_val(char *out, size_t n, double v) {
     snprintf(out, n, "%.3f", v);
 }
 
+static void fmt_ratio(char *out, size_t n, double a, double b) {
+  if (a != NA && b != NA && b > 0)
+    snprintf(out, n, "%.2f", a / b);
+  else
+    snprintf(out, n, "n/a");
+}
+
 static void print_table(void) {
   int i;
-  printf("| %-48s | %12s | %12s | %8s | %-8s |\n", "workload", "ours",
-         "OpenSSL", "ratio", "unit");
-  printf("|%.*s|%.*s|%.*s|%.*s|%.*s|\n", 50,
-         "--------------------------------------------------", 14,
-         "-------------:", 14, "-------------:", 10, "---------:", 10,
-         "----------");
+  printf("| %-48s | %10s | %10s | %10s | %8s | %8s | %-6s |\n", "workload",
+         "ours", "upstream", "OpenSSL", "ours/up", "ours/ossl", "unit");
+  printf("|%.*s|%.*s|%.*s|%.*s|%.*s|%.*s|%.*s|\n", 50,
+         "--------------------------------------------------", 12,
+         "-----------:", 12, "-----------:", 12, "-----------:", 10,
+         "---------:", 10, "---------:", 8, "--------");
   for (i = 0; i < nrows; i++) {
     row_t *r = &rows[i];
-    char a[32], b[32], c[32];
+    char a[32], u[32], b[32], ru[32], rb[32];
     fmt_val(a, sizeof a, r->ours);
+    fmt_val(u, sizeof u, r->up);
     fmt_val(b, sizeof b, r->ossl);
-    if (r->ours != NA && r->ossl != NA && r->ossl > 0)
-      snprintf(c, sizeof c, "%.2f", r->ours / r->ossl);
-    else
-      snprintf(c, sizeof c, "n/a");
-    printf("| %-48s | %12s | %12s | %8s | %-8s |\n", r->name, a, b, c,
-           r->unit);
+    fmt_ratio(ru, sizeof ru, r->ours, r->up);
+    fmt_ratio(rb, sizeof rb, r->ours, r->ossl);
+    printf("| %-48s | %10s | %10s | %10s | %8s | %8s | %-6s |\n", r->name, a,
+           u, b, ru, rb, r->unit);
+  }
+}
+
+/* "3.1x faster", "2.0x less": how ours compares with other. */
+static void fmt_vs(char *out, size_t n, const row_t *r, double other) {
+  int rate = strcmp(r->unit, "1/s") == 0;
+  int bytes = strchr(r->unit, 'B') != NULL;
+  double f;
+  if (r->ours == NA || other == NA || r->ours <= 0 || other <= 0) {
+    snprintf(out, n, "n/a");
+    return;
+  }
+  f = rate ? r->ours / other : other / r->ours; /* > 1: ours is better */
+  if (f >= 0.95 && f <= 1.05)
+    snprintf(out, n, "same");
+  else if (f > 1)
+    snprintf(out, n, "%.1fx %s", f, bytes ? "less" : "faster");
+  else
+    snprintf(out, n, "%.1fx %s", 1 / f, bytes ? "more" : "slower");
+}
+
+static void print_summary(void) {
+  int i;
+  printf("| %-50s | %10s | %10s | %10s | %-16s | %-15s |\n", "median, per operation",
+         "ours", "upstream", "OpenSSL", "ours vs upstream", "ours vs OpenSSL");
+  printf("|%.*s|%.*s|%.*s|%.*s|%.*s|%.*s|\n", 52,
+         "----------------------------------------------------", 12, "-----------:",
+         12, "-----------:", 12, "-----------:", 18, "------------------",
+         17, "-----------------");
+  for (i = 0; i < nsums; i++) {
+    row_t *r = &sums[i];
+    char a[32], u[32], b[32], vu[32], vb[32], name[96];
+    fmt_val(a, sizeof a, r->ours);
+    fmt_val(u, sizeof u, r->up);
+    fmt_val(b, sizeof b, r->ossl);
+    fmt_vs(vu, sizeof vu, r, r->up);
+    fmt_vs(vb, sizeof vb, r, r->ossl);
+    snprintf(name, sizeof name, "%.63s (%.15s)", r->name, r->unit);
+    printf("| %-50s | %10s | %10s | %10s | %-16s | %-15s |\n", name, a, u, b,
+           vu, vb);
   }
 }
 
@@ -140,24 +213,126 @@ static void header(void) {
   uname(&u);
   getloadavg(load, 3);
   strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
-  printf("tdtls_bench: tinydtls-go vs OpenSSL DTLS 1.2, in-memory transport, "
-         "one process\n");
+  printf("tdtls_bench: tinydtls-go vs upstream tinydtls vs OpenSSL DTLS 1.2, "
+         "in-memory transport\n");
   printf("  date     %s\n", date);
   printf("  cpu      %s, %ld logical CPUs online\n", model,
          sysconf(_SC_NPROCESSORS_ONLN));
   printf("  kernel   %s %s %s\n", u.sysname, u.release, u.machine);
   printf("  ours     %s, built with %s\n", ours_version(), ours_go_version());
+  printf("  upstream %s\n", opt.upstream ? (opt.up_desc ? opt.up_desc
+                                                        : opt.upstream)
+                                         : "not measured (no --upstream)");
   printf("  openssl  %s\n", ossl_version());
   printf("  loadavg  %.2f %.2f %.2f (at start)\n", load[0], load[1], load[2]);
-  printf("  counts   psk %ld, ecdhe %ld, records %ld, peers %ld, reps %d%s\n",
-         opt.hs, opt.ecdhe, opt.records, opt.peers, opt.reps,
-         opt.quick ? " (--quick)" : "");
+  printf("  counts   psk %ld, ecdhe %ld, records %ld, ctx %ld, fresh %ld, "
+         "peers %ld, reps %d%s\n",
+         opt.hs, opt.ecdhe, opt.records, opt.ctx, opt.fresh, opt.peers,
+         opt.reps, opt.quick ? " (--quick)" : "");
+}
+
+/* ---- child processes ---- */
+
+/* Runs path with argv, its stdout into buf (NUL-terminated), its stderr
+ * to ours; returns its wait status, or -1 if it could not be started. */
+static int spawn_capture(const char *path, char **argv, char *buf,
+                         size_t size) {
+  int pfd[2], status = 0;
+  pid_t pid;
+  posix_spawn_file_actions_t fa;
+  size_t n = 0;
+  ssize_t k;
+  buf[0] = 0;
+  if (pipe(pfd) < 0)
+    return -1;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+  posix_spawn_file_actions_addclose(&fa, pfd[0]);
+  fflush(stdout);
+  fflush(stderr);
+  if (posix_spawn(&pid, path, &fa, NULL, argv, environ) != 0) {
+    posix_spawn_file_actions_destroy(&fa);
+    close(pfd[0]);
+    close(pfd[1]);
+    return -1;
+  }
+  posix_spawn_file_actions_destroy(&fa);
+  close(pfd[1]);
+  while (n < size - 1 && (k = read(pfd[0], buf + n, size - 1 - n)) > 0)
+    n += (size_t)k;
+  buf[n] = 0;
+  close(pfd[0]);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  return status;
 }
 
 /* ---- timed workloads ---- */
 
-typedef void (*hs_fn)(long n, bres_t *r);
-typedef void (*rec_fn)(size_t len, long n, int echo, bres_t *r);
+typedef enum { J_PSK, J_ECDHE, J_REC, J_ECHO, J_CTX, J_FRESH } jkind_t;
+typedef struct {
+  jkind_t kind;
+  size_t len; /* J_REC, J_ECHO */
+} job_t;
+
+/* Upstream runs 1/UP_DIV of the iterations (its ECC takes ~100 ms per
+ * handshake, its records are several times slower). */
+static const int UP_DIV[] = {[J_PSK] = 3, [J_ECDHE] = 40, [J_REC] = 10,
+                             [J_ECHO] = 10, [J_CTX] = 1, [J_FRESH] = 3};
+
+static long job_n(const job_t *j, int upstream) {
+  long n;
+  switch (j->kind) {
+  case J_PSK: n = opt.hs; break;
+  case J_ECDHE: n = opt.ecdhe; break;
+  case J_REC: n = opt.records; break;
+  case J_ECHO: n = opt.records / 2; break;
+  case J_CTX: n = opt.ctx; break;
+  default: n = opt.fresh; break;
+  }
+  if (upstream)
+    n /= UP_DIV[j->kind];
+  return n < 2 ? 2 : n;
+}
+
+static const char *job_spec(const job_t *j, char *buf, size_t n) {
+  static const char *names[] = {"psk", "ecdhe", "rec", "echo", "ctx", "fresh"};
+  if (j->kind == J_REC || j->kind == J_ECHO)
+    snprintf(buf, n, "%s:%zu", names[j->kind], j->len);
+  else
+    snprintf(buf, n, "%s", names[j->kind]);
+  return buf;
+}
+
+static int parse_spec(const char *spec, job_t *j) {
+  static const char *names[] = {"psk", "ecdhe", "rec", "echo", "ctx", "fresh"};
+  int k;
+  memset(j, 0, sizeof *j);
+  for (k = 0; k <= J_FRESH; k++) {
+    size_t l = strlen(names[k]);
+    if (strncmp(spec, names[k], l) == 0 && (spec[l] == 0 || spec[l] == ':')) {
+      j->kind = (jkind_t)k;
+      if (spec[l] == ':')
+        j->len = (size_t)atol(spec + l + 1);
+      if ((k == J_REC || k == J_ECHO) && (j->len < 1 || j->len > 1300))
+        return -1;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+/* lib: 0 the tinydtls this binary is linked with, 1 OpenSSL */
+static void run_job(int lib, const job_t *j, long n, bres_t *r) {
+  switch (j->kind) {
+  case J_PSK: (lib ? ossl_psk_handshakes : ours_psk_handshakes)(n, r); break;
+  case J_ECDHE: (lib ? ossl_ecdhe_handshakes : ours_ecdhe_handshakes)(n, r); break;
+  case J_REC: (lib ? ossl_records : ours_records)(j->len, n, 0, r); break;
+  case J_ECHO: (lib ? ossl_records : ours_records)(j->len, n, 1, r); break;
+  case J_CTX: (lib ? ossl_ctx_cycles : ours_ctx_cycles)(n, r); break;
+  case J_FRESH: (lib ? ossl_fresh_psk : ours_fresh_psk)(n, r); break;
+  }
+}
 
 static int cmp_d(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -176,57 +351,55 @@ typedef struct {
   double thr;
   double dg_cs, dg_sc, wire_cs, wire_sc; /* per operation */
   double mallocs;                        /* Go allocations per operation */
+  long n;                                /* operations per run */
 } stat_t;
 
-static const stat_t stat_na = {NA, NA, NA, 0, NA, 0, 0, 0, 0, NA};
+static const stat_t stat_na = {NA, NA, NA, 0, NA, 0, 0, 0, 0, NA, 0};
 
-static char wire[2048];
+static char wire[4096];
 
 /* What went over the wire per operation, printed under the table. */
 static void wire_note(const char *who, const char *what, const stat_t *s) {
   size_t n = strlen(wire);
+  if (!s->ok || (s->dg_cs == 0 && s->dg_sc == 0))
+    return;
   snprintf(wire + n, sizeof wire - n,
            "  %-8s %-24s client->server %4.1f datagrams %6.0f B, "
            "server->client %4.1f datagrams %6.0f B\n",
            who, what, s->dg_cs, s->wire_cs, s->dg_sc, s->wire_sc);
 }
 
-/* A timed workload: handshakes, or records of len bytes (echoed or not). */
-typedef struct {
-  hs_fn hs;
-  rec_fn rec;
-  size_t len;
-  int echo;
-} job_t;
-
-static void run_job(const job_t *j, long n, bres_t *r) {
-  if (j->hs)
-    j->hs(n, r);
-  else
-    j->rec(j->len, n, j->echo, r);
+static stat_t job_failed(const char *who, const char *what, const char *err) {
+  note("  %s %s FAILED: %s\n", who, what, err);
+  fprintf(stderr, "%s %s FAILED: %s\n", who, what, err);
+  return stat_na;
 }
 
-static stat_t job_failed(const char *who, const char *what, const bres_t *r) {
-  note("  %s %s FAILED: %s\n", who, what, r->err);
-  fprintf(stderr, "%s %s FAILED: %s\n", who, what, r->err);
-  return stat_na;
+static void progress(const char *who, const char *what, const job_t *j,
+                     const stat_t *s) {
+  if (j->kind == J_REC || j->kind == J_ECHO)
+    fprintf(stderr, "  %-8s %-24s wall %10.3f us  cpu %10.3f us  (main thread %10.3f us)  %8.1f MB/s  [%ld per run]\n",
+            who, what, s->wall / 1e3, s->cpu / 1e3, s->thr / 1e3, s->bps / 1e6, s->n);
+  else
+    fprintf(stderr, "  %-8s %-24s wall %10.2f us  cpu %10.2f us  (main thread %10.2f us)  [%ld per run]\n",
+            who, what, s->wall / 1e3, s->cpu / 1e3, s->thr / 1e3, s->n);
 }
 
 /* One untimed warm-up run of a tenth of n operations, then opt.reps runs
  * of n; the medians per operation. */
-static stat_t run_timed(const char *who, const char *what, const job_t *j,
-                        long n) {
+static stat_t run_timed(int lib, const char *who, const char *what,
+                        const job_t *j, long n) {
   double w[32], c[32], t[32], b[32];
   stat_t s = stat_na;
   bres_t r;
   int i;
-  run_job(j, n / 10 > 1 ? n / 10 : 1, &r);
+  run_job(lib, j, n / 10 > 1 ? n / 10 : 1, &r);
   if (!r.ok)
-    return job_failed(who, what, &r);
+    return job_failed(who, what, r.err);
   for (i = 0; i < opt.reps; i++) {
-    run_job(j, n, &r);
+    run_job(lib, j, n, &r);
     if (!r.ok || r.ops != n)
-      return job_failed(who, what, &r);
+      return job_failed(who, what, r.err);
     w[i] = r.wall_ns / (double)n;
     c[i] = r.cpu_ns / (double)n;
     t[i] = r.thr_ns / (double)n;
@@ -235,69 +408,133 @@ static stat_t run_timed(const char *who, const char *what, const job_t *j,
   s.wall = median(w, opt.reps);
   s.cpu = median(c, opt.reps);
   s.thr = median(t, opt.reps);
+  s.bps = median(b, opt.reps);
   s.ok = 1;
+  s.n = n;
   s.dg_cs = (double)r.dg_cs / (double)n;
   s.dg_sc = (double)r.dg_sc / (double)n;
   s.wire_cs = r.wire_cs / (double)n;
   s.wire_sc = r.wire_sc / (double)n;
   s.mallocs = r.go_mallocs >= 0 ? r.go_mallocs / (double)n : NA;
-  if (j->rec) {
-    s.bps = median(b, opt.reps);
-    fprintf(stderr, "  %-8s %-24s wall %10.3f us  cpu %10.3f us  (main thread %10.3f us)  %8.1f MB/s\n",
-            who, what, s.wall / 1e3, s.cpu / 1e3, s.thr / 1e3, s.bps / 1e6);
-  } else {
-    fprintf(stderr, "  %-8s %-24s wall %10.2f us  cpu %10.2f us  (main thread %10.2f us)\n",
-            who, what, s.wall / 1e3, s.cpu / 1e3, s.thr / 1e3);
-  }
-  wire_note(who, what, &s);
+  progress(who, what, j, &s);
   return s;
 }
 
-static stat_t run_hs(const char *who, const char *what, hs_fn fn, long n) {
-  job_t j = {fn, NULL, 0, 0};
-  return run_timed(who, what, &j, n);
+#define SFIELDS(X)                                                             \
+  X(wall) X(cpu) X(bps) X(thr) X(dg_cs) X(dg_sc) X(wire_cs) X(wire_sc)        \
+  X(mallocs)
+
+/* --child-timed: the medians as one line on stdout. */
+static int timed_child(const char *spec) {
+  job_t j;
+  stat_t s;
+  if (parse_spec(spec, &j) < 0) {
+    fprintf(stderr, "bad --child-timed %s\n", spec);
+    return 2;
+  }
+  s = run_timed(0, opt.label, opt.what ? opt.what : spec, &j, job_n(&j, 0));
+  printf("STAT ok=%d n=%ld", s.ok, s.n);
+#define P(f) printf(" " #f "=%.6g", s.f);
+  SFIELDS(P)
+#undef P
+  printf("\n");
+  return s.ok ? 0 : 1;
 }
 
-static stat_t run_rec(const char *who, const char *what, rec_fn fn, size_t len,
-                      long n, int echo) {
-  job_t j = {NULL, fn, len, echo};
-  return run_timed(who, what, &j, n);
+/* The same workload in the upstream build, in a child process. */
+static stat_t run_upstream(const char *what, const job_t *j) {
+  char spec[32], nbuf[32], reps[16], buf[4096], *line, *p;
+  const char *flag = "--hs";
+  stat_t s = stat_na;
+  int status;
+  long n = job_n(j, 1);
+  switch (j->kind) {
+  case J_PSK: flag = "--hs"; break;
+  case J_ECDHE: flag = "--ecdhe"; break;
+  case J_REC: flag = "--records"; break;
+  case J_ECHO: flag = "--records"; n *= 2; break; /* echo runs records/2 */
+  case J_CTX: flag = "--ctx"; break;
+  case J_FRESH: flag = "--fresh"; break;
+  }
+  snprintf(nbuf, sizeof nbuf, "%ld", n);
+  snprintf(reps, sizeof reps, "%d", opt.reps);
+  char *argv[] = {"tdtls_bench_upstream", "--child-timed",
+                  (char *)job_spec(j, spec, sizeof spec), (char *)flag, nbuf,
+                  "--reps", reps, "--label", "upstream", "--what", (char *)what,
+                  bench_quick ? "--quick" : NULL, NULL};
+  status = spawn_capture(opt.upstream, argv, buf, sizeof buf);
+  line = strstr(buf, "STAT ");
+  if (status != 0 || !line ||
+      sscanf(line, "STAT ok=%d n=%ld", &s.ok, &s.n) != 2 || !s.ok) {
+    char err[80];
+    snprintf(err, sizeof err, "child exited with status 0x%x", status);
+    return job_failed("upstream", what, err);
+  }
+#define G(f)                                                                   \
+  p = strstr(line, " " #f "=");                                                \
+  if (!p || sscanf(p + strlen(" " #f "="), "%lf", &s.f) != 1)                  \
+    return job_failed("upstream", what, "unreadable result line");
+  SFIELDS(G)
+#undef G
+  if (s.mallocs < 0)
+    s.mallocs = NA;
+  return s;
+}
+
+/* ours, upstream, OpenSSL: one workload on each, one after the other. */
+typedef struct {
+  stat_t o, u, x;
+} trio_t;
+
+static trio_t run_trio(const char *what, const job_t *j) {
+  trio_t t = {stat_na, stat_na, stat_na};
+  if (opt.do_ours) {
+    t.o = run_timed(0, "ours", what, j, job_n(j, 0));
+    wire_note("ours", what, &t.o);
+    if (opt.upstream) {
+      t.u = run_upstream(what, j);
+      wire_note("upstream", what, &t.u);
+    }
+  }
+  if (opt.do_ossl) {
+    t.x = run_timed(1, "openssl", what, j, job_n(j, 0));
+    wire_note("openssl", what, &t.x);
+  }
+  return t;
 }
 
 #define V(s, f, k) ((s).ok ? (s).f * (k) : NA)
+#define RATE(s) ((s).ok ? 1e9 / (s).wall : NA)
 
 static void handshake_rows(void) {
-  stat_t o = stat_na, x = stat_na;
+  trio_t t;
   if (want("psk")) {
-    if (opt.do_ours)
-      o = run_hs("ours", "PSK handshake", ours_psk_handshakes, opt.hs);
-    if (opt.do_ossl)
-      x = run_hs("openssl", "PSK handshake", ossl_psk_handshakes, opt.hs);
-    add_row("PSK-AES128-CCM8 handshake, wall", V(o, wall, 1e-3),
-            V(x, wall, 1e-3), "us");
-    add_row("PSK-AES128-CCM8 handshake, CPU (all threads)", V(o, cpu, 1e-3),
-            V(x, cpu, 1e-3), "us");
-    add_row("PSK-AES128-CCM8 handshakes per second",
-            o.ok ? 1e9 / o.wall : NA, x.ok ? 1e9 / x.wall : NA, "1/s");
-    add_row("  Go heap allocations per PSK handshake", o.ok ? o.mallocs : NA,
-            NA, "allocs");
+    job_t j = {J_PSK, 0};
+    t = run_trio("PSK handshake", &j);
+    add_row("PSK-AES128-CCM8 handshake, wall", V(t.o, wall, 1e-3),
+            V(t.u, wall, 1e-3), V(t.x, wall, 1e-3), "us");
+    add_row("PSK-AES128-CCM8 handshake, CPU (all threads)", V(t.o, cpu, 1e-3),
+            V(t.u, cpu, 1e-3), V(t.x, cpu, 1e-3), "us");
+    add_row("PSK-AES128-CCM8 handshakes per second", RATE(t.o), RATE(t.u),
+            RATE(t.x), "1/s");
+    add_row("  Go heap allocations per PSK handshake", t.o.ok ? t.o.mallocs : NA,
+            NA, NA, "allocs");
+    add_sum("PSK handshake, CPU", V(t.o, cpu, 1e-3), V(t.u, cpu, 1e-3),
+            V(t.x, cpu, 1e-3), "us");
   }
   if (want("ecdhe")) {
-    o = x = stat_na;
-    if (opt.do_ours)
-      o = run_hs("ours", "ECDHE-ECDSA handshake", ours_ecdhe_handshakes,
-                 opt.ecdhe);
-    if (opt.do_ossl)
-      x = run_hs("openssl", "ECDHE-ECDSA handshake", ossl_ecdhe_handshakes,
-                 opt.ecdhe);
+    job_t j = {J_ECDHE, 0};
+    t = run_trio("ECDHE-ECDSA handshake", &j);
     add_row("ECDHE-ECDSA-AES128-CCM8 mutual handshake, wall",
-            V(o, wall, 1e-6), V(x, wall, 1e-6), "ms");
-    add_row("ECDHE-ECDSA mutual handshake, CPU (all thr.)", V(o, cpu, 1e-6),
-            V(x, cpu, 1e-6), "ms");
-    add_row("ECDHE-ECDSA mutual handshakes per second",
-            o.ok ? 1e9 / o.wall : NA, x.ok ? 1e9 / x.wall : NA, "1/s");
-    add_row("  Go heap allocations per ECDHE handshake", o.ok ? o.mallocs : NA,
-            NA, "allocs");
+            V(t.o, wall, 1e-6), V(t.u, wall, 1e-6), V(t.x, wall, 1e-6), "ms");
+    add_row("ECDHE-ECDSA mutual handshake, CPU (all thr.)", V(t.o, cpu, 1e-6),
+            V(t.u, cpu, 1e-6), V(t.x, cpu, 1e-6), "ms");
+    add_row("ECDHE-ECDSA mutual handshakes per second", RATE(t.o), RATE(t.u),
+            RATE(t.x), "1/s");
+    add_row("  Go heap allocations per ECDHE handshake",
+            t.o.ok ? t.o.mallocs : NA, NA, NA, "allocs");
+    add_sum("ECDHE-ECDSA mutual handshake, CPU", V(t.o, cpu, 1e-6),
+            V(t.u, cpu, 1e-6), V(t.x, cpu, 1e-6), "ms");
   }
 }
 
@@ -307,34 +544,63 @@ static void record_rows(void) {
   double allocs = NA;
   if (want("rec")) {
     for (i = 0; i < opt.nsizes; i++) {
-      stat_t o = stat_na, x = stat_na;
+      job_t j = {J_REC, sizes[i]};
       char name[64], what[40];
+      trio_t t;
       snprintf(what, sizeof what, "record %zu B", sizes[i]);
-      if (opt.do_ours)
-        o = run_rec("ours", what, ours_records, sizes[i], opt.records, 0);
-      if (opt.do_ossl)
-        x = run_rec("openssl", what, ossl_records, sizes[i], opt.records, 0);
+      t = run_trio(what, &j);
       snprintf(name, sizeof name, "%zu B record write->read, time per record",
                sizes[i]);
-      add_row(name, V(o, wall, 1e-3), V(x, wall, 1e-3), "us");
+      add_row(name, V(t.o, wall, 1e-3), V(t.u, wall, 1e-3), V(t.x, wall, 1e-3),
+              "us");
+      add_row("  CPU (all threads)", V(t.o, cpu, 1e-3), V(t.u, cpu, 1e-3),
+              V(t.x, cpu, 1e-3), "us");
+      snprintf(name, sizeof name, "%zu B record write->read, CPU", sizes[i]);
+      add_sum(name, V(t.o, cpu, 1e-3), V(t.u, cpu, 1e-3), V(t.x, cpu, 1e-3),
+              "us");
       snprintf(name, sizeof name, "%zu B record write->read, throughput",
                sizes[i]);
-      add_row(name, V(o, bps, 1e-6), V(x, bps, 1e-6), "MB/s");
-      if (o.ok && o.mallocs != NA && o.mallocs > allocs)
-        allocs = o.mallocs;
+      add_row(name, V(t.o, bps, 1e-6), V(t.u, bps, 1e-6), V(t.x, bps, 1e-6),
+              "MB/s");
+      if (t.o.ok && t.o.mallocs != NA && t.o.mallocs > allocs)
+        allocs = t.o.mallocs;
     }
-    add_row("  Go heap allocations per record (worst size)", allocs, NA,
+    add_row("  Go heap allocations per record (worst size)", allocs, NA, NA,
             "allocs");
   }
   if (want("echo")) {
-    stat_t o = stat_na, x = stat_na;
-    if (opt.do_ours)
-      o = run_rec("ours", "echo 64 B", ours_records, 64, opt.records / 2, 1);
-    if (opt.do_ossl)
-      x = run_rec("openssl", "echo 64 B", ossl_records, 64, opt.records / 2,
-                  1);
-    add_row("64 B echo client->server->client", V(o, wall, 1e-3),
-            V(x, wall, 1e-3), "us");
+    job_t j = {J_ECHO, 64};
+    trio_t t = run_trio("echo 64 B", &j);
+    add_row("64 B echo client->server->client", V(t.o, wall, 1e-3),
+            V(t.u, wall, 1e-3), V(t.x, wall, 1e-3), "us");
+    add_row("  CPU (all threads)", V(t.o, cpu, 1e-3), V(t.u, cpu, 1e-3),
+            V(t.x, cpu, 1e-3), "us");
+    add_sum("64 B echo client->server->client, CPU", V(t.o, cpu, 1e-3),
+            V(t.u, cpu, 1e-3), V(t.x, cpu, 1e-3), "us");
+  }
+}
+
+static void context_rows(void) {
+  trio_t t;
+  if (want("ctx")) {
+    job_t j = {J_CTX, 0};
+    t = run_trio("context new+free", &j);
+    add_row("context create + free (OpenSSL: SSL_CTX)", V(t.o, wall, 1e-3),
+            V(t.u, wall, 1e-3), V(t.x, wall, 1e-3), "us");
+    add_row("  CPU (all threads)", V(t.o, cpu, 1e-3), V(t.u, cpu, 1e-3),
+            V(t.x, cpu, 1e-3), "us");
+    add_sum("context create + free, CPU", V(t.o, cpu, 1e-3),
+            V(t.u, cpu, 1e-3), V(t.x, cpu, 1e-3), "us");
+  }
+  if (want("fresh")) {
+    job_t j = {J_FRESH, 0};
+    t = run_trio("fresh-context PSK hs", &j);
+    add_row("fresh contexts + PSK handshake + free, wall", V(t.o, wall, 1e-3),
+            V(t.u, wall, 1e-3), V(t.x, wall, 1e-3), "us");
+    add_row("  CPU (all threads)", V(t.o, cpu, 1e-3), V(t.u, cpu, 1e-3),
+            V(t.x, cpu, 1e-3), "us");
+    add_sum("fresh contexts + PSK handshake + free, CPU", V(t.o, cpu, 1e-3),
+            V(t.u, cpu, 1e-3), V(t.x, cpu, 1e-3), "us");
   }
 }
 
@@ -393,42 +659,19 @@ static int mem_child(const char *who, int mode) {
 static const char *mode_name[] = {"hs only", "hs + 1 record",
                                   "hs + 1 record, RELEASE_BUFFERS"};
 
+/* who: "ours", "upstream" (ours in the upstream build) or "openssl". */
 static int run_mem(const char *who, int mode, mres_t *m) {
-  char peers[32], data[4];
-  char *argv[] = {"tdtls_bench", "--mem-child", (char *)who, data, "--peers",
-                  peers, bench_quick ? "--quick" : NULL, NULL};
-  int pfd[2], status = 0;
-  pid_t pid;
-  posix_spawn_file_actions_t fa;
-  char buf[4096], *line;
-  size_t n = 0;
-  ssize_t k;
+  char peers[32], data[4], buf[4096], *line;
+  int up = strcmp(who, "upstream") == 0, status;
+  char *argv[] = {"tdtls_bench", "--mem-child", up ? "ours" : (char *)who,
+                  data, "--peers", peers, bench_quick ? "--quick" : NULL, NULL};
   snprintf(peers, sizeof peers, "%ld", opt.peers);
   snprintf(data, sizeof data, "%d", mode);
   memset(m, 0, sizeof *m);
-  if (pipe(pfd) < 0)
-    return -1;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
-  posix_spawn_file_actions_addclose(&fa, pfd[0]);
-  if (posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ) != 0) {
-    posix_spawn_file_actions_destroy(&fa);
-    close(pfd[0]);
-    close(pfd[1]);
-    snprintf(m->err, sizeof m->err, "posix_spawn failed");
-    return -1;
-  }
-  posix_spawn_file_actions_destroy(&fa);
-  close(pfd[1]);
-  while (n < sizeof buf - 1 &&
-         (k = read(pfd[0], buf + n, sizeof buf - 1 - n)) > 0)
-    n += (size_t)k;
-  buf[n] = 0;
-  close(pfd[0]);
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-    ;
+  status = spawn_capture(up ? opt.upstream : "/proc/self/exe", argv, buf,
+                         sizeof buf);
   line = strstr(buf, "MEM ");
-  if (!line || parse_mres(line, m) < 0) {
+  if (status < 0 || !line || parse_mres(line, m) < 0) {
     snprintf(m->err, sizeof m->err, "child exited with status 0x%x, no result",
              status);
     m->ok = 0;
@@ -453,8 +696,8 @@ static void memory_rows(void) {
   static const char *tag[] = {"idle peer after handshake",
                               "idle peer after hs + 1 record",
                               "OpenSSL SSL_MODE_RELEASE_BUFFERS"};
-  mres_t o[3], x[3];
-  int ook[3] = {0, 0, 0}, xok[3] = {0, 0, 0}, mode;
+  mres_t o[3], u[3], x[3];
+  int ook[3] = {0, 0, 0}, uok[3] = {0, 0, 0}, xok[3] = {0, 0, 0}, mode;
   double p = (double)opt.peers;
   char name[64];
   if (!want("mem"))
@@ -466,6 +709,11 @@ static void memory_rows(void) {
       ook[mode] = run_mem("ours", mode, &o[mode]) == 0;
       if (!ook[mode])
         note("  ours memory (%s) FAILED: %s\n", tag[mode], o[mode].err);
+      if (opt.upstream) {
+        uok[mode] = run_mem("upstream", mode, &u[mode]) == 0;
+        if (!uok[mode])
+          note("  upstream memory (%s) FAILED: %s\n", tag[mode], u[mode].err);
+      }
     }
     if (opt.do_ossl) {
       xok[mode] = run_mem("openssl", mode, &x[mode]) == 0;
@@ -474,38 +722,38 @@ static void memory_rows(void) {
     }
   }
 #define D(ok, r, a, b, k) ((ok) ? ((r).a - (r).b) / (k) : NA)
+#define D3(a, b, k) D(ook[mode], o[mode], a, b, k), D(uok[mode], u[mode], a, b, k), \
+                    D(xok[mode], x[mode], a, b, k)
   for (mode = 0; mode <= 2; mode++) {
     if (mode == 2 && !want("relbuf"))
       break;
     snprintf(name, sizeof name, "%s: RSS / peer", tag[mode]);
-    add_row(name, D(ook[mode], o[mode], rss_peers, rss_base, p),
-            D(xok[mode], x[mode], rss_peers, rss_base, p), "B/peer");
-    add_row("  malloc (C heap) / peer",
-            D(ook[mode], o[mode], heap_peers, heap_base, p),
-            D(xok[mode], x[mode], heap_peers, heap_base, p), "B/peer");
+    add_row(name, D3(rss_peers, rss_base, p), "B/peer");
+    if (mode == 1)
+      add_sum("idle peer (after hs + 1 record), RSS", D3(rss_peers, rss_base, p),
+              "B/peer");
+    add_row("  malloc (C heap) / peer", D3(heap_peers, heap_base, p), "B/peer");
     if (mode < 2) {
       add_row("  Go heap arena RSS / peer",
-              D(ook[mode], o[mode], go_peers, go_base, p), NA, "B/peer");
+              D(ook[mode], o[mode], go_peers, go_base, p), NA, NA, "B/peer");
       add_row("  Go heap live after GC / peer",
               ook[mode] && o[mode].golive_base >= 0
                   ? (o[mode].golive_peers - o[mode].golive_base) / p
                   : NA,
-              NA, "B/peer");
+              NA, NA, "B/peer");
     }
   }
+  mode = 1;
   add_row("RSS above base, server freed (hs + 1 record)",
-          D(ook[1], o[1], rss_freed, rss_base, 1e6),
-          D(xok[1], x[1], rss_freed, rss_base, 1e6), "MB");
-  add_row("  ... 1 s later", D(ook[1], o[1], rss_freed_1s, rss_base, 1e6),
-          D(xok[1], x[1], rss_freed_1s, rss_base, 1e6), "MB");
+          D3(rss_freed, rss_base, 1e6), "MB");
+  add_row("  ... 1 s later", D3(rss_freed_1s, rss_base, 1e6), "MB");
   add_row("  ... after churn (more handshakes) + 1 s",
-          D(ook[1], o[1], rss_churn, rss_base, 1e6),
-          D(xok[1], x[1], rss_churn, rss_base, 1e6), "MB");
+          D3(rss_churn, rss_base, 1e6), "MB");
   add_row("  Go arena above base after churn + 1 s",
-          D(ook[1], o[1], go_churn, go_base, 1e6), NA, "MB");
-  add_row("  malloc above base after free",
-          D(ook[1], o[1], heap_freed, heap_base, 1e6),
-          D(xok[1], x[1], heap_freed, heap_base, 1e6), "MB");
+          D(ook[1], o[1], go_churn, go_base, 1e6), NA, NA, "MB");
+  add_row("  malloc above base after free", D3(heap_freed, heap_base, 1e6),
+          "MB");
+#undef D3
 #undef D
 }
 
@@ -515,17 +763,20 @@ static void usage(void) {
   fprintf(stderr,
           "usage: tdtls_bench [--quick] [--reps R] [--scale F] [--hs N] "
           "[--ecdhe N]\n"
-          "                   [--records N] [--peers N] [--only ours|openssl]\n"
-          "                   [--workloads psk,ecdhe,rec,echo,mem[,relbuf]] "
-          "[--sizes 64,256,1024]\n");
+          "                   [--records N] [--ctx N] [--fresh N] [--peers N]\n"
+          "                   [--only ours|openssl]\n"
+          "                   [--workloads psk,ecdhe,rec,echo,ctx,fresh,mem[,relbuf]]\n"
+          "                   [--sizes 64,256,1024]\n"
+          "                   [--upstream PATH [--upstream-desc TEXT]]\n");
   exit(2);
 }
 
 int main(int argc, char **argv) {
   int i;
-  const char *child = NULL;
+  const char *child = NULL, *child_timed = NULL;
   int child_mode = 0;
   int set_hs = 0, set_ecdhe = 0, set_rec = 0, set_peers = 0, set_reps = 0;
+  int set_ctx = 0, set_fresh = 0;
   for (i = 1; i < argc; i++) {
     const char *a = argv[i];
 #define ARG() (i + 1 < argc ? argv[++i] : (usage(), ""))
@@ -541,6 +792,10 @@ int main(int argc, char **argv) {
       opt.ecdhe = atol(ARG()), set_ecdhe = 1;
     else if (!strcmp(a, "--records"))
       opt.records = atol(ARG()), set_rec = 1;
+    else if (!strcmp(a, "--ctx"))
+      opt.ctx = atol(ARG()), set_ctx = 1;
+    else if (!strcmp(a, "--fresh"))
+      opt.fresh = atol(ARG()), set_fresh = 1;
     else if (!strcmp(a, "--peers"))
       opt.peers = atol(ARG()), set_peers = 1;
     else if (!strcmp(a, "--only")) {
@@ -563,6 +818,16 @@ int main(int argc, char **argv) {
         usage();
     } else if (!strcmp(a, "--workloads"))
       snprintf(opt.workloads, sizeof opt.workloads, "%s", ARG());
+    else if (!strcmp(a, "--upstream"))
+      opt.upstream = ARG();
+    else if (!strcmp(a, "--upstream-desc"))
+      opt.up_desc = ARG();
+    else if (!strcmp(a, "--label"))
+      opt.label = ARG();
+    else if (!strcmp(a, "--what"))
+      opt.what = ARG();
+    else if (!strcmp(a, "--child-timed"))
+      child_timed = ARG();
     else if (!strcmp(a, "--mem-child")) {
       child = ARG();
       child_mode = atoi(ARG());
@@ -579,6 +844,10 @@ int main(int argc, char **argv) {
       opt.ecdhe = 4;
     if (!set_rec)
       opt.records = 2000;
+    if (!set_ctx)
+      opt.ctx = 200;
+    if (!set_fresh)
+      opt.fresh = 10;
     if (!set_peers)
       opt.peers = 200;
     if (!set_reps)
@@ -588,10 +857,17 @@ int main(int argc, char **argv) {
     opt.hs = (long)(opt.hs * opt.scale);
     opt.ecdhe = (long)(opt.ecdhe * opt.scale);
     opt.records = (long)(opt.records * opt.scale);
+    opt.ctx = (long)(opt.ctx * opt.scale);
+    opt.fresh = (long)(opt.fresh * opt.scale);
   }
   if (opt.reps < 1 || opt.reps > 31 || opt.hs < 1 || opt.ecdhe < 1 ||
-      opt.records < 2 || opt.peers < 1)
+      opt.records < 2 || opt.ctx < 1 || opt.fresh < 1 || opt.peers < 1)
     usage();
+  if (opt.upstream && access(opt.upstream, X_OK) != 0) {
+    fprintf(stderr, "tdtls_bench: --upstream %s is not an executable\n",
+            opt.upstream);
+    return 2;
+  }
 
   if (ours_init() < 0) {
     fprintf(stderr, "tinydtls setup failed\n");
@@ -599,6 +875,8 @@ int main(int argc, char **argv) {
   }
   if (child)
     return mem_child(child, child_mode);
+  if (child_timed)
+    return timed_child(child_timed);
   if (ossl_init() < 0) {
     fprintf(stderr, "OpenSSL setup failed\n");
     return 1;
@@ -611,12 +889,13 @@ int main(int argc, char **argv) {
   fprintf(stderr, "progress:\n");
   handshake_rows();
   record_rows();
+  context_rows();
   memory_rows();
   printf("\n");
   print_table();
-  printf("\nratio = ours / OpenSSL (times and bytes: < 1 is better for ours; "
-         "rates: > 1 is better for ours).\n");
-  printf("Times are medians of %d runs; CPU is process CPU time over all "
+  printf("\nours/up, ours/ossl = ours / upstream, ours / OpenSSL (times and "
+         "bytes: < 1 is better for ours;\nrates: > 1 is better for ours). "
+         "Times are medians of %d runs; CPU is process CPU time over all\n"
          "threads (Go's GC workers included).\n",
          opt.reps);
   if (wire[0])
@@ -627,6 +906,8 @@ int main(int argc, char **argv) {
       printf("Go heap allocations and live heap: n/a, the library does not "
              "export dtls_ext_go_stats (see BENCHMARKS.md).\n");
   }
+  printf("\nSummary:\n\n");
+  print_summary();
   if (notes[0]) {
     printf("FAILURES:\n%s", notes);
     return 1;
