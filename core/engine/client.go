@@ -5,7 +5,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/subtle"
 	"io"
-	"time"
 
 	"github.com/tinydtls-go/tinydtls/core/ecc"
 	"github.com/tinydtls-go/tinydtls/core/handshake"
@@ -24,7 +23,7 @@ import (
 //	          <- ChangeCipherSpec, Finished
 
 // clientStart builds and sends the first ClientHello of a handshake.
-func (c *Conn) clientStart(buf []byte, reneg bool, now time.Duration) (int, error) {
+func (c *Conn) clientStart(st *step, reneg bool) (int, error) {
 	hs := c.beginHandshake(reneg)
 	caps := c.e.h.Capabilities(c)
 	hs.params = DefaultUserParameters()
@@ -87,14 +86,14 @@ func (c *Conn) clientStart(buf []byte, reneg bool, now time.Duration) (int, erro
 		c.setState(StateClientHello)
 	}
 	hs.state = StateClientHello
-	return c.sendFlight(buf, []outMsg{c.newMsg(protocol.HandshakeClientHello, ch.Marshal(nil))}, false, now)
+	return c.sendFlight(st, []outMsg{c.newMsg(protocol.HandshakeClientHello, ch.Marshal(nil))}, false)
 }
 
-func (c *Conn) clientMessage(buf []byte, m *handshake.Message, now time.Duration) error {
+func (c *Conn) clientMessage(st *step, m *handshake.Message) error {
 	hs := c.hs
 	switch t := m.Header.Type; {
 	case t == protocol.HandshakeHelloVerifyRequest && hs.state == StateClientHello && !hs.renegotiation && hs.hvrCount < 3:
-		return c.clientHelloVerify(buf, m, now)
+		return c.clientHelloVerify(st, m)
 	case t == protocol.HandshakeServerHello && hs.state == StateClientHello:
 		return c.clientServerHello(m)
 	case t == protocol.HandshakeCertificate && hs.state == StateWaitServerCertificate:
@@ -110,9 +109,9 @@ func (c *Conn) clientMessage(buf []byte, m *handshake.Message, now time.Duration
 		if !done.Unmarshal(m.Body) {
 			return protocol.Fatal(protocol.AlertDecodeError)
 		}
-		return c.clientFlight5(buf, now)
+		return c.clientFlight5(st)
 	case t == protocol.HandshakeFinished && hs.state == StateWaitFinished && hs.newEpochActive:
-		return c.clientFinished(buf, m, now)
+		return c.clientFinished(st, m)
 	case t == protocol.HandshakeHelloRequest:
 		return nil // RFC 5246 §7.4.1.1: ignored while negotiating
 	}
@@ -120,7 +119,7 @@ func (c *Conn) clientMessage(buf []byte, m *handshake.Message, now time.Duration
 	return protocol.Fatal(protocol.AlertUnexpectedMessage)
 }
 
-func (c *Conn) clientHelloVerify(buf []byte, m *handshake.Message, now time.Duration) error {
+func (c *Conn) clientHelloVerify(st *step, m *handshake.Message) error {
 	hs := c.hs
 	var hvr handshake.HelloVerifyRequest
 	if !hvr.Unmarshal(m.Body) {
@@ -132,7 +131,7 @@ func (c *Conn) clientHelloVerify(buf []byte, m *handshake.Message, now time.Dura
 	// carries the cookie.
 	hs.transcript.Reset()
 	c.logf(LogDebug, "got a cookie of %d bytes, sending ClientHello again", len(hvr.Cookie))
-	_, err := c.sendFlight(buf, []outMsg{c.newMsg(protocol.HandshakeClientHello, hs.ch.Marshal(nil))}, false, now)
+	_, err := c.sendFlight(st, []outMsg{c.newMsg(protocol.HandshakeClientHello, hs.ch.Marshal(nil))}, false)
 	return err
 }
 
@@ -293,7 +292,7 @@ func (c *Conn) clientCertificateRequest(m *handshake.Message) error {
 	return nil
 }
 
-func (c *Conn) clientFlight5(buf []byte, now time.Duration) error {
+func (c *Conn) clientFlight5(st *step) error {
 	hs := c.hs
 	var msgs []outMsg
 	var priv *ecdsa.PrivateKey
@@ -357,16 +356,16 @@ func (c *Conn) clientFlight5(buf []byte, now time.Duration) error {
 	vd := prf.VerifyData(hs.master[:], "client finished", hs.transcriptHash())
 	copy(c.clientVerify[:], vd[:])
 	msgs = append(msgs, c.newMsg(protocol.HandshakeFinished, vd[:]))
-	if err := c.awaitChangeCipherSpec(buf, now); err != nil {
+	if err := c.awaitChangeCipherSpec(st); err != nil {
 		return err
 	}
-	_, err := c.sendFlight(buf, msgs, false, now)
+	_, err := c.sendFlight(st, msgs, false)
 	return err
 }
 
-func (c *Conn) clientFinished(buf []byte, m *handshake.Message, now time.Duration) error {
+func (c *Conn) clientFinished(st *step, m *handshake.Message) error {
 	if err := c.checkPeerFinished(m, "server finished", c.serverVerify[:]); err != nil {
 		return err
 	}
-	return c.finishHandshake(buf, now)
+	return c.finishHandshake(st)
 }

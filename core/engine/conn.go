@@ -39,9 +39,8 @@ type Conn struct {
 	// the last completed handshake; lower ones are retransmissions.
 	peerSeqEnd uint16
 
-	flight     *flight // the last flight we sent, while it may be needed
-	replaying  bool    // records held by the record layer are being processed
-	dupPending bool
+	flight    *flight // the last flight we sent, while it may be needed
+	replaying bool    // records held by the record layer are being processed
 
 	deadline      time.Duration
 	heapIdx       int
@@ -145,34 +144,35 @@ func (c *Conn) seal(b []byte, d *record.Draft) []byte {
 }
 
 // sendRecord sends content as one record of type t in the current epoch.
-func (c *Conn) sendRecord(buf []byte, t protocol.ContentType, content []byte) error {
-	b, d, _ := c.rl.Out.Begin(buf[:0], c.rl.Out.Epoch(), t)
+func (c *Conn) sendRecord(st *step, t protocol.ContentType, content []byte) error {
+	b, d, _ := c.rl.Out.Begin(st.buf[:0], c.rl.Out.Epoch(), t)
 	b = append(b, content...)
 	_, err := c.send(c.seal(b, &d))
 	return err
 }
 
-func (c *Conn) sendAlert(buf []byte, a protocol.Alert) {
+func (c *Conn) sendAlert(st *step, a protocol.Alert) {
 	var tmp [2]byte
 	c.logf(LogDebug, "sending %v", a)
-	c.sendRecord(buf, protocol.ContentAlert, a.Marshal(tmp[:0]))
+	c.sendRecord(st, protocol.ContentAlert, a.Marshal(tmp[:0]))
 }
 
 // fail ends the association after a fatal error: the alert goes to the peer,
 // the application hears of it through its event callback, and the
 // association is removed.
-func (c *Conn) fail(buf []byte, a protocol.Alert) error {
+func (c *Conn) fail(st *step, a protocol.Alert) error {
+	st.fail(a)
 	if c.removed {
 		return a
 	}
 	a.Level = protocol.LevelFatal
 	c.logf(LogWarn, "handshake failed, sending %v", a)
-	c.sendAlert(buf, a)
+	c.sendAlert(st, a)
 	c.e.endConn(c, protocol.LevelFatal, a.Description)
 	return a
 }
 
-func (c *Conn) write(buf []byte, bufs [][]byte) (int, error) {
+func (c *Conn) write(st *step, bufs [][]byte) (int, error) {
 	total := 0
 	for _, b := range bufs {
 		total += len(b)
@@ -194,7 +194,7 @@ func (c *Conn) write(buf []byte, bufs [][]byte) (int, error) {
 	if c.rl.Out.Exhausted() {
 		return -1, ErrNotConnected
 	}
-	b, d, _ := c.rl.Out.Begin(buf[:0], c.rl.Out.Epoch(), protocol.ContentApplicationData)
+	b, d, _ := c.rl.Out.Begin(st.buf[:0], c.rl.Out.Epoch(), protocol.ContentApplicationData)
 	for _, p := range bufs {
 		b = append(b, p...)
 	}
@@ -208,13 +208,13 @@ var closeNotify = protocol.Alert{Level: protocol.LevelWarning, Description: prot
 
 // sayGoodbye sends close_notify to a peer that has keys with us and has not
 // been told yet.
-func (c *Conn) sayGoodbye(buf []byte) {
+func (c *Conn) sayGoodbye(st *step) {
 	if c.established && c.state != StateClosing && c.state != StateClosed {
-		c.sendAlert(buf, closeNotify)
+		c.sendAlert(st, closeNotify)
 	}
 }
 
-func (c *Conn) close(buf []byte, now time.Duration) {
+func (c *Conn) close(st *step) {
 	if c.state == StateClosing || c.state == StateClosed {
 		return
 	}
@@ -222,12 +222,12 @@ func (c *Conn) close(buf []byte, now time.Duration) {
 		c.endHandshake()
 	}
 	c.flight = nil
-	c.sendAlert(buf, closeNotify)
+	c.sendAlert(st, closeNotify)
 	if c.removed {
 		return
 	}
 	c.setState(StateClosing)
-	c.closeAt = now + c.e.cfg.CloseTimeout
+	c.closeAt = st.now + c.e.cfg.CloseTimeout
 	c.updateTimer()
 }
 
@@ -286,7 +286,7 @@ func (c *Conn) restartCandidate(payload []byte) bool {
 	return helloID(random) != c.lastHello
 }
 
-func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, now time.Duration) error {
+func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []byte) error {
 	if h.Version != protocol.VersionDTLS12 &&
 		!(h.Version == protocol.VersionDTLS10 && h.Epoch == 0 && h.Type == protocol.ContentHandshake) {
 		c.logf(LogDebug, "dropping record with version 0x%04x", h.Version)
@@ -300,7 +300,7 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 			c.holdRecord(h, payload, false)
 		case c.lastFlightRetransmitted(h, payload):
 			// The peer did not get our final flight.
-			c.noteDuplicate()
+			st.noteDuplicate(c)
 		default:
 			c.logf(LogDebug, "dropping record of epoch %d", h.Epoch)
 		}
@@ -309,13 +309,13 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 		c.logf(LogDebug, "dropping replayed record %d/%d", h.Epoch, h.Seq)
 		return nil
 	case record.NotAuthentic:
-		return c.authFailed(buf, h)
+		return c.authFailed(st, h)
 	case record.Malformed:
 		return nil
 	case record.Overflow:
 		// RFC 6347 §4.1.1.1, RFC 8449 §4: an authentic record that is too
 		// large ends the association.
-		return c.fail(buf, protocol.Fatal(protocol.AlertRecordOverflow))
+		return c.fail(st, protocol.Fatal(protocol.AlertRecordOverflow))
 	}
 	t, data := rec.Type, rec.Data
 	c.e.logRecordReceived(h, t, data)
@@ -324,11 +324,11 @@ func (c *Conn) handleRecord(buf, addr []byte, h *record.Header, payload []byte, 
 	}
 	switch t {
 	case protocol.ContentHandshake:
-		return c.handleHandshakeRecord(buf, h.Epoch, data, now)
+		return c.handleHandshakeRecord(st, h.Epoch, data)
 	case protocol.ContentChangeCipherSpec:
-		return c.handleCCS(buf, h.Epoch, data, now)
+		return c.handleCCS(st, h.Epoch, data)
 	case protocol.ContentAlert:
-		return c.handleAlert(buf, h.Epoch, data, now)
+		return c.handleAlert(st, h.Epoch, data)
 	case protocol.ContentApplicationData:
 		c.handleAppData(h, data)
 		return nil
@@ -367,11 +367,11 @@ func (c *Conn) lastFlightRetransmitted(h *record.Header, payload []byte) bool {
 // more than a forged epoch-0 alert already can during a handshake (RFC
 // 6347's design); one that arrived before the ChangeCipherSpec (replayed
 // from the buffer now), or an application data record, cannot.
-func (c *Conn) authFailed(buf []byte, h *record.Header) error {
+func (c *Conn) authFailed(st *step, h *record.Header) error {
 	if hs := c.hs; hs != nil && h.Epoch == c.rl.In.Epoch() && hs.newEpochActive && !hs.peerFinished && !c.replaying &&
 		(h.Type == protocol.ContentHandshake || h.Type == protocol.ContentTLS12CID) {
 		c.logf(LogWarn, "the peer's Finished record does not authenticate: %s", c.keyMismatch())
-		return c.fail(buf, protocol.Fatal(protocol.AlertBadRecordMAC))
+		return c.fail(st, protocol.Fatal(protocol.AlertBadRecordMAC))
 	}
 	c.logf(LogDebug, "dropping record %d/%d that does not authenticate", h.Epoch, h.Seq)
 	return nil
@@ -414,7 +414,7 @@ func (c *Conn) holdRecord(h *record.Header, payload []byte, opened bool) {
 }
 
 // replayPending processes buffered records that may have become readable.
-func (c *Conn) replayPending(buf []byte, now time.Duration) error {
+func (c *Conn) replayPending(st *step) error {
 	list := c.rl.In.TakeHeld()
 	if list == nil {
 		return nil
@@ -430,14 +430,14 @@ func (c *Conn) replayPending(buf []byte, now time.Duration) error {
 			c.handleAppData(&p.Header, p.Payload)
 			continue
 		}
-		if err := c.handleRecord(buf, c.Addr(), &p.Header, p.Payload, now); err != nil {
+		if err := c.handleRecord(st, c.Addr(), &p.Header, p.Payload); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (c *Conn) handleCCS(buf []byte, epoch uint16, data []byte, now time.Duration) error {
+func (c *Conn) handleCCS(st *step, epoch uint16, data []byte) error {
 	if len(data) != 1 || data[0] != 1 {
 		c.logf(LogDebug, "dropping malformed ChangeCipherSpec")
 		return nil
@@ -454,12 +454,12 @@ func (c *Conn) handleCCS(buf []byte, epoch uint16, data []byte, now time.Duratio
 		hs.ccsPending = true
 		return nil
 	}
-	return c.activateRead(buf, now)
+	return c.activateRead(st)
 }
 
 // activateRead makes the pending read epoch current after the peer's
 // ChangeCipherSpec and processes records that waited for it.
-func (c *Conn) activateRead(buf []byte, now time.Duration) error {
+func (c *Conn) activateRead(st *step) error {
 	c.rl.In.Activate()
 	c.hs.newEpochActive = true
 	c.hs.ccsPending = false
@@ -467,10 +467,10 @@ func (c *Conn) activateRead(buf []byte, now time.Duration) error {
 	if c.hs.state == StateWaitChangeCipherSpec {
 		c.setHSState(StateWaitFinished)
 	}
-	return c.replayPending(buf, now)
+	return c.replayPending(st)
 }
 
-func (c *Conn) handleAlert(buf []byte, epoch uint16, data []byte, now time.Duration) error {
+func (c *Conn) handleAlert(st *step, epoch uint16, data []byte) error {
 	a, ok := protocol.ParseAlert(data)
 	if !ok {
 		c.logf(LogDebug, "dropping malformed alert")
@@ -492,7 +492,7 @@ func (c *Conn) handleAlert(buf []byte, epoch uint16, data []byte, now time.Durat
 	}
 	switch {
 	case a.Description == protocol.AlertCloseNotify:
-		c.sayGoodbye(buf)
+		c.sayGoodbye(st)
 		c.e.endConn(c, a.Level, a.Description)
 	case a.Level == protocol.LevelFatal:
 		c.e.endConn(c, a.Level, a.Description)

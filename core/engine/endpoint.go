@@ -47,20 +47,14 @@ type Endpoint struct {
 	handshakes int
 	closed     bool
 
-	// Each nesting level of calls (a handler calling back in) gets its own
-	// datagram buffer, so a nested Write cannot overwrite a datagram an
-	// outer call is still building.
+	// steps keeps a step per nesting level of calls (a handler calling
+	// back in), reused; depth of them are in progress.
+	steps []*step
 	depth int
-	bufs  [][]byte
 	// Server associations created from a ClientHello, oldest first: the
 	// candidates for eviction when the handshake limit is reached. Entries
 	// that have since progressed or gone are skipped and dropped lazily.
 	halfOpen []*Conn
-
-	// Associations that saw a retransmitted handshake message in the
-	// datagram being processed: they answer once per datagram, not once
-	// per record.
-	dups []*Conn
 }
 
 // New creates an Endpoint.
@@ -152,25 +146,6 @@ func (e *Endpoint) Conns(f func(*Conn)) {
 	}
 }
 
-func (e *Endpoint) enter() []byte {
-	if e.depth == len(e.bufs) {
-		e.bufs = append(e.bufs, make([]byte, 0, e.bufCap()))
-	}
-	b := e.bufs[e.depth]
-	if cap(b) < e.bufCap() {
-		b = make([]byte, 0, e.bufCap())
-		e.bufs[e.depth] = b
-	}
-	e.depth++
-	return b[:0]
-}
-
-func (e *Endpoint) leave() { e.depth-- }
-
-// bufCap leaves room past the MTU for one record's protection overhead so
-// that building a record never reallocates.
-func (e *Endpoint) bufCap() int { return e.cfg.MTU + 64 }
-
 func (e *Endpoint) logf(l LogLevel, format string, args ...any) {
 	if e.h.LogEnabled(l) {
 		e.h.Log(l, fmt.Sprintf(format, args...))
@@ -186,10 +161,8 @@ func (e *Endpoint) HandleDatagram(addr []byte, data []byte, now time.Duration) e
 	if e.closed {
 		return ErrClosed
 	}
-	buf := e.enter()
-	defer e.leave()
-	outer := len(e.dups)
-	var first error
+	st := e.begin(now)
+	defer e.finish(st)
 	for len(data) > 0 && !e.closed {
 		h, payload, rest, ok := record.Parse(data, e.cidLenFor(data))
 		if !ok {
@@ -197,20 +170,9 @@ func (e *Endpoint) HandleDatagram(addr []byte, data []byte, now time.Duration) e
 			break
 		}
 		data = rest
-		if err := e.handleRecord(buf, addr, &h, payload, now); err != nil && first == nil {
-			first = err
-		}
+		e.handleRecord(st, addr, &h, payload)
 	}
-	// Answer retransmitted flights once per datagram.
-	for i := outer; i < len(e.dups); i++ {
-		c := e.dups[i]
-		c.dupPending = false
-		if !c.removed && !e.closed {
-			c.retransmitForPeer(now)
-		}
-	}
-	e.dups = e.dups[:outer]
-	return first
+	return st.failed
 }
 
 // cidLenFor finds the length of the CID of a tls12_cid record at the start
@@ -228,7 +190,7 @@ func (e *Endpoint) cidLenFor(data []byte) int {
 	return e.cfg.CIDLength
 }
 
-func (e *Endpoint) handleRecord(buf, addr []byte, h *record.Header, payload []byte, now time.Duration) error {
+func (e *Endpoint) handleRecord(st *step, addr []byte, h *record.Header, payload []byte) error {
 	var c *Conn
 	if h.Type == protocol.ContentTLS12CID {
 		c = e.byCID[string(h.CID)]
@@ -241,14 +203,14 @@ func (e *Endpoint) handleRecord(buf, addr []byte, h *record.Header, payload []by
 	}
 	if h.Type == protocol.ContentHandshake && h.Epoch == 0 {
 		if c == nil || c.restartCandidate(payload) {
-			return e.statelessClientHello(buf, addr, c, h, payload, now)
+			return e.statelessClientHello(st, addr, c, h, payload)
 		}
 	}
 	if c == nil {
 		e.logf(LogDebug, "dropping %v record from unknown peer", h.Type)
 		return nil
 	}
-	return c.handleRecord(buf, addr, h, payload, now)
+	return c.handleRecord(st, addr, h, payload)
 }
 
 // statelessClientHello answers an epoch-0 ClientHello without keeping any
@@ -256,7 +218,7 @@ func (e *Endpoint) handleRecord(buf, addr []byte, h *record.Header, payload []by
 // in which case the association is created. old is an existing association
 // at the same address (a client restart, RFC 6347 §4.2.8), replaced only
 // once the new client proved it owns the address.
-func (e *Endpoint) statelessClientHello(buf, addr []byte, old *Conn, h *record.Header, payload []byte, now time.Duration) error {
+func (e *Endpoint) statelessClientHello(st *step, addr []byte, old *Conn, h *record.Header, payload []byte) error {
 	hh, frag, _, ok := handshake.ParseFragment(payload)
 	if !ok || hh.Type != protocol.HandshakeClientHello {
 		return nil
@@ -280,19 +242,19 @@ func (e *Endpoint) statelessClientHello(buf, addr []byte, old *Conn, h *record.H
 	if ch.Version > protocol.VersionDTLS12 {
 		// Versions count down: anything numerically larger is older than 1.2.
 		e.logf(LogWarn, "ClientHello offers only version 0x%04x", ch.Version)
-		e.sendStateless(buf, addr, h.Seq, protocol.ContentAlert,
+		e.sendStateless(st, addr, h.Seq, protocol.ContentAlert,
 			protocol.Fatal(protocol.AlertProtocolVersion).Marshal(nil))
 		return nil
 	}
-	if !e.cookie.verify(e, addr, &ch, now) {
-		hvr := handshake.HelloVerifyRequest{Version: protocol.VersionDTLS10, Cookie: e.cookie.make(e, addr, &ch, now)}
+	if !e.cookie.verify(e, addr, &ch, st.now) {
+		hvr := handshake.HelloVerifyRequest{Version: protocol.VersionDTLS10, Cookie: e.cookie.make(e, addr, &ch, st.now)}
 		body := hvr.Marshal(make([]byte, 0, 64))
 		msg := handshake.Header{Type: protocol.HandshakeHelloVerifyRequest, Length: uint32(len(body)),
 			MessageSeq: hh.MessageSeq, FragmentLength: uint32(len(body))}.Append(make([]byte, 0, 80))
 		msg = append(msg, body...)
 		e.logMessage("sending", &handshake.Header{Type: protocol.HandshakeHelloVerifyRequest, Length: uint32(len(body)),
 			MessageSeq: hh.MessageSeq, FragmentLength: uint32(len(body))}, 0)
-		e.sendStateless(buf, addr, h.Seq, protocol.ContentHandshake, msg)
+		e.sendStateless(st, addr, h.Seq, protocol.ContentHandshake, msg)
 		return nil
 	}
 	if old != nil {
@@ -314,19 +276,19 @@ func (e *Endpoint) statelessClientHello(buf, addr []byte, old *Conn, h *record.H
 	// number; ours continue from the second's so the client never sees one
 	// twice.
 	c.rl.Out.SetSeq(h.Seq)
-	return c.serverStart(buf, &ch, hh, frag, now)
+	return c.serverStart(st, &ch, hh, frag)
 }
 
 // sendStateless sends one epoch-0 record to an address without association,
 // reusing the sequence number of the record it answers so that nothing has
 // to be remembered (RFC 6347 §4.2.1).
-func (e *Endpoint) sendStateless(buf, addr []byte, seq uint64, t protocol.ContentType, payload []byte) {
+func (e *Endpoint) sendStateless(st *step, addr []byte, seq uint64, t protocol.ContentType, payload []byte) {
 	version := protocol.VersionDTLS12
 	if t == protocol.ContentHandshake {
 		version = protocol.VersionDTLS10
 	}
 	rh := record.Header{Type: t, Version: version, Epoch: 0, Seq: seq, Length: len(payload)}
-	b := record.AppendHeader(buf[:0], &rh)
+	b := record.AppendHeader(st.buf[:0], &rh)
 	if e.debugOn() {
 		e.dump("send header", b)
 		e.dump("send unencrypted", payload)
@@ -359,8 +321,8 @@ func (e *Endpoint) connect(addr []byte, replace bool, now time.Duration) (int, e
 	if e.closed {
 		return 0, ErrClosed
 	}
-	buf := e.enter()
-	defer e.leave()
+	st := e.begin(now)
+	defer e.finish(st)
 	if c := e.conns[string(addr)]; c != nil {
 		if !replace && c.state != StateClosing && c.state != StateClosed {
 			return 0, nil
@@ -371,7 +333,7 @@ func (e *Endpoint) connect(addr []byte, replace bool, now time.Duration) (int, e
 		return 0, ErrTooManyConns
 	}
 	c := e.newConn(addr, RoleClient)
-	sent, err := c.clientStart(buf, false, now)
+	sent, err := c.clientStart(st, false)
 	if err != nil {
 		if !c.removed {
 			e.removeConn(c)
@@ -404,9 +366,9 @@ func (e *Endpoint) Write(addr []byte, bufs [][]byte, now time.Duration) (int, er
 		_, err := e.Connect(addr, now)
 		return 0, err
 	}
-	buf := e.enter()
-	defer e.leave()
-	return c.write(buf, bufs)
+	st := e.begin(now)
+	defer e.finish(st)
+	return c.write(st, bufs)
 }
 
 // Close sends close_notify to addr and removes the association when the
@@ -416,9 +378,9 @@ func (e *Endpoint) Close(addr []byte, now time.Duration) error {
 	if c == nil {
 		return ErrNoConn
 	}
-	buf := e.enter()
-	defer e.leave()
-	c.close(buf, now)
+	st := e.begin(now)
+	defer e.finish(st)
+	c.close(st)
 	return nil
 }
 
@@ -429,9 +391,9 @@ func (e *Endpoint) Renegotiate(addr []byte, now time.Duration) error {
 	if c == nil {
 		return ErrNoConn
 	}
-	buf := e.enter()
-	defer e.leave()
-	return c.renegotiate(buf, now)
+	st := e.begin(now)
+	defer e.finish(st)
+	return c.renegotiate(st)
 }
 
 // Reset removes an association at once, sending close_notify if it was
@@ -440,9 +402,9 @@ func (e *Endpoint) Reset(c *Conn) {
 	if c == nil || c.removed || c.e != e {
 		return
 	}
-	buf := e.enter()
-	defer e.leave()
-	c.sayGoodbye(buf)
+	st := e.begin(0)
+	defer e.finish(st)
+	c.sayGoodbye(st)
 	e.removeConn(c)
 }
 
@@ -452,15 +414,15 @@ func (e *Endpoint) Free() {
 	if e.closed {
 		return
 	}
-	buf := e.enter()
-	defer e.leave()
+	st := e.begin(0)
+	defer e.finish(st)
 	all := make([]*Conn, 0, len(e.conns))
 	for _, c := range e.conns {
 		all = append(all, c)
 	}
 	for _, c := range all {
 		if !c.removed {
-			c.sayGoodbye(buf)
+			c.sayGoodbye(st)
 			e.removeConn(c)
 		}
 	}
@@ -474,11 +436,11 @@ func (e *Endpoint) CheckRetransmit(now time.Duration) (time.Duration, bool) {
 	if e.closed {
 		return 0, false
 	}
-	buf := e.enter()
-	defer e.leave()
+	st := e.begin(now)
+	defer e.finish(st)
 	for len(e.timers) > 0 && e.timers[0].deadline <= now && !e.closed {
 		c := e.timers[0]
-		c.onTimer(buf, now)
+		c.onTimer(st)
 		if !c.removed && c.heapIdx == 0 && c.deadline <= now {
 			// A timer that does not move would spin forever.
 			e.logf(LogCrit, "timer of %s did not advance; clearing it", c)

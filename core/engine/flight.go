@@ -140,8 +140,8 @@ func (p *packer) fragment(epoch uint16, m *outMsg, off, n int) {
 
 // transmitFlight sends the whole flight and returns the bytes the write
 // callback reported sent.
-func (c *Conn) transmitFlight(buf []byte) (int, error) {
-	p := packer{c: c, dg: buf[:0]}
+func (c *Conn) transmitFlight(st *step) (int, error) {
+	p := packer{c: c, dg: st.buf[:0]}
 	if c.flight == nil {
 		return 0, nil
 	}
@@ -194,7 +194,7 @@ func (c *Conn) transmitFlight(buf []byte) (int, error) {
 // sendFlight replaces the retained flight with msgs, sends it and arms the
 // retransmission timer. A final flight gets no timer: it is only resent when
 // the peer's retransmissions show it was lost.
-func (c *Conn) sendFlight(buf []byte, msgs []outMsg, final bool, now time.Duration) (int, error) {
+func (c *Conn) sendFlight(st *step, msgs []outMsg, final bool) (int, error) {
 	if testHookFlight != nil {
 		msgs = testHookFlight(c, msgs)
 	}
@@ -205,12 +205,12 @@ func (c *Conn) sendFlight(buf []byte, msgs []outMsg, final bool, now time.Durati
 		}
 	}
 	if final {
-		c.holdUntil = now + c.e.cfg.FinalFlightHold
+		c.holdUntil = st.now + c.e.cfg.FinalFlightHold
 	} else {
-		c.flight.deadline = now + c.flight.timeout
+		c.flight.deadline = st.now + c.flight.timeout
 		c.holdUntil = 0
 	}
-	n, err := c.transmitFlight(buf)
+	n, err := c.transmitFlight(st)
 	if !c.removed {
 		c.updateTimer()
 	}
@@ -239,7 +239,7 @@ func (c *Conn) peerAnswers(t protocol.HandshakeType) {
 // maxCopies answers go out per initial timeout: enough to mirror its copies,
 // and two confused endpoints cannot keep answering each other at network
 // speed.
-func (c *Conn) retransmitForPeer(now time.Duration) {
+func (c *Conn) retransmitForPeer(st *step) {
 	f := c.flight
 	if f == nil || f.hello || f.answered {
 		// A ClientHello goes only on its timer; and a peer that has
@@ -247,18 +247,16 @@ func (c *Conn) retransmitForPeer(now time.Duration) {
 		// answer).
 		return
 	}
-	if now-f.answerSince >= c.e.cfg.InitialTimeout {
-		f.answerSince, f.answers = now, 0
+	if st.now-f.answerSince >= c.e.cfg.InitialTimeout {
+		f.answerSince, f.answers = st.now, 0
 	}
 	if f.answers >= maxCopies {
 		c.logf(LogDebug, "peer retransmitted again; not answering before %v", f.answerSince+c.e.cfg.InitialTimeout)
 		return
 	}
 	f.answers++
-	buf := c.e.enter()
-	defer c.e.leave()
 	c.logf(LogDebug, "peer retransmitted; resending our last flight")
-	c.transmitFlight(buf)
+	c.transmitFlight(st)
 }
 
 func (c *Conn) releaseFinalFlight() {
@@ -306,26 +304,26 @@ func (c *Conn) updateTimer() {
 	}
 }
 
-func (c *Conn) onTimer(buf []byte, now time.Duration) {
-	if c.closeAt != 0 && c.closeAt <= now {
+func (c *Conn) onTimer(st *step) {
+	if c.closeAt != 0 && c.closeAt <= st.now {
 		// The peer never answered our close_notify.
 		c.closeAt = 0
 		c.e.endConn(c, protocol.LevelWarning, protocol.AlertCloseNotify)
 		return
 	}
-	if c.holdUntil != 0 && c.holdUntil <= now {
+	if c.holdUntil != 0 && c.holdUntil <= st.now {
 		c.holdUntil = 0
 		if c.flight != nil && c.flight.final {
 			c.releaseFinalFlight()
 		}
 	}
-	if c.prevReadUntil != 0 && c.prevReadUntil <= now {
+	if c.prevReadUntil != 0 && c.prevReadUntil <= st.now {
 		c.prevReadUntil = 0
 		if c.hs == nil {
 			c.rl.In.DropPrevious()
 		}
 	}
-	if f := c.flight; f != nil && f.deadline != 0 && f.deadline <= now {
+	if f := c.flight; f != nil && f.deadline != 0 && f.deadline <= st.now {
 		if f.retransmits >= c.e.cfg.MaxRetransmits {
 			c.logf(LogWarn, "no answer to %s after %d retransmissions; abandoning the handshake",
 				flightName(f.msgs, f.hello), f.retransmits)
@@ -340,7 +338,7 @@ func (c *Conn) onTimer(buf []byte, now time.Duration) {
 		}
 		f.retransmits++
 		f.timeout = min(2*f.timeout, c.e.cfg.MaxTimeout)
-		f.deadline = now + f.timeout
+		f.deadline = st.now + f.timeout
 		left := c.e.cfg.MaxRetransmits - f.retransmits
 		if f.answered {
 			c.logf(LogInfo, "timeout waiting for the rest of the peer's answer to %s (%d more timeouts before giving up, next in %v)",
@@ -350,7 +348,7 @@ func (c *Conn) onTimer(buf []byte, now time.Duration) {
 			c.logf(LogInfo, "retransmitting %s: retransmission %d of %d (%d copies), next timeout %v",
 				flightName(f.msgs, f.hello), f.retransmits, c.e.cfg.MaxRetransmits, copies, f.timeout)
 			for i := 0; i < copies && !c.removed; i++ {
-				c.transmitFlight(buf)
+				c.transmitFlight(st)
 			}
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"hash"
-	"time"
 
 	"github.com/tinydtls-go/tinydtls/core/ecc"
 	"github.com/tinydtls-go/tinydtls/core/handshake"
@@ -173,7 +172,7 @@ func (c *Conn) deriveKeys(preMaster []byte) {
 // awaitChangeCipherSpec moves on to the peer's ChangeCipherSpec once the
 // keys of its new epoch exist, or past it when it already came: it may
 // overtake the messages before it.
-func (c *Conn) awaitChangeCipherSpec(buf []byte, now time.Duration) error {
+func (c *Conn) awaitChangeCipherSpec(st *step) error {
 	hs := c.hs
 	switch {
 	case hs.newEpochActive:
@@ -181,7 +180,7 @@ func (c *Conn) awaitChangeCipherSpec(buf []byte, now time.Duration) error {
 		return nil
 	case hs.ccsPending:
 		c.setHSState(StateWaitChangeCipherSpec)
-		return c.activateRead(buf, now)
+		return c.activateRead(st)
 	}
 	c.setHSState(StateWaitChangeCipherSpec)
 	return nil
@@ -204,7 +203,7 @@ func asAlert(err error, def protocol.AlertDescription) protocol.Alert {
 	return protocol.Fatal(def)
 }
 
-func (c *Conn) handleHandshakeRecord(buf []byte, epoch uint16, data []byte, now time.Duration) error {
+func (c *Conn) handleHandshakeRecord(st *step, epoch uint16, data []byte) error {
 	for len(data) > 0 && !c.removed {
 		hh, frag, rest, ok := handshake.ParseFragment(data)
 		if !ok {
@@ -220,13 +219,13 @@ func (c *Conn) handleHandshakeRecord(buf []byte, epoch uint16, data []byte, now 
 			continue
 		}
 		if c.hs == nil {
-			if !c.startPeerHandshake(buf, hh, epoch, now) || c.hs == nil || c.removed {
+			if !c.startPeerHandshake(st, hh, epoch) || c.hs == nil || c.removed {
 				continue
 			}
 		}
 		switch c.hs.reasm.Push(hh, frag, epoch) {
 		case handshake.Old:
-			c.noteDuplicate()
+			st.noteDuplicate(c)
 			continue
 		case handshake.Accepted:
 			c.peerAnswers(hh.Type)
@@ -238,7 +237,7 @@ func (c *Conn) handleHandshakeRecord(buf []byte, epoch uint16, data []byte, now 
 			if !ok {
 				break
 			}
-			if err := c.handleMessage(buf, &m, now); err != nil {
+			if err := c.handleMessage(st, &m); err != nil {
 				return err
 			}
 		}
@@ -256,19 +255,12 @@ func (c *Conn) crossedHelloRequest(hh handshake.Header, epoch uint16) bool {
 		hs.state == StateClientHello && hh.MessageSeq == hs.reasm.NextSeq()
 }
 
-func (c *Conn) noteDuplicate() {
-	if !c.dupPending && c.flight != nil {
-		c.dupPending = true
-		c.e.dups = append(c.e.dups, c)
-	}
-}
-
 // startPeerHandshake looks at a handshake message that arrived while no
 // handshake runs. A ClientHello (at a server) or a HelloRequest (at a
 // client) in the current protected epoch starts a renegotiation; older
 // messages are retransmissions of the last handshake. It reports whether
 // the message belongs to a handshake that now runs.
-func (c *Conn) startPeerHandshake(buf []byte, hh handshake.Header, epoch uint16, now time.Duration) bool {
+func (c *Conn) startPeerHandshake(st *step, hh handshake.Header, epoch uint16) bool {
 	if !c.established || c.state != StateConnected {
 		return false
 	}
@@ -277,13 +269,13 @@ func (c *Conn) startPeerHandshake(buf []byte, hh handshake.Header, epoch uint16,
 		c.role == RoleClient && hh.Type == protocol.HandshakeHelloRequest
 	if !fresh || !asks {
 		if hh.MessageSeq < c.peerSeqEnd {
-			c.noteDuplicate()
+			st.noteDuplicate(c)
 		}
 		return false
 	}
 	if !c.secureReneg {
 		c.logf(LogInfo, "peer asks to renegotiate without RFC 5746 support; declining")
-		c.sendAlert(buf, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertNoRenegotiation})
+		c.sendAlert(st, protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertNoRenegotiation})
 		return false
 	}
 	if c.e.handshakes >= c.e.cfg.MaxHandshakes {
@@ -298,7 +290,7 @@ func (c *Conn) startPeerHandshake(buf []byte, hh handshake.Header, epoch uint16,
 	if c.removed {
 		return false
 	}
-	if _, err := c.clientStart(buf, true, now); err != nil {
+	if _, err := c.clientStart(st, true); err != nil {
 		c.logf(LogWarn, "cannot renegotiate: %v", err)
 		return false
 	}
@@ -311,7 +303,7 @@ func (c *Conn) startPeerHandshake(buf []byte, hh handshake.Header, epoch uint16,
 }
 
 // handleMessage processes one complete handshake message in sequence order.
-func (c *Conn) handleMessage(buf []byte, m *handshake.Message, now time.Duration) error {
+func (c *Conn) handleMessage(st *step, m *handshake.Message) error {
 	hs := c.hs
 	t := m.Header.Type
 	c.logMessage("received", &m.Header, m.Epoch)
@@ -321,7 +313,7 @@ func (c *Conn) handleMessage(buf []byte, m *handshake.Message, now time.Duration
 	}
 	if m.Epoch != want {
 		c.logf(LogWarn, "%v in epoch %d, expected %d", t, m.Epoch, want)
-		return c.fail(buf, protocol.Fatal(protocol.AlertUnexpectedMessage))
+		return c.fail(st, protocol.Fatal(protocol.AlertUnexpectedMessage))
 	}
 	switch t {
 	case protocol.HandshakeHelloVerifyRequest, protocol.HandshakeHelloRequest,
@@ -333,12 +325,12 @@ func (c *Conn) handleMessage(buf []byte, m *handshake.Message, now time.Duration
 	}
 	var err error
 	if c.role == RoleClient {
-		err = c.clientMessage(buf, m, now)
+		err = c.clientMessage(st, m)
 	} else {
-		err = c.serverMessage(buf, m, now)
+		err = c.serverMessage(st, m)
 	}
 	if err != nil {
-		return c.fail(buf, asAlert(err, protocol.AlertInternalError))
+		return c.fail(st, asAlert(err, protocol.AlertInternalError))
 	}
 	return nil
 }
@@ -379,7 +371,7 @@ func (c *Conn) checkPeerFinished(m *handshake.Message, label string, keep []byte
 }
 
 // finishHandshake marks the handshake complete on our side.
-func (c *Conn) finishHandshake(buf []byte, now time.Duration) error {
+func (c *Conn) finishHandshake(st *step) error {
 	hs := c.hs
 	c.secureReneg = hs.peerSecureReneg
 	c.suite = hs.suite
@@ -394,7 +386,7 @@ func (c *Conn) finishHandshake(buf []byte, now time.Duration) error {
 		// After a renegotiation: keep the old read keys a little for
 		// records still in flight and for retransmissions of the peer's
 		// last flight.
-		c.prevReadUntil = now + c.e.cfg.FinalFlightHold
+		c.prevReadUntil = st.now + c.e.cfg.FinalFlightHold
 	default:
 		// Epoch 0 carries nothing we still need: a retransmission of the
 		// client's last flight is recognised by its Finished, which is in
@@ -415,10 +407,10 @@ func (c *Conn) finishHandshake(buf []byte, now time.Duration) error {
 	if c.removed {
 		return nil
 	}
-	return c.replayPending(buf, now)
+	return c.replayPending(st)
 }
 
-func (c *Conn) renegotiate(buf []byte, now time.Duration) error {
+func (c *Conn) renegotiate(st *step) error {
 	if !c.Established() {
 		return ErrNotConnected
 	}
@@ -436,12 +428,12 @@ func (c *Conn) renegotiate(buf []byte, now time.Duration) error {
 		return ErrNoConn
 	}
 	if c.role == RoleClient {
-		_, err := c.clientStart(buf, true, now)
+		_, err := c.clientStart(st, true)
 		return err
 	}
 	c.serverAwaitRenegotiation()
 	m := c.newMsg(protocol.HandshakeHelloRequest, nil)
-	_, err := c.sendFlight(buf, []outMsg{m}, false, now)
+	_, err := c.sendFlight(st, []outMsg{m}, false)
 	return err
 }
 

@@ -3,7 +3,6 @@ package engine
 import (
 	"crypto/subtle"
 	"io"
-	"time"
 
 	"github.com/tinydtls-go/tinydtls/core/ecc"
 	"github.com/tinydtls-go/tinydtls/core/handshake"
@@ -21,7 +20,7 @@ import (
 
 // serverStart creates the handshake of a new association from the
 // ClientHello whose cookie the stateless path verified.
-func (c *Conn) serverStart(buf []byte, ch *handshake.ClientHello, hh handshake.Header, body []byte, now time.Duration) error {
+func (c *Conn) serverStart(st *step, ch *handshake.ClientHello, hh handshake.Header, body []byte) error {
 	hs := c.beginHandshake(false)
 	// Our message_seq continues from the client's (upstream and OpenSSL
 	// do the same), so a stateless server needs to remember nothing.
@@ -30,13 +29,13 @@ func (c *Conn) serverStart(buf []byte, ch *handshake.ClientHello, hh handshake.H
 	m := handshake.Message{Header: hh, Body: body}
 	hs.hashMessage(&m)
 	c.setHSState(StateWaitClientHello)
-	if err := c.serverHello(buf, ch, now); err != nil {
-		return c.fail(buf, asAlert(err, protocol.AlertInternalError))
+	if err := c.serverHello(st, ch); err != nil {
+		return c.fail(st, asAlert(err, protocol.AlertInternalError))
 	}
 	return nil
 }
 
-func (c *Conn) serverMessage(buf []byte, m *handshake.Message, now time.Duration) error {
+func (c *Conn) serverMessage(st *step, m *handshake.Message) error {
 	hs := c.hs
 	switch t := m.Header.Type; {
 	case t == protocol.HandshakeClientHello && hs.state == StateWaitClientHello:
@@ -44,15 +43,15 @@ func (c *Conn) serverMessage(buf []byte, m *handshake.Message, now time.Duration
 		if !ch.Unmarshal(m.Body) {
 			return protocol.Fatal(protocol.AlertDecodeError)
 		}
-		return c.serverHello(buf, &ch, now)
+		return c.serverHello(st, &ch)
 	case t == protocol.HandshakeCertificate && hs.state == StateWaitClientCertificate:
 		return c.serverCertificate(m)
 	case t == protocol.HandshakeClientKeyExchange && hs.state == StateWaitClientKeyExchange:
-		return c.serverClientKeyExchange(buf, m, now)
+		return c.serverClientKeyExchange(st, m)
 	case t == protocol.HandshakeCertificateVerify && hs.state == StateWaitCertificateVerify:
-		return c.serverCertificateVerify(buf, m, now)
+		return c.serverCertificateVerify(st, m)
 	case t == protocol.HandshakeFinished && hs.state == StateWaitFinished && hs.newEpochActive:
-		return c.serverFinished(buf, m, now)
+		return c.serverFinished(st, m)
 	}
 	c.logf(LogWarn, "unexpected %v in state %v", m.Header.Type, hs.state)
 	return protocol.Fatal(protocol.AlertUnexpectedMessage)
@@ -81,7 +80,7 @@ func ecdheUsable(ext *handshake.Extensions, clientAuth bool) bool {
 	return true
 }
 
-func (c *Conn) serverHello(buf []byte, ch *handshake.ClientHello, now time.Duration) error {
+func (c *Conn) serverHello(st *step, ch *handshake.ClientHello) error {
 	hs := c.hs
 	hs.clientRandom = ch.Random
 	if ch.Version > protocol.VersionDTLS12 {
@@ -226,7 +225,7 @@ func (c *Conn) serverHello(buf []byte, ch *handshake.ClientHello, now time.Durat
 	} else {
 		c.setHSState(StateWaitClientKeyExchange)
 	}
-	_, err := c.sendFlight(buf, msgs, false, now)
+	_, err := c.sendFlight(st, msgs, false)
 	return err
 }
 
@@ -249,7 +248,7 @@ func (c *Conn) serverCertificate(m *handshake.Message) error {
 	return nil
 }
 
-func (c *Conn) serverClientKeyExchange(buf []byte, m *handshake.Message, now time.Duration) error {
+func (c *Conn) serverClientKeyExchange(st *step, m *handshake.Message) error {
 	hs := c.hs
 	var preMaster []byte
 	switch hs.suite.KeyExchange {
@@ -287,10 +286,10 @@ func (c *Conn) serverClientKeyExchange(buf []byte, m *handshake.Message, now tim
 		c.setHSState(StateWaitCertificateVerify)
 		return nil
 	}
-	return c.awaitChangeCipherSpec(buf, now)
+	return c.awaitChangeCipherSpec(st)
 }
 
-func (c *Conn) serverCertificateVerify(buf []byte, m *handshake.Message, now time.Duration) error {
+func (c *Conn) serverCertificateVerify(st *step, m *handshake.Message) error {
 	hs := c.hs
 	var cv handshake.CertificateVerify
 	if !cv.Unmarshal(m.Body) {
@@ -304,10 +303,10 @@ func (c *Conn) serverCertificateVerify(buf []byte, m *handshake.Message, now tim
 		return err
 	}
 	hs.hashMessage(m)
-	return c.awaitChangeCipherSpec(buf, now)
+	return c.awaitChangeCipherSpec(st)
 }
 
-func (c *Conn) serverFinished(buf []byte, m *handshake.Message, now time.Duration) error {
+func (c *Conn) serverFinished(st *step, m *handshake.Message) error {
 	hs := c.hs
 	if err := c.checkPeerFinished(m, "client finished", c.clientVerify[:]); err != nil {
 		return err
@@ -317,8 +316,8 @@ func (c *Conn) serverFinished(buf []byte, m *handshake.Message, now time.Duratio
 	vd := prf.VerifyData(hs.master[:], "server finished", hs.transcriptHash())
 	copy(c.serverVerify[:], vd[:])
 	msgs = append(msgs, c.newMsg(protocol.HandshakeFinished, vd[:]))
-	if _, err := c.sendFlight(buf, msgs, true, now); err != nil && c.removed {
+	if _, err := c.sendFlight(st, msgs, true); err != nil && c.removed {
 		return nil
 	}
-	return c.finishHandshake(buf, now)
+	return c.finishHandshake(st)
 }

@@ -1,0 +1,82 @@
+package engine
+
+import "time"
+
+// step is one pass of the engine: created when a datagram, a timer check or
+// an application call enters the Endpoint, and handed to everything that
+// pass does instead of loose parameters and shared endpoint fields. It
+// carries the time, the datagram buffer of its nesting level, and what it
+// collected on the way: the associations whose peer retransmitted its last
+// flight (answered once, when the step ends) and the first alert a failed
+// handshake sent (what HandleDatagram returns).
+//
+// A handler may call back into the Endpoint; that call is a step of its
+// own, nested in the one in progress, with its own buffer, so that it
+// cannot overwrite a datagram the outer step is still building.
+type step struct {
+	e      *Endpoint
+	now    time.Duration
+	buf    []byte
+	dups   []*Conn
+	failed error
+}
+
+// begin starts a step at the next nesting level.
+func (e *Endpoint) begin(now time.Duration) *step {
+	if e.depth == len(e.steps) {
+		e.steps = append(e.steps, &step{e: e})
+	}
+	st := e.steps[e.depth]
+	e.depth++
+	if cap(st.buf) < e.bufCap() {
+		st.buf = make([]byte, 0, e.bufCap())
+	}
+	st.now, st.buf, st.failed = now, st.buf[:0], nil
+	return st
+}
+
+// finish ends the step begun last: every association whose peer
+// retransmitted in it resends its flight, once however many records showed
+// the retransmission.
+func (e *Endpoint) finish(st *step) {
+	for i := 0; i < len(st.dups); i++ {
+		if c := st.dups[i]; !c.removed && !e.closed {
+			c.retransmitForPeer(st)
+		}
+	}
+	clear(st.dups)
+	st.dups = st.dups[:0]
+	e.depth--
+}
+
+// Depth is the number of Endpoint calls in progress: 0 outside the engine,
+// 1 inside a Handler method called by an outermost call, and one more for
+// every call a handler makes back into the Endpoint. An adapter can use it
+// instead of counting nesting itself (to defer freeing what a callback may
+// still hold until the outermost call returns).
+func (e *Endpoint) Depth() int { return e.depth }
+
+// bufCap leaves room past the MTU for one record's protection overhead so
+// that building a record never reallocates.
+func (e *Endpoint) bufCap() int { return e.cfg.MTU + 64 }
+
+// noteDuplicate records that c's peer retransmitted its previous flight:
+// ours is resent once when the step ends.
+func (st *step) noteDuplicate(c *Conn) {
+	if c.flight == nil {
+		return
+	}
+	for _, s := range st.e.steps[:st.e.depth] {
+		if contains(s.dups, c) {
+			return
+		}
+	}
+	st.dups = append(st.dups, c)
+}
+
+// fail records the first alert a failed handshake sent in this step.
+func (st *step) fail(a error) {
+	if st.failed == nil {
+		st.failed = a
+	}
+}
