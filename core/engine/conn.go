@@ -157,21 +157,6 @@ func (c *Conn) sendAlert(st *step, a protocol.Alert) {
 	c.sendRecord(st, protocol.ContentAlert, a.Marshal(tmp[:0]))
 }
 
-// fail ends the association after a fatal error: the alert goes to the peer,
-// the application hears of it through its event callback, and the
-// association is removed.
-func (c *Conn) fail(st *step, a protocol.Alert) error {
-	st.fail(a)
-	if c.removed {
-		return a
-	}
-	a.Level = protocol.LevelFatal
-	c.logf(LogWarn, "handshake failed, sending %v", a)
-	c.sendAlert(st, a)
-	c.e.endConn(c, protocol.LevelFatal, a.Description)
-	return a
-}
-
 func (c *Conn) write(st *step, bufs [][]byte) (int, error) {
 	total := 0
 	for _, b := range bufs {
@@ -201,61 +186,6 @@ func (c *Conn) write(st *step, bufs [][]byte) (int, error) {
 	rec := c.seal(b, &d)
 	sent, err := c.send(rec)
 	return payloadSent(total, len(rec), sent), err
-}
-
-// closeNotify is the warning alert that ends an association.
-var closeNotify = protocol.Alert{Level: protocol.LevelWarning, Description: protocol.AlertCloseNotify}
-
-// sayGoodbye sends close_notify to a peer that has keys with us and has not
-// been told yet.
-func (c *Conn) sayGoodbye(st *step) {
-	if c.established && c.state != StateClosing && c.state != StateClosed {
-		c.sendAlert(st, closeNotify)
-	}
-}
-
-func (c *Conn) close(st *step) {
-	if c.state == StateClosing || c.state == StateClosed {
-		return
-	}
-	if c.hs != nil {
-		c.endHandshake()
-	}
-	c.flight = nil
-	c.sendAlert(st, closeNotify)
-	if c.removed {
-		return
-	}
-	c.setState(StateClosing)
-	c.closeAt = st.now + c.e.cfg.CloseTimeout
-	c.updateTimer()
-}
-
-// MarkClosed applies what the application declared by writing
-// DTLS_STATE_CLOSED (closing false) or DTLS_STATE_CLOSING into its view of
-// the association, as upstream applications do before dtls_reset_peer so
-// that no close_notify goes out (Wakaama's reconnect). Like upstream, the
-// association then sends nothing more of its own accord: its handshake and
-// retransmissions stop, Write returns 0, Reset and Free send no
-// close_notify, and Connect starts afresh. It stays until then, or until
-// the peer ends it; data from the peer is still delivered, as upstream
-// does.
-func (c *Conn) MarkClosed(closing bool) {
-	if c.removed {
-		return
-	}
-	if c.hs != nil {
-		c.endHandshake()
-	}
-	c.flight = nil
-	c.holdUntil = 0
-	c.updateTimer()
-	s := StateClosed
-	if closing {
-		s = StateClosing
-	}
-	c.logf(LogDebug, "the application marked the association %v", s)
-	c.setState(s)
 }
 
 // helloID condenses a ClientHello random; 64 bits tell a client's own
@@ -491,11 +421,8 @@ func (c *Conn) handleAlert(st *step, epoch uint16, data []byte) error {
 		c.logf(LogWarn, "the peer could not authenticate our Finished (%v): %s", a.Description, c.keyMismatch())
 	}
 	switch {
-	case a.Description == protocol.AlertCloseNotify:
-		c.sayGoodbye(st)
-		c.e.endConn(c, a.Level, a.Description)
-	case a.Level == protocol.LevelFatal:
-		c.e.endConn(c, a.Level, a.Description)
+	case a.Description == protocol.AlertCloseNotify, a.Level == protocol.LevelFatal:
+		c.end(st, peerAlert(a))
 	default:
 		if a.Description == protocol.AlertNoRenegotiation && c.hs != nil && c.hs.renegotiation {
 			// The peer declined; keep using the current keys.

@@ -259,10 +259,10 @@ func (e *Endpoint) statelessClientHello(st *step, addr []byte, old *Conn, h *rec
 	}
 	if old != nil {
 		e.logf(LogInfo, "client at a known address restarted; replacing its association")
-		e.removeConn(old)
+		old.end(st, replaced)
 	}
 	if e.handshakes >= e.cfg.MaxHandshakes || len(e.conns) >= e.cfg.MaxConns {
-		e.evictHalfOpen()
+		e.evictHalfOpen(st)
 	}
 	if len(e.conns) >= e.cfg.MaxConns || e.handshakes >= e.cfg.MaxHandshakes {
 		e.logf(LogWarn, "association limit reached (%d associations, %d handshakes); dropping ClientHello",
@@ -327,7 +327,7 @@ func (e *Endpoint) connect(addr []byte, replace bool, now time.Duration) (int, e
 		if !replace && c.state != StateClosing && c.state != StateClosed {
 			return 0, nil
 		}
-		e.removeConn(c)
+		c.end(st, replaced)
 	}
 	if len(e.conns) >= e.cfg.MaxConns || e.handshakes >= e.cfg.MaxHandshakes {
 		return 0, ErrTooManyConns
@@ -335,9 +335,7 @@ func (e *Endpoint) connect(addr []byte, replace bool, now time.Duration) (int, e
 	c := e.newConn(addr, RoleClient)
 	sent, err := c.clientStart(st, false)
 	if err != nil {
-		if !c.removed {
-			e.removeConn(c)
-		}
+		c.end(st, replaced)
 		return 0, err
 	}
 	n := 0
@@ -380,7 +378,7 @@ func (e *Endpoint) Close(addr []byte, now time.Duration) error {
 	}
 	st := e.begin(now)
 	defer e.finish(st)
-	c.close(st)
+	c.startClosing(st)
 	return nil
 }
 
@@ -404,8 +402,7 @@ func (e *Endpoint) Reset(c *Conn) {
 	}
 	st := e.begin(0)
 	defer e.finish(st)
-	c.sayGoodbye(st)
-	e.removeConn(c)
+	c.end(st, reset)
 }
 
 // Free sends close_notify to every established association and removes them
@@ -421,10 +418,7 @@ func (e *Endpoint) Free() {
 		all = append(all, c)
 	}
 	for _, c := range all {
-		if !c.removed {
-			c.sayGoodbye(st)
-			e.removeConn(c)
-		}
+		c.end(st, reset)
 	}
 	e.closed = true
 }
@@ -471,14 +465,14 @@ func (c *Conn) halfOpen() bool {
 
 // evictHalfOpen removes the oldest half-open server handshake to make room
 // for a new client. The application hears of it as a timed-out handshake.
-func (e *Endpoint) evictHalfOpen() {
+func (e *Endpoint) evictHalfOpen(st *step) {
 	for len(e.halfOpen) > 0 {
 		c := e.halfOpen[0]
 		e.halfOpen[0] = nil
 		e.halfOpen = e.halfOpen[1:]
 		if c.halfOpen() {
 			e.logf(LogInfo, "handshake limit reached; dropping the oldest half-open handshake")
-			e.endConn(c, protocol.LevelFatal, protocol.AlertHandshakeFailure)
+			c.end(st, abandoned)
 			return
 		}
 	}
@@ -512,36 +506,4 @@ func (e *Endpoint) newConn(addr []byte, role Role) *Conn {
 	e.trimHalfOpen()
 	e.h.ConnChanged(c, ConnCreated)
 	return c
-}
-
-// endConn removes an association and then tells the application why. The
-// removal comes first, as in upstream, so that the event callback may
-// connect again to the same address.
-func (e *Endpoint) endConn(c *Conn, level protocol.AlertLevel, d protocol.AlertDescription) {
-	if c.removed {
-		return
-	}
-	e.removeConn(c)
-	e.h.Event(c, level, uint16(d))
-}
-
-func (e *Endpoint) removeConn(c *Conn) {
-	if c.removed {
-		return
-	}
-	c.removed = true
-	if e.conns[c.addr] == c {
-		delete(e.conns, c.addr)
-	}
-	c.setCIDs(nil, nil)
-	if c.heapIdx >= 0 {
-		e.timers.remove(c)
-	}
-	if c.hs != nil {
-		c.endHandshake()
-	}
-	c.rl.Close()
-	c.state = StateClosed
-	c.flight = nil
-	e.h.ConnChanged(c, ConnRemoved)
 }

@@ -308,7 +308,7 @@ func (c *Conn) onTimer(st *step) {
 	if c.closeAt != 0 && c.closeAt <= st.now {
 		// The peer never answered our close_notify.
 		c.closeAt = 0
-		c.e.endConn(c, protocol.LevelWarning, protocol.AlertCloseNotify)
+		c.end(st, closeTimedOut)
 		return
 	}
 	if c.holdUntil != 0 && c.holdUntil <= st.now {
@@ -332,8 +332,7 @@ func (c *Conn) onTimer(st *step) {
 					"authenticate it because the peers use different pre-shared keys (upstream tinydtls drops "+
 					"such a Finished without a word)")
 			}
-			c.flight = nil
-			c.e.endConn(c, protocol.LevelFatal, protocol.AlertHandshakeFailure)
+			c.end(st, abandoned)
 			return
 		}
 		f.retransmits++

@@ -187,7 +187,7 @@ func TestCookieSecretRotation(t *testing.T) {
 			t.Fatalf("cookie at %v: valid=%v, want %v", tc.at, !answeredWithHVR, tc.valid)
 		}
 		if c := sv.ep.Conn([]byte("x")); c != nil {
-			sv.ep.removeConn(c)
+			sv.ep.Reset(c)
 		}
 	}
 }
