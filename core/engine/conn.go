@@ -40,7 +40,6 @@ type Conn struct {
 	peerSeqEnd uint16
 
 	flight    *flight // the last flight we sent, while it may be needed
-	replaying bool    // records held by the record layer are being processed
 
 	deadline      time.Duration
 	heapIdx       int
@@ -216,7 +215,34 @@ func (c *Conn) restartCandidate(payload []byte) bool {
 	return helloID(random) != c.lastHello
 }
 
-func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []byte) error {
+// receive processes one record that reached the association from addr,
+// then the records the record layer kept for later if that record released
+// them (ChangeCipherSpec, the end of the handshake): one after the other,
+// never one inside another's processing.
+func (c *Conn) receive(st *step, addr []byte, h *record.Header, payload []byte) {
+	c.handleRecord(st, addr, h, payload, false)
+	for !c.removed {
+		list := c.rl.In.TakeReleased()
+		if list == nil {
+			return
+		}
+		for i := range list {
+			if c.removed {
+				return
+			}
+			p := &list[i]
+			if p.Opened {
+				c.handleAppData(&p.Header, p.Payload)
+				continue
+			}
+			c.handleRecord(st, c.Addr(), &p.Header, p.Payload, true)
+		}
+	}
+}
+
+// handleRecord processes one record; held: it comes from the record
+// layer's buffer, not from the network just now.
+func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []byte, held bool) error {
 	if h.Version != protocol.VersionDTLS12 &&
 		!(h.Version == protocol.VersionDTLS10 && h.Epoch == 0 && h.Type == protocol.ContentHandshake) {
 		c.logf(LogDebug, "dropping record with version 0x%04x", h.Version)
@@ -239,7 +265,7 @@ func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []b
 		c.logf(LogDebug, "dropping replayed record %d/%d", h.Epoch, h.Seq)
 		return nil
 	case record.NotAuthentic:
-		return c.authFailed(st, h)
+		return c.authFailed(st, h, held)
 	case record.Malformed:
 		return nil
 	case record.Overflow:
@@ -297,8 +323,8 @@ func (c *Conn) lastFlightRetransmitted(h *record.Header, payload []byte) bool {
 // more than a forged epoch-0 alert already can during a handshake (RFC
 // 6347's design); one that arrived before the ChangeCipherSpec (replayed
 // from the buffer now), or an application data record, cannot.
-func (c *Conn) authFailed(st *step, h *record.Header) error {
-	if hs := c.hs; hs != nil && h.Epoch == c.rl.In.Epoch() && hs.newEpochActive && !hs.peerFinished && !c.replaying &&
+func (c *Conn) authFailed(st *step, h *record.Header, held bool) error {
+	if hs := c.hs; hs != nil && h.Epoch == c.rl.In.Epoch() && hs.newEpochActive && !hs.peerFinished && !held &&
 		(h.Type == protocol.ContentHandshake || h.Type == protocol.ContentTLS12CID) {
 		c.logf(LogWarn, "the peer's Finished record does not authenticate: %s", c.keyMismatch())
 		return c.fail(st, protocol.Fatal(protocol.AlertBadRecordMAC))
@@ -343,30 +369,6 @@ func (c *Conn) holdRecord(h *record.Header, payload []byte, opened bool) {
 	}
 }
 
-// replayPending processes buffered records that may have become readable.
-func (c *Conn) replayPending(st *step) error {
-	list := c.rl.In.TakeHeld()
-	if list == nil {
-		return nil
-	}
-	c.replaying = true
-	defer func() { c.replaying = false }()
-	for i := range list {
-		if c.removed {
-			return nil
-		}
-		p := &list[i]
-		if p.Opened {
-			c.handleAppData(&p.Header, p.Payload)
-			continue
-		}
-		if err := c.handleRecord(st, c.Addr(), &p.Header, p.Payload); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (c *Conn) handleCCS(st *step, epoch uint16, data []byte) error {
 	if len(data) != 1 || data[0] != 1 {
 		c.logf(LogDebug, "dropping malformed ChangeCipherSpec")
@@ -388,7 +390,7 @@ func (c *Conn) handleCCS(st *step, epoch uint16, data []byte) error {
 }
 
 // activateRead makes the pending read epoch current after the peer's
-// ChangeCipherSpec and processes records that waited for it.
+// ChangeCipherSpec and releases the records that waited for it.
 func (c *Conn) activateRead(st *step) error {
 	c.rl.In.Activate()
 	c.hs.newEpochActive = true
@@ -397,7 +399,8 @@ func (c *Conn) activateRead(st *step) error {
 	if c.hs.state == StateWaitChangeCipherSpec {
 		c.setHSState(StateWaitFinished)
 	}
-	return c.replayPending(st)
+	c.rl.In.Release()
+	return nil
 }
 
 func (c *Conn) handleAlert(st *step, epoch uint16, data []byte) error {

@@ -210,7 +210,8 @@ func (e *Endpoint) handleRecord(st *step, addr []byte, h *record.Header, payload
 		e.logf(LogDebug, "dropping %v record from unknown peer", h.Type)
 		return nil
 	}
-	return c.handleRecord(st, addr, h, payload)
+	c.receive(st, addr, h, payload)
+	return nil
 }
 
 // statelessClientHello answers an epoch-0 ClientHello without keeping any

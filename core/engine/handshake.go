@@ -407,7 +407,8 @@ func (c *Conn) finishHandshake(st *step) error {
 	if c.removed {
 		return nil
 	}
-	return c.replayPending(st)
+	c.rl.In.Release()
+	return nil
 }
 
 func (c *Conn) renegotiate(st *step) error {

@@ -32,6 +32,7 @@ type ReadHalf struct {
 	cur        readEpoch
 	prev, next *readEpoch
 	held       *heldRecords
+	released   bool // the held records may be processed now
 	cid        []byte
 	limit      uint16 // our record_size_limit, once the peer acknowledged it
 	maxHeld    int
@@ -257,9 +258,19 @@ func (r *ReadHalf) HeldCount() int {
 	return len(r.held.list)
 }
 
-// TakeHeld returns the records kept for later, oldest first, and forgets
-// them.
-func (r *ReadHalf) TakeHeld() []Held {
+// Release says that the records kept for later may be processed now: the
+// epoch they wait for became current, or the handshake they wait for ended.
+// The caller takes them with TakeReleased once done with the record in
+// hand, so that no record is processed inside another's processing.
+func (r *ReadHalf) Release() { r.released = true }
+
+// TakeReleased returns the records kept for later, oldest first, and
+// forgets them, if Release was called since the last time; nil otherwise.
+func (r *ReadHalf) TakeReleased() []Held {
+	if !r.released {
+		return nil
+	}
+	r.released = false
 	if r.held == nil {
 		return nil
 	}

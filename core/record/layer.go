@@ -26,7 +26,7 @@ func (l *Layer) Close() {
 		l.cache.Evict(l)
 	}
 	l.In.prev, l.In.next, l.Out.prev, l.Out.next = nil, nil, nil, nil
-	l.In.held = nil
+	l.In.held, l.In.released = nil, false
 	l.In.cid, l.Out.cid = nil, nil
 }
 
