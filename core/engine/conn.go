@@ -39,7 +39,7 @@ type Conn struct {
 	// the last completed handshake; lower ones are retransmissions.
 	peerSeqEnd uint16
 
-	flight    *flight // the last flight we sent, while it may be needed
+	flight *flight // the last flight we sent, while it may be needed
 
 	deadline      time.Duration
 	heapIdx       int
