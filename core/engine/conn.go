@@ -1,23 +1,22 @@
 package engine
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
 	"time"
 	"unsafe"
 
-	"github.com/tinydtls-go/tinydtls/core/handshake"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 	"github.com/tinydtls-go/tinydtls/core/record"
 	"github.com/tinydtls-go/tinydtls/core/suite"
 )
 
-// Conn is one association with one peer address.
+// Conn is one association with one peer address. It drives its record
+// layer (rl: the read and write halves) and its handshaker (hs: the
+// handshake protocol in its role), and does what is neither: alerts,
+// application data, flights and their timers, the end.
 type Conn struct {
 	e     *Endpoint
 	addr  string
-	role  Role
 	state State
 	// App is free for the application (the C layer keeps its dtls_peer_t here).
 	App any
@@ -25,20 +24,10 @@ type Conn struct {
 	removed     bool
 	established bool // completed at least one handshake
 
-	// rl is the record layer: the read and write halves with their epochs.
 	rl record.Layer
+	hs handshaker
 
-	suite *suite.Suite
-	hs    *handshakeState
-
-	// RFC 5746 state: whether the peer supports secure renegotiation and
-	// the verify_data of the last completed handshake.
-	secureReneg                bool
-	clientVerify, serverVerify [protocol.VerifyDataLen]byte
-	// peerSeqEnd is one past the message_seq of the peer's last message in
-	// the last completed handshake; lower ones are retransmissions.
-	peerSeqEnd uint16
-
+	suite  *suite.Suite
 	flight *flight // the last flight we sent, while it may be needed
 
 	deadline      time.Duration
@@ -46,21 +35,17 @@ type Conn struct {
 	closeAt       time.Duration
 	holdUntil     time.Duration
 	prevReadUntil time.Duration
-
-	// lastHello identifies (by 8 bytes of its random) the ClientHello of the
-	// server's last completed handshake, to tell its copies from a restart.
-	lastHello uint64
 }
 
 func (c *Conn) String() string {
-	return fmt.Sprintf("%s association (%s)", c.role, c.state)
+	return fmt.Sprintf("%s association (%s)", c.hs.role(), c.state)
 }
 
 // Addr returns the peer address key the association is stored under.
 func (c *Conn) Addr() []byte { return unsafe.Slice(unsafe.StringData(c.addr), len(c.addr)) }
 
 // Role returns whether we are client or server of this association.
-func (c *Conn) Role() Role { return c.role }
+func (c *Conn) Role() Role { return c.hs.role() }
 
 // State returns the association's state as upstream reports it. During a
 // renegotiation an association stays CONNECTED: it can carry data.
@@ -187,34 +172,6 @@ func (c *Conn) write(st *step, bufs [][]byte) (int, error) {
 	return payloadSent(total, len(rec), sent), err
 }
 
-// helloID condenses a ClientHello random; 64 bits tell a client's own
-// ClientHello from a restarted client's with certainty in practice, and the
-// server keeps them for every association.
-func helloID(random []byte) uint64 { return binary.BigEndian.Uint64(random[:8]) }
-
-// restartCandidate reports whether an epoch-0 handshake record for this
-// association should go to the stateless ClientHello path: it holds a
-// ClientHello that is neither a replay nor a retransmission of one this
-// server association already handled, i.e. the client restarted (RFC 6347
-// §4.2.8) or a new client took over the address.
-func (c *Conn) restartCandidate(payload []byte) bool {
-	if c.role != RoleServer {
-		return false
-	}
-	hh, frag, _, ok := handshake.ParseFragment(payload)
-	if !ok || hh.Type != protocol.HandshakeClientHello || hh.FragmentOffset != 0 || len(frag) < 34 {
-		return false
-	}
-	// client_version (2 bytes), then the 32-byte random. A restarted
-	// client starts its record sequence numbers afresh, so only the random
-	// tells a new ClientHello from a copy of one already handled.
-	random := frag[2:34]
-	if c.hs != nil && !c.hs.renegotiation {
-		return !bytes.Equal(random, c.hs.clientRandom[:])
-	}
-	return helloID(random) != c.lastHello
-}
-
 // receive processes one record that reached the association from addr,
 // then the records the record layer kept for later if that record released
 // them (ChangeCipherSpec, the end of the handshake): one after the other,
@@ -240,38 +197,41 @@ func (c *Conn) receive(st *step, addr []byte, h *record.Header, payload []byte) 
 	}
 }
 
-// handleRecord processes one record; held: it comes from the record
-// layer's buffer, not from the network just now.
-func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []byte, held bool) error {
+// handleRecord opens one record and hands its content to whoever handles
+// that content type; held: it comes from the record layer's buffer, not
+// from the network just now.
+func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []byte, held bool) {
 	if h.Version != protocol.VersionDTLS12 &&
 		!(h.Version == protocol.VersionDTLS10 && h.Epoch == 0 && h.Type == protocol.ContentHandshake) {
 		c.logf(LogDebug, "dropping record with version 0x%04x", h.Version)
-		return nil
+		return
 	}
 	rec, res := c.rl.In.Open(h, payload)
 	switch res {
 	case record.NoEpoch:
 		switch {
-		case c.hs != nil && !c.hs.newEpochActive && h.Epoch == c.rl.In.Epoch()+1:
+		case c.hs.awaitsEpoch(h.Epoch):
 			c.holdRecord(h, payload, false)
-		case c.lastFlightRetransmitted(h, payload):
+		case c.hs.peerResendsLastFlight(h.Epoch, h.Type, payload):
 			// The peer did not get our final flight.
 			st.noteDuplicate(c)
 		default:
 			c.logf(LogDebug, "dropping record of epoch %d", h.Epoch)
 		}
-		return nil
+		return
 	case record.Replayed:
 		c.logf(LogDebug, "dropping replayed record %d/%d", h.Epoch, h.Seq)
-		return nil
+		return
 	case record.NotAuthentic:
-		return c.authFailed(st, h, held)
+		c.authFailed(st, h, held)
+		return
 	case record.Malformed:
-		return nil
+		return
 	case record.Overflow:
 		// RFC 6347 §4.1.1.1, RFC 8449 §4: an authentic record that is too
 		// large ends the association.
-		return c.fail(st, protocol.Fatal(protocol.AlertRecordOverflow))
+		c.fail(st, protocol.Fatal(protocol.AlertRecordOverflow))
+		return
 	}
 	t, data := rec.Type, rec.Data
 	c.e.logRecordReceived(h, t, data)
@@ -280,35 +240,16 @@ func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []b
 	}
 	switch t {
 	case protocol.ContentHandshake:
-		return c.handleHandshakeRecord(st, h.Epoch, data)
+		c.hs.handshakeRecord(st, h.Epoch, data)
 	case protocol.ContentChangeCipherSpec:
-		return c.handleCCS(st, h.Epoch, data)
+		c.hs.changeCipherSpec(st, h.Epoch, data)
 	case protocol.ContentAlert:
-		return c.handleAlert(st, h.Epoch, data)
+		c.handleAlert(st, h.Epoch, data)
 	case protocol.ContentApplicationData:
 		c.handleAppData(h, data)
-		return nil
+	default:
+		c.logf(LogDebug, "dropping record of unknown type %d", t)
 	}
-	c.logf(LogDebug, "dropping record of unknown type %d", t)
-	return nil
-}
-
-// lastFlightRetransmitted reports whether a record of the epoch before the
-// last handshake, whose keys are gone, is a message of the peer's last
-// flight of that handshake (a Certificate, ClientKeyExchange or
-// CertificateVerify before its Finished) while we still hold our final
-// flight: the peer is retransmitting, record by record as upstream tinydtls
-// does, and its Finished may never get through on its own. Such a record is
-// unauthenticated, so it only ever triggers the rate-limited resend of our
-// final flight to the peer's own address.
-func (c *Conn) lastFlightRetransmitted(h *record.Header, payload []byte) bool {
-	if c.flight == nil || !c.flight.final || h.Epoch+1 != c.rl.In.Epoch() || h.Type != protocol.ContentHandshake {
-		return false
-	}
-	hh, _, _, ok := handshake.ParseFragment(payload)
-	return ok && hh.MessageSeq < c.peerSeqEnd &&
-		(hh.Type == protocol.HandshakeCertificate || hh.Type == protocol.HandshakeClientKeyExchange ||
-			hh.Type == protocol.HandshakeCertificateVerify)
 }
 
 // authFailed handles a record that did not authenticate. It is dropped
@@ -323,14 +264,14 @@ func (c *Conn) lastFlightRetransmitted(h *record.Header, payload []byte) bool {
 // more than a forged epoch-0 alert already can during a handshake (RFC
 // 6347's design); one that arrived before the ChangeCipherSpec (replayed
 // from the buffer now), or an application data record, cannot.
-func (c *Conn) authFailed(st *step, h *record.Header, held bool) error {
-	if hs := c.hs; hs != nil && h.Epoch == c.rl.In.Epoch() && hs.newEpochActive && !hs.peerFinished && !held &&
+func (c *Conn) authFailed(st *step, h *record.Header, held bool) {
+	if c.hs.awaitsPeerFinished(h.Epoch) && !held &&
 		(h.Type == protocol.ContentHandshake || h.Type == protocol.ContentTLS12CID) {
 		c.logf(LogWarn, "the peer's Finished record does not authenticate: %s", c.keyMismatch())
-		return c.fail(st, protocol.Fatal(protocol.AlertBadRecordMAC))
+		c.fail(st, protocol.Fatal(protocol.AlertBadRecordMAC))
+		return
 	}
 	c.logf(LogDebug, "dropping record %d/%d that does not authenticate", h.Epoch, h.Seq)
-	return nil
 }
 
 // keyMismatch explains a Finished that does not check out.
@@ -339,19 +280,6 @@ func (c *Conn) keyMismatch() string {
 		return "the peers probably use different pre-shared keys"
 	}
 	return "the peers derived different keys (a peer's bug, or an attacker)"
-}
-
-// migrate follows a peer whose address changed (RFC 9146 §6): only for
-// authenticated CID records newer than any seen before.
-func (c *Conn) migrate(addr []byte) {
-	if other := c.e.conns[string(addr)]; other != nil && other != c {
-		return // the new address belongs to another association
-	}
-	delete(c.e.conns, c.addr)
-	c.addr = string(addr)
-	c.e.conns[c.addr] = c
-	c.logf(LogInfo, "peer moved to a new address")
-	c.e.h.ConnChanged(c, ConnAddrChanged)
 }
 
 // holdRecord keeps a record for later in the record layer: sealed, of the
@@ -369,57 +297,23 @@ func (c *Conn) holdRecord(h *record.Header, payload []byte, opened bool) {
 	}
 }
 
-func (c *Conn) handleCCS(st *step, epoch uint16, data []byte) error {
-	if len(data) != 1 || data[0] != 1 {
-		c.logf(LogDebug, "dropping malformed ChangeCipherSpec")
-		return nil
-	}
-	hs := c.hs
-	if hs == nil || epoch != c.rl.In.Epoch() || hs.newEpochActive {
-		// Before any handshake (CVE-2017-7243), after it, or a
-		// retransmission: nothing to switch.
-		c.logf(LogDebug, "ignoring ChangeCipherSpec")
-		return nil
-	}
-	if !c.rl.In.HasNext() {
-		// Overtook the key exchange; switch once the keys exist.
-		hs.ccsPending = true
-		return nil
-	}
-	return c.activateRead(st)
-}
-
-// activateRead makes the pending read epoch current after the peer's
-// ChangeCipherSpec and releases the records that waited for it.
-func (c *Conn) activateRead(st *step) error {
-	c.rl.In.Activate()
-	c.hs.newEpochActive = true
-	c.hs.ccsPending = false
-	c.logf(LogDebug, "read epoch %d active (%v)", c.rl.In.Epoch(), c.rl.In.Suite())
-	if c.hs.state == StateWaitChangeCipherSpec {
-		c.setHSState(StateWaitFinished)
-	}
-	c.rl.In.Release()
-	return nil
-}
-
-func (c *Conn) handleAlert(st *step, epoch uint16, data []byte) error {
+func (c *Conn) handleAlert(st *step, epoch uint16, data []byte) {
 	a, ok := protocol.ParseAlert(data)
 	if !ok {
 		c.logf(LogDebug, "dropping malformed alert")
-		return nil
+		return
 	}
-	if epoch == 0 && c.rl.In.Epoch() > 0 && (c.hs == nil || c.hs.renegotiation) {
+	if epoch == 0 && c.rl.In.Epoch() > 0 && !c.hs.firstRunning() {
 		// Unauthenticated once we have keys: anyone could have sent it.
 		c.logf(LogDebug, "ignoring unprotected %v", a)
-		return nil
+		return
 	}
 	if a.Level != protocol.LevelWarning && a.Level != protocol.LevelFatal {
 		c.logf(LogDebug, "dropping alert with level %d", a.Level)
-		return nil
+		return
 	}
 	c.logf(LogInfo, "received %v", a)
-	if f := c.flight; a.Level == protocol.LevelFatal && c.hs != nil && f != nil && f.finished() &&
+	if f := c.flight; a.Level == protocol.LevelFatal && c.hs.running() && f != nil && f.finished() &&
 		(a.Description == protocol.AlertBadRecordMAC || a.Description == protocol.AlertDecryptError) {
 		c.logf(LogWarn, "the peer could not authenticate our Finished (%v): %s", a.Description, c.keyMismatch())
 	}
@@ -427,15 +321,14 @@ func (c *Conn) handleAlert(st *step, epoch uint16, data []byte) error {
 	case a.Description == protocol.AlertCloseNotify, a.Level == protocol.LevelFatal:
 		c.end(st, peerAlert(a))
 	default:
-		if a.Description == protocol.AlertNoRenegotiation && c.hs != nil && c.hs.renegotiation {
+		if a.Description == protocol.AlertNoRenegotiation && c.hs.renegotiating() {
 			// The peer declined; keep using the current keys.
-			c.endHandshake()
+			c.hs.stop()
 			c.flight = nil
 			c.updateTimer()
 		}
 		c.e.h.Event(c, a.Level, uint16(a.Description))
 	}
-	return nil
 }
 
 func (c *Conn) handleAppData(h *record.Header, data []byte) {
@@ -444,7 +337,7 @@ func (c *Conn) handleAppData(h *record.Header, data []byte) {
 		return
 	}
 	if !c.established || c.state == StateClosing {
-		if c.hs != nil && !c.established {
+		if c.hs.running() && !c.established {
 			// Overtook the Finished it follows; keep it for later.
 			c.holdRecord(h, data, true)
 			return
@@ -457,4 +350,47 @@ func (c *Conn) handleAppData(h *record.Header, data []byte) {
 		c.releaseFinalFlight()
 	}
 	c.e.h.Receive(c, data)
+}
+
+// handshakeDone marks a handshake complete on our side: the association is
+// established (again), and what waited for that may go on.
+func (c *Conn) handshakeDone(st *step) {
+	c.established = true
+	switch {
+	case c.rl.In.PreviousProtected():
+		// After a renegotiation: keep the old read keys a little for
+		// records still in flight and for retransmissions of the peer's
+		// last flight.
+		c.prevReadUntil = st.now + c.e.cfg.FinalFlightHold
+	default:
+		// Epoch 0 carries nothing we still need: a retransmission of the
+		// client's last flight is recognised by its Finished, which is in
+		// the new epoch.
+		c.rl.In.DropPrevious()
+	}
+	if c.flight == nil || !c.flight.final {
+		// The peer's flight completed the handshake, so it has ours; only
+		// the sender of the final flight keeps it, for the peer's
+		// retransmissions.
+		c.flight = nil
+		c.dropOldWriteEpoch()
+	}
+	c.updateTimer()
+	c.logf(LogInfo, "handshake complete (%v)", c.suite)
+	c.setState(StateConnected)
+	if c.removed {
+		return
+	}
+	c.e.h.Event(c, protocol.LevelInternal, protocol.EventConnected)
+	if c.removed {
+		return
+	}
+	c.rl.In.Release()
+}
+
+func (c *Conn) renegotiate(st *step) error {
+	if !c.Established() {
+		return ErrNotConnected
+	}
+	return c.hs.renegotiate(st)
 }

@@ -91,9 +91,7 @@ func (e *Endpoint) remove(c *Conn) {
 	if c.heapIdx >= 0 {
 		e.timers.remove(c)
 	}
-	if c.hs != nil {
-		c.endHandshake()
-	}
+	c.hs.stop()
 	c.rl.Close()
 	c.state = StateClosed
 	c.flight = nil
@@ -106,9 +104,7 @@ func (c *Conn) startClosing(st *step) {
 	if c.state == StateClosing || c.state == StateClosed {
 		return
 	}
-	if c.hs != nil {
-		c.endHandshake()
-	}
+	c.hs.stop()
 	c.flight = nil
 	c.sendAlert(st, closeNotify)
 	if c.removed {
@@ -132,9 +128,7 @@ func (c *Conn) MarkClosed(closing bool) {
 	if c.removed {
 		return
 	}
-	if c.hs != nil {
-		c.endHandshake()
-	}
+	c.hs.stop()
 	c.flight = nil
 	c.holdUntil = 0
 	c.updateTimer()

@@ -47,10 +47,12 @@ type Endpoint struct {
 	handshakes int
 	closed     bool
 
-	// steps keeps a step per nesting level of calls (a handler calling
-	// back in), reused; depth of them are in progress.
-	steps []*step
-	depth int
+	// A step per nesting level of calls (a handler calling back in),
+	// reused: the outermost call's, then the nested ones'; depth of them
+	// are in progress.
+	outer  step
+	nested []*step
+	depth  int
 	// Server associations created from a ClientHello, oldest first: the
 	// candidates for eviction when the handshake limit is reached. Entries
 	// that have since progressed or gone are skipped and dropped lazily.
@@ -202,7 +204,7 @@ func (e *Endpoint) handleRecord(st *step, addr []byte, h *record.Header, payload
 		c = e.conns[string(addr)]
 	}
 	if h.Type == protocol.ContentHandshake && h.Epoch == 0 {
-		if c == nil || c.restartCandidate(payload) {
+		if c == nil || restarted(c, payload) {
 			return e.statelessClientHello(st, addr, c, h, payload)
 		}
 	}
@@ -270,14 +272,29 @@ func (e *Endpoint) statelessClientHello(st *step, addr []byte, old *Conn, h *rec
 			len(e.conns), e.handshakes)
 		return nil
 	}
-	c := e.newConn(addr, RoleServer)
+	c, sv := e.newServer(addr)
 	e.halfOpen = append(e.halfOpen, c)
 	c.rl.In.AcceptUpTo(h.Seq)
 	// The HelloVerifyRequest took the first ClientHello's record sequence
 	// number; ours continue from the second's so the client never sees one
 	// twice.
 	c.rl.Out.SetSeq(h.Seq)
-	return c.serverStart(st, &ch, hh, frag)
+	sv.start(st, &ch, hh, frag)
+	return nil
+}
+
+// restarted reports whether an epoch-0 handshake record for the existing
+// association c should go to the stateless ClientHello path: it holds a
+// ClientHello that is neither a replay nor a retransmission of one c
+// already handled, i.e. the client restarted (RFC 6347 §4.2.8) or a new
+// client took over the address.
+func restarted(c *Conn, payload []byte) bool {
+	hh, frag, _, ok := handshake.ParseFragment(payload)
+	if !ok || hh.Type != protocol.HandshakeClientHello || hh.FragmentOffset != 0 || len(frag) < 34 {
+		return false
+	}
+	// client_version (2 bytes), then the 32-byte random.
+	return c.hs.restartedBy(frag[2:34])
 }
 
 // sendStateless sends one epoch-0 record to an address without association,
@@ -333,8 +350,8 @@ func (e *Endpoint) connect(addr []byte, replace bool, now time.Duration) (int, e
 	if len(e.conns) >= e.cfg.MaxConns || e.handshakes >= e.cfg.MaxHandshakes {
 		return 0, ErrTooManyConns
 	}
-	c := e.newConn(addr, RoleClient)
-	sent, err := c.clientStart(st, false)
+	c, cl := e.newClient(addr)
+	sent, err := cl.start(st, false)
 	if err != nil {
 		c.end(st, replaced)
 		return 0, err
@@ -456,14 +473,6 @@ func (e *Endpoint) NextDeadline() (time.Duration, bool) {
 	return e.timers[0].deadline, true
 }
 
-// halfOpen reports whether c is a server handshake that has heard nothing
-// from its client since it sent its first flight: a client that proved its
-// address and then went quiet, or an attacker holding state.
-func (c *Conn) halfOpen() bool {
-	return !c.removed && c.role == RoleServer && !c.established && c.hs != nil &&
-		(c.hs.state == StateWaitClientKeyExchange || c.hs.state == StateWaitClientCertificate)
-}
-
 // evictHalfOpen removes the oldest half-open server handshake to make room
 // for a new client. The application hears of it as a timed-out handshake.
 func (e *Endpoint) evictHalfOpen(st *step) {
@@ -471,7 +480,7 @@ func (e *Endpoint) evictHalfOpen(st *step) {
 		c := e.halfOpen[0]
 		e.halfOpen[0] = nil
 		e.halfOpen = e.halfOpen[1:]
-		if c.halfOpen() {
+		if c.hs.halfOpen() {
 			e.logf(LogInfo, "handshake limit reached; dropping the oldest half-open handshake")
 			c.end(st, abandoned)
 			return
@@ -487,7 +496,7 @@ func (e *Endpoint) trimHalfOpen() {
 	}
 	keep := e.halfOpen[:0]
 	for _, c := range e.halfOpen {
-		if c.halfOpen() {
+		if c.hs.halfOpen() {
 			keep = append(keep, c)
 		}
 	}
@@ -495,16 +504,33 @@ func (e *Endpoint) trimHalfOpen() {
 	e.halfOpen = keep
 }
 
-func (e *Endpoint) newConn(addr []byte, role Role) *Conn {
-	c := &Conn{
-		e:       e,
-		addr:    string(addr),
-		role:    role,
-		heapIdx: -1,
-	}
+// newClient creates a client association; newServer a server one. The
+// handshaker of the role is chosen here, once, and allocated with the
+// association.
+func (e *Endpoint) newClient(addr []byte) (*Conn, *client12) {
+	a := new(struct {
+		c  Conn
+		hs client12
+	})
+	a.hs.base12 = base12{c: &a.c, r: &a.hs}
+	e.addConn(&a.c, addr, &a.hs)
+	return &a.c, &a.hs
+}
+
+func (e *Endpoint) newServer(addr []byte) (*Conn, *server12) {
+	a := new(struct {
+		c  Conn
+		hs server12
+	})
+	a.hs.base12 = base12{c: &a.c, r: &a.hs}
+	e.addConn(&a.c, addr, &a.hs)
+	return &a.c, &a.hs
+}
+
+func (e *Endpoint) addConn(c *Conn, addr []byte, hs handshaker) {
+	c.e, c.addr, c.hs, c.heapIdx = e, string(addr), hs, -1
 	c.rl.Init(&e.ciphers, e.cfg.MaxPendingRecords)
 	e.conns[c.addr] = c
 	e.trimHalfOpen()
 	e.h.ConnChanged(c, ConnCreated)
-	return c
 }

@@ -191,19 +191,30 @@ func (c *Conn) transmitFlight(st *step) (int, error) {
 	return p.sent, p.err
 }
 
+// flightKind says how a flight is retransmitted.
+type flightKind int
+
+const (
+	// ordinaryFlight: on its timer, and when the peer's retransmissions
+	// show it was lost.
+	ordinaryFlight flightKind = iota
+	// finalFlight: the last flight of a handshake; no timer, only resent
+	// when the peer's retransmissions show it was lost, and kept for
+	// Config.FinalFlightHold.
+	finalFlight
+	// helloWithCookie: a ClientHello with a cookie, once per timeout and
+	// nothing else (see flight.copies).
+	helloWithCookie
+)
+
 // sendFlight replaces the retained flight with msgs, sends it and arms the
-// retransmission timer. A final flight gets no timer: it is only resent when
-// the peer's retransmissions show it was lost.
-func (c *Conn) sendFlight(st *step, msgs []outMsg, final bool) (int, error) {
+// retransmission timer.
+func (c *Conn) sendFlight(st *step, msgs []outMsg, kind flightKind) (int, error) {
 	if testHookFlight != nil {
 		msgs = testHookFlight(c, msgs)
 	}
-	c.flight = &flight{msgs: msgs, timeout: c.e.cfg.InitialTimeout, final: final}
-	if hs := c.hs; hs != nil && hs.ch != nil && len(hs.ch.Cookie) > 0 {
-		for i := range msgs {
-			c.flight.hello = c.flight.hello || !msgs[i].ccs && msgs[i].typ == protocol.HandshakeClientHello
-		}
-	}
+	final := kind == finalFlight
+	c.flight = &flight{msgs: msgs, timeout: c.e.cfg.InitialTimeout, final: final, hello: kind == helloWithCookie}
 	if final {
 		c.holdUntil = st.now + c.e.cfg.FinalFlightHold
 	} else {
@@ -269,7 +280,7 @@ func (c *Conn) releaseFinalFlight() {
 // dropOldWriteEpoch frees the previous write epoch once no retained flight
 // can need it.
 func (c *Conn) dropOldWriteEpoch() {
-	if c.flight == nil && c.hs == nil {
+	if c.flight == nil && !c.hs.running() {
 		c.rl.Out.DropPrevious()
 	}
 }
@@ -319,7 +330,7 @@ func (c *Conn) onTimer(st *step) {
 	}
 	if c.prevReadUntil != 0 && c.prevReadUntil <= st.now {
 		c.prevReadUntil = 0
-		if c.hs == nil {
+		if !c.hs.running() {
 			c.rl.In.DropPrevious()
 		}
 	}
@@ -327,7 +338,7 @@ func (c *Conn) onTimer(st *step) {
 		if f.retransmits >= c.e.cfg.MaxRetransmits {
 			c.logf(LogWarn, "no answer to %s after %d retransmissions; abandoning the handshake",
 				flightName(f.msgs, f.hello), f.retransmits)
-			if f.finished() && c.hs != nil && c.hs.suite != nil && c.hs.suite.KeyExchange == suite.PSK {
+			if f.finished() && c.hs.running() && c.suite != nil && c.suite.KeyExchange == suite.PSK {
 				c.logf(LogWarn, "the peer answered our earlier flights but not our Finished: it probably could not "+
 					"authenticate it because the peers use different pre-shared keys (upstream tinydtls drops "+
 					"such a Finished without a word)")

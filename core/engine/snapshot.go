@@ -44,7 +44,7 @@ type handshakeSnapshot struct {
 
 func (c *Conn) snapshot() snapshot {
 	s := snapshot{
-		Role:         c.role,
+		Role:         c.hs.role(),
 		State:        c.state,
 		Established:  c.established,
 		Removed:      c.removed,
@@ -56,14 +56,8 @@ func (c *Conn) snapshot() snapshot {
 		Expanded:     c.rl.Expanded(),
 		WriteKeys:    *c.rl.Out.Keys(),
 		WriteCID:     string(c.rl.Out.CID()),
-		ClientVerify: c.clientVerify,
-		ServerVerify: c.serverVerify,
 	}
 	s.Epoch0Highest, s.Epoch0Seen = c.rl.In.Highest(0)
-	if hs := c.hs; hs != nil {
-		s.Handshake = handshakeSnapshot{Running: true, State: hs.state, NextRecvSeq: hs.reasm.NextSeq(),
-			HelloVerifies: hs.hvrCount, NewEpochActive: hs.newEpochActive, CCSPending: hs.ccsPending}
-		s.Handshake.BufferedMsgs, s.Handshake.BufferedBytes = hs.reasm.Buffered()
-	}
+	c.hs.snapshot(&s)
 	return s
 }

@@ -23,10 +23,17 @@ type step struct {
 
 // begin starts a step at the next nesting level.
 func (e *Endpoint) begin(now time.Duration) *step {
-	if e.depth == len(e.steps) {
-		e.steps = append(e.steps, &step{e: e})
+	var st *step
+	switch {
+	case e.depth == 0:
+		st = &e.outer
+	case e.depth-1 < len(e.nested):
+		st = e.nested[e.depth-1]
+	default:
+		st = &step{e: e}
+		e.nested = append(e.nested, st)
 	}
-	st := e.steps[e.depth]
+	st.e = e
 	e.depth++
 	if cap(st.buf) < e.bufCap() {
 		st.buf = make([]byte, 0, e.bufCap())
@@ -66,7 +73,11 @@ func (st *step) noteDuplicate(c *Conn) {
 	if c.flight == nil {
 		return
 	}
-	for _, s := range st.e.steps[:st.e.depth] {
+	e := st.e
+	if contains(e.outer.dups, c) {
+		return
+	}
+	for _, s := range e.nested[:max(e.depth-1, 0)] {
 		if contains(s.dups, c) {
 			return
 		}
