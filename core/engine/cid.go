@@ -2,6 +2,8 @@ package engine
 
 import (
 	"io"
+
+	"github.com/tinydtls-go/tinydtls/core/protocol"
 )
 
 // Connection IDs (RFC 9146): the ones an association uses, the Endpoint's
@@ -22,20 +24,70 @@ func (c *Conn) newReadCID() []byte {
 		if _, err := io.ReadFull(c.e.cfg.Rand, cid); err != nil {
 			return nil
 		}
-		if c.e.byCID[string(cid)] == nil {
+		if c.e.cids.conns[string(cid)] == nil {
 			return cid
 		}
 	}
 	return nil
 }
 
+// cidIndex finds associations by the connection ID their peers put on
+// records to us.
+type cidIndex struct {
+	conns map[string]*Conn
+	// count counts the associations per length of CID they read (a
+	// tls12_cid record does not say how long its CID is); lens lists the
+	// lengths in use, usually one, for the per-record lookup.
+	count [protocol.MaxCIDLen + 1]int
+	lens  []int
+	// fallback is the length when no CID in use matches: the one we hand
+	// out now.
+	fallback int
+}
+
+// CIDLen finds the length of the connection ID at the start of cid among
+// the lengths in use, for record.Parse.
+func (x *cidIndex) CIDLen(cid []byte) int {
+	for _, n := range x.lens {
+		if len(cid) >= n && x.conns[string(cid[:n])] != nil {
+			return n
+		}
+	}
+	return x.fallback
+}
+
+// add and remove keep the index and the list of lengths in use current.
+func (x *cidIndex) add(cid []byte, c *Conn) {
+	x.conns[string(cid)] = c
+	x.count[len(cid)]++
+	if x.count[len(cid)] == 1 {
+		x.relist()
+	}
+}
+
+func (x *cidIndex) remove(cid []byte) {
+	delete(x.conns, string(cid))
+	x.count[len(cid)]--
+	if x.count[len(cid)] == 0 {
+		x.relist()
+	}
+}
+
+func (x *cidIndex) relist() {
+	x.lens = x.lens[:0]
+	for l, n := range x.count {
+		if n > 0 {
+			x.lens = append(x.lens, l)
+		}
+	}
+}
+
 // setCIDs records the negotiated connection IDs. They take effect with the
 // first protected epoch: only protected records carry them.
 func (c *Conn) setCIDs(read, write []byte) {
-	e := c.e
-	if old := c.rl.In.CID(); len(old) > 0 && e.byCID[string(old)] == c {
-		delete(e.byCID, string(old))
-		e.countCID(len(old), -1)
+	x := &c.e.cids
+	if old := c.rl.In.CID(); len(old) > 0 && x.conns[string(old)] == c {
+		x.remove(old)
 	}
 	if read == nil && write == nil {
 		c.rl.In.SetCID(nil)
@@ -45,23 +97,7 @@ func (c *Conn) setCIDs(read, write []byte) {
 	c.rl.In.SetCID(nonNil(read))
 	c.rl.Out.SetCID(nonNil(write))
 	if cid := c.rl.In.CID(); len(cid) > 0 {
-		e.byCID[string(cid)] = c
-		e.countCID(len(cid), +1)
-	}
-}
-
-// countCID keeps the list of CID lengths in use current.
-func (e *Endpoint) countCID(n, delta int) {
-	before := e.cidCount[n]
-	e.cidCount[n] += delta
-	if (before == 0) == (e.cidCount[n] == 0) {
-		return
-	}
-	e.cidLens = e.cidLens[:0]
-	for l, cnt := range e.cidCount {
-		if cnt > 0 {
-			e.cidLens = append(e.cidLens, l)
-		}
+		x.add(cid, c)
 	}
 }
 

@@ -34,12 +34,7 @@ type Endpoint struct {
 	cfg   Config
 	h     Handler
 	conns map[string]*Conn
-	byCID map[string]*Conn
-	// cidCount counts the associations per length of CID they read (a
-	// tls12_cid record does not say how long its CID is); cidLens lists the
-	// lengths in use, usually one, for the per-record lookup.
-	cidCount [protocol.MaxCIDLen + 1]int
-	cidLens  []int
+	cids  cidIndex
 	timers   timerHeap
 	cookie   cookieJar
 	ciphers  record.CipherCache
@@ -65,9 +60,9 @@ func New(cfg Config, h Handler) *Endpoint {
 		cfg:   cfg.withDefaults(),
 		h:     h,
 		conns: make(map[string]*Conn),
-		byCID: make(map[string]*Conn),
 	}
 	e.ciphers.Max = e.cfg.MaxActiveCiphers
+	e.cids = cidIndex{conns: make(map[string]*Conn), fallback: e.cfg.CIDLength}
 	return e
 }
 
@@ -119,6 +114,7 @@ func (e *Endpoint) SetCIDLength(n int) error {
 		return fmt.Errorf("dtls: a connection ID has at most %d bytes", protocol.MaxCIDLen)
 	}
 	e.cfg.CIDLength = n
+	e.cids.fallback = n
 	return nil
 }
 
@@ -166,7 +162,7 @@ func (e *Endpoint) HandleDatagram(addr []byte, data []byte, now time.Duration) e
 	st := e.begin(now)
 	defer e.finish(st)
 	for len(data) > 0 && !e.closed {
-		h, payload, rest, ok := record.Parse(data, e.cidLenFor(data))
+		h, payload, rest, ok := record.Parse(data, &e.cids)
 		if !ok {
 			e.logf(LogDebug, "dropping %d bytes that do not form a record", len(data))
 			break
@@ -177,25 +173,10 @@ func (e *Endpoint) HandleDatagram(addr []byte, data []byte, now time.Duration) e
 	return st.failed
 }
 
-// cidLenFor finds the length of the CID of a tls12_cid record at the start
-// of data among the lengths in use (usually one).
-func (e *Endpoint) cidLenFor(data []byte) int {
-	if len(data) == 0 || protocol.ContentType(data[0]) != protocol.ContentTLS12CID {
-		return 0
-	}
-	const off = 11 // type, version, epoch, sequence number
-	for _, n := range e.cidLens {
-		if len(data) >= off+n && e.byCID[string(data[off:off+n])] != nil {
-			return n
-		}
-	}
-	return e.cfg.CIDLength
-}
-
 func (e *Endpoint) handleRecord(st *step, addr []byte, h *record.Header, payload []byte) error {
 	var c *Conn
 	if h.Type == protocol.ContentTLS12CID {
-		c = e.byCID[string(h.CID)]
+		c = e.cids.conns[string(h.CID)]
 		if c == nil {
 			e.logf(LogDebug, "dropping record for unknown connection ID")
 			return nil

@@ -172,7 +172,7 @@ func splitDatagrams(l *link) {
 			l.queue = append(l.queue, packet{to: to, srcAddr: from.addr, data: b, at: l.now + l.delay, order: l.seq})
 		}
 		for len(dg) > 0 {
-			h, payload, rest, ok := record.Parse(dg, cidLen(to, from))
+			h, payload, rest, ok := record.Parse(dg, record.FixedCIDLen(cidLen(to, from)))
 			if !ok {
 				enqueue(append([]byte(nil), dg...))
 				break
@@ -236,7 +236,7 @@ func splitRecords(t *testing.T, p, other *peer, dg []byte) [][]byte {
 	t.Helper()
 	var out [][]byte
 	for len(dg) > 0 {
-		_, _, rest, ok := record.Parse(dg, cidLen(p, other))
+		_, _, rest, ok := record.Parse(dg, record.FixedCIDLen(cidLen(p, other)))
 		if !ok {
 			t.Fatalf("datagram does not parse into records: % x", dg)
 		}
@@ -1571,7 +1571,7 @@ func TestRegression_SkippedClientAuthentication(t *testing.T) {
 		// Deliver the epoch-0 handshake records but the CertificateVerify.
 		var cvSeq uint16
 		for _, r := range recs {
-			h, payload, _, _ := record.Parse(r, 0)
+			h, payload, _, _ := record.Parse(r, record.FixedCIDLen(0))
 			if h.Epoch != 0 || h.Type != protocol.ContentHandshake {
 				continue
 			}

@@ -23,7 +23,7 @@ import (
 func checkOneMessagePerRecord(t *testing.T, who string, dg []byte, cidLen int) {
 	t.Helper()
 	for len(dg) > 0 {
-		h, payload, rest, ok := record.Parse(dg, cidLen)
+		h, payload, rest, ok := record.Parse(dg, record.FixedCIDLen(cidLen))
 		if !ok {
 			t.Fatalf("%s sent a datagram that does not parse into records", who)
 		}
@@ -283,7 +283,7 @@ func dropRecords(t *testing.T, l *link, from *peer, active func() bool, drop fun
 		}
 		var out []byte
 		for rest := dg; len(rest) > 0; {
-			h, payload, tail, ok := record.Parse(rest, cidLen(l.other(from), from))
+			h, payload, tail, ok := record.Parse(rest, record.FixedCIDLen(cidLen(l.other(from), from)))
 			if !ok {
 				t.Fatalf("%s sent a datagram that does not parse", from.name)
 			}
@@ -382,7 +382,7 @@ func TestFinalFlightResentForOldEpochRetransmission(t *testing.T) {
 	runTo(t, l, "server connected", connected(sv, cl))
 	var kx []byte
 	for _, r := range splitRecords(t, sv, cl, flight5) {
-		h, p, _, _ := record.Parse(r, 0)
+		h, p, _, _ := record.Parse(r, record.FixedCIDLen(0))
 		if handshakeType(h, p) == protocol.HandshakeClientKeyExchange {
 			kx = r
 		}

@@ -159,6 +159,16 @@ func (m *ClientHello) Unmarshal(body []byte) bool {
 		readExtensions(&s, &m.Extensions, false)
 }
 
+// ClientHelloRandom returns the random of a ClientHello from the first
+// fragment of its body (client_version, then the random), without reading
+// the rest; ok is false if the fragment is too short to hold it.
+func ClientHelloRandom(frag []byte) (random []byte, ok bool) {
+	if len(frag) < 2+protocol.RandomLen {
+		return nil, false
+	}
+	return frag[2 : 2+protocol.RandomLen], true
+}
+
 // HelloVerifyRequest is the DTLS stateless cookie challenge (RFC 6347
 // §4.2.1).
 type HelloVerifyRequest struct {

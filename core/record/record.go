@@ -34,12 +34,24 @@ type Header struct {
 // Len is the encoded size of the header.
 func (h *Header) Len() int { return HeaderLen + len(h.CID) }
 
-// Parse reads the record at the start of b. cidLen is the length of the
-// connection IDs this endpoint hands out: a tls12_cid record has no length
-// byte for its CID, so the receiver must know it. ok is false when the header
-// is truncated or the record runs past the datagram; the rest of such a
-// datagram cannot be delimited and must be dropped.
-func Parse(b []byte, cidLen int) (h Header, payload, rest []byte, ok bool) {
+// CIDLen tells Parse how long the connection ID of a tls12_cid record is:
+// the record does not say (RFC 9146 §4), the receiver must know the CIDs it
+// handed out. cid holds the record's bytes from where its CID starts.
+type CIDLen interface {
+	CIDLen(cid []byte) int
+}
+
+// FixedCIDLen is a CIDLen for connection IDs of one length.
+type FixedCIDLen int
+
+// CIDLen returns n.
+func (n FixedCIDLen) CIDLen([]byte) int { return int(n) }
+
+// Parse reads the record at the start of b; cids says how long a tls12_cid
+// record's CID is. ok is false when the header is truncated or the record
+// runs past the datagram; the rest of such a datagram cannot be delimited
+// and must be dropped.
+func Parse(b []byte, cids CIDLen) (h Header, payload, rest []byte, ok bool) {
 	if len(b) < HeaderLen {
 		return h, nil, nil, false
 	}
@@ -49,7 +61,8 @@ func Parse(b []byte, cidLen int) (h Header, payload, rest []byte, ok bool) {
 	h.Seq = uint64(binary.BigEndian.Uint16(b[5:7]))<<32 | uint64(binary.BigEndian.Uint32(b[7:11]))
 	off := 11
 	if h.Type == protocol.ContentTLS12CID {
-		if len(b) < HeaderLen+cidLen {
+		cidLen := cids.CIDLen(b[off:])
+		if cidLen < 0 || len(b) < HeaderLen+cidLen {
 			return h, nil, nil, false
 		}
 		h.CID = b[off : off+cidLen]

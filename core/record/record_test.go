@@ -21,14 +21,14 @@ func TestParseAndAppendHeader(t *testing.T) {
 		t.Fatalf("header % x, want % x", b, want)
 	}
 	b = append(b, 'a', 'b', 'c', 0x17) // one record, then the start of another
-	got, payload, rest, ok := Parse(b, 0)
+	got, payload, rest, ok := Parse(b, FixedCIDLen(0))
 	if !ok || got.Type != h.Type || got.Version != h.Version || got.Epoch != h.Epoch || got.Seq != h.Seq ||
 		got.Length != 3 || string(payload) != "abc" || !bytes.Equal(rest, []byte{0x17}) {
 		t.Fatalf("Parse = %+v %q %x %v", got, payload, rest, ok)
 	}
 	// Every truncation of a header or payload is refused.
 	for i := 0; i < len(b)-1; i++ {
-		if _, _, _, ok := Parse(b[:i], 0); ok {
+		if _, _, _, ok := Parse(b[:i], FixedCIDLen(0)); ok {
 			t.Fatalf("truncated record of %d bytes parsed", i)
 		}
 	}
@@ -41,11 +41,11 @@ func TestParseCIDRecord(t *testing.T) {
 	if len(b) != HeaderLen+len(cid)+2 {
 		t.Fatalf("CID record of %d bytes", len(b))
 	}
-	got, payload, _, ok := Parse(b, len(cid))
+	got, payload, _, ok := Parse(b, FixedCIDLen(len(cid)))
 	if !ok || !bytes.Equal(got.CID, cid) || !bytes.Equal(payload, []byte{1, 2}) || got.Len() != HeaderLen+4 {
 		t.Fatalf("Parse CID record = %+v %x %v", got, payload, ok)
 	}
-	if _, _, _, ok := Parse(b[:HeaderLen+2], len(cid)); ok {
+	if _, _, _, ok := Parse(b[:HeaderLen+2], FixedCIDLen(len(cid))); ok {
 		t.Fatalf("truncated CID accepted")
 	}
 }
@@ -159,7 +159,7 @@ func TestCipherMatchesRFCConstruction(t *testing.T) {
 	if l := int(rec[11])<<8 | int(rec[12]); l != 8+len(pt)+8 {
 		t.Fatalf("length field %d", l)
 	}
-	got, _, _, _ := Parse(rec, 0)
+	got, _, _, _ := Parse(rec, FixedCIDLen(0))
 	out, err := c.Open(&got, rec[HeaderLen:])
 	if err != nil || string(out) != "hello" {
 		t.Fatalf("Open = %q, %v", out, err)
@@ -177,7 +177,7 @@ func TestCipherRejectsTampering(t *testing.T) {
 		for i := 3; i < len(rec); i++ {
 			bad := append([]byte(nil), rec...)
 			bad[i] ^= 1
-			bh, payload, _, ok := Parse(bad, 0)
+			bh, payload, _, ok := Parse(bad, FixedCIDLen(0))
 			if !ok {
 				continue // the length field changed: not a record any more
 			}
@@ -199,7 +199,7 @@ func TestCIDCipherRoundTrip(t *testing.T) {
 	rec := append(AppendHeader(nil, &h), make([]byte, 8)...)
 	rec = append(append(rec, "inner"...), byte(protocol.ContentApplicationData))
 	rec = c.Seal(rec, &h)
-	got, payload, _, ok := Parse(rec, len(cid))
+	got, payload, _, ok := Parse(rec, FixedCIDLen(len(cid)))
 	if !ok {
 		t.Fatal("parse")
 	}
@@ -209,7 +209,7 @@ func TestCIDCipherRoundTrip(t *testing.T) {
 	}
 	// The CID is authenticated: another CID of the same length fails.
 	rec[HeaderLen-2] ^= 0xff
-	got, payload, _, _ = Parse(rec, len(cid))
+	got, payload, _, _ = Parse(rec, FixedCIDLen(len(cid)))
 	if _, err := c.Open(&got, payload); err == nil {
 		t.Fatal("a changed CID still authenticated")
 	}
@@ -221,7 +221,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte, cidLen int) {
 		cidLen &= 15
 		for len(b) > 0 {
-			h, payload, rest, ok := Parse(b, cidLen)
+			h, payload, rest, ok := Parse(b, FixedCIDLen(cidLen))
 			if !ok {
 				return
 			}
