@@ -1,8 +1,8 @@
 /*
- * psk-client.c -- a minimal DTLS 1.2 client on tinydtls: connects with the
- * pre-shared key "secretPSK" (identity "Client_identity"), sends what it
- * reads on stdin and prints what comes back. At the end of stdin it waits
- * for the last reply, closes the connection and exits (1 on a fatal alert).
+ * psk-client.c -- a minimal DTLS 1.2 client on tinydtls: sends stdin to the
+ * server with the pre-shared key "secretPSK" (identity "Client_identity"),
+ * prints the replies and closes once stdin has ended and the last reply is
+ * in. Exit status 1 if a fatal alert ended the connection.
  *
  *   psk-client [IPv4 address [port]]        (default 127.0.0.1 20220)
  *   build: cc psk-client.c $(pkg-config --cflags --libs tinydtls)
