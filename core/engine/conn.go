@@ -172,12 +172,13 @@ func (c *Conn) write(st *step, bufs [][]byte) (int, error) {
 	return payloadSent(total, len(rec), sent), err
 }
 
-// receive processes one record that reached the association from addr,
-// then the records the record layer kept for later if that record released
-// them (ChangeCipherSpec, the end of the handshake): one after the other,
-// never one inside another's processing.
-func (c *Conn) receive(st *step, addr []byte, h *record.Header, payload []byte) {
-	c.handleRecord(st, addr, h, payload, false)
+// receive processes one record that reached the association from addr
+// (first is its first handshake fragment if route parsed it), then the
+// records the record layer kept for later if that record released them
+// (ChangeCipherSpec, the end of the handshake): one after the other, never
+// one inside another's processing.
+func (c *Conn) receive(st *step, addr []byte, h *record.Header, payload []byte, first fragment) {
+	c.handleRecord(st, addr, h, payload, first, false)
 	for !c.removed {
 		list := c.rl.In.TakeReleased()
 		if list == nil {
@@ -192,7 +193,7 @@ func (c *Conn) receive(st *step, addr []byte, h *record.Header, payload []byte) 
 				c.handleAppData(&p.Header, p.Payload)
 				continue
 			}
-			c.handleRecord(st, c.Addr(), &p.Header, p.Payload, true)
+			c.handleRecord(st, c.Addr(), &p.Header, p.Payload, fragment{}, true)
 		}
 	}
 }
@@ -200,7 +201,7 @@ func (c *Conn) receive(st *step, addr []byte, h *record.Header, payload []byte) 
 // handleRecord opens one record and hands its content to whoever handles
 // that content type; held: it comes from the record layer's buffer, not
 // from the network just now.
-func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []byte, held bool) {
+func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []byte, first fragment, held bool) {
 	if h.Version != protocol.VersionDTLS12 &&
 		!(h.Version == protocol.VersionDTLS10 && h.Epoch == 0 && h.Type == protocol.ContentHandshake) {
 		c.logf(LogDebug, "dropping record with version 0x%04x", h.Version)
@@ -212,7 +213,7 @@ func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []b
 		switch {
 		case c.hs.awaitsEpoch(h.Epoch):
 			c.holdRecord(h, payload, false)
-		case c.hs.peerResendsLastFlight(h.Epoch, h.Type, payload):
+		case c.hs.peerResendsLastFlight(h.Epoch, h.Type, payload, first):
 			// The peer did not get our final flight.
 			st.noteDuplicate(c)
 		default:
@@ -240,7 +241,7 @@ func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []b
 	}
 	switch t {
 	case protocol.ContentHandshake:
-		c.hs.handshakeRecord(st, h.Epoch, data)
+		c.hs.handshakeRecord(st, h.Epoch, data, first)
 	case protocol.ContentChangeCipherSpec:
 		c.hs.changeCipherSpec(st, h.Epoch, data)
 	case protocol.ContentAlert:

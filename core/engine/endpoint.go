@@ -168,33 +168,77 @@ func (e *Endpoint) HandleDatagram(addr []byte, data []byte, now time.Duration) e
 			break
 		}
 		data = rest
-		e.handleRecord(st, addr, &h, payload)
+		e.route(st, addr, &h, payload)
 	}
 	return st.failed
 }
 
-func (e *Endpoint) handleRecord(st *step, addr []byte, h *record.Header, payload []byte) error {
+// route hands a record to the association it is for: the one its
+// connection ID names, or the one at addr. An epoch-0 ClientHello from an
+// unknown address, or from a client that restarted, goes to the stateless
+// path instead. The first handshake fragment of an epoch-0 record is
+// parsed here, once, and handed on.
+func (e *Endpoint) route(st *step, addr []byte, h *record.Header, payload []byte) {
 	var c *Conn
 	if h.Type == protocol.ContentTLS12CID {
 		c = e.cids.conns[string(h.CID)]
 		if c == nil {
 			e.logf(LogDebug, "dropping record for unknown connection ID")
-			return nil
+			return
 		}
 	} else {
 		c = e.conns[string(addr)]
 	}
+	var first fragment
 	if h.Type == protocol.ContentHandshake && h.Epoch == 0 {
-		if c == nil || restarted(c, payload) {
-			return e.statelessClientHello(st, addr, c, h, payload)
+		first = parseFragment(payload)
+		if c == nil || first.restarts(c) {
+			e.statelessClientHello(st, addr, c, h, payload, &first)
+			return
 		}
 	}
 	if c == nil {
 		e.logf(LogDebug, "dropping %v record from unknown peer", h.Type)
-		return nil
+		return
 	}
-	c.receive(st, addr, h, payload)
-	return nil
+	c.receive(st, addr, h, payload, first)
+}
+
+// fragment is the first handshake fragment of an epoch-0 record, parsed
+// where the record arrives and handed on with it.
+type fragment struct {
+	parsed bool // the fields below are set
+	ok     bool // it parsed
+	hh     handshake.Header
+	body   []byte
+	rest   []byte // the record's content after it
+}
+
+func parseFragment(payload []byte) fragment {
+	hh, body, rest, ok := handshake.ParseFragment(payload)
+	return fragment{parsed: true, ok: ok, hh: hh, body: body, rest: rest}
+}
+
+// next returns the fragment at the start of data: f if it was parsed there
+// (and forgets it), else data's, parsed now.
+func (f *fragment) next(data []byte) (hh handshake.Header, body, rest []byte, ok bool) {
+	if f.parsed {
+		f.parsed = false
+		return f.hh, f.body, f.rest, f.ok
+	}
+	return handshake.ParseFragment(data)
+}
+
+// restarts reports whether f, arriving for the existing association c,
+// holds a ClientHello that is neither a replay nor a retransmission of one
+// c already handled: the client restarted (RFC 6347 §4.2.8) or a new
+// client took over the address.
+func (f *fragment) restarts(c *Conn) bool {
+	if !f.ok || f.hh.Type != protocol.HandshakeClientHello || f.hh.FragmentOffset != 0 {
+		return false
+	}
+	random, ok := handshake.ClientHelloRandom(f.body)
+	return ok && c.hs.restartedBy(random)
 }
 
 // statelessClientHello answers an epoch-0 ClientHello without keeping any
@@ -202,33 +246,33 @@ func (e *Endpoint) handleRecord(st *step, addr []byte, h *record.Header, payload
 // in which case the association is created. old is an existing association
 // at the same address (a client restart, RFC 6347 §4.2.8), replaced only
 // once the new client proved it owns the address.
-func (e *Endpoint) statelessClientHello(st *step, addr []byte, old *Conn, h *record.Header, payload []byte) error {
-	hh, frag, _, ok := handshake.ParseFragment(payload)
-	if !ok || hh.Type != protocol.HandshakeClientHello {
-		return nil
+func (e *Endpoint) statelessClientHello(st *step, addr []byte, old *Conn, h *record.Header, payload []byte, f *fragment) {
+	hh, frag := f.hh, f.body
+	if !f.ok || hh.Type != protocol.HandshakeClientHello {
+		return
 	}
 	if hh.FragmentOffset != 0 || hh.FragmentLength != hh.Length {
 		// Reassembling would need per-address memory before the client
 		// proved reachability; like OpenSSL's listen, ignore it.
 		e.logf(LogDebug, "ignoring fragmented initial ClientHello")
-		return nil
+		return
 	}
 	if h.Version != protocol.VersionDTLS10 && h.Version != protocol.VersionDTLS12 {
-		return nil
+		return
 	}
 	e.logRecordReceived(h, h.Type, payload)
 	e.logMessage("received", &hh, 0)
 	var ch handshake.ClientHello
 	if !ch.Unmarshal(frag) {
 		e.logf(LogInfo, "dropping malformed ClientHello")
-		return nil
+		return
 	}
 	if ch.Version > protocol.VersionDTLS12 {
 		// Versions count down: anything numerically larger is older than 1.2.
 		e.logf(LogWarn, "ClientHello offers only version 0x%04x", ch.Version)
 		e.sendStateless(st, addr, h.Seq, protocol.ContentAlert,
 			protocol.Fatal(protocol.AlertProtocolVersion).Marshal(nil))
-		return nil
+		return
 	}
 	if !e.cookie.verify(e, addr, &ch, st.now) {
 		hvr := handshake.HelloVerifyRequest{Version: protocol.VersionDTLS10, Cookie: e.cookie.make(e, addr, &ch, st.now)}
@@ -239,7 +283,7 @@ func (e *Endpoint) statelessClientHello(st *step, addr []byte, old *Conn, h *rec
 		e.logMessage("sending", &handshake.Header{Type: protocol.HandshakeHelloVerifyRequest, Length: uint32(len(body)),
 			MessageSeq: hh.MessageSeq, FragmentLength: uint32(len(body))}, 0)
 		e.sendStateless(st, addr, h.Seq, protocol.ContentHandshake, msg)
-		return nil
+		return
 	}
 	if old != nil {
 		e.logf(LogInfo, "client at a known address restarted; replacing its association")
@@ -251,7 +295,7 @@ func (e *Endpoint) statelessClientHello(st *step, addr []byte, old *Conn, h *rec
 	if len(e.conns) >= e.cfg.MaxConns || e.handshakes >= e.cfg.MaxHandshakes {
 		e.logf(LogWarn, "association limit reached (%d associations, %d handshakes); dropping ClientHello",
 			len(e.conns), e.handshakes)
-		return nil
+		return
 	}
 	c, sv := e.newServer(addr)
 	e.halfOpen = append(e.halfOpen, c)
@@ -261,21 +305,6 @@ func (e *Endpoint) statelessClientHello(st *step, addr []byte, old *Conn, h *rec
 	// twice.
 	c.rl.Out.SetSeq(h.Seq)
 	sv.start(st, &ch, hh, frag)
-	return nil
-}
-
-// restarted reports whether an epoch-0 handshake record for the existing
-// association c should go to the stateless ClientHello path: it holds a
-// ClientHello that is neither a replay nor a retransmission of one c
-// already handled, i.e. the client restarted (RFC 6347 §4.2.8) or a new
-// client took over the address.
-func restarted(c *Conn, payload []byte) bool {
-	hh, frag, _, ok := handshake.ParseFragment(payload)
-	if !ok || hh.Type != protocol.HandshakeClientHello || hh.FragmentOffset != 0 || len(frag) < 34 {
-		return false
-	}
-	// client_version (2 bytes), then the 32-byte random.
-	return c.hs.restartedBy(frag[2:34])
 }
 
 // sendStateless sends one epoch-0 record to an address without association,

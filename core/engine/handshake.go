@@ -28,8 +28,9 @@ type handshaker interface {
 	renegotiating() bool
 
 	// handshakeRecord and changeCipherSpec take the content of an
-	// authenticated record of that type, received in epoch.
-	handshakeRecord(st *step, epoch uint16, data []byte)
+	// authenticated record of that type, received in epoch; first is the
+	// record's first fragment if it was parsed already.
+	handshakeRecord(st *step, epoch uint16, data []byte, first fragment)
 	changeCipherSpec(st *step, epoch uint16, data []byte)
 
 	// awaitsEpoch reports whether a record of epoch, for which the record
@@ -44,7 +45,7 @@ type handshaker interface {
 	// previous handshake, so that ours needs to go again.
 	// (Arguments pass through the interface by value: a pointer would
 	// escape, and the record path must not allocate.)
-	peerResendsLastFlight(epoch uint16, t protocol.ContentType, payload []byte) bool
+	peerResendsLastFlight(epoch uint16, t protocol.ContentType, payload []byte, first fragment) bool
 
 	// renegotiate starts a new handshake on the established association at
 	// the application's request.

@@ -154,12 +154,12 @@ func (b *base12) awaitsPeerFinished(epoch uint16) bool {
 // Finished may never get through on its own. Such a record is
 // unauthenticated, so it only ever triggers the rate-limited resend of our
 // final flight to the peer's own address.
-func (b *base12) peerResendsLastFlight(epoch uint16, t protocol.ContentType, payload []byte) bool {
+func (b *base12) peerResendsLastFlight(epoch uint16, t protocol.ContentType, payload []byte, first fragment) bool {
 	c := b.c
 	if c.flight == nil || !c.flight.final || epoch+1 != c.rl.In.Epoch() || t != protocol.ContentHandshake {
 		return false
 	}
-	hh, _, _, ok := handshake.ParseFragment(payload)
+	hh, _, _, ok := first.next(payload)
 	return ok && hh.MessageSeq < b.peerSeqEnd &&
 		(hh.Type == protocol.HandshakeCertificate || hh.Type == protocol.HandshakeClientKeyExchange ||
 			hh.Type == protocol.HandshakeCertificateVerify)
@@ -180,10 +180,10 @@ func (b *base12) snapshot(s *snapshot) {
 
 // handshakeRecord takes the handshake fragments of one record through the
 // reassembler, and the messages that completes, in order, to the role.
-func (b *base12) handshakeRecord(st *step, epoch uint16, data []byte) {
+func (b *base12) handshakeRecord(st *step, epoch uint16, data []byte, first fragment) {
 	c := b.c
 	for len(data) > 0 && !c.removed {
-		hh, frag, rest, ok := handshake.ParseFragment(data)
+		hh, frag, rest, ok := first.next(data)
 		if !ok {
 			c.logf(LogDebug, "dropping malformed handshake fragment")
 			return
