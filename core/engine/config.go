@@ -63,14 +63,6 @@ type Config struct {
 	// RecordSizeLimit is the record_size_limit (RFC 8449) we advertise; 0
 	// means we do not send the extension.
 	RecordSizeLimit int
-
-	// legacyRenegotiation makes the endpoint behave like a pre-RFC 5746
-	// peer: no SCSV or renegotiation_info, and it renegotiates anyway. Only
-	// tests set it, to check how we treat such peers.
-	legacyRenegotiation bool
-	// noExtendedMasterSecret makes the endpoint behave like a peer without
-	// RFC 7627. Only tests set it.
-	noExtendedMasterSecret bool
 }
 
 func (c *Config) withDefaults() Config {

@@ -158,8 +158,8 @@ func TestECDHEMalformedSubjectPublicKeyInfo(t *testing.T) {
 }
 
 func TestECDHEMissingCertificateVerify(t *testing.T) {
-	dropFromClientFlights(t, protocol.HandshakeCertificateVerify)
 	cl, sv, l := ecdhePair(t, 15)
+	dropFromClientFlights(t, l, cl, sv, protocol.HandshakeCertificateVerify)
 	cl.ep.Connect(sv.addr, l.now)
 	l.run(noConns(cl, sv), 30*time.Second)
 	if sv.ep.NumConns() != 0 || sv.hasEvent(protocol.LevelInternal, protocol.EventConnected) {

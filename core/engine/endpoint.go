@@ -31,13 +31,13 @@ func (e SendError) Error() string { return fmt.Sprintf("dtls: the write callback
 
 // Endpoint is one DTLS context: the associations of one socket, in both roles.
 type Endpoint struct {
-	cfg   Config
-	h     Handler
-	conns map[string]*Conn
-	cids  cidIndex
-	timers   timerHeap
-	cookie   cookieJar
-	ciphers  record.CipherCache
+	cfg     Config
+	h       Handler
+	conns   map[string]*Conn
+	cids    cidIndex
+	timers  timerHeap
+	cookie  cookieJar
+	ciphers record.CipherCache
 
 	handshakes int
 	closed     bool

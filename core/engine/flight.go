@@ -38,10 +38,6 @@ type flight struct {
 	answerSince time.Duration
 }
 
-// testHookFlight lets tests make a misbehaving peer by rewriting a flight
-// before it is sent. Always nil outside tests.
-var testHookFlight func(c *Conn, msgs []outMsg) []outMsg
-
 // maxCopies bounds how many copies of a flight one retransmission sends.
 // A timeout means a datagram was lost; on a lossy radio link a single copy
 // per attempt leaves a handshake at the mercy of a few unlucky drops (at 30 %
@@ -210,9 +206,6 @@ const (
 // sendFlight replaces the retained flight with msgs, sends it and arms the
 // retransmission timer.
 func (c *Conn) sendFlight(st *step, msgs []outMsg, kind flightKind) (int, error) {
-	if testHookFlight != nil {
-		msgs = testHookFlight(c, msgs)
-	}
 	final := kind == finalFlight
 	c.flight = &flight{msgs: msgs, timeout: c.e.cfg.InitialTimeout, final: final, hello: kind == helloWithCookie}
 	if final {

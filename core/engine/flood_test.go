@@ -43,10 +43,10 @@ func TestClientHelloFlood(t *testing.T) {
 
 	hvrs, maxRatio := 0, 0.0
 	var sentSizes int
-	sv.ep.h = &floodCounter{peer: sv, onSend: func(addr, dg []byte) {
+	sv.setHandler(&floodCounter{peer: sv, onSend: func(addr, dg []byte) {
 		hvrs++
 		sentSizes = len(dg)
-	}}
+	}})
 	rng := rand.New(rand.NewSource(303))
 	var ms0, ms1 runtime.MemStats
 	runtime.GC()
@@ -94,7 +94,7 @@ func TestClientHelloFlood(t *testing.T) {
 	if maxRatio > 1 {
 		t.Errorf("a HelloVerifyRequest was %.2f times the size of its ClientHello", maxRatio)
 	}
-	sv.ep.h = sv
+	sv.setHandler(sv)
 	if !l.run(both(connected(legit, sv), connected(sv, legit)), 10*time.Second) {
 		t.Fatalf("legitimate client could not connect during the flood")
 	}
@@ -173,7 +173,7 @@ func TestCookieSecretRotation(t *testing.T) {
 	var random [32]byte
 	random[0] = 1
 	var hvr []byte
-	sv.ep.h = &floodCounter{peer: sv, onSend: func(addr, dg []byte) { hvr = append([]byte(nil), dg...) }}
+	sv.setHandler(&floodCounter{peer: sv, onSend: func(addr, dg []byte) { hvr = append([]byte(nil), dg...) }})
 	sv.ep.HandleDatagram([]byte("x"), clientHello(random, nil, 0), 0)
 	cookie := hvr[len(hvr)-16:]
 	for _, tc := range []struct {

@@ -454,7 +454,7 @@ func (b *base12) renegotiate(st *step) error {
 	if b.hs != nil {
 		return nil
 	}
-	if !b.secureReneg && !c.e.cfg.legacyRenegotiation {
+	if !b.secureReneg {
 		return ErrNoRenegotiate
 	}
 	if c.e.handshakes >= c.e.cfg.MaxHandshakes {

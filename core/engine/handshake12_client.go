@@ -109,9 +109,8 @@ func (cl *client12) start(st *step, reneg bool) (int, error) {
 		ext.HasPointFormats, ext.PointFormats = true, []uint8{protocol.PointFormatUncompressed}
 		ext.HasSignatureAlgorithms, ext.SignatureAlgorithms = true, []uint16{protocol.SigSchemeECDSASHA256}
 	}
-	ext.ExtendedMasterSecret = !c.e.cfg.noExtendedMasterSecret
+	ext.ExtendedMasterSecret = true
 	switch {
-	case c.e.cfg.legacyRenegotiation:
 	case reneg:
 		// RFC 5746 §3.5: a renegotiating client proves continuity.
 		ext.HasRenegotiationInfo, ext.RenegotiationInfo = true, append([]byte(nil), cl.clientVerify[:]...)
@@ -227,7 +226,7 @@ func (cl *client12) handleServerHello(m *handshake.Message) error {
 		return err
 	}
 	ri := renegotiationInfo{
-		reneg: cs.renegotiation && !c.e.cfg.legacyRenegotiation,
+		reneg: cs.renegotiation,
 		has:   ext.HasRenegotiationInfo, got: ext.RenegotiationInfo,
 		force:       cs.params.ForceRenegotiationInfo,
 		mismatch:    "renegotiation_info does not match the previous handshake",

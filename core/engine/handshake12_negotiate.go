@@ -17,7 +17,6 @@ type offer12 struct {
 	renegotiation bool
 	// The verify_data of the last completed handshake (RFC 5746).
 	clientVerify, serverVerify [protocol.VerifyDataLen]byte
-	noEMS, legacyReneg         bool
 	cidLength                  int // Config.CIDLength
 	recordLimit                int // Config.RecordSizeLimit
 }
@@ -58,7 +57,7 @@ func checkClientHello12(ch *handshake.ClientHello) error {
 func negotiate12(ch *handshake.ClientHello, o offer12) (choice12, error) {
 	var ch12 choice12
 	ext := &ch.Extensions
-	ch12.ems = ext.ExtendedMasterSecret && !o.noEMS
+	ch12.ems = ext.ExtendedMasterSecret
 	if err := checkEMS(o.params.ForceExtendedMasterSecret, ch12.ems,
 		"client does not offer the extended master secret (RFC 7627)"); err != nil {
 		return ch12, err
@@ -106,7 +105,7 @@ func negotiate12(ch *handshake.ClientHello, o offer12) (choice12, error) {
 		}
 	}
 	sx.ExtendedMasterSecret = ch12.ems
-	if ch12.peerSecureReneg && !o.legacyReneg {
+	if ch12.peerSecureReneg {
 		sx.HasRenegotiationInfo = true
 		if o.renegotiation {
 			sx.RenegotiationInfo = append(append([]byte(nil), o.clientVerify[:]...), o.serverVerify[:]...)

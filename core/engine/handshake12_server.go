@@ -104,8 +104,6 @@ func (sv *server12) handleClientHello(st *step, ch *handshake.ClientHello) error
 		renegotiation: ss.renegotiation,
 		clientVerify:  sv.clientVerify,
 		serverVerify:  sv.serverVerify,
-		noEMS:         c.e.cfg.noExtendedMasterSecret,
-		legacyReneg:   c.e.cfg.legacyRenegotiation,
 		cidLength:     c.e.cfg.CIDLength,
 		recordLimit:   c.e.cfg.RecordSizeLimit,
 	})

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tinydtls-go/tinydtls/core/handshake"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/record"
 )
 
 // A test peer: an Endpoint with a scripted application around it.
@@ -18,6 +20,11 @@ type peer struct {
 	addr []byte // our address as the other side sees it
 	ep   *Endpoint
 	net  *link
+	// sw is the Endpoint's Handler: the peer itself, or what a test puts
+	// in its place (setHandler).
+	sw *handlerSwitch
+	// legacy, if set, is a scripted peer that answers in ep's stead.
+	legacy *legacyPeer
 
 	caps     Capabilities
 	identity []byte
@@ -240,6 +247,9 @@ func (l *link) step() bool {
 	var timer time.Duration
 	haveTimer := false
 	for _, p := range l.list {
+		if p.ep == nil {
+			continue
+		}
 		if d, ok := p.ep.NextDeadline(); ok && (!haveTimer || d < timer) {
 			timer, haveTimer = d, true
 		}
@@ -252,6 +262,10 @@ func (l *link) step() bool {
 			l.now = p.at
 		}
 		l.delivers++
+		if p.to.legacy != nil {
+			p.to.legacy.receive(p.srcAddr, p.data)
+			return true
+		}
 		p.to.ep.HandleDatagram(p.srcAddr, p.data, l.now)
 		return true
 	}
@@ -260,6 +274,9 @@ func (l *link) step() bool {
 			l.now = timer
 		}
 		for _, p := range l.list {
+			if p.ep == nil {
+				continue
+			}
 			if d, ok := p.ep.NextDeadline(); ok && d <= l.now {
 				p.ep.CheckRetransmit(l.now)
 			}
@@ -283,6 +300,9 @@ func (l *link) next() (time.Duration, bool) {
 		pick(p.at)
 	}
 	for _, p := range l.list {
+		if p.ep == nil {
+			continue
+		}
 		if d, ok := p.ep.NextDeadline(); ok {
 			pick(d)
 		}
@@ -324,10 +344,17 @@ func newPeer(t testing.TB, l *link, name string, cfg Config, seed int64) *peer {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.New(rand.NewSource(seed))
 	}
-	p.ep = New(cfg, p)
+	p.sw = &handlerSwitch{p}
+	p.ep = New(cfg, p.sw)
 	l.add(p)
 	return p
 }
+
+// handlerSwitch forwards to a Handler a test may replace.
+type handlerSwitch struct{ Handler }
+
+// setHandler makes h the Handler of p's Endpoint (h usually wraps p).
+func (p *peer) setHandler(h Handler) { p.sw.Handler = h }
 
 func (p *peer) usePSK(identity, key string) {
 	p.caps.PSK = true
@@ -345,10 +372,7 @@ func onlySuites(ids ...protocol.CipherSuite) func(*UserParameters) {
 func (p *peer) conn(other *peer) *Conn { return p.ep.Conn(other.addr) }
 
 func connected(p, other *peer) func() bool {
-	return func() bool {
-		c := p.conn(other)
-		return c != nil && c.Established()
-	}
+	return func() bool { return p.established(other) }
 }
 
 func both(fs ...func() bool) func() bool {
@@ -366,7 +390,9 @@ func both(fs ...func() bool) func() bool {
 // connected within the simulated time limit.
 func handshakeOK(t testing.TB, cl, sv *peer, l *link, limit time.Duration) {
 	t.Helper()
-	if _, err := cl.ep.Connect(sv.addr, l.now); err != nil {
+	if cl.legacy != nil {
+		cl.connect(sv, l.now)
+	} else if _, err := cl.ep.Connect(sv.addr, l.now); err != nil {
 		t.Fatalf("Connect: %v", err)
 	}
 	if !l.run(bothConnected(cl, sv), limit) {
@@ -383,7 +409,7 @@ func bothConnected(a, b *peer) func() bool { return both(connected(a, b), connec
 func noConns(peers ...*peer) func() bool {
 	return func() bool {
 		for _, p := range peers {
-			if p.ep.NumConns() != 0 {
+			if p.numConns() != 0 {
 				return false
 			}
 		}
@@ -399,7 +425,7 @@ func (l *link) drain() { l.run(func() bool { return len(l.queue) == 0 }, time.Se
 func exchange(t testing.TB, cl, sv *peer, l *link, msg string) {
 	t.Helper()
 	before := len(cl.received)
-	if n, err := cl.ep.Write(sv.addr, [][]byte{[]byte(msg)}, l.now); err != nil || n != len(msg) {
+	if n, err := cl.write(sv, []byte(msg), l.now); err != nil || n != len(msg) {
 		t.Fatalf("Write = %d, %v", n, err)
 	}
 	l.run(func() bool { return len(cl.received) > before }, 5*time.Second)
@@ -532,27 +558,58 @@ func corruptMessage(l *link, from *peer, mt protocol.HandshakeType, f func(body 
 	return done
 }
 
-// dropFromClientFlights makes the client leave the given messages out of
-// its flights for the rest of the test, renumbering the rest as a
-// misbehaving client would.
-func dropFromClientFlights(t *testing.T, types ...protocol.HandshakeType) {
-	testHookFlight = func(c *Conn, msgs []outMsg) []outMsg {
-		if c.Role() != RoleClient {
-			return msgs
+// dropFromClientFlights makes cl leave the given messages out of its
+// flights to sv for the rest of the test, renumbering the rest as a
+// misbehaving client would: the link drops the records that carry them,
+// renumbers the epoch-0 messages after them, and puts in place of cl's
+// Finished record one with the number the Finished then has, sealed with
+// cl's keys.
+func dropFromClientFlights(t *testing.T, l *link, cl, sv *peer, types ...protocol.HandshakeType) {
+	dropped := map[uint16]bool{}
+	renumber := func(seq uint16) uint16 {
+		n := seq
+		for d := range dropped {
+			if d < seq {
+				n--
+			}
 		}
-		out := msgs[:0:0]
-		skipped := uint16(0)
-		for _, m := range msgs {
-			if !m.ccs && contains(types, m.typ) {
-				skipped++
-				continue
+		return n
+	}
+	l.filter = func(from *peer, dg []byte) []byte {
+		if from != cl {
+			return dg
+		}
+		c := cl.conn(sv)
+		var out []byte
+		flight, top := false, uint16(0)
+		for rest := dg; len(rest) > 0; {
+			h, payload, r, ok := record.Parse(rest, record.FixedCIDLen(len(c.WriteCID())))
+			if !ok {
+				t.Fatalf("client datagram does not parse: % x", dg)
 			}
-			if !m.ccs {
-				m.seq -= skipped
+			raw := append([]byte(nil), rest[:len(rest)-len(r)]...)
+			rest = r
+			switch {
+			case h.Epoch == 0 && h.Type == protocol.ContentHandshake:
+				hh, _, _, ok := handshake.ParseFragment(payload)
+				if !ok {
+					t.Fatalf("client handshake record does not parse: % x", raw)
+				}
+				flight, top = true, max(top, hh.MessageSeq)
+				if contains(types, hh.Type) {
+					dropped[hh.MessageSeq] = true
+					continue
+				}
+				seq := renumber(hh.MessageSeq)
+				off := len(raw) - len(payload) + 4 // message_seq in the handshake header
+				raw[off], raw[off+1] = byte(seq>>8), byte(seq)
+			case h.Epoch == 1 && flight:
+				// The Finished of flight 5, after the messages above.
+				raw = forge(t, c, 1, protocol.ContentHandshake,
+					hsMsg(protocol.HandshakeFinished, renumber(top+1), clientVerify(c)))
 			}
-			out = append(out, m)
+			out = append(out, raw...)
 		}
 		return out
 	}
-	t.Cleanup(func() { testHookFlight = nil })
 }

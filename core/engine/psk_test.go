@@ -55,7 +55,7 @@ func TestPSKHintReachesClient(t *testing.T) {
 	cl, sv, l := pskPair(t, 2, protocol.TLS_PSK_WITH_AES_128_CCM_8)
 	sv.hint = []byte("CoAP")
 	var gotHint []byte
-	cl.ep.h = &hintCatcher{peer: cl, got: &gotHint}
+	cl.setHandler(&hintCatcher{peer: cl, got: &gotHint})
 	handshakeOK(t, cl, sv, l, 5*time.Second)
 	if string(gotHint) != "CoAP" {
 		t.Fatalf("client saw hint %q, want CoAP", gotHint)
@@ -262,17 +262,16 @@ func TestForceExtendedMasterSecretAndRenegotiationInfo(t *testing.T) {
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var ccfg, scfg Config
-			lc := &ccfg
-			if tc.legacy == "server" {
-				lc = &scfg
-			}
-			if tc.feature == "ems" {
-				lc.noExtendedMasterSecret = true
+			// The side without the feature is a scripted older stack.
+			l := newLink(t, int64(400+i))
+			var cl, sv *peer
+			if tc.legacy == "client" {
+				cl = newLegacyPeer(t, l, "client", true, tc.feature != "ems", tc.feature != "ri")
+				sv = newPeer(t, l, "server", Config{}, int64(400+i)+2)
 			} else {
-				lc.legacyRenegotiation = true
+				cl = newPeer(t, l, "client", Config{}, int64(400+i)+1)
+				sv = newLegacyPeer(t, l, "server", false, tc.feature != "ems", tc.feature != "ri")
 			}
-			cl, sv, l := pair(t, int64(400+i), ccfg, scfg)
 			useCredentials(cl, sv, false)
 			for _, p := range []*peer{cl, sv} {
 				// The side without the feature cannot insist on it: were
@@ -289,7 +288,7 @@ func TestForceExtendedMasterSecretAndRenegotiationInfo(t *testing.T) {
 					alertFrom = from.name
 				}
 			}
-			cl.ep.Connect(sv.addr, l.now)
+			cl.connect(sv, l.now)
 			ok := l.run(bothConnected(cl, sv), 5*time.Second)
 			if tc.wantFailAt == "" {
 				if !ok {

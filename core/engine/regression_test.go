@@ -1399,7 +1399,7 @@ func TestRegression_EarlyApplicationData(t *testing.T) {
 		cl, sv, l := pskPair(t, 1110, protocol.TLS_PSK_WITH_AES_128_CCM_8)
 		sv.echo = false
 		oc := &orderCheck{peer: cl}
-		cl.ep.h = oc
+		cl.setHandler(oc)
 		var flight6 []byte
 		l.filter = func(from *peer, dg []byte) []byte {
 			if from == sv && flight6 == nil && dg[0] == byte(protocol.ContentChangeCipherSpec) {
@@ -1431,7 +1431,7 @@ func TestRegression_EarlyApplicationData(t *testing.T) {
 	t.Run("epoch 1 before the client's Finished", func(t *testing.T) {
 		cl, sv, l := pskPair(t, 1111, protocol.TLS_PSK_WITH_AES_128_CCM_8)
 		oc := &orderCheck{peer: sv}
-		sv.ep.h = oc
+		sv.setHandler(oc)
 		cl.ep.Connect(sv.addr, l.now)
 		runTo(t, l, "client flight 5", hsState(cl, sv, StateWaitChangeCipherSpec))
 		// The client's flight 5 is on its way; a record of its new epoch
@@ -1552,8 +1552,8 @@ func TestRegression_SkippedClientAuthentication(t *testing.T) {
 		"CertificateVerify skipped":                 {protocol.HandshakeCertificateVerify},
 	} {
 		t.Run(name+" by the client", func(t *testing.T) {
-			dropFromClientFlights(t, types...)
 			cl, sv, l := ecdhePair(t, 1130)
+			dropFromClientFlights(t, l, cl, sv, types...)
 			failsWith(t, cl, sv, l, nil, sv, want...)
 		})
 	}

@@ -140,13 +140,18 @@ func TestRenegotiationUnderLoss(t *testing.T) {
 func TestRenegotiationRefusedWithoutRFC5746(t *testing.T) {
 	for _, legacy := range []string{"client", "server"} {
 		t.Run("legacy "+legacy, func(t *testing.T) {
-			ccfg, scfg := Config{}, Config{}
+			// The legacy side is a scripted older stack that knows the
+			// extended master secret but not RFC 5746, and renegotiates
+			// anyway.
+			l := newLink(t, 90)
+			var cl, sv *peer
 			if legacy == "client" {
-				ccfg.legacyRenegotiation = true
+				cl = newLegacyPeer(t, l, "client", true, true, false)
+				sv = newPeer(t, l, "server", Config{}, 92)
 			} else {
-				scfg.legacyRenegotiation = true
+				cl = newPeer(t, l, "client", Config{}, 91)
+				sv = newLegacyPeer(t, l, "server", false, true, false)
 			}
-			cl, sv, l := pair(t, 90, ccfg, scfg)
 			useCredentials(cl, sv, false)
 			for _, p := range []*peer{cl, sv} {
 				p.params = func(up *UserParameters) { up.ForceRenegotiationInfo = false }
@@ -158,11 +163,11 @@ func TestRenegotiationRefusedWithoutRFC5746(t *testing.T) {
 				lp, np = sv, cl
 			}
 			// We never start an insecure renegotiation ourselves...
-			if err := np.ep.Renegotiate(lp.addr, l.now); err != ErrNoRenegotiate {
+			if err := np.renegotiate(lp, l.now); err != ErrNoRenegotiate {
 				t.Fatalf("Renegotiate towards a legacy peer = %v, want ErrNoRenegotiate", err)
 			}
 			// ...and decline the legacy peer's with a warning.
-			if err := lp.ep.Renegotiate(np.addr, l.now); err != nil {
+			if err := lp.renegotiate(np, l.now); err != nil {
 				t.Fatal(err)
 			}
 			l.run(func() bool { return lp.hasEvent(protocol.LevelWarning, uint16(protocol.AlertNoRenegotiation)) }, 5*time.Second)
