@@ -5,7 +5,16 @@
 #   make demo       PSK handshake and echo between the example programs
 #   make test       all tests (Go, C ABI, loopback, interop, consumers)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make install-debug   the libraries' separate debug information
 #   make bench      benchmarks (see BENCHMARKS.md)
+#
+# The shared library is two files: libtinydtls.so, a small C front that
+# exports the C API (capi/front), and libtinydtls-engine.so.VERSION, the Go
+# engine (capi/, core/), which the front loads from its own directory on
+# the first call that needs it. libtinydtls.a holds both, with the Go
+# runtime's start moved from an ELF constructor to that first call. Both
+# installed .so files are stripped; their debug information is in
+# $(BUILD)/lib/.debug (make install-debug). See docs/inside-your-process.md.
 
 VERSION    := 0.8.6
 SOVERSION  := 0
@@ -18,39 +27,61 @@ GO         ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 CC         ?= cc
 CFLAGS     ?= -O2 -g
 WARN       := -Wall -Wextra -Werror
-BUILD      := $(CURDIR)/build
+# BUILD may come from the environment: the C tests run `make install` on
+# the build tree under test.
+BUILD      ?= $(CURDIR)/build
 LIBOUT     := $(BUILD)/lib
 INCOUT     := $(BUILD)/include
 BINOUT     := $(BUILD)/bin
 
 SONAME     := libtinydtls.so.$(SOVERSION)
 SOFILE     := libtinydtls.so.$(VERSION)
+# The engine's file name carries the full version: a front loads only the
+# engine of its own build.
+ENGINE     := libtinydtls-engine.so.$(VERSION)
+OBJOUT     := $(BUILD)/obj
+DEBUGOUT   := $(LIBOUT)/.debug
 # What the Go runtime needs when libtinydtls.a is linked statically.
 LIBS_PRIVATE := -lpthread -lm
 
-GOSRC      := $(shell find core capi -name '*.go' -not -name '*_test.go') $(wildcard capi/*.c capi/*.h) go.mod go.sum
+OBJCOPY    ?= objcopy
+
+GOSRC      := $(shell find core capi \( -name '*.go' -not -name '*_test.go' \) -o -name '*.s') \
+              $(wildcard capi/*.c capi/*.h capi/*.def capi/*.map) go.mod go.sum
+FRONTSRC   := capi/front/front.c capi/log.c capi/objects.c capi/capi.h \
+              capi/engine_ops.h capi/forward.def capi/front/libtinydtls.map
 HEADERS    := $(shell find include/tinydtls -name '*.h')
 
 export CGO_ENABLED := 1
 
-.PHONY: all lib headers pc examples tools check-tools test-fuzz fuzz test-bench demo test test-go test-c install uninstall clean bench fuzz vet
+.PHONY: all lib headers pc examples tools check-tools test-fuzz fuzz test-bench demo test test-go test-c install install-debug uninstall clean bench fuzz vet
 
 all: lib headers pc examples
 
-lib: $(LIBOUT)/$(SOFILE) $(LIBOUT)/libtinydtls.a
+lib: $(LIBOUT)/$(SOFILE) $(LIBOUT)/$(ENGINE) $(LIBOUT)/libtinydtls.a
 
-$(LIBOUT)/$(SOFILE): $(GOSRC) $(HEADERS)
-	@mkdir -p $(LIBOUT)
-	$(GO) build -trimpath -buildmode=c-shared \
-	  -ldflags '-extldflags "-Wl,-soname,$(SONAME)"' -o $@ ./capi
-	@rm -f $(LIBOUT)/$(basename $(SOFILE)).h
+# capi/mklib.sh does the work (CMakeLists.txt calls it too). The stripped
+# libraries get a .gnu_debuglink to their debug information in
+# $(DEBUGOUT), where gdb and valgrind find it (and in LIBDIR/.debug once
+# installed with make install-debug).
+MKLIB := GO=$(GO) CC=$(CC) CFLAGS='$(CFLAGS)' OBJCOPY=$(OBJCOPY) SOVERSION=$(SOVERSION) bash capi/mklib.sh
+
+$(OBJOUT)/$(ENGINE): $(GOSRC) $(HEADERS) capi/mklib.sh
+	$(MKLIB) engine $@ $(VERSION)
+
+$(LIBOUT)/$(ENGINE): $(OBJOUT)/$(ENGINE)
+	$(MKLIB) split $< $@ $(DEBUGOUT)
+
+$(OBJOUT)/$(SOFILE): $(FRONTSRC) $(HEADERS) capi/mklib.sh
+	$(MKLIB) front $@ $(VERSION)
+
+$(LIBOUT)/$(SOFILE): $(OBJOUT)/$(SOFILE)
+	$(MKLIB) split $< $@ $(DEBUGOUT)
 	ln -sf $(SOFILE) $(LIBOUT)/$(SONAME)
 	ln -sf $(SONAME) $(LIBOUT)/libtinydtls.so
 
-$(LIBOUT)/libtinydtls.a: $(GOSRC) $(HEADERS)
-	@mkdir -p $(LIBOUT)
-	$(GO) build -trimpath -buildmode=c-archive -o $@ ./capi
-	@rm -f $(LIBOUT)/libtinydtls.h
+$(LIBOUT)/libtinydtls.a: $(GOSRC) $(FRONTSRC) $(HEADERS) capi/mklib.sh
+	$(MKLIB) archive $@ $(VERSION) $(OBJOUT)
 
 headers: $(HEADERS)
 	@rm -rf $(INCOUT)/tinydtls
@@ -128,6 +159,7 @@ PC_INCLUDEDIR = $(patsubst $(PREFIX)%,$${prefix}%,$(INCLUDEDIR))
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
 	install -m 0755 $(LIBOUT)/$(SOFILE) $(DESTDIR)$(LIBDIR)/$(SOFILE)
+	install -m 0755 $(LIBOUT)/$(ENGINE) $(DESTDIR)$(LIBDIR)/$(ENGINE)
 	ln -sf $(SOFILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libtinydtls.so
 	install -m 0644 $(LIBOUT)/libtinydtls.a $(DESTDIR)$(LIBDIR)/libtinydtls.a
@@ -139,6 +171,12 @@ install: all
 	    -e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|g' -e '/^#/d' pkgconfig/tinydtls.pc.in \
 	    > $(DESTDIR)$(LIBDIR)/pkgconfig/tinydtls.pc
+
+# The debug information of both shared libraries, where gdb and valgrind
+# look for it (the .gnu_debuglink of each file names it).
+install-debug: lib
+	install -d $(DESTDIR)$(LIBDIR)/.debug
+	install -m 0644 $(DEBUGOUT)/$(SOFILE).debug $(DEBUGOUT)/$(ENGINE).debug $(DESTDIR)$(LIBDIR)/.debug/
 
 # Benchmarks against OpenSSL (bench/, results in BENCHMARKS.md); make test
 # runs a few iterations of each to check that they build and run.
@@ -152,6 +190,8 @@ test-bench: all
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(SOFILE) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	  $(DESTDIR)$(LIBDIR)/libtinydtls.so $(DESTDIR)$(LIBDIR)/libtinydtls.a \
+	  $(DESTDIR)$(LIBDIR)/$(ENGINE) $(DESTDIR)$(LIBDIR)/.debug/$(SOFILE).debug \
+	  $(DESTDIR)$(LIBDIR)/.debug/$(ENGINE).debug \
 	  $(DESTDIR)$(LIBDIR)/pkgconfig/tinydtls.pc
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/tinydtls
 

@@ -142,6 +142,12 @@ static inline void tdtls_ctx_mark_freed(dtls_context_t *ctx) {
 /* Logging, implemented in log.c. */
 extern volatile int tdtls_log_level;
 void tdtls_log_line(int level, const char *msg);
+dtls_log_handler_t tdtls_current_log_handler(void);
+#ifdef TDTLS_FRONT
+/* In the front (capi/front/front.c): passes the log settings on to the
+ * engine, if it is loaded. */
+void tdtls_front_log_changed(void);
+#endif
 
 /* Peer objects, implemented in objects.c. */
 dtls_peer_t *tdtls_peer_alloc(const session_t *session, int role);

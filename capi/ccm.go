@@ -12,6 +12,7 @@ import (
 
 	"github.com/tinydtls-go/tinydtls/capi/compat/ccm"
 	"github.com/tinydtls-go/tinydtls/capi/compat/rijndael"
+	"github.com/tinydtls-go/tinydtls/capi/stackroom"
 )
 
 // AES and AES-CCM exports: ccm.h and aes/rijndael.h operate on upstream's
@@ -28,6 +29,7 @@ func blockFromCtx(ctx *C.rijndael_ctx) (cipher.Block, error) {
 
 //export tdtls_go_rijndael_key_setup_enc
 func tdtls_go_rijndael_key_setup_enc(rk *C.uint32_t, key *C.uchar, bits C.int) (ret C.int) {
+	stackroom.Reserve()
 	defer guard("rijndaelKeySetupEnc")
 	if rk == nil || key == nil || (bits != 128 && bits != 192 && bits != 256) {
 		return 0
@@ -38,6 +40,7 @@ func tdtls_go_rijndael_key_setup_enc(rk *C.uint32_t, key *C.uchar, bits C.int) (
 
 //export tdtls_go_rijndael_encrypt_rk
 func tdtls_go_rijndael_encrypt_rk(rk *C.uint32_t, nr C.int, pt, ct *C.uchar) {
+	stackroom.Reserve()
 	defer guard("rijndaelEncrypt")
 	if rk == nil || pt == nil || ct == nil || (nr != 10 && nr != 12 && nr != 14) {
 		return
@@ -47,6 +50,7 @@ func tdtls_go_rijndael_encrypt_rk(rk *C.uint32_t, nr C.int, pt, ct *C.uchar) {
 
 //export tdtls_go_rijndael_set_key_enc_only
 func tdtls_go_rijndael_set_key_enc_only(ctx *C.rijndael_ctx, key *C.uchar, bits C.int) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("rijndael_set_key_enc_only")
 	// rijndael_ctx has room for AES_MAXROUNDS (10) rounds: only 128-bit
@@ -64,6 +68,7 @@ func tdtls_go_rijndael_set_key_enc_only(ctx *C.rijndael_ctx, key *C.uchar, bits 
 
 //export tdtls_go_rijndael_encrypt
 func tdtls_go_rijndael_encrypt(ctx *C.rijndael_ctx, src, dst *C.uchar) {
+	stackroom.Reserve()
 	defer guard("rijndael_encrypt")
 	if ctx == nil || src == nil || dst == nil || ctx.Nr != 10 {
 		return
@@ -99,6 +104,7 @@ func ccmMessage(encrypt bool, b cipher.Block, m, l int, nonce, msg *C.uchar, lm 
 
 //export tdtls_go_ccm_message
 func tdtls_go_ccm_message(encrypt C.int, ctx *C.rijndael_ctx, m, l C.size_t, nonce, msg *C.uchar, lm C.size_t, aad *C.uchar, la C.size_t) (ret C.long) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_ccm_message")
 	if ctx == nil {

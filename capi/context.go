@@ -7,12 +7,12 @@ import "C"
 
 import (
 	"errors"
-	"runtime/debug"
 	"time"
 	"unsafe"
 
 	pointer "github.com/mattn/go-pointer"
 
+	"github.com/tinydtls-go/tinydtls/capi/stackroom"
 	"github.com/tinydtls-go/tinydtls/core/engine"
 )
 
@@ -101,6 +101,7 @@ func now() time.Duration { return time.Duration(ticksNow()) * time.Millisecond }
 
 //export tdtls_go_new_context
 func tdtls_go_new_context(ctx *C.dtls_context_t) (ok C.int) {
+	stackroom.Reserve()
 	defer guard("dtls_new_context")
 	st := &ctxState{c: ctx, peers: make(map[*C.dtls_peer_t]*engine.Conn)}
 	st.ep = engine.New(engine.Config{}, st)
@@ -134,9 +135,10 @@ func (st *ctxState) destroy() {
 	st.freed = true
 	pointer.Unref(st.handle)
 	if big {
-		// A context with many associations leaves megabytes behind; give
-		// them back now rather than at some later collection.
-		debug.FreeOSMemory()
+		// A context with many associations leaves megabytes behind, in
+		// the Go heap and in glibc's (the peer mirrors); give them back
+		// now rather than at some later collection.
+		releaseMemory()
 	}
 	// The C wrapper frees the context itself when its outermost call
 	// returns; it may still be on the stack here.
@@ -145,6 +147,7 @@ func (st *ctxState) destroy() {
 
 //export tdtls_go_free_context
 func tdtls_go_free_context(ctx *C.dtls_context_t) {
+	stackroom.Reserve()
 	defer guard("dtls_free_context")
 	st := stateOf(ctx)
 	if st == nil {
@@ -161,6 +164,7 @@ func tdtls_go_free_context(ctx *C.dtls_context_t) {
 
 //export tdtls_go_connect
 func tdtls_go_connect(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_connect")
 	st := stateOf(ctx)
@@ -174,6 +178,7 @@ func tdtls_go_connect(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
 
 //export tdtls_go_connect_peer
 func tdtls_go_connect_peer(ctx *C.dtls_context_t, p *C.dtls_peer_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_connect_peer")
 	st := stateOf(ctx)
@@ -223,6 +228,7 @@ func failure(err error) C.int {
 
 //export tdtls_go_close
 func tdtls_go_close(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_close")
 	st := stateOf(ctx)
@@ -242,6 +248,7 @@ func tdtls_go_close(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
 
 //export tdtls_go_renegotiate
 func tdtls_go_renegotiate(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_renegotiate")
 	st := stateOf(ctx)
@@ -259,6 +266,7 @@ func tdtls_go_renegotiate(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
 
 //export tdtls_go_writev
 func tdtls_go_writev(ctx *C.dtls_context_t, s *C.session_t, bufs **C.uint8, lens *C.size_t, n C.size_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_writev")
 	st := stateOf(ctx)
@@ -286,6 +294,7 @@ func tdtls_go_writev(ctx *C.dtls_context_t, s *C.session_t, bufs **C.uint8, lens
 
 //export tdtls_go_write
 func tdtls_go_write(ctx *C.dtls_context_t, s *C.session_t, buf *C.uint8, n C.size_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_write")
 	st := stateOf(ctx)
@@ -312,6 +321,7 @@ func (st *ctxState) write(s *C.session_t, parts [][]byte) C.int {
 
 //export tdtls_go_check_retransmit
 func tdtls_go_check_retransmit(ctx *C.dtls_context_t, next *C.clock_time_t) {
+	stackroom.Reserve()
 	defer guard("dtls_check_retransmit")
 	// The C wrapper has set *next to 0 (nothing pending).
 	st := stateOf(ctx)
@@ -328,6 +338,7 @@ func tdtls_go_check_retransmit(ctx *C.dtls_context_t, next *C.clock_time_t) {
 
 //export tdtls_go_handle_message
 func tdtls_go_handle_message(ctx *C.dtls_context_t, s *C.session_t, msg *C.uint8, n C.int) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_handle_message")
 	st := stateOf(ctx)
@@ -345,6 +356,7 @@ func tdtls_go_handle_message(ctx *C.dtls_context_t, s *C.session_t, msg *C.uint8
 
 //export tdtls_go_get_peer
 func tdtls_go_get_peer(ctx *C.dtls_context_t, s *C.session_t) (ret *C.dtls_peer_t) {
+	stackroom.Reserve()
 	defer guard("dtls_get_peer")
 	st := stateOf(ctx)
 	if st == nil || s == nil {
@@ -364,6 +376,7 @@ func tdtls_go_get_peer(ctx *C.dtls_context_t, s *C.session_t) (ret *C.dtls_peer_
 
 //export tdtls_go_reset_peer
 func tdtls_go_reset_peer(ctx *C.dtls_context_t, p *C.dtls_peer_t) {
+	stackroom.Reserve()
 	defer guard("dtls_reset_peer")
 	st := stateOf(ctx)
 	if st == nil || p == nil {

@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/tinydtls-go/tinydtls/capi/compat/ecc"
+	"github.com/tinydtls-go/tinydtls/capi/stackroom"
 )
 
 // The P-256 functions of ecc/ecc.h (little-endian uint32_t words) and
@@ -23,6 +24,7 @@ func words(p *C.uint32_t, n int) []uint32 {
 
 //export tdtls_go_ecc_ec_mult
 func tdtls_go_ecc_ec_mult(px, py, secret, rx, ry *C.uint32_t) {
+	stackroom.Reserve()
 	defer guard("ecc_ec_mult")
 	if px == nil || py == nil || secret == nil || rx == nil || ry == nil {
 		return
@@ -32,6 +34,7 @@ func tdtls_go_ecc_ec_mult(px, py, secret, rx, ry *C.uint32_t) {
 
 //export tdtls_go_ecc_ecdsa_validate
 func tdtls_go_ecc_ecdsa_validate(x, y, e, r, s *C.uint32_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("ecc_ecdsa_validate")
 	if x == nil || y == nil || e == nil || r == nil || s == nil {
@@ -42,6 +45,7 @@ func tdtls_go_ecc_ecdsa_validate(x, y, e, r, s *C.uint32_t) (ret C.int) {
 
 //export tdtls_go_ecc_ecdsa_sign
 func tdtls_go_ecc_ecdsa_sign(d, e, k, r, s *C.uint32_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("ecc_ecdsa_sign")
 	if d == nil || e == nil || k == nil || r == nil || s == nil {
@@ -52,6 +56,7 @@ func tdtls_go_ecc_ecdsa_sign(d, e, k, r, s *C.uint32_t) (ret C.int) {
 
 //export tdtls_go_ecc_is_valid_key
 func tdtls_go_ecc_is_valid_key(priv *C.uint32_t) (ret C.int) {
+	stackroom.Reserve()
 	defer guard("ecc_is_valid_key")
 	if priv == nil {
 		return 0
@@ -61,6 +66,7 @@ func tdtls_go_ecc_is_valid_key(priv *C.uint32_t) (ret C.int) {
 
 //export tdtls_go_ecc_ec_add
 func tdtls_go_ecc_ec_add(px, py, qx, qy, sx, sy *C.uint32_t) {
+	stackroom.Reserve()
 	defer guard("ecc_ec_add")
 	if px == nil || py == nil || qx == nil || qy == nil || sx == nil || sy == nil {
 		return
@@ -70,6 +76,7 @@ func tdtls_go_ecc_ec_add(px, py, qx, qy, sx, sy *C.uint32_t) {
 
 //export tdtls_go_ecc_ec_double
 func tdtls_go_ecc_ec_double(px, py, dx, dy *C.uint32_t) {
+	stackroom.Reserve()
 	defer guard("ecc_ec_double")
 	if px == nil || py == nil || dx == nil || dy == nil {
 		return
@@ -79,6 +86,7 @@ func tdtls_go_ecc_ec_double(px, py, dx, dy *C.uint32_t) {
 
 //export tdtls_go_ecc_add
 func tdtls_go_ecc_add(x, y, result *C.uint32_t, length C.uint8_t) (ret C.uint32_t) {
+	stackroom.Reserve()
 	defer guard("ecc_add")
 	n := int(length)
 	if x == nil || y == nil || result == nil {
@@ -89,6 +97,7 @@ func tdtls_go_ecc_add(x, y, result *C.uint32_t, length C.uint8_t) (ret C.uint32_
 
 //export tdtls_go_ecc_sub
 func tdtls_go_ecc_sub(x, y, result *C.uint32_t, length C.uint8_t) (ret C.uint32_t) {
+	stackroom.Reserve()
 	defer guard("ecc_sub")
 	n := int(length)
 	if x == nil || y == nil || result == nil {
@@ -99,6 +108,7 @@ func tdtls_go_ecc_sub(x, y, result *C.uint32_t, length C.uint8_t) (ret C.uint32_
 
 //export tdtls_go_ecc_field_add
 func tdtls_go_ecc_field_add(x, y, reducer, result *C.uint32_t) (ret C.int) {
+	stackroom.Reserve()
 	defer guard("ecc_fieldAdd")
 	if x == nil || y == nil || reducer == nil || result == nil {
 		return 0
@@ -108,6 +118,7 @@ func tdtls_go_ecc_field_add(x, y, reducer, result *C.uint32_t) (ret C.int) {
 
 //export tdtls_go_ecc_field_sub
 func tdtls_go_ecc_field_sub(x, y, modulus, result *C.uint32_t) (ret C.int) {
+	stackroom.Reserve()
 	defer guard("ecc_fieldSub")
 	if x == nil || y == nil || modulus == nil || result == nil {
 		return 0
@@ -117,6 +128,7 @@ func tdtls_go_ecc_field_sub(x, y, modulus, result *C.uint32_t) (ret C.int) {
 
 //export tdtls_go_ecc_field_mult
 func tdtls_go_ecc_field_mult(x, y, result *C.uint32_t, length C.uint8_t) (ret C.int) {
+	stackroom.Reserve()
 	defer guard("ecc_fieldMult")
 	n := int(length)
 	if x == nil || y == nil || result == nil {
@@ -127,6 +139,7 @@ func tdtls_go_ecc_field_mult(x, y, result *C.uint32_t, length C.uint8_t) (ret C.
 
 //export tdtls_go_ecc_field_mod_p
 func tdtls_go_ecc_field_mod_p(a, b *C.uint32_t) {
+	stackroom.Reserve()
 	defer guard("ecc_fieldModP")
 	if a == nil || b == nil {
 		return
@@ -136,6 +149,7 @@ func tdtls_go_ecc_field_mod_p(a, b *C.uint32_t) {
 
 //export tdtls_go_ecc_field_mod_o
 func tdtls_go_ecc_field_mod_o(a, result *C.uint32_t, length C.uint8_t) {
+	stackroom.Reserve()
 	defer guard("ecc_fieldModO")
 	n := int(length)
 	if a == nil || result == nil {
@@ -146,6 +160,7 @@ func tdtls_go_ecc_field_mod_o(a, result *C.uint32_t, length C.uint8_t) {
 
 //export tdtls_go_ecc_field_inv
 func tdtls_go_ecc_field_inv(a, modulus, reducer, b *C.uint32_t) {
+	stackroom.Reserve()
 	defer guard("ecc_fieldInv")
 	if a == nil || modulus == nil || b == nil {
 		return
@@ -155,6 +170,7 @@ func tdtls_go_ecc_field_inv(a, modulus, reducer, b *C.uint32_t) {
 
 //export tdtls_go_ecc_copy
 func tdtls_go_ecc_copy(from, to *C.uint32_t, length C.uint8_t) {
+	stackroom.Reserve()
 	defer guard("ecc_copy")
 	n := int(length)
 	if from == nil || to == nil {
@@ -165,6 +181,7 @@ func tdtls_go_ecc_copy(from, to *C.uint32_t, length C.uint8_t) {
 
 //export tdtls_go_ecc_is_same
 func tdtls_go_ecc_is_same(a, b *C.uint32_t, length C.uint8_t) (ret C.int) {
+	stackroom.Reserve()
 	defer guard("ecc_isSame")
 	n := int(length)
 	if a == nil || b == nil {
@@ -175,6 +192,7 @@ func tdtls_go_ecc_is_same(a, b *C.uint32_t, length C.uint8_t) (ret C.int) {
 
 //export tdtls_go_ecc_set_zero
 func tdtls_go_ecc_set_zero(a *C.uint32_t, length C.int) {
+	stackroom.Reserve()
 	defer guard("ecc_setZero")
 	n := int(length)
 	if a == nil || n <= 0 {
@@ -185,6 +203,7 @@ func tdtls_go_ecc_set_zero(a *C.uint32_t, length C.int) {
 
 //export tdtls_go_ecc_is_one
 func tdtls_go_ecc_is_one(a *C.uint32_t) (ret C.int) {
+	stackroom.Reserve()
 	defer guard("ecc_isOne")
 	if a == nil {
 		return 0
@@ -194,6 +213,7 @@ func tdtls_go_ecc_is_one(a *C.uint32_t) (ret C.int) {
 
 //export tdtls_go_ecc_rshift
 func tdtls_go_ecc_rshift(a *C.uint32_t) {
+	stackroom.Reserve()
 	defer guard("ecc_rshift")
 	if a != nil {
 		ecc.RShift(words(a, 8))
@@ -202,6 +222,7 @@ func tdtls_go_ecc_rshift(a *C.uint32_t) {
 
 //export tdtls_go_ecc_is_greater
 func tdtls_go_ecc_is_greater(a, b *C.uint32_t, length C.uint8_t) (ret C.int) {
+	stackroom.Reserve()
 	defer guard("ecc_isGreater")
 	n := int(length)
 	if a == nil || b == nil {
@@ -214,6 +235,7 @@ func tdtls_go_ecc_is_greater(a, b *C.uint32_t, length C.uint8_t) (ret C.int) {
 
 //export tdtls_go_ecdh_pre_master_secret
 func tdtls_go_ecdh_pre_master_secret(priv, x, y *C.uchar, keySize C.size_t, result *C.uchar, resultLen C.size_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_ecdh_pre_master_secret")
 	if keySize != 32 || priv == nil || x == nil || y == nil || result == nil {
@@ -230,6 +252,7 @@ func tdtls_go_ecdh_pre_master_secret(priv, x, y *C.uchar, keySize C.size_t, resu
 
 //export tdtls_go_ecdsa_generate_key
 func tdtls_go_ecdsa_generate_key(priv, x, y *C.uchar, keySize C.size_t) {
+	stackroom.Reserve()
 	defer guard("dtls_ecdsa_generate_key")
 	if keySize != 32 || priv == nil || x == nil || y == nil {
 		return
@@ -251,6 +274,7 @@ func putSig(r, s [9]uint32, pr, ps *C.uint32_t) {
 
 //export tdtls_go_ecdsa_create_sig_hash
 func tdtls_go_ecdsa_create_sig_hash(priv *C.uchar, keySize C.size_t, hash *C.uchar, hashSize C.size_t, pr, ps *C.uint32_t) {
+	stackroom.Reserve()
 	defer guard("dtls_ecdsa_create_sig_hash")
 	if keySize != 32 || priv == nil || hash == nil || pr == nil || ps == nil {
 		return
@@ -281,6 +305,7 @@ func tdtls_go_ecdsa_create_sig(priv *C.uchar, keySize C.size_t, cr *C.uchar, crL
 
 //export tdtls_go_ecdsa_verify_sig_hash
 func tdtls_go_ecdsa_verify_sig_hash(x, y *C.uchar, keySize C.size_t, hash *C.uchar, hashSize C.size_t, r, s *C.uchar) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_ecdsa_verify_sig_hash")
 	if keySize != 32 || x == nil || y == nil || hash == nil || r == nil || s == nil {
@@ -305,6 +330,7 @@ func tdtls_go_ecdsa_verify_sig(x, y *C.uchar, keySize C.size_t, cr *C.uchar, crL
 
 //export tdtls_go_ec_key_asn1_from_uint32
 func tdtls_go_ec_key_asn1_from_uint32(key *C.uint32_t, keySize C.size_t, buf *C.uchar) (ret C.int) {
+	stackroom.Reserve()
 	defer guard("dtls_ec_key_asn1_from_uint32")
 	if key == nil || buf == nil || keySize == 0 || keySize%4 != 0 || keySize > 64 {
 		return 0

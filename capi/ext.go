@@ -10,12 +10,15 @@ import (
 	"runtime"
 	"runtime/debug"
 	"time"
+
+	"github.com/tinydtls-go/tinydtls/capi/stackroom"
 )
 
 // Exports of dtls_ext.h, this implementation's settings beyond upstream.
 
 //export tdtls_go_set_mtu
 func tdtls_go_set_mtu(ctx *C.dtls_context_t, mtu C.size_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_set_mtu")
 	st := stateOf(ctx)
@@ -41,6 +44,7 @@ func clampInt(v uint64) int { return int(min(v, math.MaxInt32)) }
 
 //export tdtls_go_get_mtu
 func tdtls_go_get_mtu(ctx *C.dtls_context_t) (ret C.size_t) {
+	stackroom.Reserve()
 	defer guard("dtls_get_mtu")
 	st := stateOf(ctx)
 	if st == nil {
@@ -51,6 +55,7 @@ func tdtls_go_get_mtu(ctx *C.dtls_context_t) (ret C.size_t) {
 
 //export tdtls_go_set_initial_timeout
 func tdtls_go_set_initial_timeout(ctx *C.dtls_context_t, ms C.uint) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_set_initial_timeout")
 	st := stateOf(ctx)
@@ -62,6 +67,7 @@ func tdtls_go_set_initial_timeout(ctx *C.dtls_context_t, ms C.uint) (ret C.int) 
 
 //export tdtls_go_get_max_write
 func tdtls_go_get_max_write(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_get_max_write")
 	st := stateOf(ctx)
@@ -77,6 +83,7 @@ func tdtls_go_get_max_write(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
 
 //export tdtls_go_set_record_size_limit
 func tdtls_go_set_record_size_limit(ctx *C.dtls_context_t, limit C.size_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_set_record_size_limit")
 	st := stateOf(ctx)
@@ -88,6 +95,7 @@ func tdtls_go_set_record_size_limit(ctx *C.dtls_context_t, limit C.size_t) (ret 
 
 //export tdtls_go_set_cid_length
 func tdtls_go_set_cid_length(ctx *C.dtls_context_t, n C.size_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_set_cid_length")
 	st := stateOf(ctx)
@@ -99,6 +107,7 @@ func tdtls_go_set_cid_length(ctx *C.dtls_context_t, n C.size_t) (ret C.int) {
 
 //export tdtls_go_set_limits
 func tdtls_go_set_limits(ctx *C.dtls_context_t, maxPeers, maxHandshakes C.uint) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_set_limits")
 	st := stateOf(ctx)
@@ -111,6 +120,7 @@ func tdtls_go_set_limits(ctx *C.dtls_context_t, maxPeers, maxHandshakes C.uint) 
 
 //export dtls_ext_go_stats
 func dtls_ext_go_stats(out *C.dtls_ext_go_stats_t, gc C.int) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_ext_go_stats")
 	if out == nil {

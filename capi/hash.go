@@ -12,6 +12,7 @@ import (
 	"hash"
 	"unsafe"
 
+	"github.com/tinydtls-go/tinydtls/capi/stackroom"
 	"github.com/tinydtls-go/tinydtls/core/prf"
 )
 
@@ -75,6 +76,7 @@ func sha256Init(ctx *C.dtls_sha256_ctx) {
 
 //export tdtls_go_sha256_init
 func tdtls_go_sha256_init(ctx *C.dtls_sha256_ctx) {
+	stackroom.Reserve()
 	defer guard("dtls_sha256_init")
 	if ctx != nil {
 		sha256Init(ctx)
@@ -83,6 +85,7 @@ func tdtls_go_sha256_init(ctx *C.dtls_sha256_ctx) {
 
 //export tdtls_go_sha256_update
 func tdtls_go_sha256_update(ctx *C.dtls_sha256_ctx, data *C.uint8_t, n C.size_t) {
+	stackroom.Reserve()
 	defer guard("dtls_sha256_update")
 	if ctx == nil || n == 0 || data == nil {
 		return
@@ -94,6 +97,7 @@ func tdtls_go_sha256_update(ctx *C.dtls_sha256_ctx, data *C.uint8_t, n C.size_t)
 
 //export tdtls_go_sha256_final
 func tdtls_go_sha256_final(digest *C.uint8_t, ctx *C.dtls_sha256_ctx) {
+	stackroom.Reserve()
 	defer guard("dtls_sha256_final")
 	if ctx == nil {
 		return
@@ -111,6 +115,7 @@ func tdtls_go_sha256_final(digest *C.uint8_t, ctx *C.dtls_sha256_ctx) {
 //
 //export tdtls_go_sha256_transform
 func tdtls_go_sha256_transform(ctx *C.dtls_sha256_ctx, block *C.uint32_t) {
+	stackroom.Reserve()
 	defer guard("dtls_sha256_transform")
 	if ctx == nil || block == nil {
 		return
@@ -129,6 +134,7 @@ func tdtls_go_sha256_transform(ctx *C.dtls_sha256_ctx, block *C.uint32_t) {
 
 //export tdtls_go_hmac_init
 func tdtls_go_hmac_init(ctx *C.dtls_hmac_context_t, key *C.uchar, klen C.size_t) {
+	stackroom.Reserve()
 	defer guard("dtls_hmac_init")
 	if ctx == nil {
 		return
@@ -154,6 +160,7 @@ func tdtls_go_hmac_init(ctx *C.dtls_hmac_context_t, key *C.uchar, klen C.size_t)
 
 //export tdtls_go_hmac_update
 func tdtls_go_hmac_update(ctx *C.dtls_hmac_context_t, in *C.uchar, n C.size_t) {
+	stackroom.Reserve()
 	defer guard("dtls_hmac_update")
 	if ctx == nil || in == nil || n == 0 {
 		return
@@ -165,6 +172,7 @@ func tdtls_go_hmac_update(ctx *C.dtls_hmac_context_t, in *C.uchar, n C.size_t) {
 
 //export tdtls_go_hmac_finalize
 func tdtls_go_hmac_finalize(ctx *C.dtls_hmac_context_t, result *C.uchar) (ret C.int) {
+	stackroom.Reserve()
 	defer guard("dtls_hmac_finalize")
 	if ctx == nil || result == nil {
 		return 0
@@ -193,6 +201,7 @@ func tdtls_go_p_hash(key *C.uchar, keylen C.size_t, label *C.uchar, labellen C.s
 
 //export tdtls_go_psk_pre_master_secret
 func tdtls_go_psk_pre_master_secret(key *C.uchar, keylen C.size_t, result *C.uchar, resultLen C.size_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_psk_pre_master_secret")
 	if result == nil || key == nil && keylen > 0 || keylen > 0xffff {

@@ -2,6 +2,10 @@
  * dtls_debug.h: upstream's logging interface and line format. Messages go
  * to the application's handler if it set one, otherwise to stdout (stderr
  * for DTLS_LOG_CRIT and worse) as "Mon DD HH:MM:SS TAG message".
+ *
+ * Compiled twice: into the Go engine, and with TDTLS_FRONT into the C
+ * front (capi/front), where a change of the level or handler is passed on
+ * to the engine if it is loaded.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -27,11 +31,21 @@ const char *dtls_package_version(void) { return PACKAGE_VERSION; }
 
 log_t dtls_get_log_level(void) { return (log_t)tdtls_log_level; }
 
-void dtls_set_log_level(log_t level) { tdtls_log_level = (int)level; }
+void dtls_set_log_level(log_t level) {
+  tdtls_log_level = (int)level;
+#ifdef TDTLS_FRONT
+  tdtls_front_log_changed();
+#endif
+}
 
 void dtls_set_log_handler(dtls_log_handler_t app_handler) {
   log_handler = app_handler;
+#ifdef TDTLS_FRONT
+  tdtls_front_log_changed();
+#endif
 }
+
+dtls_log_handler_t tdtls_current_log_handler(void) { return log_handler; }
 
 static void emit(int level, const char *msg) {
   FILE *out;

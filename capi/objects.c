@@ -1,6 +1,8 @@
 /*
  * Plain C objects of the public API that carry no protocol logic: session_t
  * helpers, dtls_peer_t and parameter allocation, the netq list, the PRNG.
+ * Compiled into the Go engine and, with TDTLS_FRONT, into the C front
+ * (capi/front), which serves these functions without starting the engine.
  */
 #include <errno.h>
 #include <sys/random.h>
@@ -70,6 +72,7 @@ void dtls_security_free(dtls_security_parameters_t *security) {
   free(security);
 }
 
+#ifndef TDTLS_FRONT /* the front forwards it: it starts a SHA-256 hash */
 dtls_handshake_parameters_t *dtls_handshake_new(void) {
   dtls_handshake_parameters_t *handshake = calloc(1, sizeof(*handshake));
   /* As upstream: the handshake hash starts ready for use. */
@@ -77,6 +80,7 @@ dtls_handshake_parameters_t *dtls_handshake_new(void) {
     dtls_hash_init(&handshake->hs_state.hs_hash);
   return handshake;
 }
+#endif
 
 void dtls_handshake_free(dtls_handshake_parameters_t *handshake) {
   if (!handshake)

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"unsafe"
+
+	"github.com/tinydtls-go/tinydtls/capi/stackroom"
 )
 
 // guard turns a Go panic into a critical log line instead of letting it
@@ -39,6 +41,7 @@ func logLine(level int, msg string) {
 //
 //export tdtls_selftest_panic
 func tdtls_selftest_panic() (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("tdtls_selftest_panic")
 	var m map[string]int
@@ -52,6 +55,7 @@ func tdtls_selftest_panic() (ret C.int) {
 //
 //export tdtls_selftest_goroutines
 func tdtls_selftest_goroutines() (ret C.int) {
+	stackroom.Reserve()
 	defer guard("tdtls_selftest_goroutines")
 	return C.int(runtime.NumGoroutine())
 }

@@ -15,6 +15,31 @@ void dtls_init(void) {
   peer_init();
 }
 
+/*
+ * Random bytes for the public cookie_secret of new contexts, from a pool
+ * refilled 4 KiB at a time: one getrandom() system call per 341 contexts
+ * instead of one each (that call was most of the cost of creating a
+ * context). Bytes handed out are wiped from the pool.
+ */
+static void pooled_random(unsigned char *out, size_t n) {
+  static unsigned char pool[4096];
+  static size_t used = sizeof(pool);
+  static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+  pthread_mutex_lock(&mu);
+  if (n > sizeof(pool) - used) {
+    if (dtls_prng(pool, sizeof(pool)) != (int)sizeof(pool)) {
+      pthread_mutex_unlock(&mu);
+      (void)dtls_prng(out, n);
+      return;
+    }
+    used = 0;
+  }
+  memcpy(out, pool + used, n);
+  memset(pool + used, 0, n);
+  used += n;
+  pthread_mutex_unlock(&mu);
+}
+
 dtls_context_t *dtls_new_context(void *app_data) {
   tdtls_context_impl *c = calloc(1, sizeof(*c));
   if (!c)
@@ -22,7 +47,7 @@ dtls_context_t *dtls_new_context(void *app_data) {
   c->pub.app = app_data;
   /* Applications never read these; they are kept meaningful anyway. The
    * engine's real cookie secrets live on the Go side and rotate. */
-  (void)dtls_prng(c->pub.cookie_secret, sizeof(c->pub.cookie_secret));
+  pooled_random(c->pub.cookie_secret, sizeof(c->pub.cookie_secret));
   dtls_ticks(&c->pub.cookie_secret_age);
   if (!tdtls_go_new_context(&c->pub)) {
     free(c);

@@ -12,6 +12,9 @@
  *     logs a critical line, and the library keeps working.
  *  4. No goroutine is left behind once every context is freed.
  */
+#define _GNU_SOURCE /* dl_iterate_phdr */
+#include <dlfcn.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +25,32 @@
 #include "dtls.h"
 #include "dtls_debug.h"
 
-/* Test hooks of the library, deliberately not in any public header. */
-int tdtls_selftest_panic(void);
-int tdtls_selftest_goroutines(void);
+/* Test hooks of the library, deliberately not in any public header and not
+ * exported by libtinydtls.so: they live in the Go engine the library loads
+ * on first use (libtinydtls-engine.so.VERSION), looked up there. */
+static int (*tdtls_selftest_panic)(void);
+static int (*tdtls_selftest_goroutines)(void);
+
+static int engine_path(struct dl_phdr_info *info, size_t size, void *out) {
+  (void)size;
+  if (!info->dlpi_name || !strstr(info->dlpi_name, "/libtinydtls-engine.so"))
+    return 0;
+  *(const char **)out = info->dlpi_name;
+  return 1;
+}
+
+static int find_hooks(void) {
+  const char *path = NULL;
+  void *h;
+  dtls_free_context(dtls_new_context(NULL)); /* loads the engine */
+  dl_iterate_phdr(engine_path, &path);
+  h = path ? dlopen(path, RTLD_NOW | RTLD_NOLOAD) : NULL;
+  if (!h)
+    return 0;
+  *(void **)&tdtls_selftest_panic = dlsym(h, "tdtls_selftest_panic");
+  *(void **)&tdtls_selftest_goroutines = dlsym(h, "tdtls_selftest_goroutines");
+  return tdtls_selftest_panic && tdtls_selftest_goroutines;
+}
 
 #define THREADS 4
 #define ROUNDS 20
@@ -201,6 +227,10 @@ int main(void) {
 
   dtls_init();
   dtls_set_log_handler(log_handler);
+  if (!find_hooks()) {
+    check(0, "the self-test hooks are found in the loaded engine");
+    return 1;
+  }
   base = tdtls_selftest_goroutines();
 
   /* 1. concurrent contexts */

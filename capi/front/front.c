@@ -1,0 +1,414 @@
+/*
+ * libtinydtls.so, the C front: the library applications link against. It
+ * exports the C API of the installed headers and nothing else
+ * (libtinydtls.map), and it is small and plain C:
+ *
+ *  - the functions that carry no protocol logic are C here and never start
+ *    the Go runtime: dtls_init, the clock, the PRNG, logging, session_t
+ *    helpers, peers, netq (../log.c and ../objects.c, compiled with
+ *    TDTLS_FRONT, and this file);
+ *  - every other function (../forward.def) is a stub that calls the Go
+ *    engine through its function table. The engine, and with it the Go
+ *    runtime, is loaded on the first such call: libtinydtls-engine.so from
+ *    this library's own directory (dlopen), or, in libtinydtls.a (built
+ *    with TDTLS_FRONT_STATIC), the engine object linked in beside this one,
+ *    whose runtime start was taken out of the ELF constructors so that it
+ *    can be started here.
+ *
+ * Why: a Go runtime started from an ELF constructor exists, threads and
+ * all, before main(), so that a fork() anywhere in the program, even before
+ * the first DTLS call, gives a child that hangs in its first call. Started
+ * on first use, the runtime exists only in processes that use DTLS, and the
+ * front can deal with the rest:
+ *
+ *  - fork: a child forked after the engine started cannot use it (the Go
+ *    runtime's threads do not survive fork, and it has no way to restart).
+ *    pthread_atfork marks such a child; there every forwarded call returns
+ *    its error value at once, with one DTLS_LOG_CRIT line for the process.
+ *    A process forked before the first forwarded call (daemon(3), pre-fork
+ *    servers whose workers create their own contexts) is unaffected.
+ *  - signals: the runtime is started with the application's asynchronous
+ *    signals blocked, so that the threads it creates inherit that mask and
+ *    never run an application handler; afterwards the SA_ONSTACK flag the
+ *    runtime added to handlers that existed before is taken off again, so
+ *    that they keep running on the interrupted thread's stack, which the
+ *    engine keeps large enough (../stackroom); each thread's first call
+ *    into the engine, which grows that stack, runs with the thread's
+ *    signals blocked. See docs/inside-your-process.md.
+ *  - faults: where the application has no SIGSEGV, SIGBUS or SIGFPE
+ *    handler, one that restores the default action is installed before the
+ *    runtime starts, so that a fault in application code called from the
+ *    library kills the process with that signal (and a core dump) as in a
+ *    C program, instead of a Go traceback.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../capi.h"
+#include "../engine_ops.h"
+
+#ifndef TDTLS_ENGINE_FILE
+#define TDTLS_ENGINE_FILE "libtinydtls-engine.so"
+#endif
+
+/* Non-NULL: the engine is loaded and usable in this process. */
+static const struct tdtls_engine_ops *engine;
+
+/* The rest is guarded by load_mu. */
+static pthread_mutex_t load_mu = PTHREAD_MUTEX_INITIALIZER;
+static int started; /* the engine (and the Go runtime) was started */
+static int forked;  /* a child forked after that: the engine is gone */
+static int failed;  /* loading failed (logged once) */
+static int warned;  /* the fork refusal was logged */
+
+/* This thread has made its first call into the engine (see
+ * thread_enter in engine_ops.h): only then may the fast path skip
+ * engine_slow(). */
+static __thread int thread_ready;
+
+/* CLOCK_MONOTONIC when the front was loaded: the origin of dtls_ticks()
+ * (and, once it is loaded, of the engine's clock). */
+static long long clock_base_ns;
+
+static pthread_once_t front_once = PTHREAD_ONCE_INIT;
+
+static long long mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void atfork_prepare(void) { pthread_mutex_lock(&load_mu); }
+
+static void atfork_parent(void) { pthread_mutex_unlock(&load_mu); }
+
+static void atfork_child(void) {
+  pthread_mutex_init(&load_mu, NULL);
+  if (started) {
+    forked = 1;
+    __atomic_store_n(&engine, NULL, __ATOMIC_RELEASE);
+  }
+}
+
+#ifdef TDTLS_FRONT_STATIC
+/*
+ * libtinydtls.a: the engine's Go runtime would start from an ELF
+ * constructor (_rt0_<arch>_linux_lib); the build took that entry out of the
+ * archive's .init_array, and the front calls it on first use with the
+ * arguments glibc passes to constructors (the runtime reads the original
+ * argv, the environment and the auxiliary vector behind it).
+ */
+#ifndef TDTLS_RT0
+#if defined(__x86_64__)
+#define TDTLS_RT0 _rt0_amd64_linux_lib
+#elif defined(__aarch64__)
+#define TDTLS_RT0 _rt0_arm64_linux_lib
+#else
+#error "set TDTLS_RT0 to the Go runtime's library entry point for this architecture"
+#endif
+#endif
+void TDTLS_RT0(int argc, char **argv, char **envp);
+
+static int saved_argc;
+static char **saved_argv, **saved_envp;
+#else
+/* libtinydtls.so: the engine's file, in the front's own directory. */
+static char engine_path[PATH_MAX];
+#endif
+
+static void front_setup(void) {
+  clock_base_ns = mono_ns();
+  pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+#ifndef TDTLS_FRONT_STATIC
+  {
+    /* Resolved now, before the application can chdir() (daemon(3) does)
+     * and make a relative library path wrong. */
+    Dl_info info;
+    const char *slash;
+    char dir[PATH_MAX];
+    if (dladdr((void *)&front_setup, &info) && info.dli_fname &&
+        (slash = strrchr(info.dli_fname, '/')) != NULL &&
+        (size_t)(slash - info.dli_fname) < sizeof(dir)) {
+      memcpy(dir, info.dli_fname, (size_t)(slash - info.dli_fname));
+      dir[slash - info.dli_fname] = '\0';
+      if (dir[0] != '/') {
+        char abs[PATH_MAX];
+        if (realpath(dir[0] ? dir : "/", abs))
+          snprintf(dir, sizeof(dir), "%s", abs);
+      }
+      if (snprintf(engine_path, sizeof(engine_path), "%s/%s", dir,
+                   TDTLS_ENGINE_FILE) >= (int)sizeof(engine_path))
+        engine_path[0] = '\0';
+    }
+    if (!engine_path[0]) /* let the dynamic loader search for it */
+      snprintf(engine_path, sizeof(engine_path), "%s", TDTLS_ENGINE_FILE);
+  }
+#endif
+}
+
+#ifdef TDTLS_FRONT_STATIC
+__attribute__((constructor)) static void front_init(int argc, char **argv,
+                                                    char **envp) {
+  saved_argc = argc;
+  saved_argv = argv;
+  saved_envp = envp;
+  pthread_once(&front_once, front_setup);
+}
+#else
+__attribute__((constructor)) static void front_init(void) {
+  pthread_once(&front_once, front_setup);
+}
+#endif
+
+/* ---- signals ------------------------------------------------------------ */
+
+/* Every signal the runtime's threads must not take for the application:
+ * all but the synchronous ones (a fault belongs to the thread that caused
+ * it). */
+static void async_signals(sigset_t *set) {
+  sigfillset(set);
+  sigdelset(set, SIGSEGV);
+  sigdelset(set, SIGBUS);
+  sigdelset(set, SIGFPE);
+  sigdelset(set, SIGILL);
+  sigdelset(set, SIGTRAP);
+  sigdelset(set, SIGSYS);
+  sigdelset(set, SIGABRT);
+}
+
+/*
+ * The Go runtime catches SIGSEGV, SIGBUS and SIGFPE. For a fault outside Go
+ * code (in an application callback) it calls the handler that was installed
+ * before it started, and only if there was none it prints a Go traceback
+ * and exits. So where the application has none, this one goes first: it
+ * restores the default action and returns; the faulting instruction runs
+ * again and the process dies of the signal as a C program would (exit
+ * status 128+signal, a core dump where enabled). A fault in the engine's
+ * Go code stays a Go panic, which the export that ran it turns into a
+ * DTLS_LOG_CRIT line and its error value.
+ */
+static void fault_default(int sig, siginfo_t *si, void *uc) {
+  (void)si;
+  (void)uc;
+  signal(sig, SIG_DFL);
+}
+
+static void install_fault_default(const struct sigaction *before) {
+  static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE};
+  unsigned i;
+  for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+    struct sigaction sa;
+    if (before[sigs[i]].sa_handler != SIG_DFL)
+      continue; /* the application's own (or SIG_IGN): the runtime forwards */
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = fault_default;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sigs[i], &sa, NULL);
+  }
+}
+
+/* ---- loading the engine ------------------------------------------------- */
+
+#ifdef TDTLS_FRONT_STATIC
+static const struct tdtls_engine_ops *open_engine(char *why, size_t n) {
+  if (!saved_argv) {
+    snprintf(why, n, "the Go runtime cannot start: libtinydtls.a's "
+                     "constructor did not run before this call");
+    return NULL;
+  }
+  TDTLS_RT0(saved_argc, saved_argv, saved_envp);
+  return tdtls_engine_ops();
+}
+#else
+static const struct tdtls_engine_ops *open_engine(char *why, size_t n) {
+  const struct tdtls_engine_ops *(*get)(void);
+  void *h = dlopen(engine_path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+  if (!h) {
+    snprintf(why, n, "cannot load the DTLS engine: %.600s", dlerror());
+    return NULL;
+  }
+  *(void **)&get = dlsym(h, "tdtls_engine_ops");
+  if (!get) {
+    snprintf(why, n, "%.600s is not a libtinydtls engine", engine_path);
+    return NULL;
+  }
+  return get();
+}
+#endif
+
+/* Loads and starts the engine with the application's asynchronous signals
+ * blocked, then puts back what the runtime changed in the application's
+ * signal handlers. Called with load_mu held. */
+static const struct tdtls_engine_ops *load_engine(char *why, size_t n) {
+  static struct sigaction before[NSIG]; /* under load_mu; 10 KB off the stack */
+  sigset_t block, old;
+  const struct tdtls_engine_ops *e;
+  int i;
+
+  for (i = 1; i < NSIG; i++)
+    if (sigaction(i, NULL, &before[i]) < 0)
+      before[i].sa_handler = SIG_ERR;
+  async_signals(&block);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
+  install_fault_default(before);
+  e = open_engine(why, n);
+  if (e && (e->abi != TDTLS_ENGINE_ABI || e->size != sizeof(*e))) {
+    snprintf(why, n, "the DTLS engine (%s) does not belong to this "
+                     "libtinydtls (interface %u, expected %u)",
+             TDTLS_ENGINE_FILE, e->abi, (unsigned)TDTLS_ENGINE_ABI);
+    e = NULL;
+  }
+  if (e) {
+    /* the first call into Go, from this thread: also its thread_enter */
+    e->init(clock_base_ns, tdtls_log_level, tdtls_current_log_handler());
+    thread_ready = 1;
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+  /* The runtime added SA_ONSTACK to every handler it found; that would run
+   * them on its 32 KiB signal stack, which stays installed on every thread
+   * that ever called in. Handlers the application installed itself keep
+   * exactly the flags it gave them. */
+  for (i = 1; i < NSIG; i++) {
+    struct sigaction now;
+    if (before[i].sa_handler == SIG_ERR || before[i].sa_handler == SIG_DFL ||
+        before[i].sa_handler == SIG_IGN || sigaction(i, NULL, &now) < 0)
+      continue;
+    if (now.sa_handler == before[i].sa_handler &&
+        now.sa_flags != before[i].sa_flags)
+      sigaction(i, &before[i], NULL);
+  }
+  return e;
+}
+
+/* At most 111 characters with the longest function name: it fits the
+ * 128-byte line buffers of upstream-style log handlers. */
+#define REFUSED_LINE                                                        \
+  "%s refused: process forked after libtinydtls started; "                 \
+  "fork before first use, or exec\n"
+
+__attribute__((noinline, cold)) static const struct tdtls_engine_ops *
+engine_slow(const char *fn) {
+  const struct tdtls_engine_ops *e;
+  char why[768], line[1024];
+  int log_refusal = 0;
+
+  pthread_once(&front_once, front_setup);
+  why[0] = '\0';
+  pthread_mutex_lock(&load_mu);
+  e = engine;
+  if (forked) {
+    log_refusal = !warned;
+    warned = 1;
+  } else if (!e && !failed) {
+    started = 1;
+    e = load_engine(why, sizeof(why));
+    if (e)
+      __atomic_store_n(&engine, e, __ATOMIC_RELEASE);
+    else
+      failed = 1;
+  }
+  pthread_mutex_unlock(&load_mu);
+  if (e && !thread_ready) {
+    /* This thread's first call: the goroutine stack its calls will run on
+     * starts small, and an application signal handler landing on it
+     * before the engine's first export has grown it would overrun it. */
+    sigset_t block, old;
+    async_signals(&block);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    e->thread_enter();
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    thread_ready = 1;
+  }
+  /* Logged without the lock: a log handler may call the library. */
+  if (log_refusal) {
+    snprintf(line, sizeof(line), REFUSED_LINE, fn);
+    tdtls_log_line(DTLS_LOG_CRIT, line);
+  } else if (why[0]) {
+    snprintf(line, sizeof(line), "%.64s refused: %s\n", fn, why);
+    tdtls_log_line(DTLS_LOG_CRIT, line);
+  }
+  return e;
+}
+
+/* The engine, or NULL when the call cannot be served (logged). */
+static inline const struct tdtls_engine_ops *engine_for(const char *fn) {
+  const struct tdtls_engine_ops *e =
+      __atomic_load_n(&engine, __ATOMIC_ACQUIRE);
+  if (__builtin_expect(e != NULL && thread_ready, 1))
+    return e;
+  return engine_slow(fn);
+}
+
+void tdtls_front_log_changed(void) {
+  const struct tdtls_engine_ops *e =
+      __atomic_load_n(&engine, __ATOMIC_ACQUIRE);
+  if (e) {
+    e->set_log_level((log_t)tdtls_log_level);
+    e->set_log_handler(tdtls_current_log_handler());
+  }
+}
+
+/* ---- the plain C part of the API ---------------------------------------- */
+
+void dtls_init(void) {
+  dtls_clock_init();
+  crypto_init();
+  peer_init();
+}
+
+/* dtls_time.h: milliseconds on the monotonic clock since the library was
+ * loaded, the time base of dtls_check_retransmit(). dtls_clock_offset keeps
+ * upstream's meaning, the wall-clock second of dtls_clock_init(). */
+time_t dtls_clock_offset;
+
+void dtls_clock_init(void) { dtls_clock_offset = time(NULL); }
+
+void dtls_ticks(dtls_tick_t *t) {
+  if (__builtin_expect(clock_base_ns == 0, 0))
+    pthread_once(&front_once, front_setup);
+  if (t)
+    *t = (dtls_tick_t)((mono_ns() - clock_base_ns) / 1000000);
+}
+
+/* The P-256 base point in ecc.h's word order (least significant first). */
+const uint32_t ecc_g_point_x[8] = {0xD898C296, 0xF4A13945, 0x2DEB33A0,
+                                   0x77037D81, 0x63A440F2, 0xF8BCE6E5,
+                                   0xE12C4247, 0x6B17D1F2};
+const uint32_t ecc_g_point_y[8] = {0x37BF51F5, 0xCBB64068, 0x6B315ECE,
+                                   0x2BCE3357, 0x7C0F9E16, 0x8EE7EB4A,
+                                   0xFE1A7F9B, 0x4FE342E2};
+
+/* ---- forwarded to the engine -------------------------------------------- */
+
+void dtls_check_retransmit(dtls_context_t *ctx, clock_time_t *next) {
+  const struct tdtls_engine_ops *e;
+  if (next)
+    *next = 0; /* nothing pending, also when refused */
+  e = engine_for("dtls_check_retransmit");
+  if (e)
+    e->dtls_check_retransmit(ctx, next);
+}
+
+#define TDTLS_FN(ret, name, params, args, err)                              \
+  ret name params {                                                         \
+    const struct tdtls_engine_ops *e = engine_for(#name);                   \
+    if (!e)                                                                 \
+      return err;                                                           \
+    return e->name args;                                                    \
+  }
+#define TDTLS_VOID(name, params, args)                                      \
+  void name params {                                                        \
+    const struct tdtls_engine_ops *e = engine_for(#name);                   \
+    if (e)                                                                  \
+      e->name args;                                                         \
+  }
+#define TDTLS_VOID_OWN(name, params, args)
+#include "../forward.def"
