@@ -348,3 +348,33 @@ event_re() {
     printf 'code=%s' "$1"
   fi
 }
+
+# ---- the installed library (test-process-*.sh) --------------------------------
+
+# install_scratch DIR: `make install install-debug` of the build tree under
+# test into the scratch prefix DIR (reported as a check), then sets the
+# compiler arguments for programs against the installed tree, from its
+# pkg-config file: INST_SHARED (with an rpath to DIR/lib) and INST_STATIC
+# (libtinydtls.a and Libs.private).
+install_scratch() {
+  local dir=$1 pc
+  if ! make -s -C "$ROOT" install install-debug PREFIX="$dir" BUILD="$BUILD" >"$T/install.log" 2>&1; then
+    fail "make install install-debug PREFIX=$dir"
+    sed 's/^/  | /' "$T/install.log" | tail -n 20
+    return 1
+  fi
+  pass "make install install-debug into a scratch prefix"
+  pc=(env PKG_CONFIG_PATH="$dir/lib/pkgconfig" pkg-config)
+  # shellcheck disable=SC2207
+  INST_SHARED=($("${pc[@]}" --cflags --libs tinydtls) -Wl,-rpath,"$dir/lib")
+  # shellcheck disable=SC2207
+  INST_STATIC=($("${pc[@]}" --cflags tinydtls)
+               $("${pc[@]}" --static --libs tinydtls | sed 's/-ltinydtls/-l:libtinydtls.a/'))
+}
+
+# proc_status PID: "Threads N VmRSS N kB RssAnon N kB RssFile N kB VmSize N kB"
+# from /proc/PID/status.
+proc_status() {
+  awk '/^(Threads|VmRSS|RssAnon|RssFile|VmSize):/ { printf "%s %s%s ", $1, $2, ($3 ? " " $3 : "") }' \
+    "/proc/$1/status" 2>/dev/null
+}
