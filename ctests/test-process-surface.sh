@@ -57,6 +57,33 @@ check "libtinydtls.so needs nothing but libc (the engine is loaded on first use)
 check "the engine's SONAME is its file name" \
   bash -c "readelf -d '$engine' | grep -q 'SONAME.*\\[$(basename "$engine")\\]'"
 
+# ---- valgrind still sees the engine's C heap (it is dlopen'ed, stripped,
+# its symbols in LIBDIR/.debug): a block the library allocates and the
+# program drops is a definite leak with the library's frame named.
+if command -v valgrind >/dev/null; then
+  cat >"$T/leak.c" <<'EOC'
+#include "dtls.h"
+#include "crypto.h"
+#include <stdio.h>
+int main(void) {
+  dtls_handshake_parameters_t *h = dtls_handshake_new(); /* the engine allocates */
+  printf("%d\n", h != NULL);
+  return 0; /* and the program drops it */
+}
+EOC
+  if build "$T/leak" "$T/leak.c" -O0 -g "${INST_SHARED[@]}"; then
+    timeout 600 "${VALGRIND[@]}" "$T/leak" >"$T/leak.out" 2>"$T/leak.err"
+    rc=$?
+    check "valgrind fails a program that leaks a block the engine allocated (exit status $rc)" test $rc -eq 99
+    check "and names the engine's allocating function from its debug file" \
+      grep -q 'definitely lost.*' "$T/leak.err"
+    check "(dtls_handshake_new in objects.c)" grep -q 'dtls_handshake_new (objects.c' "$T/leak.err"
+    rm -f "$T"/leak.*
+  fi
+else
+  fail "valgrind is not installed"
+fi
+
 # ---- sizes (reported)
 size() { stat -c %s "$1"; }
 mib() { awk -v b="$1" 'BEGIN { printf "%.2f MiB", b / 1048576 }'; }

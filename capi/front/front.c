@@ -347,13 +347,18 @@ static inline const struct tdtls_engine_ops *engine_for(const char *fn) {
   return engine_slow(fn);
 }
 
+/* Under load_mu, so that a change made while another thread loads the
+ * engine is not lost (the load passes the settings of its moment). Never
+ * called with load_mu held: the front logs only after releasing it. */
 void tdtls_front_log_changed(void) {
-  const struct tdtls_engine_ops *e =
-      __atomic_load_n(&engine, __ATOMIC_ACQUIRE);
+  const struct tdtls_engine_ops *e;
+  pthread_mutex_lock(&load_mu);
+  e = engine;
   if (e) {
     e->set_log_level((log_t)tdtls_log_level);
     e->set_log_handler(tdtls_current_log_handler());
   }
+  pthread_mutex_unlock(&load_mu);
 }
 
 /* ---- the plain C part of the API ---------------------------------------- */
