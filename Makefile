@@ -126,8 +126,14 @@ $(BINOUT)/abi_test: $(wildcard ctests/abi/*.c ctests/abi/*.h ctests/abi/*.inc) $
 demo: all tools
 	bash ctests/demo.sh $(BINOUT)
 
+# Every Go export starts with stackroom.Reserve() (room for application
+# signal handlers on the goroutine stack; see capi/stackroom).
 vet:
 	@test -z "$$(gofmt -l core capi)" || { gofmt -l core capi; echo "gofmt needed"; exit 1; }
+	@awk '/^\/\/export / { name = $$2; want = 2; next } \
+	      want == 2 { want = ($$0 ~ /^func / && $$0 ~ /\{$$/) ? 1 : 0; next } \
+	      want == 1 { if ($$0 != "\tstackroom.Reserve()") { print FILENAME ": export " name " does not start with stackroom.Reserve()"; bad = 1 } want = 0 } \
+	      END { exit bad }' capi/*.go
 	$(GO) vet ./...
 
 test-go: vet
