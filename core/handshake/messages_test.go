@@ -227,3 +227,17 @@ func TestRejectEmptyWhereForbidden(t *testing.T) {
 		}
 	}
 }
+
+func TestClientHelloRandom(t *testing.T) {
+	ch := ClientHello{Version: 0xfefd, CompressionMethods: []uint8{0}}
+	for i := range ch.Random {
+		ch.Random[i] = byte(i)
+	}
+	body := ch.Marshal(nil)
+	if r, ok := ClientHelloRandom(body); !ok || !bytes.Equal(r, ch.Random[:]) {
+		t.Fatalf("ClientHelloRandom = %x, %v", r, ok)
+	}
+	if _, ok := ClientHelloRandom(body[:33]); ok {
+		t.Fatal("a fragment without the whole random gave one")
+	}
+}
