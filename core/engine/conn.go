@@ -129,7 +129,8 @@ func (c *Conn) seal(b []byte, d *record.Draft) []byte {
 
 // sendRecord sends content as one record of type t in the current epoch.
 func (c *Conn) sendRecord(st *step, t protocol.ContentType, content []byte) error {
-	b, d, _ := c.rl.Out.Begin(st.buf[:0], c.rl.Out.Epoch(), t)
+	var d record.Draft
+	b, _ := c.rl.Out.Begin(st.buf[:0], c.rl.Out.Epoch(), t, &d)
 	b = append(b, content...)
 	_, err := c.send(c.seal(b, &d))
 	return err
@@ -163,7 +164,8 @@ func (c *Conn) write(st *step, bufs [][]byte) (int, error) {
 	if c.rl.Out.Exhausted() {
 		return -1, ErrNotConnected
 	}
-	b, d, _ := c.rl.Out.Begin(st.buf[:0], c.rl.Out.Epoch(), protocol.ContentApplicationData)
+	var d record.Draft
+	b, _ := c.rl.Out.Begin(st.buf[:0], c.rl.Out.Epoch(), protocol.ContentApplicationData, &d)
 	for _, p := range bufs {
 		b = append(b, p...)
 	}
@@ -177,7 +179,7 @@ func (c *Conn) write(st *step, bufs [][]byte) (int, error) {
 // records the record layer kept for later if that record released them
 // (ChangeCipherSpec, the end of the handshake): one after the other, never
 // one inside another's processing.
-func (c *Conn) receive(st *step, addr []byte, h *record.Header, payload []byte, first fragment) {
+func (c *Conn) receive(st *step, addr []byte, h *record.Header, payload []byte, first *fragment) {
 	c.handleRecord(st, addr, h, payload, first, false)
 	for !c.removed {
 		list := c.rl.In.TakeReleased()
@@ -193,7 +195,7 @@ func (c *Conn) receive(st *step, addr []byte, h *record.Header, payload []byte, 
 				c.handleAppData(&p.Header, p.Payload)
 				continue
 			}
-			c.handleRecord(st, c.Addr(), &p.Header, p.Payload, fragment{}, true)
+			c.handleRecord(st, c.Addr(), &p.Header, p.Payload, nil, true)
 		}
 	}
 }
@@ -201,19 +203,19 @@ func (c *Conn) receive(st *step, addr []byte, h *record.Header, payload []byte, 
 // handleRecord opens one record and hands its content to whoever handles
 // that content type; held: it comes from the record layer's buffer, not
 // from the network just now.
-func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []byte, first fragment, held bool) {
+func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []byte, first *fragment, held bool) {
 	if h.Version != protocol.VersionDTLS12 &&
 		!(h.Version == protocol.VersionDTLS10 && h.Epoch == 0 && h.Type == protocol.ContentHandshake) {
 		c.logf(LogDebug, "dropping record with version 0x%04x", h.Version)
 		return
 	}
-	rec, res := c.rl.In.Open(h, payload)
+	t, data, newest, res := c.rl.In.Open(h, payload)
 	switch res {
 	case record.NoEpoch:
 		switch {
 		case c.hs.awaitsEpoch(h.Epoch):
 			c.holdRecord(h, payload, false)
-		case c.hs.peerResendsLastFlight(h.Epoch, h.Type, payload, first):
+		case c.hs.peerResendsLastFlight(h.Epoch, h.Type, payload, first.value()):
 			// The peer did not get our final flight.
 			st.noteDuplicate(c)
 		default:
@@ -234,14 +236,13 @@ func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []b
 		c.fail(st, protocol.Fatal(protocol.AlertRecordOverflow))
 		return
 	}
-	t, data := rec.Type, rec.Data
 	c.e.logRecordReceived(h, t, data)
-	if h.CID != nil && string(addr) != c.addr && rec.Newest {
+	if h.CID != nil && string(addr) != c.addr && newest {
 		c.migrate(addr)
 	}
 	switch t {
 	case protocol.ContentHandshake:
-		c.hs.handshakeRecord(st, h.Epoch, data, first)
+		c.hs.handshakeRecord(st, h.Epoch, data, first.value())
 	case protocol.ContentChangeCipherSpec:
 		c.hs.changeCipherSpec(st, h.Epoch, data)
 	case protocol.ContentAlert:

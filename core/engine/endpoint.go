@@ -61,6 +61,7 @@ func New(cfg Config, h Handler) *Endpoint {
 		h:     h,
 		conns: make(map[string]*Conn),
 	}
+	e.outer.e = e
 	e.ciphers.Max = e.cfg.MaxActiveCiphers
 	e.cids = cidIndex{conns: make(map[string]*Conn), fallback: e.cfg.CIDLength}
 	return e
@@ -189,19 +190,20 @@ func (e *Endpoint) route(st *step, addr []byte, h *record.Header, payload []byte
 	} else {
 		c = e.conns[string(addr)]
 	}
-	var first fragment
 	if h.Type == protocol.ContentHandshake && h.Epoch == 0 {
-		first = parseFragment(payload)
+		first := parseFragment(payload)
 		if c == nil || first.restarts(c) {
 			e.statelessClientHello(st, addr, c, h, payload, &first)
 			return
 		}
+		c.receive(st, addr, h, payload, &first)
+		return
 	}
 	if c == nil {
 		e.logf(LogDebug, "dropping %v record from unknown peer", h.Type)
 		return
 	}
-	c.receive(st, addr, h, payload, first)
+	c.receive(st, addr, h, payload, nil)
 }
 
 // fragment is the first handshake fragment of an epoch-0 record, parsed
@@ -212,6 +214,16 @@ type fragment struct {
 	hh     handshake.Header
 	body   []byte
 	rest   []byte // the record's content after it
+}
+
+// value is a copy of f to hand on, an empty one if f is nil. (Through an
+// interface a pointer would escape, and the record path must not allocate;
+// a fragment is handed on only with handshake records.)
+func (f *fragment) value() fragment {
+	if f == nil {
+		return fragment{}
+	}
+	return *f
 }
 
 func parseFragment(payload []byte) fragment {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/tinydtls-go/tinydtls/core/handshake"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/record"
 	"github.com/tinydtls-go/tinydtls/core/suite"
 )
 
@@ -114,13 +115,15 @@ func (p *packer) ccs(epoch uint16) {
 	if p.room(epoch) < 1 {
 		p.flush()
 	}
-	b, d, _ := p.c.rl.Out.Begin(p.dg, epoch, protocol.ContentChangeCipherSpec)
+	var d record.Draft
+	b, _ := p.c.rl.Out.Begin(p.dg, epoch, protocol.ContentChangeCipherSpec, &d)
 	p.dg = p.c.seal(append(b, 1), &d)
 }
 
 // fragment appends one record holding bytes [off, off+n) of m.
 func (p *packer) fragment(epoch uint16, m *outMsg, off, n int) {
-	b, d, _ := p.c.rl.Out.Begin(p.dg, epoch, protocol.ContentHandshake)
+	var d record.Draft
+	b, _ := p.c.rl.Out.Begin(p.dg, epoch, protocol.ContentHandshake, &d)
 	if m.typ == protocol.HandshakeClientHello && epoch == 0 {
 		// RFC 6347 §4.2.1: a client does not know the server's version
 		// yet; DTLS 1.0 in the record is the safe choice.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tinydtls-go/tinydtls/core/handshake"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/record"
 )
 
 // forge builds a record exactly as the association c would send it in its
@@ -23,7 +24,8 @@ func forge(t *testing.T, c *Conn, epoch uint16, typ protocol.ContentType, conten
 	if c == nil {
 		t.Fatalf("forge: no association")
 	}
-	b, d, ok := c.rl.Out.Begin(nil, epoch, typ)
+	var d record.Draft
+	b, ok := c.rl.Out.Begin(nil, epoch, typ, &d)
 	if !ok {
 		t.Fatalf("forge: %v has no write state for epoch %d", c, epoch)
 	}
@@ -33,7 +35,8 @@ func forge(t *testing.T, c *Conn, epoch uint16, typ protocol.ContentType, conten
 // takeSeq takes c's next record sequence number of write epoch epoch, as
 // if c had sent a record that never arrived; false if c has no such epoch.
 func takeSeq(c *Conn, epoch uint16) (uint64, bool) {
-	_, d, ok := c.rl.Out.Begin(nil, epoch, protocol.ContentApplicationData)
+	var d record.Draft
+	_, ok := c.rl.Out.Begin(nil, epoch, protocol.ContentApplicationData, &d)
 	return d.Seq(), ok
 }
 

@@ -55,7 +55,8 @@ func (lp *legacyPeer) now() time.Duration { return lp.p.net.now }
 
 // record seals one record of type t in the current write epoch.
 func (lp *legacyPeer) record(b []byte, t protocol.ContentType, content []byte) []byte {
-	b, d, _ := lp.rl.Out.Begin(b, lp.rl.Out.Epoch(), t)
+	var d record.Draft
+	b, _ = lp.rl.Out.Begin(b, lp.rl.Out.Epoch(), t, &d)
 	return lp.rl.Out.Seal(append(b, content...), &d)
 }
 
@@ -130,25 +131,25 @@ func (lp *legacyPeer) receive(from, dg []byte) {
 			lp.fail("unparsable datagram % x", dg)
 		}
 		dg = rest
-		rec, res := lp.rl.In.Open(&h, payload)
+		t, data, _, res := lp.rl.In.Open(&h, payload)
 		if res != record.Opened {
 			lp.fail("record %d/%d: %v", h.Epoch, h.Seq, res)
 		}
-		switch rec.Type {
+		switch t {
 		case protocol.ContentHandshake:
-			lp.handshake(rec.Data)
+			lp.handshake(data)
 		case protocol.ContentChangeCipherSpec:
 			lp.rl.In.Activate()
 		case protocol.ContentAlert:
-			a, _ := protocol.ParseAlert(rec.Data)
+			a, _ := protocol.ParseAlert(data)
 			lp.event(a.Level, uint16(a.Description))
 			if a.Level == protocol.LevelFatal || a.Description == protocol.AlertCloseNotify {
 				lp.ended = true
 			}
 		case protocol.ContentApplicationData:
-			lp.p.received = append(lp.p.received, append([]byte(nil), rec.Data...))
+			lp.p.received = append(lp.p.received, append([]byte(nil), data...))
 			if lp.p.echo {
-				lp.write(rec.Data)
+				lp.write(data)
 			}
 		}
 	}

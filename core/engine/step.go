@@ -33,12 +33,15 @@ func (e *Endpoint) begin(now time.Duration) *step {
 		st = &step{e: e}
 		e.nested = append(e.nested, st)
 	}
-	st.e = e
 	e.depth++
 	if cap(st.buf) < e.bufCap() {
 		st.buf = make([]byte, 0, e.bufCap())
 	}
-	st.now, st.buf, st.failed = now, st.buf[:0], nil
+	// (Only what changed is written: this runs for every record.)
+	st.now = now
+	if st.failed != nil {
+		st.failed = nil
+	}
 	return st
 }
 
@@ -46,13 +49,15 @@ func (e *Endpoint) begin(now time.Duration) *step {
 // retransmitted in it resends its flight, once however many records showed
 // the retransmission.
 func (e *Endpoint) finish(st *step) {
-	for i := 0; i < len(st.dups); i++ {
-		if c := st.dups[i]; !c.removed && !e.closed {
-			c.retransmitForPeer(st)
+	if len(st.dups) > 0 {
+		for i := 0; i < len(st.dups); i++ {
+			if c := st.dups[i]; !c.removed && !e.closed {
+				c.retransmitForPeer(st)
+			}
 		}
+		clear(st.dups)
+		st.dups = st.dups[:0]
 	}
-	clear(st.dups)
-	st.dups = st.dups[:0]
 	e.depth--
 }
 

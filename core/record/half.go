@@ -91,21 +91,6 @@ const (
 	Overflow
 )
 
-// Record is an opened record.
-type Record struct {
-	// Type is the real content type: inside a tls12_cid record's inner
-	// plaintext.
-	Type  protocol.ContentType
-	Epoch uint16
-	Seq   uint64
-	// Data is the content; it aliases the payload passed to Open.
-	Data []byte
-	// Newest: the record is of the current epoch and newer than any seen
-	// before, the only kind that may move a peer to a new address (RFC
-	// 9146 §6).
-	Newest bool
-}
-
 func (r *ReadHalf) epoch(n uint16) *readEpoch {
 	if r.cur.num == n {
 		return &r.cur
@@ -128,31 +113,42 @@ func (r *ReadHalf) protection(e *readEpoch) protection {
 }
 
 // Open authenticates a record with the keys of its epoch and checks it
-// against the replay window, which it then advances. Epoch 0 is
-// unauthenticated: anyone can move its window with a forged far-ahead
-// sequence number, so there the window only catches duplicates and never
-// rejects a record for being old.
-func (r *ReadHalf) Open(h *Header, payload []byte) (Record, Result) {
+// against the replay window, which it then advances. If it reports Opened,
+// t and data are the record's real content type and content (data aliases
+// payload), and newest says whether the record is of the current epoch and
+// newer than any seen before: the only kind that may move a peer to a new
+// address (RFC 9146 §6). Epoch 0 is unauthenticated: anyone can move its
+// window with a forged far-ahead sequence number, so there the window only
+// catches duplicates and never rejects a record for being old.
+func (r *ReadHalf) Open(h *Header, payload []byte) (t protocol.ContentType, data []byte, newest bool, res Result) {
 	e := r.epoch(h.Epoch)
 	if e == nil {
-		return Record{}, NoEpoch
+		return 0, nil, false, NoEpoch
 	}
 	protected := e.keys.Protected()
 	if protected && e.win.Seen(h.Seq) || !protected && e.win.Duplicate(h.Seq) {
-		return Record{}, Replayed
+		return 0, nil, false, Replayed
 	}
-	t, data, err := r.protection(e).open(*h, payload)
+	var err error
+	switch p := r.protection(e).(type) {
+	case *dtls12:
+		// The common case, called directly: through the interface the
+		// header is copied (a pointer would escape).
+		t, data, err = p.openRecord(h, payload)
+	default:
+		t, data, err = p.open(*h, payload)
+	}
 	switch {
 	case err == ErrAuth:
-		return Record{}, NotAuthentic
+		return 0, nil, false, NotAuthentic
 	case err != nil:
-		return Record{}, Malformed
+		return 0, nil, false, Malformed
 	case protected && len(data) > r.Limit():
-		return Record{}, Overflow
+		return 0, nil, false, Overflow
 	}
 	e.win.Accept(h.Seq)
 	top, _ := e.win.Highest()
-	return Record{Type: t, Epoch: h.Epoch, Seq: h.Seq, Data: data, Newest: e == &r.cur && top == h.Seq}, Opened
+	return t, data, e == &r.cur && top == h.Seq, Opened
 }
 
 // Epoch returns the current read epoch.
@@ -404,21 +400,27 @@ type Draft struct {
 }
 
 // Begin starts a record of content type t in write epoch n (current or
-// previous) at the end of b and takes its sequence number. ok is false if
-// there is no such epoch.
-func (w *WriteHalf) Begin(b []byte, n uint16, t protocol.ContentType) (_ []byte, d Draft, ok bool) {
+// previous) at the end of b and takes its sequence number; d describes it
+// for Seal. ok is false if there is no such epoch. (d is the caller's, so
+// that the record path copies and allocates nothing.)
+func (w *WriteHalf) Begin(b []byte, n uint16, t protocol.ContentType, d *Draft) (_ []byte, ok bool) {
 	e := w.epoch(n)
 	if e == nil {
-		return b, d, false
+		return b, false
 	}
-	d = Draft{h: Header{Type: t, Version: protocol.VersionDTLS12, Epoch: e.num, Seq: e.seq}, t: t, start: len(b), e: e}
+	// Field by field: a composite literal stored through d costs a
+	// typed copy on the record path.
+	d.h.Type, d.h.Version, d.h.Epoch, d.h.Seq, d.h.CID, d.h.Length = t, protocol.VersionDTLS12, e.num, e.seq, nil, 0
+	d.t, d.start, d.e, d.extra = t, len(b), e, 0
 	if w.usesCID(e) {
 		d.h.Type = protocol.ContentTLS12CID
 		d.h.CID = w.cid
 	}
 	e.seq++
-	p := w.protection(e)
-	b = p.begin(b, d.h)
+	b = AppendHeader(b, &d.h)
+	if e.keys.Protected() {
+		b = append(b, 0, 0, 0, 0, 0, 0, 0, 0)
+	}
 	d.content = len(b)
 	if e.keys.Protected() {
 		// The record's length field counts the explicit nonce, the tag and
@@ -428,7 +430,7 @@ func (w *WriteHalf) Begin(b []byte, n uint16, t protocol.ContentType) (_ []byte,
 			d.extra++
 		}
 	}
-	return b, d, true
+	return b, true
 }
 
 // SetVersion rewrites the version of the draft's header: a ClientHello's
@@ -456,7 +458,13 @@ func (d *Draft) Content(b []byte) []byte { return b[d.content:] }
 // with the finished record in its place.
 func (w *WriteHalf) Seal(b []byte, d *Draft) []byte {
 	rec := b[d.start:]
-	sealed := w.protection(d.e).seal(rec, d.h, d.t)
+	var sealed []byte
+	switch p := w.protection(d.e).(type) {
+	case *dtls12:
+		sealed = p.sealRecord(rec, &d.h, d.t) // as in Open
+	default:
+		sealed = p.seal(rec, d.h, d.t)
+	}
 	if &sealed[0] == &rec[0] {
 		return b[:d.start+len(sealed)]
 	}

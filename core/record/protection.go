@@ -90,14 +90,22 @@ func (p *dtls12) begin(b []byte, h Header) []byte {
 func (p *dtls12) nonceLen() int { return suite.ExplicitNonceLen }
 
 func (p *dtls12) seal(rec []byte, h Header, t protocol.ContentType) []byte {
+	return p.sealRecord(rec, &h, t)
+}
+
+func (p *dtls12) sealRecord(rec []byte, h *Header, t protocol.ContentType) []byte {
 	if h.Type == protocol.ContentTLS12CID {
 		rec = append(rec, byte(t))
 	}
-	return p.Seal(rec, &h)
+	return p.Seal(rec, h)
 }
 
 func (p *dtls12) open(h Header, payload []byte) (protocol.ContentType, []byte, error) {
-	data, err := p.Open(&h, payload)
+	return p.openRecord(&h, payload)
+}
+
+func (p *dtls12) openRecord(h *Header, payload []byte) (protocol.ContentType, []byte, error) {
+	data, err := p.Open(h, payload)
 	if err != nil {
 		return 0, nil, err
 	}
