@@ -417,10 +417,7 @@ func (w *WriteHalf) Begin(b []byte, n uint16, t protocol.ContentType, d *Draft) 
 		d.h.CID = w.cid
 	}
 	e.seq++
-	b = AppendHeader(b, &d.h)
-	if e.keys.Protected() {
-		b = append(b, 0, 0, 0, 0, 0, 0, 0, 0)
-	}
+	b = beginRecord12(b, &d.h, e.keys.Protected())
 	d.content = len(b)
 	if e.keys.Protected() {
 		// The record's length field counts the explicit nonce, the tag and

@@ -25,19 +25,18 @@ func (k *Keys) Protected() bool { return k.Suite != nil }
 // DTLSInnerPlaintext without a content type. Dropped silently.
 var errMalformed = errors.New("record: malformed record")
 
-// protection is how the records of one direction of one epoch are laid out
-// and protected. Epoch 0 has none (plaintext); DTLS 1.2's protected epochs
-// use dtls12: the 13-byte header (with RFC 9146's connection ID on
-// tls12_cid records), RFC 6655's explicit nonce and AEAD. DTLS 1.3's unified
-// header with encrypted record numbers (RFC 9147 §4, package record13) is
-// meant to be a third implementation beside these: the halves only call
-// through this interface.
+// protection is how the records of one direction of one epoch are sealed
+// and opened. Epoch 0 has none (plaintext); DTLS 1.2's protected epochs use
+// dtls12: RFC 6655's explicit nonce and AEAD, and RFC 9146's inner
+// plaintext on tls12_cid records. DTLS 1.3's unified header with encrypted
+// record numbers (RFC 9147 §4, package record13) is meant to be a third
+// implementation beside these, with the header it writes (beginRecord12
+// writes DTLS 1.2's).
+//
+// The methods take headers by value: a pointer passed through an interface
+// escapes, and the record path must not allocate. (The halves call dtls12
+// directly, with a pointer, when it is the epoch's protection.)
 type protection interface {
-	// begin appends the header h (its length field still 0) and whatever
-	// precedes the content.
-	begin(b []byte, h Header) []byte
-	// nonceLen is how many bytes begin put between header and content.
-	nonceLen() int
 	// seal finishes the record that starts at rec[0] and whose content,
 	// of type t, ends at the end of rec: protection, the header's length.
 	seal(rec []byte, h Header, t protocol.ContentType) []byte
@@ -47,15 +46,19 @@ type protection interface {
 	open(h Header, payload []byte) (protocol.ContentType, []byte, error)
 }
 
-// The methods take headers by value: a pointer passed through an interface
-// escapes, and the record path must not allocate.
+// beginRecord12 appends a DTLS 1.2 record header (RFC 6347 §4.1, with
+// RFC 9146's CID on tls12_cid records), its length field still 0, and for a
+// protected record the room for the explicit nonce (RFC 6655 §3).
+func beginRecord12(b []byte, h *Header, protected bool) []byte {
+	b = AppendHeader(b, h)
+	if protected {
+		b = append(b, 0, 0, 0, 0, 0, 0, 0, 0)
+	}
+	return b
+}
 
 // plaintext is epoch 0: no protection, no connection ID.
 type plaintext struct{}
-
-func (plaintext) begin(b []byte, h Header) []byte { return AppendHeader(b, &h) }
-
-func (plaintext) nonceLen() int { return 0 }
 
 func (plaintext) seal(rec []byte, h Header, _ protocol.ContentType) []byte {
 	SetLength(rec, h.Len(), len(rec)-h.Len())
@@ -81,13 +84,6 @@ func newDTLS12(k *Keys) *dtls12 {
 	}
 	return p
 }
-
-func (p *dtls12) begin(b []byte, h Header) []byte {
-	b = AppendHeader(b, &h)
-	return append(b, 0, 0, 0, 0, 0, 0, 0, 0) // the explicit nonce
-}
-
-func (p *dtls12) nonceLen() int { return suite.ExplicitNonceLen }
 
 func (p *dtls12) seal(rec []byte, h Header, t protocol.ContentType) []byte {
 	return p.sealRecord(rec, &h, t)
