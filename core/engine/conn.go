@@ -15,26 +15,27 @@ import (
 // handshake protocol in its role), and does what is neither: alerts,
 // application data, flights and their timers, the end.
 type Conn struct {
-	e     *Endpoint
-	addr  string
-	state State
+	e    *Endpoint
+	addr string
 	// App is free for the application (the C layer keeps its dtls_peer_t here).
 	App any
-
-	removed     bool
-	established bool // completed at least one handshake
 
 	rl record.Layer
 	hs handshaker
 
-	suite  *suite.Suite
 	flight *flight // the last flight we sent, while it may be needed
 
 	deadline      time.Duration
-	heapIdx       int
 	closeAt       time.Duration
 	holdUntil     time.Duration
 	prevReadUntil time.Duration
+
+	// Small fields last, together: an idle association is mostly this
+	// struct.
+	heapIdx     int32 // in the Endpoint's timer heap, -1 if not
+	state       State
+	removed     bool
+	established bool // completed at least one handshake
 }
 
 func (c *Conn) String() string {
@@ -54,8 +55,15 @@ func (c *Conn) State() State { return c.state }
 // Established reports whether a handshake completed and data can flow.
 func (c *Conn) Established() bool { return c.established && c.state == StateConnected }
 
-// Suite returns the negotiated cipher suite, or nil before the first ServerHello.
-func (c *Conn) Suite() *suite.Suite { return c.suite }
+// Suite returns the negotiated cipher suite, or nil before the first
+// ServerHello: the one the handshake in progress chose, else that of the
+// current keys.
+func (c *Conn) Suite() *suite.Suite {
+	if s := c.hs.negotiated(); s != nil {
+		return s
+	}
+	return c.rl.Out.Suite()
+}
 
 // Removed reports whether the association has been removed from its Endpoint.
 func (c *Conn) Removed() bool { return c.removed }
@@ -124,13 +132,13 @@ func (c *Conn) seal(b []byte, d *record.Draft) []byte {
 		c.dump("send header", d.Header(b))
 		c.dump("send unencrypted", d.Content(b))
 	}
-	return c.rl.Out.Seal(b, d)
+	return c.rl.Seal(b, d)
 }
 
 // sendRecord sends content as one record of type t in the current epoch.
 func (c *Conn) sendRecord(st *step, t protocol.ContentType, content []byte) error {
 	var d record.Draft
-	b, _ := c.rl.Out.Begin(st.buf[:0], c.rl.Out.Epoch(), t, &d)
+	b, _ := c.rl.Begin(st.buf[:0], c.rl.Out.Epoch(), t, &d)
 	b = append(b, content...)
 	_, err := c.send(c.seal(b, &d))
 	return err
@@ -165,7 +173,7 @@ func (c *Conn) write(st *step, bufs [][]byte) (int, error) {
 		return -1, ErrNotConnected
 	}
 	var d record.Draft
-	b, _ := c.rl.Out.Begin(st.buf[:0], c.rl.Out.Epoch(), protocol.ContentApplicationData, &d)
+	b, _ := c.rl.Begin(st.buf[:0], c.rl.Out.Epoch(), protocol.ContentApplicationData, &d)
 	for _, p := range bufs {
 		b = append(b, p...)
 	}
@@ -209,7 +217,7 @@ func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []b
 		c.logf(LogDebug, "dropping record with version 0x%04x", h.Version)
 		return
 	}
-	t, data, newest, res := c.rl.In.Open(h, payload)
+	t, data, newest, res := c.rl.Open(h, payload)
 	switch res {
 	case record.NoEpoch:
 		switch {
@@ -278,7 +286,7 @@ func (c *Conn) authFailed(st *step, h *record.Header, held bool) {
 
 // keyMismatch explains a Finished that does not check out.
 func (c *Conn) keyMismatch() string {
-	if c.suite != nil && c.suite.KeyExchange == suite.PSK {
+	if s := c.Suite(); s != nil && s.KeyExchange == suite.PSK {
 		return "the peers probably use different pre-shared keys"
 	}
 	return "the peers derived different keys (a peer's bug, or an attacker)"
@@ -290,9 +298,9 @@ func (c *Conn) keyMismatch() string {
 func (c *Conn) holdRecord(h *record.Header, payload []byte, opened bool) {
 	ok := false
 	if opened {
-		ok = c.rl.In.Hold(h, payload)
+		ok = c.rl.In.Hold(h, payload, c.e.cfg.MaxPendingRecords)
 	} else {
-		ok = c.rl.In.Buffer(h, payload)
+		ok = c.rl.In.Buffer(h, payload, c.e.cfg.MaxPendingRecords)
 	}
 	if !ok {
 		c.logf(LogDebug, "dropping early record of epoch %d: buffer full", h.Epoch)
@@ -378,7 +386,7 @@ func (c *Conn) handshakeDone(st *step) {
 		c.dropOldWriteEpoch()
 	}
 	c.updateTimer()
-	c.logf(LogInfo, "handshake complete (%v)", c.suite)
+	c.logf(LogInfo, "handshake complete (%v)", c.Suite())
 	c.setState(StateConnected)
 	if c.removed {
 		return

@@ -448,7 +448,7 @@ func (e *Endpoint) newClient(addr []byte) (*Conn, *client12) {
 		c  Conn
 		hs client12
 	})
-	a.hs.base12 = base12{c: &a.c, r: &a.hs}
+	a.hs.base12 = base12{c: &a.c}
 	e.addConn(&a.c, addr, &a.hs)
 	return &a.c, &a.hs
 }
@@ -458,14 +458,14 @@ func (e *Endpoint) newServer(addr []byte) (*Conn, *server12) {
 		c  Conn
 		hs server12
 	})
-	a.hs.base12 = base12{c: &a.c, r: &a.hs}
+	a.hs.base12 = base12{c: &a.c}
 	e.addConn(&a.c, addr, &a.hs)
 	return &a.c, &a.hs
 }
 
 func (e *Endpoint) addConn(c *Conn, addr []byte, hs handshaker) {
 	c.e, c.addr, c.hs, c.heapIdx = e, string(addr), hs, -1
-	c.rl.Init(&e.ciphers, e.cfg.MaxPendingRecords)
+	c.rl.Init(&e.ciphers)
 	e.conns[c.addr] = c
 	e.trimHalfOpen()
 	e.h.ConnChanged(c, ConnCreated)

@@ -116,14 +116,14 @@ func (p *packer) ccs(epoch uint16) {
 		p.flush()
 	}
 	var d record.Draft
-	b, _ := p.c.rl.Out.Begin(p.dg, epoch, protocol.ContentChangeCipherSpec, &d)
+	b, _ := p.c.rl.Begin(p.dg, epoch, protocol.ContentChangeCipherSpec, &d)
 	p.dg = p.c.seal(append(b, 1), &d)
 }
 
 // fragment appends one record holding bytes [off, off+n) of m.
 func (p *packer) fragment(epoch uint16, m *outMsg, off, n int) {
 	var d record.Draft
-	b, _ := p.c.rl.Out.Begin(p.dg, epoch, protocol.ContentHandshake, &d)
+	b, _ := p.c.rl.Begin(p.dg, epoch, protocol.ContentHandshake, &d)
 	if m.typ == protocol.HandshakeClientHello && epoch == 0 {
 		// RFC 6347 §4.2.1: a client does not know the server's version
 		// yet; DTLS 1.0 in the record is the safe choice.
@@ -334,7 +334,7 @@ func (c *Conn) onTimer(st *step) {
 		if f.retransmits >= c.e.cfg.MaxRetransmits {
 			c.logf(LogWarn, "no answer to %s after %d retransmissions; abandoning the handshake",
 				flightName(f.msgs, f.hello), f.retransmits)
-			if f.finished() && c.hs.running() && c.suite != nil && c.suite.KeyExchange == suite.PSK {
+			if s := c.Suite(); f.finished() && c.hs.running() && s != nil && s.KeyExchange == suite.PSK {
 				c.logf(LogWarn, "the peer answered our earlier flights but not our Finished: it probably could not "+
 					"authenticate it because the peers use different pre-shared keys (upstream tinydtls drops "+
 					"such a Finished without a word)")

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/suite"
 )
 
 // handshaker is the handshake protocol of one association in its role: one
@@ -61,6 +62,10 @@ type handshaker interface {
 	// key exchange, the first thing a client only sends after it proved
 	// its address and got our flight.
 	halfOpen() bool
+
+	// negotiated is the cipher suite the handshake in progress chose, nil
+	// before it chose one or when none runs.
+	negotiated() *suite.Suite
 
 	// snapshot fills in what it knows of the association's state.
 	snapshot(s *snapshot)

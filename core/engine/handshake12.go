@@ -27,7 +27,6 @@ import (
 // that lives as long as the association.
 type base12 struct {
 	c *Conn
-	r role12 // the role's own half: client12 or server12
 
 	// RFC 5746: whether the peer supports secure renegotiation, and the
 	// verify_data of the last completed handshake.
@@ -41,7 +40,9 @@ type base12 struct {
 }
 
 // role12 is what a DTLS 1.2 handshake does differently in each role, for
-// the code the roles share.
+// the code the roles share: base12's methods that need it take it as r
+// (the roles pass themselves), so that an association does not keep a
+// pointer to itself.
 type role12 interface {
 	// handle processes the next complete message of the running
 	// handshake; an error ends the handshake with its alert. (m is passed
@@ -115,12 +116,12 @@ func (b *base12) begin(hs *hs12, reneg bool) {
 }
 
 // stop drops the handshake state and wipes its secrets.
-func (b *base12) stop() {
+func (b *base12) stop(r role12) {
 	if b.hs == nil {
 		return
 	}
 	clear(b.hs.master[:])
-	b.r.dropState()
+	r.dropState()
 	b.hs = nil
 	b.c.e.handshakes--
 	b.c.rl.In.DropNext()
@@ -167,6 +168,13 @@ func (b *base12) peerResendsLastFlight(epoch uint16, t protocol.ContentType, pay
 
 func (b *base12) halfOpen() bool { return false }
 
+func (b *base12) negotiated() *suite.Suite {
+	if b.hs == nil {
+		return nil
+	}
+	return b.hs.suite
+}
+
 func (b *base12) restartedBy(random []byte) bool { return false }
 
 func (b *base12) snapshot(s *snapshot) {
@@ -180,7 +188,7 @@ func (b *base12) snapshot(s *snapshot) {
 
 // handshakeRecord takes the handshake fragments of one record through the
 // reassembler, and the messages that completes, in order, to the role.
-func (b *base12) handshakeRecord(st *step, epoch uint16, data []byte, first fragment) {
+func (b *base12) handshakeRecord(r role12, st *step, epoch uint16, data []byte, first fragment) {
 	c := b.c
 	for len(data) > 0 && !c.removed {
 		hh, frag, rest, ok := first.next(data)
@@ -189,13 +197,13 @@ func (b *base12) handshakeRecord(st *step, epoch uint16, data []byte, first frag
 			return
 		}
 		data = rest
-		if hh.Type == protocol.HandshakeHelloRequest && b.r.ignoresHelloRequest(hh, epoch) {
+		if hh.Type == protocol.HandshakeHelloRequest && r.ignoresHelloRequest(hh, epoch) {
 			// It must not take the sequence number of the message the
 			// handshake waits for.
 			continue
 		}
 		if b.hs == nil {
-			if !b.startByPeer(st, hh, epoch) || b.hs == nil || c.removed {
+			if !b.startByPeer(r, st, hh, epoch) || b.hs == nil || c.removed {
 				continue
 			}
 		}
@@ -213,7 +221,7 @@ func (b *base12) handshakeRecord(st *step, epoch uint16, data []byte, first frag
 			if !ok {
 				break
 			}
-			if b.message(st, &m) != nil {
+			if b.message(r, st, &m) != nil {
 				return
 			}
 		}
@@ -225,13 +233,13 @@ func (b *base12) handshakeRecord(st *step, epoch uint16, data []byte, first frag
 // the current protected epoch, starts a renegotiation; older messages are
 // retransmissions of the last handshake. It reports whether the message
 // belongs to a handshake that now runs.
-func (b *base12) startByPeer(st *step, hh handshake.Header, epoch uint16) bool {
+func (b *base12) startByPeer(r role12, st *step, hh handshake.Header, epoch uint16) bool {
 	c := b.c
 	if !c.established || c.state != StateConnected {
 		return false
 	}
 	fresh := epoch == c.rl.In.Epoch() && epoch > 0 && hh.MessageSeq == 0
-	if !fresh || !b.r.peerStarts(hh.Type) {
+	if !fresh || !r.peerStarts(hh.Type) {
 		if hh.MessageSeq < b.peerSeqEnd {
 			st.noteDuplicate(c)
 		}
@@ -245,12 +253,12 @@ func (b *base12) startByPeer(st *step, hh handshake.Header, epoch uint16) bool {
 	if c.e.handshakes >= c.e.cfg.MaxHandshakes {
 		return false
 	}
-	return b.r.startForPeer(st, hh)
+	return r.startForPeer(st, hh)
 }
 
 // message processes one complete handshake message in sequence order; an
 // error it returns has ended the handshake.
-func (b *base12) message(st *step, m *handshake.Message) error {
+func (b *base12) message(r role12, st *step, m *handshake.Message) error {
 	c, hs := b.c, b.hs
 	t := m.Header.Type
 	c.logMessage("received", &m.Header, m.Epoch)
@@ -270,7 +278,7 @@ func (b *base12) message(st *step, m *handshake.Message) error {
 	default:
 		hs.hashMessage(m)
 	}
-	if err := b.r.handle(st, *m); err != nil {
+	if err := r.handle(st, *m); err != nil {
 		return c.fail(st, asAlert(c.refused(err), protocol.AlertInternalError))
 	}
 	return nil
@@ -438,18 +446,17 @@ func (b *base12) checkPeerFinished(m *handshake.Message, label string, keep *[pr
 }
 
 // finish marks the handshake complete on our side.
-func (b *base12) finish(st *step) {
+func (b *base12) finish(r role12, st *step) {
 	c, hs := b.c, b.hs
 	b.secureReneg = hs.peerSecureReneg
-	c.suite = hs.suite
 	b.peerSeqEnd = hs.reasm.NextSeq()
-	b.r.done(hs)
-	b.stop()
+	r.done(hs)
+	b.stop(r)
 	c.handshakeDone(st)
 }
 
 // renegotiate starts a renegotiation at the application's request.
-func (b *base12) renegotiate(st *step) error {
+func (b *base12) renegotiate(r role12, st *step) error {
 	c := b.c
 	if b.hs != nil {
 		return nil
@@ -464,7 +471,7 @@ func (b *base12) renegotiate(st *step) error {
 	if c.removed {
 		return ErrNoConn
 	}
-	return b.r.startRenegotiation(st)
+	return r.startRenegotiation(st)
 }
 
 // userParameters asks the application for this handshake's parameters.

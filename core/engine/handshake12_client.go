@@ -241,7 +241,6 @@ func (cl *client12) handleServerHello(m *handshake.Message) error {
 	}
 	cs.suite = s
 	cs.serverRandom = sh.Random
-	c.suite = s
 	if err := cl.acceptServerExtensions(ext); err != nil {
 		return err
 	}
@@ -464,3 +463,12 @@ func (cl *client12) startRenegotiation(st *step) error {
 	_, err := cl.start(st, true)
 	return err
 }
+
+// The handshaker methods the roles share, with the role passed on.
+
+func (cl *client12) handshakeRecord(st *step, epoch uint16, data []byte, first fragment) {
+	cl.base12.handshakeRecord(cl, st, epoch, data, first)
+}
+func (cl *client12) stop()                      { cl.base12.stop(cl) }
+func (cl *client12) renegotiate(st *step) error { return cl.base12.renegotiate(cl, st) }
+func (cl *client12) finish(st *step)            { cl.base12.finish(cl, st) }

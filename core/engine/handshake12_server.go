@@ -111,7 +111,6 @@ func (sv *server12) handleClientHello(st *step, ch *handshake.ClientHello) error
 		return err
 	}
 	ss.suite, ss.ems, ss.peerSecureReneg = choice.suite, choice.ems, choice.peerSecureReneg
-	c.suite = choice.suite
 	return sv.sendFlight4(st, &choice)
 }
 
@@ -333,3 +332,12 @@ func (sv *server12) halfOpen() bool {
 	return !c.removed && !c.established && sv.ss != nil &&
 		(sv.ss.state == StateWaitClientKeyExchange || sv.ss.state == StateWaitClientCertificate)
 }
+
+// The handshaker methods the roles share, with the role passed on.
+
+func (sv *server12) handshakeRecord(st *step, epoch uint16, data []byte, first fragment) {
+	sv.base12.handshakeRecord(sv, st, epoch, data, first)
+}
+func (sv *server12) stop()                      { sv.base12.stop(sv) }
+func (sv *server12) renegotiate(st *step) error { return sv.base12.renegotiate(sv, st) }
+func (sv *server12) finish(st *step)            { sv.base12.finish(sv, st) }

@@ -25,18 +25,18 @@ func forge(t *testing.T, c *Conn, epoch uint16, typ protocol.ContentType, conten
 		t.Fatalf("forge: no association")
 	}
 	var d record.Draft
-	b, ok := c.rl.Out.Begin(nil, epoch, typ, &d)
+	b, ok := c.rl.Begin(nil, epoch, typ, &d)
 	if !ok {
 		t.Fatalf("forge: %v has no write state for epoch %d", c, epoch)
 	}
-	return c.rl.Out.Seal(append(b, content...), &d)
+	return c.rl.Seal(append(b, content...), &d)
 }
 
 // takeSeq takes c's next record sequence number of write epoch epoch, as
 // if c had sent a record that never arrived; false if c has no such epoch.
 func takeSeq(c *Conn, epoch uint16) (uint64, bool) {
 	var d record.Draft
-	_, ok := c.rl.Out.Begin(nil, epoch, protocol.ContentApplicationData, &d)
+	_, ok := c.rl.Begin(nil, epoch, protocol.ContentApplicationData, &d)
 	return d.Seq(), ok
 }
 

@@ -46,7 +46,7 @@ type legacyPeer struct {
 func newLegacyPeer(t testing.TB, l *link, name string, client, ems, ri bool) *peer {
 	p := &peer{t: t, name: name, addr: []byte(name)}
 	p.legacy = &legacyPeer{p: p, client: client, ems: ems, ri: ri, transcript: sha256.New()}
-	p.legacy.rl.Init(nil, 16)
+	p.legacy.rl.Init(nil)
 	l.add(p)
 	return p
 }
@@ -56,8 +56,8 @@ func (lp *legacyPeer) now() time.Duration { return lp.p.net.now }
 // record seals one record of type t in the current write epoch.
 func (lp *legacyPeer) record(b []byte, t protocol.ContentType, content []byte) []byte {
 	var d record.Draft
-	b, _ = lp.rl.Out.Begin(b, lp.rl.Out.Epoch(), t, &d)
-	return lp.rl.Out.Seal(append(b, content...), &d)
+	b, _ = lp.rl.Begin(b, lp.rl.Out.Epoch(), t, &d)
+	return lp.rl.Seal(append(b, content...), &d)
 }
 
 // message appends a handshake message record, hashed into the transcript
@@ -131,7 +131,7 @@ func (lp *legacyPeer) receive(from, dg []byte) {
 			lp.fail("unparsable datagram % x", dg)
 		}
 		dg = rest
-		t, data, _, res := lp.rl.In.Open(&h, payload)
+		t, data, _, res := lp.rl.Open(&h, payload)
 		if res != record.Opened {
 			lp.fail("record %d/%d: %v", h.Epoch, h.Seq, res)
 		}

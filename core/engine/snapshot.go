@@ -54,7 +54,7 @@ func (c *Conn) snapshot() snapshot {
 		NextReadKeys: c.rl.In.HasNext(),
 		Held:         c.rl.In.HeldCount(),
 		Expanded:     c.rl.Expanded(),
-		WriteKeys:    *c.rl.Out.Keys(),
+		WriteKeys:    c.rl.Out.Keys(),
 		WriteCID:     string(c.rl.Out.CID()),
 	}
 	s.Epoch0Highest, s.Epoch0Seen = c.rl.In.Highest(0)

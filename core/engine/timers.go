@@ -12,13 +12,13 @@ func (h timerHeap) Less(i, j int) bool { return h[i].deadline < h[j].deadline }
 
 func (h timerHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
-	h[i].heapIdx = i
-	h[j].heapIdx = j
+	h[i].heapIdx = int32(i)
+	h[j].heapIdx = int32(j)
 }
 
 func (h *timerHeap) Push(x any) {
 	c := x.(*Conn)
-	c.heapIdx = len(*h)
+	c.heapIdx = int32(len(*h))
 	*h = append(*h, c)
 }
 
@@ -34,10 +34,10 @@ func (h *timerHeap) Pop() any {
 func (h *timerHeap) push(c *Conn) { heap.Push(h, c) }
 
 func (h *timerHeap) remove(c *Conn) {
-	if i := c.heapIdx; i >= 0 && i < len(*h) && (*h)[i] == c {
+	if i := int(c.heapIdx); i >= 0 && i < len(*h) && (*h)[i] == c {
 		heap.Remove(h, i)
 	}
 }
 
 // fix restores the heap after c's deadline changed.
-func (h *timerHeap) fix(c *Conn) { heap.Fix(h, c.heapIdx) }
+func (h *timerHeap) fix(c *Conn) { heap.Fix(h, int(c.heapIdx)) }

@@ -11,17 +11,32 @@ import (
 // (ours for writing, the peer's for reading) will make current.
 
 type readEpoch struct {
-	num  uint16
-	keys Keys
+	keys epochKeys
 	prot protection // expanded keys; nil until used or after eviction
 	win  Window
 }
 
 type writeEpoch struct {
-	num  uint16
-	keys Keys
+	keys epochKeys
 	prot protection
 	seq  uint64
+}
+
+// epochKeys is an epoch's keys and number, the number where padding after
+// the keys would be: an idle association keeps two of these.
+type epochKeys struct {
+	Suite *suite.Suite
+	Key   [suite.KeyLen]byte
+	IV    [suite.FixedIVLen]byte
+	num   uint16
+}
+
+func (k *epochKeys) Protected() bool { return k.Suite != nil }
+
+func (k *epochKeys) public() Keys { return Keys{Suite: k.Suite, Key: k.Key, IV: k.IV} }
+
+func newEpochKeys(k Keys, num uint16) epochKeys {
+	return epochKeys{Suite: k.Suite, Key: k.Key, IV: k.IV, num: num}
 }
 
 // ReadHalf is the receiving half of an association's record layer: its
@@ -32,11 +47,8 @@ type ReadHalf struct {
 	cur        readEpoch
 	prev, next *readEpoch
 	held       *heldRecords
-	released   bool // the held records may be processed now
 	cid        []byte
 	limit      uint16 // our record_size_limit, once the peer acknowledged it
-	maxHeld    int
-	layer      *Layer
 }
 
 // WriteHalf is the sending half: its write epochs with their keys and
@@ -47,15 +59,19 @@ type WriteHalf struct {
 	prev, next *writeEpoch
 	cid        []byte
 	limit      uint16 // the peer's record_size_limit
-	layer      *Layer
 }
+
+// The halves are small on purpose: an idle association keeps them. What
+// they share (the cipher cache) is the Layer's, and the record path goes
+// through the Layer (Open, Begin, Seal).
 
 // Held records are records kept for later: records of the next epoch that
 // overtook the ChangeCipherSpec starting it (still sealed), and application
 // data that overtook the Finished it follows (already opened).
 type heldRecords struct {
-	list  []Held
-	bytes int
+	list     []Held
+	bytes    int
+	released bool // they may be processed now
 }
 
 // Held is a record kept for later (see ReadHalf.Buffer and ReadHalf.Hold).
@@ -92,22 +108,22 @@ const (
 )
 
 func (r *ReadHalf) epoch(n uint16) *readEpoch {
-	if r.cur.num == n {
+	if r.cur.keys.num == n {
 		return &r.cur
 	}
-	if r.prev != nil && r.prev.num == n {
+	if r.prev != nil && r.prev.keys.num == n {
 		return r.prev
 	}
 	return nil
 }
 
-func (r *ReadHalf) protection(e *readEpoch) protection {
+func (l *Layer) readProtection(e *readEpoch) protection {
 	if !e.keys.Protected() {
 		return plaintext{}
 	}
-	r.layer.touch()
+	l.touch()
 	if e.prot == nil {
-		e.prot = newDTLS12(&e.keys)
+		e.prot = newDTLS12(e.keys.public())
 	}
 	return e.prot
 }
@@ -120,7 +136,8 @@ func (r *ReadHalf) protection(e *readEpoch) protection {
 // address (RFC 9146 §6). Epoch 0 is unauthenticated: anyone can move its
 // window with a forged far-ahead sequence number, so there the window only
 // catches duplicates and never rejects a record for being old.
-func (r *ReadHalf) Open(h *Header, payload []byte) (t protocol.ContentType, data []byte, newest bool, res Result) {
+func (l *Layer) Open(h *Header, payload []byte) (t protocol.ContentType, data []byte, newest bool, res Result) {
+	r := &l.In
 	e := r.epoch(h.Epoch)
 	if e == nil {
 		return 0, nil, false, NoEpoch
@@ -130,7 +147,7 @@ func (r *ReadHalf) Open(h *Header, payload []byte) (t protocol.ContentType, data
 		return 0, nil, false, Replayed
 	}
 	var err error
-	switch p := r.protection(e).(type) {
+	switch p := l.readProtection(e).(type) {
 	case *dtls12:
 		// The common case, called directly: through the interface the
 		// header is copied (a pointer would escape).
@@ -152,7 +169,7 @@ func (r *ReadHalf) Open(h *Header, payload []byte) (t protocol.ContentType, data
 }
 
 // Epoch returns the current read epoch.
-func (r *ReadHalf) Epoch() uint16 { return r.cur.num }
+func (r *ReadHalf) Epoch() uint16 { return r.cur.keys.num }
 
 // Highest returns the highest sequence number accepted in epoch n, and
 // false if none was (or the epoch is gone).
@@ -167,7 +184,7 @@ func (r *ReadHalf) Highest(n uint16) (uint64, bool) {
 func (r *ReadHalf) HasNext() bool { return r.next != nil }
 
 // SetNext installs the keys of the next read epoch.
-func (r *ReadHalf) SetNext(k Keys) { r.next = &readEpoch{num: r.cur.num + 1, keys: k} }
+func (r *ReadHalf) SetNext(k Keys) { r.next = &readEpoch{keys: newEpochKeys(k, r.cur.keys.num+1)} }
 
 // Activate makes the next read epoch current (the peer's ChangeCipherSpec)
 // and keeps the current one as the previous one.
@@ -220,21 +237,24 @@ func cloneCID(cid []byte) []byte {
 }
 
 // Buffer keeps a sealed record of the next epoch that overtook the
-// ChangeCipherSpec starting it. It reports false, keeping nothing, when the
-// buffer is full.
-func (r *ReadHalf) Buffer(h *Header, payload []byte) bool { return r.hold(h, payload, false) }
+// ChangeCipherSpec starting it, if fewer than max records are kept. It
+// reports false, keeping nothing, when the buffer is full.
+func (r *ReadHalf) Buffer(h *Header, payload []byte, max int) bool {
+	return r.hold(h, payload, false, max)
+}
 
 // Hold keeps the authenticated content of a record that cannot be used yet
-// (application data that overtook the Finished it follows). It reports
-// false, keeping nothing, when the buffer is full.
-func (r *ReadHalf) Hold(h *Header, data []byte) bool { return r.hold(h, data, true) }
+// (application data that overtook the Finished it follows), if fewer than
+// max records are kept. It reports false, keeping nothing, when the buffer
+// is full.
+func (r *ReadHalf) Hold(h *Header, data []byte, max int) bool { return r.hold(h, data, true, max) }
 
-func (r *ReadHalf) hold(h *Header, payload []byte, opened bool) bool {
+func (r *ReadHalf) hold(h *Header, payload []byte, opened bool, max int) bool {
 	if r.held == nil {
 		r.held = &heldRecords{}
 	}
 	hr := r.held
-	if len(hr.list) >= r.maxHeld || hr.bytes+len(payload) > maxHeldBytes {
+	if len(hr.list) >= max || hr.bytes+len(payload) > maxHeldBytes {
 		return false
 	}
 	p := Held{Header: *h, Payload: append([]byte(nil), payload...), Opened: opened}
@@ -258,16 +278,16 @@ func (r *ReadHalf) HeldCount() int {
 // epoch they wait for became current, or the handshake they wait for ended.
 // The caller takes them with TakeReleased once done with the record in
 // hand, so that no record is processed inside another's processing.
-func (r *ReadHalf) Release() { r.released = true }
+func (r *ReadHalf) Release() {
+	if r.held != nil {
+		r.held.released = true
+	}
+}
 
 // TakeReleased returns the records kept for later, oldest first, and
-// forgets them, if Release was called since the last time; nil otherwise.
+// forgets them, if Release was called since they were kept; nil otherwise.
 func (r *ReadHalf) TakeReleased() []Held {
-	if !r.released {
-		return nil
-	}
-	r.released = false
-	if r.held == nil {
+	if r.held == nil || !r.held.released {
 		return nil
 	}
 	list := r.held.list
@@ -276,22 +296,22 @@ func (r *ReadHalf) TakeReleased() []Held {
 }
 
 func (w *WriteHalf) epoch(n uint16) *writeEpoch {
-	if w.cur.num == n {
+	if w.cur.keys.num == n {
 		return &w.cur
 	}
-	if w.prev != nil && w.prev.num == n {
+	if w.prev != nil && w.prev.keys.num == n {
 		return w.prev
 	}
 	return nil
 }
 
-func (w *WriteHalf) protection(e *writeEpoch) protection {
+func (l *Layer) writeProtection(e *writeEpoch) protection {
 	if !e.keys.Protected() {
 		return plaintext{}
 	}
-	w.layer.touch()
+	l.touch()
 	if e.prot == nil {
-		e.prot = newDTLS12(&e.keys)
+		e.prot = newDTLS12(e.keys.public())
 	}
 	return e.prot
 }
@@ -301,7 +321,7 @@ func (w *WriteHalf) protection(e *writeEpoch) protection {
 func (w *WriteHalf) usesCID(e *writeEpoch) bool { return e.keys.Protected() && len(w.cid) > 0 }
 
 // Epoch returns the current write epoch.
-func (w *WriteHalf) Epoch() uint16 { return w.cur.num }
+func (w *WriteHalf) Epoch() uint16 { return w.cur.keys.num }
 
 // Seq returns the next sequence number of the current write epoch.
 func (w *WriteHalf) Seq() uint64 { return w.cur.seq }
@@ -320,10 +340,10 @@ func (w *WriteHalf) Has(n uint16) bool { return w.epoch(n) != nil }
 func (w *WriteHalf) Suite() *suite.Suite { return w.cur.keys.Suite }
 
 // Keys returns the current epoch's keys.
-func (w *WriteHalf) Keys() *Keys { return &w.cur.keys }
+func (w *WriteHalf) Keys() Keys { return w.cur.keys.public() }
 
 // SetNext installs the keys of the next write epoch.
-func (w *WriteHalf) SetNext(k Keys) { w.next = &writeEpoch{num: w.cur.num + 1, keys: k} }
+func (w *WriteHalf) SetNext(k Keys) { w.next = &writeEpoch{keys: newEpochKeys(k, w.cur.keys.num+1)} }
 
 // Activate makes the next write epoch current (right after our
 // ChangeCipherSpec) and keeps the current one as the previous one.
@@ -403,14 +423,15 @@ type Draft struct {
 // previous) at the end of b and takes its sequence number; d describes it
 // for Seal. ok is false if there is no such epoch. (d is the caller's, so
 // that the record path copies and allocates nothing.)
-func (w *WriteHalf) Begin(b []byte, n uint16, t protocol.ContentType, d *Draft) (_ []byte, ok bool) {
+func (l *Layer) Begin(b []byte, n uint16, t protocol.ContentType, d *Draft) (_ []byte, ok bool) {
+	w := &l.Out
 	e := w.epoch(n)
 	if e == nil {
 		return b, false
 	}
 	// Field by field: a composite literal stored through d costs a
 	// typed copy on the record path.
-	d.h.Type, d.h.Version, d.h.Epoch, d.h.Seq, d.h.CID, d.h.Length = t, protocol.VersionDTLS12, e.num, e.seq, nil, 0
+	d.h.Type, d.h.Version, d.h.Epoch, d.h.Seq, d.h.CID, d.h.Length = t, protocol.VersionDTLS12, e.keys.num, e.seq, nil, 0
 	d.t, d.start, d.e, d.extra = t, len(b), e, 0
 	if w.usesCID(e) {
 		d.h.Type = protocol.ContentTLS12CID
@@ -453,10 +474,10 @@ func (d *Draft) Content(b []byte) []byte { return b[d.content:] }
 
 // Seal protects the draft record, which ends at the end of b, and returns b
 // with the finished record in its place.
-func (w *WriteHalf) Seal(b []byte, d *Draft) []byte {
+func (l *Layer) Seal(b []byte, d *Draft) []byte {
 	rec := b[d.start:]
 	var sealed []byte
-	switch p := w.protection(d.e).(type) {
+	switch p := l.writeProtection(d.e).(type) {
 	case *dtls12:
 		sealed = p.sealRecord(rec, &d.h, d.t) // as in Open
 	default:

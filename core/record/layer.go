@@ -8,16 +8,16 @@ type Layer struct {
 
 	cache            *CipherCache
 	lruPrev, lruNext *Layer
-	inLRU            bool
+}
+
+// inCache reports whether l is in its cache's list.
+func (l *Layer) inCache() bool {
+	return l.lruPrev != nil || l.lruNext != nil || l.cache != nil && l.cache.head == l
 }
 
 // Init prepares a Layer for use: epoch 0 in both directions, expanded keys
-// kept in cache (nil: always kept), at most maxHeld records kept for later.
-func (l *Layer) Init(cache *CipherCache, maxHeld int) {
-	l.cache = cache
-	l.In.layer, l.Out.layer = l, l
-	l.In.maxHeld = maxHeld
-}
+// kept in cache (nil: always kept).
+func (l *Layer) Init(cache *CipherCache) { l.cache = cache }
 
 // Close drops everything but the current epochs' keys: the expanded keys,
 // the previous and next epochs, the held records, the connection IDs.
@@ -26,7 +26,7 @@ func (l *Layer) Close() {
 		l.cache.Evict(l)
 	}
 	l.In.prev, l.In.next, l.Out.prev, l.Out.next = nil, nil, nil, nil
-	l.In.held, l.In.released = nil, false
+	l.In.held = nil
 	l.In.cid, l.Out.cid = nil, nil
 }
 
@@ -68,7 +68,7 @@ func (cc *CipherCache) touch(l *Layer) {
 	if cc.head == l {
 		return
 	}
-	if l.inLRU {
+	if l.inCache() {
 		cc.unlink(l)
 	}
 	l.lruNext = cc.head
@@ -79,7 +79,6 @@ func (cc *CipherCache) touch(l *Layer) {
 	if cc.tail == nil {
 		cc.tail = l
 	}
-	l.inLRU = true
 	cc.n++
 	for cc.n > cc.Max && cc.tail != nil && cc.tail != l {
 		cc.Evict(cc.tail)
@@ -97,13 +96,13 @@ func (cc *CipherCache) unlink(l *Layer) {
 	} else {
 		cc.tail = l.lruPrev
 	}
-	l.lruPrev, l.lruNext, l.inLRU = nil, nil, false
+	l.lruPrev, l.lruNext = nil, nil
 	cc.n--
 }
 
 // Evict drops l's expanded keys; its keys stay.
 func (cc *CipherCache) Evict(l *Layer) {
-	if l.inLRU {
+	if l.inCache() {
 		cc.unlink(l)
 	}
 	l.dropExpanded()

@@ -76,7 +76,7 @@ func (plaintext) open(h Header, payload []byte) (protocol.ContentType, []byte, e
 // records RFC 9146's DTLSInnerPlaintext (content || real type, no padding).
 type dtls12 struct{ Cipher }
 
-func newDTLS12(k *Keys) *dtls12 {
+func newDTLS12(k Keys) *dtls12 {
 	p := new(dtls12)
 	if err := p.init(k.Suite, k.Key[:], k.IV[:]); err != nil {
 		// Only a wrong key size fails, and Keys fixes it.
