@@ -143,6 +143,10 @@ static inline void tdtls_ctx_mark_freed(dtls_context_t *ctx) {
 extern volatile int tdtls_log_level;
 void tdtls_log_line(int level, const char *msg);
 dtls_log_handler_t tdtls_current_log_handler(void);
+/* An API function refuses (or ignores) an argument: one DTLS_LOG_WARN line
+ * "fn: what", what formatted from fmt. Returns 1. */
+int tdtls_arg_refused(const char *fn, const char *fmt, ...)
+    __attribute__((cold, noinline, format(printf, 2, 3)));
 #ifdef TDTLS_FRONT
 /* In the front (capi/front/front.c): passes the log settings on to the
  * engine, if it is loaded. */

@@ -5,13 +5,7 @@
 #include "capi.h"
 #include "_cgo_export.h"
 
-/* The P-256 base point in ecc.h's word order (least significant first). */
-const uint32_t ecc_g_point_x[8] = {0xD898C296, 0xF4A13945, 0x2DEB33A0,
-                                   0x77037D81, 0x63A440F2, 0xF8BCE6E5,
-                                   0xE12C4247, 0x6B17D1F2};
-const uint32_t ecc_g_point_y[8] = {0x37BF51F5, 0xCBB64068, 0x6B315ECE,
-                                   0x2BCE3357, 0x7C0F9E16, 0x8EE7EB4A,
-                                   0xFE1A7F9B, 0x4FE342E2};
+/* (The P-256 base point, ecc_g_point_x/y, is the front's: capi/front/front.c.) */
 
 long int dtls_ccm_encrypt_message(rijndael_ctx *ctx, size_t M, size_t L,
                                   const unsigned char nonce[DTLS_CCM_BLOCKSIZE],

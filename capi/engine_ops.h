@@ -34,11 +34,13 @@ struct tdtls_engine_ops {
    * will run on for this thread (../stackroom) before an application
    * signal handler can land on it. */
   void (*thread_enter)(void);
-#define TDTLS_FN(ret, name, params, args, err) ret(*name) params;
-#define TDTLS_VOID(name, params, args) void(*name) params;
+#define TDTLS_FN(ret, name, params, args, err, checks) ret(*name) params;
+#define TDTLS_FN_OWN(ret, name, params, args, err) ret(*name) params;
+#define TDTLS_VOID(name, params, args, checks) void(*name) params;
 #define TDTLS_VOID_OWN(name, params, args) void(*name) params;
 #include "forward.def"
 #undef TDTLS_FN
+#undef TDTLS_FN_OWN
 #undef TDTLS_VOID
 #undef TDTLS_VOID_OWN
 };

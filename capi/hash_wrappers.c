@@ -21,7 +21,7 @@ void dtls_sha256_final(uint8_t digest[DTLS_SHA256_DIGEST_LENGTH],
 
 char *dtls_sha256_end(dtls_sha256_ctx *ctx,
                       char buffer[DTLS_SHA256_DIGEST_STRING_LENGTH]) {
-  uint8_t digest[DTLS_SHA256_DIGEST_LENGTH];
+  uint8_t digest[DTLS_SHA256_DIGEST_LENGTH] = {0}; /* all zero without a context */
   int i;
   if (!buffer) {
     tdtls_go_sha256_final(NULL, ctx);

@@ -78,12 +78,28 @@ static void format_into(char *buf, size_t size, const char *format,
 void dsrv_log(log_t level, const char *format, ...) {
   char buf[DTLS_DEBUG_BUF_SIZE];
   va_list ap;
-  if ((int)level > tdtls_log_level || !format)
+  if (!format) {
+    tdtls_arg_refused("dsrv_log", "format is NULL");
+    return;
+  }
+  if ((int)level > tdtls_log_level)
     return;
   va_start(ap, format);
   format_into(buf, sizeof(buf), format, ap);
   va_end(ap);
   emit((int)level, buf);
+}
+
+int tdtls_arg_refused(const char *fn, const char *fmt, ...) {
+  char what[DTLS_DEBUG_BUF_SIZE];
+  va_list ap;
+  if (tdtls_log_level < DTLS_LOG_WARN)
+    return 1;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof(what), fmt, ap);
+  va_end(ap);
+  dsrv_log(DTLS_LOG_WARN, "%s: %s\n", fn, what);
+  return 1;
 }
 
 /* Lines from the Go engine: longer than upstream's buffer is allowed, as a
@@ -99,6 +115,8 @@ void tdtls_log_line(int level, const char *msg) {
  * every byte followed by a space. */
 void hexdump(const unsigned char *packet, int length) {
   int n;
+  if (!packet && length > 0)
+    tdtls_arg_refused("hexdump", "packet is NULL with length %d", length);
   for (n = 0; packet && n < length; n++) {
     if (n % 16 == 0)
       printf("%08X ", n);
@@ -112,6 +130,8 @@ void hexdump(const unsigned char *packet, int length) {
 
 void dump(unsigned char *buf, size_t len) {
   size_t i;
+  if (!buf && len > 0)
+    tdtls_arg_refused("dump", "buf is NULL with len %zu", len);
   for (i = 0; buf && i < len; i++)
     printf("%02x", buf[i]);
 }
@@ -136,8 +156,11 @@ void dtls_dsrv_hexdump_log(log_t level, const char *name,
     return;
   if (!name)
     name = "";
-  if (!buf)
+  if (!buf && length > 0) {
+    tdtls_arg_refused("dtls_dsrv_hexdump_log",
+                      "buf is NULL with length %zu (taken as empty)", length);
     length = 0;
+  }
   if (extend) {
     if (snprintf(line, sizeof(line), "%s: (%zu bytes):\n", name, length) >= (int)sizeof(line))
       mark_cut(line, sizeof(line));

@@ -3,17 +3,21 @@
 # call it, so that both builds make the same files. Run from anywhere.
 #
 #   mklib.sh engine  OUT VERSION   the Go engine, c-shared (libtinydtls-engine.so.VERSION)
-#   mklib.sh front   OUT VERSION   the C front, libtinydtls.so (SONAME libtinydtls.so.0)
+#   mklib.sh front   OUT VERSION INCDIR
+#                                  the C front, libtinydtls.so (SONAME libtinydtls.so.0),
+#                                  compiled against the build's header tree INCDIR
+#                                  (INCDIR/tinydtls, the versions of VERSION filled in)
 #   mklib.sh split   IN OUT DEBUGDIR
 #                                  OUT = IN stripped, with a .gnu_debuglink to
 #                                  DEBUGDIR/<name of OUT>.debug (debug info and symbols)
-#   mklib.sh archive OUT VERSION OBJDIR
+#   mklib.sh archive OUT VERSION OBJDIR INCDIR
 #                                  libtinydtls.a: the front and the engine in one
 #                                  object, the Go runtime started on first use,
 #                                  only the API global
 #
 # Environment: GO, CC, CFLAGS (default -O2 -g), OBJCOPY, SOVERSION (0).
-# See docs/inside-your-process.md for why the library is built this way.
+# VERSION is the tinydtls API version the file names carry. See README
+# "Inside your process" for why the library is built this way.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,9 +40,16 @@ GO_LDFLAGS="-X=runtime.godebugDefault=$GODEBUG_DEFAULT"
 # On x86-64, TLS descriptors make the front's one thread-local flag, read
 # on every call, about as cheap as a global while keeping the library
 # loadable with dlopen (aarch64 uses them by default).
-front_cflags() { # VERSION
+# The front reports the versions (dtls_package_version(), tinydtls_go_version(),
+# the first log line of a context) from the headers, so it is compiled
+# against the build's header tree, where they are filled in.
+front_cflags() { # VERSION INCDIR
+  if [ ! -f "$2/tinydtls/dtls_ext.h" ] || grep -q '@TINYDTLS_[A-Z]*_VERSION@' "$2"/tinydtls/*.h; then
+    echo "mklib.sh: $2/tinydtls is not a header tree with the versions filled in" >&2
+    exit 1
+  fi
   # shellcheck disable=SC2206
-  FRONT_CFLAGS=($CFLAGS -Wall -Wextra -Werror -fPIC -DTDTLS_FRONT -I"$ROOT/include/tinydtls"
+  FRONT_CFLAGS=($CFLAGS -Wall -Wextra -Werror -fPIC -DTDTLS_FRONT -I"$2/tinydtls"
                 "-DTDTLS_ENGINE_FILE=\"libtinydtls-engine.so.$1\"")
   case $($CC -dumpmachine 2>/dev/null) in
     x86_64*) FRONT_CFLAGS+=(-mtls-dialect=gnu2) ;;
@@ -61,11 +72,11 @@ engine)
   ;;
 
 front)
-  out=$(abs "$1") version=$2
+  out=$(abs "$1") version=$2 inc=$(abs "${3:?mklib.sh front OUT VERSION INCDIR}")
   mkdir -p "$(dirname "$out")"
   # Exports the API (capi/front/libtinydtls.map); never unloaded, as the
   # engine it loads cannot be.
-  front_cflags "$version"
+  front_cflags "$version" "$inc"
   $CC "${FRONT_CFLAGS[@]}" -shared -o "$out" \
     "$ROOT/capi/front/front.c" "$ROOT/capi/log.c" "$ROOT/capi/objects.c" \
     -Wl,-soname,libtinydtls.so.$SOVERSION -Wl,--version-script="$ROOT/capi/front/libtinydtls.map" \
@@ -82,7 +93,8 @@ split)
   ;;
 
 archive)
-  out=$(abs "$1") version=$2 obj=$(abs "$3")/archive
+  out=$(abs "$1") version=$2 obj=$(abs "$3")/archive inc=$(abs "${4:?mklib.sh archive OUT VERSION OBJDIR INCDIR}")
+  front_cflags "$version" "$inc"
   arch=$("$GO" env GOARCH)
   rt0=_rt0_${arch}_linux_lib
   rm -rf "$obj" && mkdir -p "$obj/ar" "$(dirname "$out")"
@@ -118,7 +130,6 @@ archive)
   #    where only the API (capi/front/libtinydtls.map) stays global: the Go
   #    runtime's and cgo's C symbols cannot clash with the application's or
   #    another Go archive's.
-  front_cflags "$version"
   for f in front/front log objects; do
     $CC "${FRONT_CFLAGS[@]}" -DTDTLS_FRONT_STATIC -DTDTLS_RT0="$rt0" \
       -c -o "$obj/$(basename $f).o" "$ROOT/capi/$f.c"

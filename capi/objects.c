@@ -12,16 +12,25 @@
 /* session.h */
 
 void dtls_session_init(session_t *sess) {
-  if (!sess)
+  if (!sess) {
+    tdtls_arg_refused("dtls_session_init", "sess is NULL");
     return;
+  }
   memset(sess, 0, sizeof(*sess));
   sess->size = sizeof(sess->addr);
 }
 
 session_t *dtls_new_session(struct sockaddr *addr, socklen_t addrlen) {
   session_t *sess;
-  if (!addr || addrlen > sizeof(sess->addr))
+  if (!addr) {
+    tdtls_arg_refused("dtls_new_session", "addr is NULL");
     return NULL;
+  }
+  if (addrlen > sizeof(sess->addr)) {
+    tdtls_arg_refused("dtls_new_session", "addrlen %u is larger than %zu",
+                      (unsigned)addrlen, sizeof(sess->addr));
+    return NULL;
+  }
   sess = malloc(sizeof(*sess));
   if (!sess)
     return NULL;
@@ -34,8 +43,10 @@ session_t *dtls_new_session(struct sockaddr *addr, socklen_t addrlen) {
 void dtls_free_session(session_t *sess) { free(sess); }
 
 struct sockaddr *dtls_session_addr(session_t *sess, socklen_t *addrlen) {
-  if (!sess)
+  if (!sess) {
+    tdtls_arg_refused("dtls_session_addr", "sess is NULL");
     return NULL;
+  }
   if (addrlen)
     *addrlen = sess->size;
   return &sess->addr.sa;
@@ -146,8 +157,10 @@ void netq_node_free(netq_t *node) { free(node); }
 
 int netq_insert_node(netq_t **queue, netq_t *node) {
   netq_t **p;
-  if (!queue || !node)
+  if (!queue || !node) {
+    tdtls_arg_refused("netq_insert_node", "%s is NULL", queue ? "node" : "queue");
     return 0;
+  }
   p = queue;
   while (*p && !DTLS_IS_BEFORE_TIME(node->t, (*p)->t))
     p = &(*p)->next;
@@ -156,14 +169,28 @@ int netq_insert_node(netq_t **queue, netq_t *node) {
   return 1;
 }
 
-netq_t *netq_head(netq_t **queue) { return queue ? *queue : NULL; }
+netq_t *netq_head(netq_t **queue) {
+  if (!queue) {
+    tdtls_arg_refused("netq_head", "queue is NULL");
+    return NULL;
+  }
+  return *queue;
+}
 
-netq_t *netq_next(netq_t *p) { return p ? p->next : NULL; }
+netq_t *netq_next(netq_t *p) {
+  if (!p) {
+    tdtls_arg_refused("netq_next", "p is NULL");
+    return NULL;
+  }
+  return p->next;
+}
 
 void netq_remove(netq_t **queue, netq_t *p) {
   netq_t **q;
-  if (!queue || !p)
+  if (!queue || !p) {
+    tdtls_arg_refused("netq_remove", "%s is NULL", queue ? "p" : "queue");
     return;
+  }
   for (q = queue; *q; q = &(*q)->next) {
     if (*q == p) {
       *q = p->next;
@@ -175,7 +202,11 @@ void netq_remove(netq_t **queue, netq_t *p) {
 
 netq_t *netq_pop_first(netq_t **queue) {
   netq_t *first;
-  if (!queue || !*queue)
+  if (!queue) {
+    tdtls_arg_refused("netq_pop_first", "queue is NULL");
+    return NULL;
+  }
+  if (!*queue)
     return NULL;
   first = *queue;
   *queue = first->next;
@@ -198,6 +229,10 @@ void netq_delete_all(netq_t **queue) {
 
 int dtls_prng(unsigned char *buf, size_t len) {
   size_t done = 0;
+  if (!buf && len > 0) {
+    tdtls_arg_refused("dtls_prng", "buf is NULL with len %zu", len);
+    return -1;
+  }
   while (done < len) {
     ssize_t n = getrandom(buf + done, len - done, 0);
     if (n < 0) {

@@ -1,19 +1,16 @@
 /*
- * The functions of dtls.h with upstream's exact signatures. Each one only
- * forwards to its Go export; cgo cannot export const parameters, and
- * compiling these against the public header makes the compiler check that
- * every signature matches it.
+ * The engine's functions of dtls.h and dtls_ext.h that take a context, with
+ * upstream's exact signatures (the front's table points at them; see
+ * engine_ops.c). Each one enters the context, forwards to its Go export and
+ * leaves; cgo cannot export const parameters, and compiling these against
+ * the public header makes the compiler check that every signature matches
+ * it. The front has checked the arguments (forward.def) before any of them
+ * is called; the checks here only keep the engine safe on its own.
  */
 #include <pthread.h>
 
 #include "capi.h"
 #include "_cgo_export.h"
-
-void dtls_init(void) {
-  dtls_clock_init();
-  crypto_init();
-  peer_init();
-}
 
 /*
  * Random bytes for the public cookie_secret of new contexts, from a pool
@@ -61,8 +58,8 @@ dtls_context_t *dtls_new_context(void *app_data) {
  * nest when a callback calls back in. A second thread entering while
  * another is inside would corrupt the context, so it is refused with a
  * critical log line. One compare-and-swap per call. Every function below
- * starts with ctx_enter(), which also refuses a NULL context, and ends
- * with ctx_leave() (or ctx_leave_with(), which passes a result on).
+ * is one IN_CONTEXT() or IN_CONTEXT_VOID(): ctx_enter(), which also
+ * refuses a NULL context, the call, ctx_leave().
  */
 static int ctx_enter(dtls_context_t *ctx) {
   tdtls_context_impl *c = (tdtls_context_impl *)ctx;
@@ -96,103 +93,84 @@ static void ctx_leave(dtls_context_t *ctx) {
   __atomic_store_n(&c->owner, 0, __ATOMIC_RELEASE);
 }
 
-/* Leaves ctx and passes on r, the result of the call made inside. */
-static int ctx_leave_with(dtls_context_t *ctx, int r) {
-  ctx_leave(ctx);
-  return r;
-}
+/* The body of a function on a context: enters ctx (or returns err), makes
+ * the call, leaves, and returns the call's result. */
+#define IN_CONTEXT(type, ctx, err, call)                                    \
+  do {                                                                      \
+    type r_;                                                                \
+    if (ctx_enter(ctx) < 0)                                                 \
+      return err;                                                           \
+    r_ = (call);                                                            \
+    ctx_leave(ctx);                                                         \
+    return r_;                                                              \
+  } while (0)
+
+/* The same for a call without a result. */
+#define IN_CONTEXT_VOID(ctx, call)                                          \
+  do {                                                                      \
+    if (ctx_enter(ctx) < 0)                                                 \
+      return;                                                               \
+    call;                                                                   \
+    ctx_leave(ctx);                                                         \
+  } while (0)
 
 void dtls_free_context(dtls_context_t *ctx) {
-  if (ctx_enter(ctx) < 0)
-    return;
-  tdtls_go_free_context(ctx);
-  ctx_leave(ctx);
+  IN_CONTEXT_VOID(ctx, tdtls_go_free_context(ctx));
 }
 
 int dtls_connect(dtls_context_t *ctx, const session_t *dst) {
-  if (ctx_enter(ctx) < 0)
-    return -1;
-  return ctx_leave_with(ctx, tdtls_go_connect(ctx, (session_t *)dst));
+  IN_CONTEXT(int, ctx, -1, tdtls_go_connect(ctx, (session_t *)dst));
 }
 
 int dtls_connect_peer(dtls_context_t *ctx, dtls_peer_t *peer) {
-  if (ctx_enter(ctx) < 0)
-    return -1;
-  return ctx_leave_with(ctx, tdtls_go_connect_peer(ctx, peer));
+  IN_CONTEXT(int, ctx, -1, tdtls_go_connect_peer(ctx, peer));
 }
 
 int dtls_close(dtls_context_t *ctx, const session_t *remote) {
-  if (ctx_enter(ctx) < 0)
-    return -1;
-  return ctx_leave_with(ctx, tdtls_go_close(ctx, (session_t *)remote));
+  IN_CONTEXT(int, ctx, -1, tdtls_go_close(ctx, (session_t *)remote));
 }
 
 int dtls_renegotiate(dtls_context_t *ctx, const session_t *dst) {
-  if (ctx_enter(ctx) < 0)
-    return -1;
-  return ctx_leave_with(ctx, tdtls_go_renegotiate(ctx, (session_t *)dst));
+  IN_CONTEXT(int, ctx, -1, tdtls_go_renegotiate(ctx, (session_t *)dst));
 }
 
 int dtls_writev(struct dtls_context_t *ctx, session_t *session,
                 uint8 *buf_array[], size_t buf_len_array[],
                 size_t buf_array_len) {
-  if (ctx_enter(ctx) < 0)
-    return -1;
-  return ctx_leave_with(ctx, tdtls_go_writev(ctx, session, buf_array,
-                                             buf_len_array, buf_array_len));
+  IN_CONTEXT(int, ctx, -1,
+             tdtls_go_writev(ctx, session, buf_array, buf_len_array,
+                             buf_array_len));
 }
 
 int dtls_write(struct dtls_context_t *ctx, session_t *session, uint8 *buf,
                size_t len) {
-  if (ctx_enter(ctx) < 0)
-    return -1;
-  return ctx_leave_with(ctx, tdtls_go_write(ctx, session, buf, len));
+  IN_CONTEXT(int, ctx, -1, tdtls_go_write(ctx, session, buf, len));
 }
 
 void dtls_check_retransmit(dtls_context_t *context, clock_time_t *next) {
   if (next)
     *next = 0;
-  if (ctx_enter(context) < 0)
-    return;
-  tdtls_go_check_retransmit(context, next);
-  ctx_leave(context);
+  IN_CONTEXT_VOID(context, tdtls_go_check_retransmit(context, next));
 }
 
 int dtls_handle_message(dtls_context_t *ctx, session_t *session, uint8 *msg,
                         int msglen) {
-  if (ctx_enter(ctx) < 0)
-    return -1;
-  return ctx_leave_with(ctx,
-                        tdtls_go_handle_message(ctx, session, msg, msglen));
+  IN_CONTEXT(int, ctx, -1, tdtls_go_handle_message(ctx, session, msg, msglen));
 }
 
 dtls_peer_t *dtls_get_peer(const dtls_context_t *context,
                            const session_t *session) {
   dtls_context_t *ctx = (dtls_context_t *)context;
-  dtls_peer_t *p;
-  if (ctx_enter(ctx) < 0)
-    return NULL;
-  p = tdtls_go_get_peer(ctx, (session_t *)session);
-  ctx_leave(ctx);
-  return p;
+  IN_CONTEXT(dtls_peer_t *, ctx, NULL,
+             tdtls_go_get_peer(ctx, (session_t *)session));
 }
 
 void dtls_reset_peer(dtls_context_t *context, dtls_peer_t *peer) {
-  if (ctx_enter(context) < 0)
-    return;
-  tdtls_go_reset_peer(context, peer);
-  ctx_leave(context);
+  IN_CONTEXT_VOID(context, tdtls_go_reset_peer(context, peer));
 }
 
-/* dtls_time.h: milliseconds on the monotonic clock since the library was
- * loaded, the time base of dtls_check_retransmit(). dtls_clock_offset keeps
- * upstream's meaning, the wall-clock second of dtls_clock_init(). */
-time_t dtls_clock_offset;
-
-void dtls_clock_init(void) {
-  dtls_clock_offset = time(NULL);
-}
-
+/* dtls_time.h: the engine's own reading of the clock (the front serves
+ * dtls_ticks() to applications from the same origin). */
 void dtls_ticks(dtls_tick_t *t) {
   if (t)
     *t = (dtls_tick_t)tdtls_go_ticks();
@@ -201,50 +179,31 @@ void dtls_ticks(dtls_tick_t *t) {
 /* dtls_ext.h */
 
 int dtls_set_mtu(dtls_context_t *ctx, size_t mtu) {
-  if (ctx_enter(ctx) < 0)
-    return -1;
-  return ctx_leave_with(ctx, tdtls_go_set_mtu(ctx, mtu));
+  IN_CONTEXT(int, ctx, -1, tdtls_go_set_mtu(ctx, mtu));
 }
 
 size_t dtls_get_mtu(const dtls_context_t *context) {
   dtls_context_t *ctx = (dtls_context_t *)context;
-  size_t r;
-  if (ctx_enter(ctx) < 0)
-    return 0;
-  r = tdtls_go_get_mtu(ctx);
-  ctx_leave(ctx);
-  return r;
+  IN_CONTEXT(size_t, ctx, 0, tdtls_go_get_mtu(ctx));
 }
 
 int dtls_set_initial_timeout(dtls_context_t *ctx, unsigned int ms) {
-  if (ctx_enter(ctx) < 0)
-    return -1;
-  return ctx_leave_with(ctx, tdtls_go_set_initial_timeout(ctx, ms));
+  IN_CONTEXT(int, ctx, -1, tdtls_go_set_initial_timeout(ctx, ms));
 }
 
 int dtls_get_max_write(dtls_context_t *ctx, const session_t *session) {
-  if (ctx_enter(ctx) < 0)
-    return -1;
-  return ctx_leave_with(ctx,
-                        tdtls_go_get_max_write(ctx, (session_t *)session));
+  IN_CONTEXT(int, ctx, -1, tdtls_go_get_max_write(ctx, (session_t *)session));
 }
 
 int dtls_set_record_size_limit(dtls_context_t *ctx, size_t limit) {
-  if (ctx_enter(ctx) < 0)
-    return -1;
-  return ctx_leave_with(ctx, tdtls_go_set_record_size_limit(ctx, limit));
+  IN_CONTEXT(int, ctx, -1, tdtls_go_set_record_size_limit(ctx, limit));
 }
 
 int dtls_set_cid_length(dtls_context_t *ctx, size_t length) {
-  if (ctx_enter(ctx) < 0)
-    return -1;
-  return ctx_leave_with(ctx, tdtls_go_set_cid_length(ctx, length));
+  IN_CONTEXT(int, ctx, -1, tdtls_go_set_cid_length(ctx, length));
 }
 
 int dtls_set_limits(dtls_context_t *ctx, unsigned int max_peers,
                     unsigned int max_handshakes) {
-  if (ctx_enter(ctx) < 0)
-    return -1;
-  return ctx_leave_with(ctx,
-                        tdtls_go_set_limits(ctx, max_peers, max_handshakes));
+  IN_CONTEXT(int, ctx, -1, tdtls_go_set_limits(ctx, max_peers, max_handshakes));
 }

@@ -50,11 +50,14 @@ done
 check "include/tinydtls/ has every header libcoap and upstream's install need${missing:+ (missing:$missing)}" \
   test -z "$missing"
 
-# The same tree as `make install` (apart from the CMake package files).
+# The same tree as `make install` (the CMake package included).
 if log_step make-install make -s -C "$ROOT" install PREFIX="$T/mk"; then
-  list() { (cd "$1" && find . \( -type f -o -type l \) -not -path './lib/cmake/*' | LC_ALL=C sort); }
+  list() { (cd "$1" && find . \( -type f -o -type l \) | LC_ALL=C sort); }
   check "same files as make install" diff <(list "$I") <(list "$T/mk")
-  check "same headers as make install" diff -r "$I/include" "$T/mk/include"
+  check "same headers as make install (the versions filled in the same way)" diff -r "$I/include" "$T/mk/include"
+  check "same CMake package files as make install" diff -r "$I/lib/cmake" "$T/mk/lib/cmake"
+  check "same tinydtls.pc as make install, but for the prefix" \
+    diff <(sed 1d "$I/lib/pkgconfig/tinydtls.pc") <(sed 1d "$T/mk/lib/pkgconfig/tinydtls.pc")
   # What pkg-config makes of both files, with each file's prefix replaced by
   # PREFIX (whether the prefix is right is checked below).
   pcout() {
@@ -67,9 +70,12 @@ else
 fi
 
 # ---- ctest on some of the registered tests of this build
-check "ctest -R abi|exports|test-loopback" log_step ctest \
-  ctest --test-dir "$B" --output-on-failure --timeout 300 -R '^(abi|exports|test-loopback)$'
-check "ctest ran 3 tests" grep -q '100% tests passed, 0 tests failed out of 3' "$T/ctest.log"
+check "ctest registers exactly the pieces of ctests/run-tests.sh" \
+  diff <(bash "$ROOT/ctests/run-tests.sh" --list) \
+       <(ctest --test-dir "$B" -N | sed -n 's/^ *Test *#[0-9]*: //p')
+check "ctest -R abi-test|headers|exports|test-loopback" log_step ctest \
+  ctest --test-dir "$B" --output-on-failure --timeout 300 -R '^(abi-test|headers|exports|test-loopback)$'
+check "ctest ran 4 tests" grep -q '100% tests passed, 0 tests failed out of 4' "$T/ctest.log"
 
 # ---- consumers
 export LC_ALL=C
@@ -102,6 +108,31 @@ if check "consumer configures with find_package(tinydtls) and CMAKE_PREFIX_PATH"
   check "tinydtls::tinydtls_static app runs" log_step run-cmake-static "$T/cb/app-static"
   check "tinydtls::tinydtls_static app does not need libtinydtls.so" bash -c "! ldd '$T/cb/app-static' | grep -q libtinydtls"
 fi
+# (d) the package version is the tinydtls API version, SameMinorVersion.
+api=$(sed -n 's/^TINYDTLS_API_VERSION[[:space:]]*=[[:space:]]*//p' "$ROOT/VERSION")
+go=$(sed -n 's/^TINYDTLS_GO_VERSION[[:space:]]*=[[:space:]]*//p' "$ROOT/VERSION")
+mm=${api%.*}
+mkdir -p "$T/ver"
+cat >"$T/ver/CMakeLists.txt" <<EOF
+cmake_minimum_required(VERSION 3.19)
+project(ver LANGUAGES C)
+find_package(tinydtls $api EXACT REQUIRED)
+message(STATUS "found tinydtls \${tinydtls_VERSION} tinydtls-go \${tinydtls_GO_VERSION}")
+find_package(tinydtls $mm.0...$mm.99 REQUIRED)
+unset(tinydtls_DIR CACHE)
+find_package(tinydtls $mm.99 QUIET)
+message(STATUS "$mm.99: \${tinydtls_FOUND}")
+unset(tinydtls_DIR CACHE)
+find_package(tinydtls 99.0 QUIET)
+message(STATUS "99.0: \${tinydtls_FOUND}")
+EOF
+if check "find_package(tinydtls $api EXACT) and ($mm.0...$mm.99) succeed" log_step ver \
+     cmake -S "$T/ver" -B "$T/ver/b" -DCMAKE_PREFIX_PATH="$I"; then
+  check "tinydtls_VERSION is $api, tinydtls_GO_VERSION $go" grep -q "found tinydtls $api tinydtls-go $go\$" "$T/ver.log"
+  check "find_package(tinydtls $mm.99) and (99.0) do not find it" \
+    bash -c "grep -q '$mm.99: 0' '$T/ver.log' && grep -q '99.0: 0' '$T/ver.log'"
+fi
+
 for f in run-pc run-pc-static run-cmake run-cmake-static; do
   [ -f "$T/$f.log" ] && check "$f: both handshakes reported" bash -c \
     "grep -q '^PSK: handshake and data OK' '$T/$f.log' && grep -q '^ECDHE-ECDSA: handshake and data OK' '$T/$f.log'"

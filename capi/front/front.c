@@ -379,8 +379,11 @@ void dtls_clock_init(void) { dtls_clock_offset = time(NULL); }
 void dtls_ticks(dtls_tick_t *t) {
   if (__builtin_expect(clock_base_ns == 0, 0))
     pthread_once(&front_once, front_setup);
-  if (t)
-    *t = (dtls_tick_t)((mono_ns() - clock_base_ns) / 1000000);
+  if (!t) {
+    tdtls_arg_refused("dtls_ticks", "t is NULL");
+    return;
+  }
+  *t = (dtls_tick_t)((mono_ns() - clock_base_ns) / 1000000);
 }
 
 /* The P-256 base point in ecc.h's word order (least significant first). */
@@ -391,29 +394,166 @@ const uint32_t ecc_g_point_y[8] = {0x37BF51F5, 0xCBB64068, 0x6B315ECE,
                                    0x2BCE3357, 0x7C0F9E16, 0x8EE7EB4A,
                                    0xFE1A7F9B, 0x4FE342E2};
 
+/* ---- argument checks (forward.def's last column) --------------------------- */
+
+/* Each check is "|| condition": the first that holds logs one
+ * DTLS_LOG_WARN line "function: what" and refuses the call; the IGNORED
+ * kinds log the same way and let the call go on (0). */
+#define CHECK(call) || (call)
+#define REFUSE_IF(cond, ...)                                                \
+  || (__builtin_expect(!!(cond), 0) && tdtls_arg_refused(tdtls_fn_, __VA_ARGS__))
+#define IGNORED(cond, ...)                                                  \
+  || (__builtin_expect(!!(cond), 0) &&                                      \
+      (tdtls_arg_refused(tdtls_fn_, __VA_ARGS__), 0))
+#define NONNULL(p, name) REFUSE_IF(!(p), "%s is NULL", name)
+#define BUF(p, n, name, len)                                                \
+  REFUSE_IF(!(p) && (n) > 0, "%s is NULL with %s %zu", name, len, (size_t)(n))
+#define IGNORED_BUF(p, n, name, len)                                        \
+  IGNORED(!(p) && (n) > 0, "%s is NULL with %s %zu (taken as empty)", name, \
+          len, (size_t)(n))
+#define KEY_SIZE(n)                                                         \
+  REFUSE_IF((n) != 32, "key_size %zu is not 32 (P-256)", (size_t)(n))
+
+/* dtls_writev: every buffer with a length must be there. */
+static int iov_refused(const char *fn, uint8 **bufs, const size_t *lens,
+                       size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (__builtin_expect(!bufs[i] && lens[i] > 0, 0))
+      return tdtls_arg_refused(fn, "buf_array[%zu] is NULL with "
+                                   "buf_len_array[%zu] %zu",
+                               i, i, lens[i]);
+  return 0;
+}
+
+/* The CCM parameters the engine accepts (capi/compat/ccm): M an even
+ * number from 4 to 16, L from 2 to 8, a message length that fits in L
+ * bytes. A ciphertext shorter than its tag is not an argument error (it
+ * is what a network gives) and is refused by the engine without a line. */
+static int ccm_params_refused(const char *fn, const char *mname,
+                              const char *lname, size_t m, size_t l,
+                              int encrypt, const char *lenname, size_t len) {
+  if (m < 4 || m > 16 || m % 2)
+    return tdtls_arg_refused(fn, "%s %zu is not an even number from 4 to 16",
+                             mname, m);
+  if (l < 2 || l > 8)
+    return tdtls_arg_refused(fn, "%s %zu is not from 2 to 8", lname, l);
+  if (encrypt && l < 8 && (unsigned long long)len >= 1ULL << (8 * l))
+    return tdtls_arg_refused(fn, "%s %zu does not fit in %s = %zu bytes",
+                             lenname, len, lname, l);
+  return 0;
+}
+
+/* dtls_ccm_encrypt_message, dtls_ccm_decrypt_message */
+static int ccm_refused(const char *fn, int encrypt, const rijndael_ctx *ctx,
+                       size_t m, size_t l, const unsigned char *nonce,
+                       const unsigned char *msg, size_t lm,
+                       const unsigned char *aad, size_t la) {
+  if (!ctx)
+    return tdtls_arg_refused(fn, "ctx is NULL");
+  if (ctx->Nr != 10 && ctx->Nr != 12 && ctx->Nr != 14)
+    return tdtls_arg_refused(fn, "ctx has no key (Nr %d)", ctx->Nr);
+  if (ccm_params_refused(fn, "M", "L", m, l, encrypt, "lm", lm))
+    return 1;
+  if (!nonce)
+    return tdtls_arg_refused(fn, "nonce is NULL");
+  if (!msg && lm > 0)
+    return tdtls_arg_refused(fn, "msg is NULL with lm %zu", lm);
+  if (!aad && la > 0)
+    tdtls_arg_refused(fn, "aad is NULL with la %zu (taken as empty)", la);
+  return 0;
+}
+
+/* dtls_encrypt(_params), dtls_decrypt(_params): the deprecated forms pass
+ * their fixed parameters (an 8-byte tag, L = 3) and name the nonce
+ * argument, the others params. */
+static int crypt_refused(const char *fn, int encrypt,
+                         const unsigned char *nonce, size_t m, size_t l,
+                         const unsigned char *src, size_t length,
+                         const unsigned char *buf, const unsigned char *key,
+                         size_t keylen, const unsigned char *aad,
+                         size_t aad_length) {
+  int params = strstr(fn, "_params") != NULL;
+  if (!nonce)
+    return tdtls_arg_refused(fn, params ? "params->nonce is NULL"
+                                        : "nonce is NULL");
+  if (params && ccm_params_refused(fn, "params->tag_length", "params->l", m,
+                                   l, encrypt, "length", length))
+    return 1;
+  if (!params && encrypt && length >= 1UL << 24)
+    return tdtls_arg_refused(fn, "length %zu does not fit in 3 bytes",
+                             length);
+  if (!src && length > 0)
+    return tdtls_arg_refused(fn, "src is NULL with length %zu", length);
+  if (!buf)
+    return tdtls_arg_refused(fn, "buf is NULL");
+  if (!key)
+    return tdtls_arg_refused(fn, "key is NULL");
+  if (keylen != 16)
+    return tdtls_arg_refused(fn, "keylen %zu: only AES-128 keys (16 bytes)",
+                             keylen);
+  if (!aad && aad_length > 0)
+    tdtls_arg_refused(fn, "%s is NULL with %s %zu (taken as empty)",
+                      params || encrypt ? "aad" : "a_data",
+                      params || encrypt ? "aad_length" : "a_data_length",
+                      aad_length);
+  return 0;
+}
+
 /* ---- forwarded to the engine -------------------------------------------- */
+
+/* The first line every context logs: both versions, for bug reports. */
+#define TDTLS_VERSION_LINE                                                  \
+  "tinydtls-go " TINYDTLS_GO_VERSION " (tinydtls API " PACKAGE_VERSION ")"
+
+const char *tinydtls_go_version(void) { return TINYDTLS_GO_VERSION; }
+
+dtls_context_t *dtls_new_context(void *app_data) {
+  const struct tdtls_engine_ops *e = engine_for("dtls_new_context");
+  dtls_context_t *ctx;
+  if (!e)
+    return NULL;
+  ctx = e->dtls_new_context(app_data);
+  if (ctx)
+    dsrv_log(DTLS_LOG_NOTICE, TDTLS_VERSION_LINE ": new context %p\n",
+             (void *)ctx);
+  return ctx;
+}
 
 void dtls_check_retransmit(dtls_context_t *ctx, clock_time_t *next) {
   const struct tdtls_engine_ops *e;
   if (next)
     *next = 0; /* nothing pending, also when refused */
+  if (!ctx) {
+    tdtls_arg_refused("dtls_check_retransmit", "context is NULL");
+    return;
+  }
   e = engine_for("dtls_check_retransmit");
   if (e)
     e->dtls_check_retransmit(ctx, next);
 }
 
-#define TDTLS_FN(ret, name, params, args, err)                              \
+#define TDTLS_FN(ret, name, params, args, err, checks)                      \
   ret name params {                                                         \
-    const struct tdtls_engine_ops *e = engine_for(#name);                   \
+    static const char tdtls_fn_[] = #name;                                  \
+    const struct tdtls_engine_ops *e;                                       \
+    if (0 checks)                                                           \
+      return err;                                                           \
+    e = engine_for(tdtls_fn_);                                              \
     if (!e)                                                                 \
       return err;                                                           \
     return e->name args;                                                    \
   }
-#define TDTLS_VOID(name, params, args)                                      \
+#define TDTLS_VOID(name, params, args, checks)                              \
   void name params {                                                        \
-    const struct tdtls_engine_ops *e = engine_for(#name);                   \
+    static const char tdtls_fn_[] = #name;                                  \
+    const struct tdtls_engine_ops *e;                                       \
+    if (0 checks)                                                           \
+      return;                                                               \
+    e = engine_for(tdtls_fn_);                                              \
     if (e)                                                                  \
       e->name args;                                                         \
   }
+#define TDTLS_FN_OWN(ret, name, params, args, err)
 #define TDTLS_VOID_OWN(name, params, args)
 #include "../forward.def"

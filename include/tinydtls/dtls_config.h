@@ -56,12 +56,17 @@
 
 #define STDC_HEADERS 1  /**< The host has the ISO C headers (autoconf's traditional check). */
 
-/* Package identity; PACKAGE_VERSION must stay >= 0.8.6 for libcoap. */
+/* Package identity. The versions come from the file VERSION of the source
+ * tree: the build writes them into the installed copy of this header in
+ * place of @TINYDTLS_API_VERSION@ (which the source tree's copy carries).
+ * PACKAGE_VERSION is the tinydtls API version this library implements and
+ * must stay >= 0.8.6 for libcoap; this project's own version is
+ * TINYDTLS_GO_VERSION in dtls_ext.h. */
 #define PACKAGE_BUGREPORT ""  /**< Where to report bugs; empty, as upstream. */
 #define PACKAGE_NAME "tinydtls"  /**< The package name, "tinydtls"; also returned by dtls_package_name(). */
-#define PACKAGE_STRING "tinydtls 0.8.6"  /**< Name and version, "tinydtls 0.8.6". */
+#define PACKAGE_STRING "tinydtls @TINYDTLS_API_VERSION@"  /**< Name and tinydtls API version, as upstream's: "tinydtls 0.8.6". */
 #define PACKAGE_TARNAME "tinydtls"  /**< The name of upstream's source archive, "tinydtls". */
 #define PACKAGE_URL "https://projects.eclipse.org/projects/iot.tinydtls"  /**< Upstream's project page. */
-#define PACKAGE_VERSION "0.8.6"  /**< The API version, "0.8.6"; also returned by dtls_package_version(). libcoap requires at least 0.8.6. */
+#define PACKAGE_VERSION "@TINYDTLS_API_VERSION@"  /**< The tinydtls API version implemented, e.g. "0.8.6"; also returned by dtls_package_version() and tinydtls.pc's Version. libcoap requires at least 0.8.6. This project's own version is #TINYDTLS_GO_VERSION. */
 
 #endif /* TINYDTLS_DTLS_CONFIG_H */

@@ -6,8 +6,9 @@
  * tinydtls has none of these functions, so code that must also build
  * against upstream should test for #TINYDTLS_HAVE_EXTENSIONS.
  *
- * Each setter returns 0 on success and -1 for a NULL context (silently)
- * or a value out of range (with a warning in the log saying why). Settings
+ * Each setter returns 0 on success and -1 for a NULL context or a value
+ * out of range, with one #DTLS_LOG_WARN line naming the function and the
+ * argument (as every function of the API that refuses its arguments). Settings
  * apply to handshakes and records started after the call. The functions
  * that take a context follow the thread rule of dtls.h: a call while
  * another thread is inside the library with the same context is refused
@@ -27,6 +28,33 @@ extern "C" {
 
 /** @brief Defined (to 1) when the functions of this header exist. */
 #define TINYDTLS_HAVE_EXTENSIONS 1
+
+/**
+ * @brief This project's version, tinydtls-go's (semantic versioning), as
+ *        a string such as "1.0.0".
+ *
+ * It names the build in bug reports and changes with every release. What
+ * consumers of upstream tinydtls compare stays the tinydtls API version
+ * this library implements: #PACKAGE_VERSION, dtls_package_version() and
+ * tinydtls.pc's Version (0.8.6, so that checks such as "tinydtls >= 0.8.6"
+ * keep working); tinydtls.pc also has the variable tinydtls_go_version.
+ * The value comes from the file VERSION of the source tree, written into
+ * the installed header by the build.
+ */
+#define TINYDTLS_GO_VERSION "@TINYDTLS_GO_VERSION@"
+
+/**
+ * @brief The version of the library in use at run time.
+ *
+ * #TINYDTLS_GO_VERSION is the version of the headers a program was
+ * compiled with; this is the version of the libtinydtls it runs with. The
+ * first log line of every context (at #DTLS_LOG_NOTICE) names both
+ * versions: "tinydtls-go 1.0.0 (tinydtls API 0.8.6)". Cheap: it does not
+ * start the library's Go engine.
+ *
+ * @return The version, e.g. "1.0.0": a static string (do not free it).
+ */
+const char *tinydtls_go_version(void);
 
 /**
  * @brief Sets the largest datagram the context sends (the path MTU minus
