@@ -7,11 +7,12 @@
  * message per datagram, no dtls_check_retransmit (nothing is lost), and
  * dtls_ext_go_stats only when dlsym finds it.
  *
- * Transport: the write callback copies every datagram into a queue; pump()
- * hands each queued datagram to dtls_handle_message() of the other context
- * until the queue is empty. One server context and one client context at a
- * time. The server sees the client at cli_addr (a different address for
- * every handshake), the client sees the server at srv_addr.
+ * Transport: ctests/test_support.h's in-memory network. The write callback
+ * copies every datagram into the queue for the other context; pump() hands
+ * each queued datagram to dtls_handle_message() until the queue is empty.
+ * One server context (node 0) and one client context (node 1) at a time.
+ * The server sees the client at cli_addr (a different address for every
+ * handshake), the client sees the server at srv_addr.
  */
 #define _GNU_SOURCE
 #include "bench.h"
@@ -20,7 +21,8 @@
 #include "dtls.h"
 #include "dtls_debug.h"
 
-#include "../ctests/example_keys.h" /* upstream's example keys */
+/* the network, the example PSK and keys, the credential callbacks */
+#include "../ctests/test_support.h"
 
 #include <dlfcn.h>
 #include <link.h>
@@ -29,22 +31,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#define QN 64
-#define DG_MAX 1536
-
-typedef struct {
-  unsigned char buf[DG_MAX];
-  size_t len;
-  int to_server;
-} dg_t;
-
-static dg_t q[QN];
-static unsigned q_head, q_tail;
+static ts_net_t net;
+static ts_node_t srv_node, cli_node;
+#define srv srv_node.ctx
+#define cli cli_node.ctx
+#define srv_addr srv_node.addr
+#define cli_addr cli_node.addr
 static int q_overflow;
 static int drop;              /* discard everything written (teardown) */
 
-static dtls_context_t *srv, *cli;
-static session_t srv_addr, cli_addr;
 static int conn_srv, conn_cli;   /* DTLS_EVENT_CONNECTED seen */
 static int alert_level, alert_code;
 static double rx_bytes;
@@ -55,24 +50,18 @@ static double wire_cs, wire_sc;
 static int first_srv_msg;        /* handshake type of the server's first datagram, -1: none yet */
 static int ecdhe;                /* client offers ECDHE-ECDSA only */
 
-static const char psk_id[] = "Client_identity";
-static const char psk_key[] = "secretPSK";
-
 static int cb_write(dtls_context_t *ctx, session_t *s, uint8 *buf,
                     size_t len) {
-  dg_t *d;
+  ts_node_t *from = ts_node_of(ctx);
   (void)s;
   if (drop)
     return (int)len;
-  if (q_tail - q_head >= QN || len > DG_MAX) {
+  if (ts_net_send_to(from, from == &srv_node ? &cli_node : &srv_node, 0, buf,
+                     len) < 0) {
     q_overflow = 1;
     return -1;
   }
-  d = &q[q_tail % QN];
-  memcpy(d->buf, buf, len);
-  d->len = len;
-  d->to_server = ctx != srv;
-  if (d->to_server) {
+  if (from == &cli_node) {
     dg_cs++;
     wire_cs += (double)len;
   } else {
@@ -81,7 +70,6 @@ static int cb_write(dtls_context_t *ctx, session_t *s, uint8 *buf,
     if (first_srv_msg < 0)
       first_srv_msg = len > 13 && buf[0] == DTLS_CT_HANDSHAKE ? buf[13] : 256;
   }
-  q_tail++;
   return (int)len;
 }
 
@@ -119,54 +107,12 @@ static void cb_params(dtls_context_t *ctx, session_t *s,
   p->cipher_suites[1] = TLS_NULL_WITH_NULL_NULL;
 }
 
-static int cb_psk(dtls_context_t *ctx, const session_t *s,
-                  dtls_credentials_type_t type, const unsigned char *desc,
-                  size_t desc_len, unsigned char *result,
-                  size_t result_len) {
-  (void)ctx;
-  (void)s;
-  switch (type) {
-  case DTLS_PSK_IDENTITY:
-    if (result_len < sizeof psk_id - 1)
-      return dtls_alert_fatal_create(DTLS_ALERT_INTERNAL_ERROR);
-    memcpy(result, psk_id, sizeof psk_id - 1);
-    return sizeof psk_id - 1;
-  case DTLS_PSK_KEY:
-    if (desc_len != sizeof psk_id - 1 || memcmp(desc, psk_id, desc_len) != 0)
-      return dtls_alert_fatal_create(DTLS_ALERT_DECRYPT_ERROR);
-    if (result_len < sizeof psk_key - 1)
-      return dtls_alert_fatal_create(DTLS_ALERT_INTERNAL_ERROR);
-    memcpy(result, psk_key, sizeof psk_key - 1);
-    return sizeof psk_key - 1;
-  default:
-    return 0;
-  }
-}
-
-static int cb_ecdsa_key(dtls_context_t *ctx, const session_t *s,
-                        const dtls_ecdsa_key_t **result) {
-  (void)s;
-  *result = ctx == srv ? &example_server_key : &example_client_key;
-  return 0;
-}
-
-static int cb_verify(dtls_context_t *ctx, const session_t *s,
-                     const unsigned char *x, const unsigned char *y,
-                     size_t size) {
-  (void)ctx;
-  (void)s;
-  (void)x;
-  (void)y;
-  (void)size;
-  return 0; /* accept any key, as upstream's examples do */
-}
-
 static dtls_handler_t h_psk = {
     .write = cb_write,
     .read = cb_read,
     .event = cb_event,
     .get_user_parameters = cb_params,
-    .get_psk_info = cb_psk,
+    .get_psk_info = ts_cb_psk,
 };
 
 /* Both ECDSA callbacks on both sides: the server requests the client's
@@ -176,24 +122,33 @@ static dtls_handler_t h_ecdhe = {
     .read = cb_read,
     .event = cb_event,
     .get_user_parameters = cb_params,
-    .get_ecdsa_key = cb_ecdsa_key,
-    .verify_ecdsa_key = cb_verify,
+    .get_ecdsa_key = ts_cb_ecdsa_key,
+    .verify_ecdsa_key = ts_cb_verify_any, /* any key, as upstream's examples */
 };
 
+/* The nodes (their contexts come and go): the server at 192.0.2.1:5684
+ * takes only the example PSK identity (decrypt_error for another), the
+ * client's address is set per handshake. */
 int ours_init(void) {
   dtls_init();
   dtls_set_log_level(DTLS_LOG_CRIT);
-  dtls_session_init(&srv_addr);
-  srv_addr.addr.sin.sin_family = AF_INET;
-  srv_addr.addr.sin.sin_port = htons(5684);
-  srv_addr.addr.sin.sin_addr.s_addr = htonl(0xC0000201); /* 192.0.2.1 */
-  srv_addr.size = sizeof(struct sockaddr_in);
+  ts_net_add(&net, &srv_node, 1, "192.0.2.1", 5684, NULL);
+  ts_net_add(&net, &cli_node, 0, "10.0.0.0", 20000, NULL);
+  srv_node.unknown_id_alert = DTLS_ALERT_DECRYPT_ERROR;
   return 0;
 }
 
+/* "tinydtls 0.8.6", and tinydtls-go's own version where the library has
+ * tinydtls_go_version() (dtls_ext.h; looked up, as upstream has none). */
 const char *ours_version(void) {
-  static char v[64];
-  snprintf(v, sizeof v, "%s %s", dtls_package_name(), dtls_package_version());
+  static char v[96];
+  const char *(*go_version)(void);
+  *(void **)&go_version = dlsym(RTLD_DEFAULT, "tinydtls_go_version");
+  if (go_version)
+    snprintf(v, sizeof v, "%s %s (tinydtls-go %s)", dtls_package_name(),
+             dtls_package_version(), go_version());
+  else
+    snprintf(v, sizeof v, "%s %s", dtls_package_name(), dtls_package_version());
   return v;
 }
 
@@ -209,21 +164,14 @@ static void set_cli_addr(uint32_t id) {
 /* Delivers queued datagrams until none is left; < 0 on a runaway. */
 static int pump(void) {
   int steps = 0;
-  while (q_head != q_tail) {
-    dg_t *d = &q[q_head % QN];
-    q_head++;
-    if (d->to_server)
-      dtls_handle_message(srv, &cli_addr, d->buf, (int)d->len);
-    else
-      dtls_handle_message(cli, &srv_addr, d->buf, (int)d->len);
+  while (ts_net_step(&net, NULL))
     if (++steps > 10000)
       return -1;
-  }
   return q_overflow ? -2 : 0;
 }
 
 static void reset_queue(void) {
-  q_head = q_tail = 0;
+  ts_net_clear(&net);
   q_overflow = 0;
   alert_level = alert_code = 0;
 }
@@ -246,10 +194,13 @@ static double golive(void) {
   return ours_go_stats(&g, 1) == 0 ? (double)g.heap_live : -1;
 }
 
-static dtls_context_t *new_ctx(dtls_handler_t *h) {
-  dtls_context_t *c = dtls_new_context(NULL);
+/* A context for node (its app data), or off the network (node NULL). */
+static dtls_context_t *new_ctx(ts_node_t *node, dtls_handler_t *h) {
+  dtls_context_t *c = dtls_new_context(node);
   if (c)
     dtls_set_handler(c, h);
+  if (node)
+    node->ctx = c;
   return c;
 }
 
@@ -324,8 +275,8 @@ static void handshakes(long n, int use_ecdhe, bres_t *r) {
   ecdhe = use_ecdhe;
   echo_mode = 0;
   reset_queue();
-  srv = new_ctx(h);
-  cli = new_ctx(h);
+  new_ctx(&srv_node, h);
+  new_ctx(&cli_node, h);
   if (!srv || !cli) {
     bres_fail(r, "dtls_new_context failed");
     goto out;
@@ -371,8 +322,8 @@ void ours_records(size_t len, long n, int echo, bres_t *r) {
   ecdhe = 0;
   echo_mode = echo;
   reset_queue();
-  srv = new_ctx(&h_psk);
-  cli = new_ctx(&h_psk);
+  new_ctx(&srv_node, &h_psk);
+  new_ctx(&cli_node, &h_psk);
   if (!srv || !cli) {
     bres_fail(r, "dtls_new_context failed");
     goto out;
@@ -431,7 +382,7 @@ void ours_ctx_cycles(long n, bres_t *r) {
   mallocs_start(r);
   timer_start(r);
   for (i = 0; i < n; i++) {
-    dtls_context_t *c = new_ctx(&h_psk);
+    dtls_context_t *c = new_ctx(NULL, &h_psk);
     if (!c) {
       bres_fail(r, "dtls_new_context failed");
       break;
@@ -455,8 +406,8 @@ void ours_fresh_psk(long n, bres_t *r) {
   mallocs_start(r);
   timer_start(r);
   for (i = 0; i < n; i++) {
-    srv = new_ctx(&h_psk);
-    cli = new_ctx(&h_psk);
+    new_ctx(&srv_node, &h_psk);
+    new_ctx(&cli_node, &h_psk);
     if (!srv || !cli) {
       bres_fail(r, "dtls_new_context failed");
     } else if (handshake((uint32_t)i, r->err, sizeof r->err) < 0) {
@@ -484,8 +435,8 @@ static int throwaway_handshakes(long n, uint32_t id0, const char *what,
                                 mres_t *m) {
   char err[200];
   long i;
-  srv = new_ctx(&h_psk);
-  cli = new_ctx(&h_psk);
+  new_ctx(&srv_node, &h_psk);
+  new_ctx(&cli_node, &h_psk);
   if (!srv || !cli)
     mres_fail(m, "%s: dtls_new_context failed", what);
   for (i = 0; i < n && srv && cli; i++) {
@@ -521,8 +472,8 @@ void ours_memory(long peers, int mode, long churn, mres_t *m) {
   if (throwaway_handshakes(50, 0xF00000, "warm-up", m) < 0)
     return;
 
-  srv = new_ctx(&h_psk);
-  cli = new_ctx(&h_psk);
+  new_ctx(&srv_node, &h_psk);
+  new_ctx(&cli_node, &h_psk);
   if (!srv || !cli) {
     mres_fail(m, "dtls_new_context failed");
     return;

@@ -41,50 +41,18 @@
 #include "peer.h"
 #include "session.h"
 
-#include "example_keys.h"
+/* Three contexts at most, datagrams up to 2 KiB, 256 in flight. */
+#define TS_MAX_NODES 3
+#define TS_DGMAX 2048
+#define TS_QLEN 256
+#include "test_support.h"
 
 /* ------------------------------------------------------------------ */
-/* reporting                                                            */
+/* reporting and credentials: test_support.h                            */
 
-static unsigned n_passed, n_failed;
-static const char *section = "";
-
-static int check(int ok, const char *detail, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int check(int ok, const char *detail, const char *fmt, ...) {
-  va_list ap;
-  printf("%s%s: ", ok ? "ok   " : "FAIL ", section);
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  if (!ok && detail && *detail)
-    printf(": %s", detail);
-  putchar('\n');
-  fflush(stdout);
-  if (ok)
-    n_passed++;
-  else
-    n_failed++;
-  return ok;
-}
-
-static char detail_buf[1024];
-static const char *fmt_detail(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static const char *fmt_detail(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(detail_buf, sizeof(detail_buf), fmt, ap);
-  va_end(ap);
-  return detail_buf;
-}
-
-/* ------------------------------------------------------------------ */
-/* credentials: upstream's example programs (contract §6)               */
-
-#define PSK_IDENTITY "Client_identity"
-#define PSK_KEY "secretPSK"
+#define check ts_check
+#define fmt_detail ts_fmt
+#define section ts_section
 
 /* ------------------------------------------------------------------ */
 /* the endpoints                                                        */
@@ -103,18 +71,16 @@ enum action {
 #define RX_MAX 8192
 
 typedef struct side {
+  /* First, so that the context's app data, the side, is its node: the
+   * context, the addresses (addr: how the others see this side; alt: a
+   * second address of a dual-stack server), the role and the PSK
+   * (ts_cb_psk; n.unknown_id_alert: a server's alert for an unknown
+   * identity). */
+  ts_node_t n;
   const char *name;
-  int is_server;
-  dtls_context_t *ctx;
-  session_t addr; /* how the others see this side */
-  session_t alt;  /* a second address (dual-stack server), if has_alt */
-  int has_alt;
 
   /* configuration */
   dtls_cipher_t suite; /* only suite offered/accepted; NULL: library list */
-  const char *psk_id;  /* client identity */
-  const char *psk_key;
-  int unknown_id_decrypt_error; /* server: unknown identity -> alert 51 */
   int verify_reject;            /* verify_ecdsa_key -> BAD_CERTIFICATE */
   int drop_writes;              /* write callback discards (returns len) */
   int write_override;           /* write callback discards, returns: */
@@ -151,38 +117,22 @@ typedef struct side {
   int last_neg; /* the last such result */
 } side_t;
 
-#define MAX_SIDES 3
-static side_t sides[MAX_SIDES];
+static side_t sides[TS_MAX_NODES];
 static int n_sides;
 
 static int verbose;
-static int write_errors; /* datagrams to nowhere or queue overflow */
 
 /* ------------------------------------------------------------------ */
-/* the in-memory network                                                */
+/* the in-memory network (test_support.h)                               */
 
-#define QLEN 256
-#define DGMAX 2048
-static struct {
-  side_t *from, *to;
-  session_t src; /* the sender's address as the receiver sees it */
-  size_t len;
-  unsigned char data[DGMAX];
-} queue[QLEN];
-static int q_head, q_tail;
+static ts_net_t net;
 
 static side_t *side_of(dtls_context_t *ctx) {
   return (side_t *)dtls_get_app_data(ctx);
 }
 
 static side_t *side_at(const session_t *s) {
-  int i;
-  for (i = 0; i < n_sides; i++) {
-    if (dtls_session_equals(&sides[i].addr, s) ||
-        (sides[i].has_alt && dtls_session_equals(&sides[i].alt, s)))
-      return &sides[i];
-  }
-  return NULL;
+  return (side_t *)ts_net_find(&net, s);
 }
 
 /* Records which epoch-0 handshake messages a datagram carries, and the
@@ -222,7 +172,6 @@ static void note_handshake(side_t *s, const unsigned char *d, size_t len) {
 static int cb_write(dtls_context_t *ctx, session_t *session, uint8 *buf,
                     size_t len) {
   side_t *s = side_of(ctx);
-  side_t *to;
   s->n_writes++;
   if (len > s->max_dg)
     s->max_dg = len;
@@ -235,22 +184,8 @@ static int cb_write(dtls_context_t *ctx, session_t *session, uint8 *buf,
     return (int)len;
   if (s->write_override)
     return s->write_result;
-  to = side_at(session);
-  if (!to || len > DGMAX || q_tail - q_head >= QLEN) {
-    write_errors++;
-    return -1;
-  }
-  queue[q_tail % QLEN].from = s;
   /* a dual-stack sender answers from its address of the receiver's family */
-  queue[q_tail % QLEN].src =
-      (s->has_alt && s->alt.addr.sa.sa_family == session->addr.sa.sa_family)
-          ? s->alt
-          : s->addr;
-  queue[q_tail % QLEN].to = to;
-  queue[q_tail % QLEN].len = len;
-  memcpy(queue[q_tail % QLEN].data, buf, len);
-  q_tail++;
-  return (int)len;
+  return ts_net_send(&s->n, session, buf, len);
 }
 
 static void do_action(side_t *s, dtls_context_t *ctx, session_t *session,
@@ -329,7 +264,7 @@ static int cb_event(dtls_context_t *ctx, session_t *session,
 /* Bytes a Connection ID adds to the client's records: the CID the
  * server gave it, and the inner content type. 0 without a CID. */
 static int cid_overhead(side_t *c, side_t *s) {
-  dtls_peer_t *p = dtls_get_peer(c->ctx, &s->addr);
+  dtls_peer_t *p = dtls_get_peer(c->n.ctx, &s->n.addr);
   dtls_security_parameters_t *sp = p ? dtls_security_params(p) : NULL;
   if (!sp || sp->write_cid_length == 0)
     return 0;
@@ -345,46 +280,6 @@ static void cb_user_params(dtls_context_t *ctx, session_t *session,
     p->cipher_suites[0] = s->suite;
     p->cipher_suites[1] = TLS_NULL_WITH_NULL_NULL;
   }
-}
-
-static int cb_psk(dtls_context_t *ctx, const session_t *session,
-                  dtls_credentials_type_t type, const unsigned char *desc,
-                  size_t desc_len, unsigned char *result,
-                  size_t result_length) {
-  side_t *s = side_of(ctx);
-  size_t n;
-  (void)session;
-  switch (type) {
-  case DTLS_PSK_HINT:
-    return 0;
-  case DTLS_PSK_IDENTITY:
-    n = strlen(s->psk_id);
-    if (n > result_length)
-      return dtls_alert_fatal_create(DTLS_ALERT_INTERNAL_ERROR);
-    memcpy(result, s->psk_id, n);
-    return (int)n;
-  case DTLS_PSK_KEY:
-    if (s->is_server && !(desc_len == strlen(PSK_IDENTITY) &&
-                          memcmp(desc, PSK_IDENTITY, desc_len) == 0)) {
-      return dtls_alert_fatal_create(s->unknown_id_decrypt_error
-                                         ? DTLS_ALERT_DECRYPT_ERROR
-                                         : DTLS_ALERT_ILLEGAL_PARAMETER);
-    }
-    n = strlen(s->psk_key);
-    if (n > result_length)
-      return dtls_alert_fatal_create(DTLS_ALERT_INTERNAL_ERROR);
-    memcpy(result, s->psk_key, n);
-    return (int)n;
-  }
-  return dtls_alert_fatal_create(DTLS_ALERT_INTERNAL_ERROR);
-}
-
-static int cb_ecdsa_key(dtls_context_t *ctx, const session_t *session,
-                        const dtls_ecdsa_key_t **result) {
-  side_t *s = side_of(ctx);
-  (void)session;
-  *result = s->is_server ? &example_server_key : &example_client_key;
-  return 0;
 }
 
 static int cb_verify(dtls_context_t *ctx, const session_t *session,
@@ -408,40 +303,23 @@ static dtls_handler_t handler = {
     .read = cb_read,
     .event = cb_event,
     .get_user_parameters = cb_user_params,
-    .get_psk_info = cb_psk,
-    .get_ecdsa_key = cb_ecdsa_key,
+    .get_psk_info = ts_cb_psk,
+    .get_ecdsa_key = ts_cb_ecdsa_key,
     .verify_ecdsa_key = cb_verify,
 };
 
 /* ------------------------------------------------------------------ */
 /* set-up, delivery, teardown                                           */
 
-static void set_v4(session_t *s, const char *ip, unsigned port) {
-  dtls_session_init(s);
-  s->addr.sin.sin_family = AF_INET;
-  s->addr.sin.sin_port = htons((uint16_t)port);
-  inet_pton(AF_INET, ip, &s->addr.sin.sin_addr);
-  s->size = sizeof(s->addr.sin);
-}
-
-static void set_v6(session_t *s, const char *ip, unsigned port) {
-  dtls_session_init(s);
-  s->addr.sin6.sin6_family = AF_INET6;
-  s->addr.sin6.sin6_port = htons((uint16_t)port);
-  inet_pton(AF_INET6, ip, &s->addr.sin6.sin6_addr);
-  s->size = sizeof(s->addr.sin6);
-}
-
 static void reset_net(void) {
   int i;
   for (i = 0; i < n_sides; i++) {
-    if (sides[i].ctx)
-      dtls_free_context(sides[i].ctx);
-    sides[i].ctx = NULL;
+    if (sides[i].n.ctx)
+      dtls_free_context(sides[i].n.ctx);
+    sides[i].n.ctx = NULL;
   }
   n_sides = 0;
-  q_head = q_tail = 0;
-  write_errors = 0;
+  ts_net_reset(&net);
 }
 
 static side_t *add_side(const char *name, int is_server, dtls_cipher_t suite,
@@ -449,17 +327,9 @@ static side_t *add_side(const char *name, int is_server, dtls_cipher_t suite,
   side_t *s = &sides[n_sides++];
   memset(s, 0, sizeof(*s));
   s->name = name;
-  s->is_server = is_server;
   s->suite = suite;
-  s->psk_id = PSK_IDENTITY;
-  s->psk_key = PSK_KEY;
-  if (v6)
-    set_v6(&s->addr, "2001:db8::1", port);
-  else
-    set_v4(&s->addr, "127.0.0.1", port);
-  s->ctx = dtls_new_context(s);
-  if (s->ctx)
-    dtls_set_handler(s->ctx, &handler);
+  ts_net_add(&net, &s->n, is_server, v6 ? "2001:db8::1" : "127.0.0.1", port,
+             &handler);
   return s;
 }
 
@@ -470,29 +340,19 @@ static void pair(side_t **c, side_t **s, dtls_cipher_t suite) {
   *s = add_side("server", 1, suite, 0, 5684);
 }
 
-/* Delivers the next datagram; 0 if there was none. */
+/* Delivers the next datagram; 0 if there was none. A datagram to a side
+ * whose context is gone is lost. */
 static int step(void) {
-  side_t *to;
-  session_t from;
-  unsigned char dg[DGMAX];
-  size_t len;
   int r;
-  if (q_head == q_tail)
+  side_t *to = (side_t *)ts_net_step(&net, &r);
+  if (!to)
     return 0;
-  to = queue[q_head % QLEN].to;
-  from = queue[q_head % QLEN].src;
-  len = queue[q_head % QLEN].len;
-  memcpy(dg, queue[q_head % QLEN].data, len);
-  q_head++;
-  if (!to->ctx)
-    return 1; /* that context is gone: the datagram is lost */
-  r = dtls_handle_message(to->ctx, &from, dg, (int)len);
   if (r < 0) {
     to->n_neg++;
     to->last_neg = r;
   }
   if (to->freed_in_cb)
-    to->ctx = NULL; /* freed when dtls_handle_message returned */
+    to->n.ctx = NULL; /* freed when dtls_handle_message returned */
   return 1;
 }
 
@@ -505,9 +365,9 @@ static int pump(void) {
 }
 
 static dtls_peer_t *peer_of(side_t *s, side_t *other) {
-  if (!s->ctx)
+  if (!s->n.ctx)
     return NULL;
-  return dtls_get_peer(s->ctx, &other->addr);
+  return dtls_get_peer(s->n.ctx, &other->n.addr);
 }
 
 static int connected(side_t *s, side_t *other) {
@@ -561,9 +421,9 @@ static int events_are(const side_t *s, int from, int n, const int *lc) {
 
 /* Runs a complete handshake from dtls_connect; 1 if both ends connected. */
 static int handshake(side_t *c, side_t *s) {
-  if (!c->ctx || !s->ctx)
+  if (!c->n.ctx || !s->n.ctx)
     return 0;
-  if (dtls_connect(c->ctx, &s->addr) <= 0)
+  if (dtls_connect(c->n.ctx, &s->n.addr) <= 0)
     return 0;
   pump();
   return connected(c, s) && connected(s, c);
@@ -590,21 +450,6 @@ static void clear_rx(side_t *s) {
   s->n_reads = 0;
 }
 
-static int32_t tick_diff(clock_time_t a, clock_time_t b) {
-  return (int32_t)(a - b);
-}
-
-static clock_time_t ticks(void) {
-  dtls_tick_t t;
-  dtls_ticks(&t);
-  return t;
-}
-
-static void sleep_ms(unsigned ms) {
-  struct timespec ts = {0, (long)ms * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
 /* ------------------------------------------------------------------ */
 /* 1. handshakes                                                        */
 
@@ -617,30 +462,30 @@ static void test_psk_handshake(void) {
 
   section = "1 psk";
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
-  if (!check(c->ctx && s->ctx, NULL, "dtls_new_context"))
+  if (!check(c->n.ctx && s->n.ctx, NULL, "dtls_new_context"))
     return;
-  check(dtls_get_app_data(c->ctx) == c, NULL, "dtls_get_app_data");
-  check(dtls_get_peer(c->ctx, &s->addr) == NULL, NULL,
+  check(dtls_get_app_data(c->n.ctx) == c, NULL, "dtls_get_app_data");
+  check(dtls_get_peer(c->n.ctx, &s->n.addr) == NULL, NULL,
         "client has no peer before dtls_connect");
-  r = dtls_connect(c->ctx, &s->addr);
+  r = dtls_connect(c->n.ctx, &s->n.addr);
   check(r > 0, fmt_detail("returned %d", r), "dtls_connect returns > 0");
   check(events_are(c, 0, 1, cev), events(c, 0),
         "client event DTLS_EVENT_CONNECT (476) from dtls_connect");
   check(c->n_user_params == 1, fmt_detail("%d calls", c->n_user_params),
         "client get_user_parameters called once before the ClientHello");
-  p = dtls_get_peer(c->ctx, &s->addr);
+  p = dtls_get_peer(c->n.ctx, &s->n.addr);
   check(p && p->role == DTLS_CLIENT && !dtls_peer_is_connected(p), NULL,
         "client peer exists after dtls_connect, role DTLS_CLIENT, not "
         "connected");
   check(p && dtls_peer_state(p) == DTLS_STATE_CLIENTHELLO,
         p ? fmt_detail("state %d", (int)dtls_peer_state(p)) : "no peer",
         "client peer state DTLS_STATE_CLIENTHELLO");
-  check(q_tail - q_head == 1 && c->hs_sent[DTLS_HT_CLIENT_HELLO] == 1,
-        fmt_detail("%d datagrams queued", q_tail - q_head),
+  check((int)(net.tail - net.head) == 1 && c->hs_sent[DTLS_HT_CLIENT_HELLO] == 1,
+        fmt_detail("%d datagrams queued", (int)(net.tail - net.head)),
         "one datagram with a ClientHello");
 
   step(); /* ClientHello without cookie -> server */
-  check(dtls_get_peer(s->ctx, &c->addr) == NULL, NULL,
+  check(dtls_get_peer(s->n.ctx, &c->n.addr) == NULL, NULL,
         "server has no peer after the cookie-less ClientHello");
   check(s->hs_sent[DTLS_HT_HELLO_VERIFY_REQUEST] == 1 && s->n_writes == 1,
         fmt_detail("%d writes", s->n_writes),
@@ -649,14 +494,14 @@ static void test_psk_handshake(void) {
   check(c->hs_sent[DTLS_HT_CLIENT_HELLO] == 2, NULL,
         "client repeats the ClientHello with the cookie");
   step(); /* ClientHello with cookie -> server */
-  p = dtls_get_peer(s->ctx, &c->addr);
+  p = dtls_get_peer(s->n.ctx, &c->n.addr);
   check(p != NULL, NULL,
         "server has a peer after the ClientHello with a valid cookie");
   if (p) {
     check(p->role == DTLS_SERVER, fmt_detail("role %d", (int)p->role),
           "server peer role DTLS_SERVER");
-    check(memcmp(&p->session, &c->addr, sizeof(session_t)) == 0 &&
-              dtls_session_equals(&p->session, &c->addr),
+    check(memcmp(&p->session, &c->n.addr, sizeof(session_t)) == 0 &&
+              dtls_session_equals(&p->session, &c->n.addr),
           NULL, "server peer session equals the client's address");
     check(!dtls_peer_is_connected(p), NULL,
           "server peer not connected before Finished");
@@ -671,33 +516,33 @@ static void test_psk_handshake(void) {
         "ServerHello chose TLS_PSK_WITH_AES_128_CCM_8 (0xC0A8)");
   check(s->n_user_params == 1, fmt_detail("%d calls", s->n_user_params),
         "server get_user_parameters called once");
-  p = dtls_get_peer(c->ctx, &s->addr);
+  p = dtls_get_peer(c->n.ctx, &s->n.addr);
   check(p && dtls_peer_state(p) == DTLS_STATE_CONNECTED &&
             dtls_peer_is_connected(p) && p->role == DTLS_CLIENT,
         NULL, "client peer: DTLS_STATE_CONNECTED, connected, role client");
-  check(p && memcmp(&p->session, &s->addr, sizeof(session_t)) == 0, NULL,
+  check(p && memcmp(&p->session, &s->n.addr, sizeof(session_t)) == 0, NULL,
         "client peer session equals the server's address");
   check(p && dtls_security_params(p) != NULL, NULL,
         "client dtls_security_params(peer) non-NULL");
-  p = dtls_get_peer(s->ctx, &c->addr);
+  p = dtls_get_peer(s->n.ctx, &c->n.addr);
   check(p && dtls_peer_state(p) == DTLS_STATE_CONNECTED &&
             dtls_peer_is_connected(p) && p->role == DTLS_SERVER,
         NULL, "server peer: DTLS_STATE_CONNECTED, connected, role server");
   check(p && dtls_security_params(p) != NULL, NULL,
         "server dtls_security_params(peer) non-NULL");
 
-  w = dtls_write(c->ctx, &s->addr, (uint8 *)"hello", 5);
+  w = dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"hello", 5);
   check(w == 5, fmt_detail("returned %d", w), "client dtls_write returns 5");
   pump();
   check(rx_is(s, "hello") && s->n_reads == 1, rx_text(s),
         "server read callback gets \"hello\" once");
-  check(memcmp(&s->last_read_session, &c->addr, sizeof(session_t)) == 0,
+  check(memcmp(&s->last_read_session, &c->n.addr, sizeof(session_t)) == 0,
         NULL, "server read callback session is the client's address");
-  w = dtls_write(s->ctx, &c->addr, (uint8 *)"world!", 6);
+  w = dtls_write(s->n.ctx, &c->n.addr, (uint8 *)"world!", 6);
   pump();
   check(w == 6 && rx_is(c, "world!"), rx_text(c),
         "server -> client data delivered");
-  check(write_errors == 0, fmt_detail("%d", write_errors),
+  check(net.errors == 0, fmt_detail("%d", net.errors),
         "no datagram to an unknown address");
 
   /* datagrams that are no DTLS, or forged records, change nothing */
@@ -713,20 +558,20 @@ static void test_psk_handshake(void) {
     fake[4] = 1; /* epoch 1 */
     fake[10] = 99;
     fake[12] = (unsigned char)(sizeof(fake) - 13);
-    r = dtls_handle_message(s->ctx, &c->addr, (uint8 *)junk,
+    r = dtls_handle_message(s->n.ctx, &c->n.addr, (uint8 *)junk,
                             (int)sizeof(junk) - 1);
     check(r == 0, fmt_detail("returned %d", r),
           "a datagram that is no DTLS record is dropped (0)");
-    r = dtls_handle_message(s->ctx, &c->addr, fake, (int)sizeof(fake));
+    r = dtls_handle_message(s->n.ctx, &c->n.addr, fake, (int)sizeof(fake));
     check(r == 0 && s->n_reads == n0, fmt_detail("returned %d", r),
           "a forged application record is dropped silently (0)");
-    set_v4(&other, "192.0.2.99", 1234);
-    r = dtls_handle_message(s->ctx, &other, fake, (int)sizeof(fake));
-    check(r == 0 && dtls_get_peer(s->ctx, &other) == NULL,
+    ts_addr(&other, "192.0.2.99", 1234);
+    r = dtls_handle_message(s->n.ctx, &other, fake, (int)sizeof(fake));
+    check(r == 0 && dtls_get_peer(s->n.ctx, &other) == NULL,
           fmt_detail("returned %d", r),
           "a record from an unknown session is dropped, no peer created");
     check(s->n_writes == w1, NULL, "nothing was sent in answer");
-    w = dtls_write(c->ctx, &s->addr, (uint8 *)"still", 5);
+    w = dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"still", 5);
     pump();
     check(w == 5 && s->n_reads == n0 + 1 && connected(s, c), NULL,
           "the association still works");
@@ -770,19 +615,19 @@ static void test_ecdhe_handshake(void) {
             memcmp(s->seen_y, example_client_y, 32) == 0,
         fmt_detail("%d calls, key_size %zu", s->n_verify, s->seen_key_size),
         "server verify_ecdsa_key got the client's public key");
-  p = dtls_get_peer(s->ctx, &c->addr);
+  p = dtls_get_peer(s->n.ctx, &c->n.addr);
   check(p && p->role == DTLS_SERVER &&
             dtls_peer_state(p) == DTLS_STATE_CONNECTED &&
             dtls_security_params(p) != NULL &&
-            memcmp(&p->session, &c->addr, sizeof(session_t)) == 0,
+            memcmp(&p->session, &c->n.addr, sizeof(session_t)) == 0,
         NULL, "server peer: role, state, security params, session");
-  p = dtls_get_peer(c->ctx, &s->addr);
+  p = dtls_get_peer(c->n.ctx, &s->n.addr);
   check(p && p->role == DTLS_CLIENT &&
             dtls_peer_state(p) == DTLS_STATE_CONNECTED &&
             dtls_security_params(p) != NULL,
         NULL, "client peer: role, state, security params");
-  dtls_write(c->ctx, &s->addr, (uint8 *)"ecc data", 8);
-  dtls_write(s->ctx, &c->addr, (uint8 *)"ecc reply", 9);
+  dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"ecc data", 8);
+  dtls_write(s->n.ctx, &c->n.addr, (uint8 *)"ecc reply", 9);
   pump();
   check(rx_is(s, "ecc data") && rx_is(c, "ecc reply"),
         fmt_detail("server got \"%s\", client got \"%s\"", rx_text(s),
@@ -804,9 +649,9 @@ static void test_reentrancy(void) {
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
   if (check(handshake(c, s), NULL, "handshake (echo server)")) {
     s->read_action = ACT_ECHO;
-    dtls_write(c->ctx, &s->addr, (uint8 *)"one,", 4);
-    dtls_write(c->ctx, &s->addr, (uint8 *)"two,", 4);
-    dtls_write(c->ctx, &s->addr, (uint8 *)"three", 5);
+    dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"one,", 4);
+    dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"two,", 4);
+    dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"three", 5);
     pump();
     check(s->action_done == 3 && s->action_ret == 5,
           fmt_detail("%d echoes, last returned %d", s->action_done,
@@ -821,7 +666,7 @@ static void test_reentrancy(void) {
   if (check(handshake(c, s), NULL, "handshake (closing server)")) {
     s->read_action = ACT_CLOSE;
     ev = s->n_ev;
-    dtls_write(c->ctx, &s->addr, (uint8 *)"bye", 3);
+    dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"bye", 3);
     step();
     check(s->action_done == 1 && s->action_ret == 0,
           fmt_detail("returned %d", s->action_ret),
@@ -843,7 +688,7 @@ static void test_reentrancy(void) {
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
   if (check(handshake(c, s), NULL, "handshake (resetting server)")) {
     s->read_action = ACT_RESET;
-    dtls_write(c->ctx, &s->addr, (uint8 *)"reset", 5);
+    dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"reset", 5);
     step();
     check(s->action_done == 1 && !peer_of(s, c), NULL,
           "dtls_reset_peer from the read callback: server peer gone");
@@ -858,9 +703,9 @@ static void test_reentrancy(void) {
   if (check(handshake(c, s), NULL, "handshake (server frees its context)")) {
     int w0 = s->n_writes;
     s->read_action = ACT_FREE;
-    dtls_write(c->ctx, &s->addr, (uint8 *)"free", 4);
+    dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"free", 4);
     step();
-    check(s->freed_in_cb && s->ctx == NULL, NULL,
+    check(s->freed_in_cb && s->n.ctx == NULL, NULL,
           "dtls_free_context inside the read callback, no crash");
     check(s->n_writes > w0, NULL,
           "close_notify sent when the outer dtls_handle_message returned");
@@ -883,7 +728,7 @@ static void test_reentrancy(void) {
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
   c->event_action = ACT_CLOSE;
   c->event_trigger = DTLS_EVENT_CONNECTED;
-  dtls_connect(c->ctx, &s->addr);
+  dtls_connect(c->n.ctx, &s->n.addr);
   pump();
   check(c->action_done == 1 && c->action_ret == 0,
         fmt_detail("returned %d", c->action_ret),
@@ -896,9 +741,9 @@ static void test_reentrancy(void) {
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
   c->event_action = ACT_FREE;
   c->event_trigger = DTLS_EVENT_CONNECTED;
-  dtls_connect(c->ctx, &s->addr);
+  dtls_connect(c->n.ctx, &s->n.addr);
   pump();
-  check(c->freed_in_cb && c->ctx == NULL, NULL,
+  check(c->freed_in_cb && c->n.ctx == NULL, NULL,
         "dtls_free_context from the CONNECTED event callback, no crash");
   check(has_event(s, 0, 1, 0), events(s, 0), "server sees close_notify");
   check(!peer_of(s, c), NULL, "server peer gone");
@@ -906,8 +751,8 @@ static void test_reentrancy(void) {
   /* dtls_free_context from the write callback inside dtls_connect */
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
   c->free_on_write = 1;
-  r = dtls_connect(c->ctx, &s->addr);
-  c->ctx = NULL; /* freed when dtls_connect returned */
+  r = dtls_connect(c->n.ctx, &s->n.addr);
+  c->n.ctx = NULL; /* freed when dtls_connect returned */
   check(c->freed_in_cb && r > 0, fmt_detail("returned %d", r),
         "dtls_free_context from the write callback inside dtls_connect, "
         "no crash");
@@ -920,7 +765,7 @@ static void test_reentrancy(void) {
     c->event_action = ACT_RESET;
     c->event_trigger = DTLS_ALERT_CLOSE_NOTIFY;
     c->event_trigger_level = DTLS_ALERT_LEVEL_WARNING;
-    r = dtls_close(s->ctx, &c->addr);
+    r = dtls_close(s->n.ctx, &c->n.addr);
     pump();
     check(r == 0 && c->action_done == 1, NULL,
           "dtls_reset_peer from the close_notify event callback, no crash");
@@ -934,7 +779,7 @@ static void test_reentrancy(void) {
     c->event_action = ACT_CONNECT;
     c->event_trigger = DTLS_ALERT_CLOSE_NOTIFY;
     c->event_trigger_level = DTLS_ALERT_LEVEL_WARNING;
-    dtls_close(s->ctx, &c->addr);
+    dtls_close(s->n.ctx, &c->n.addr);
     pump();
     check(c->action_done == 1 && c->action_ret > 0,
           fmt_detail("returned %d; dtls_get_peer inside the callback was %s",
@@ -965,21 +810,21 @@ static void test_write(void) {
     big[i] = (unsigned char)(i * 7 + 3);
 
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
-  r = dtls_write(c->ctx, &s->addr, (uint8 *)"lost", 4);
+  r = dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"lost", 4);
   check(r == 0, fmt_detail("returned %d", r),
         "dtls_write without an association returns 0");
   check(has_event(c, 0, 0, DTLS_EVENT_CONNECT) &&
             c->hs_sent[DTLS_HT_CLIENT_HELLO] == 1 && peer_of(c, s),
         events(c, 0), "... and starts a handshake (476, ClientHello, peer)");
-  check(dtls_get_max_write(c->ctx, &s->addr) == -1, NULL,
+  check(dtls_get_max_write(c->n.ctx, &s->n.addr) == -1, NULL,
         "dtls_get_max_write is -1 during the handshake");
   step();
   step();
   step(); /* the server now has a peer in handshake */
-  r = dtls_write(c->ctx, &s->addr, (uint8 *)"lost", 4);
+  r = dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"lost", 4);
   check(r == 0, fmt_detail("returned %d", r),
         "client dtls_write during the handshake returns 0");
-  r = dtls_write(s->ctx, &c->addr, (uint8 *)"lost", 4);
+  r = dtls_write(s->n.ctx, &c->n.addr, (uint8 *)"lost", 4);
   check(r == 0, fmt_detail("returned %d", r),
         "server dtls_write during the handshake returns 0");
   pump();
@@ -987,7 +832,7 @@ static void test_write(void) {
   check(s->n_reads == 0 && c->n_reads == 0, NULL,
         "data written before the handshake completed is not delivered");
 
-  r = dtls_write(c->ctx, &s->addr, (uint8 *)"after", 5);
+  r = dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"after", 5);
   pump();
   check(r == 5 && rx_is(s, "after"), fmt_detail("returned %d", r),
         "dtls_write after the handshake returns the plaintext length");
@@ -1002,7 +847,7 @@ static void test_write(void) {
   bufs[3] = (uint8 *)"g";
   lens[3] = 1;
   w0 = c->n_writes;
-  r = dtls_writev(c->ctx, &s->addr, bufs, lens, 4);
+  r = dtls_writev(c->n.ctx, &s->n.addr, bufs, lens, 4);
   check(r == 7, fmt_detail("returned %d", r), "dtls_writev returns 7");
   check(c->n_writes == w0 + 1, fmt_detail("%d datagrams", c->n_writes - w0),
         "dtls_writev sends one datagram");
@@ -1015,16 +860,16 @@ static void test_write(void) {
   cid = cid_overhead(c, s);
   check(cid == 7, fmt_detail("%d", cid),
         "the server handed out a 6-byte Connection ID (library default)");
-  m = dtls_get_max_write(c->ctx, &s->addr);
+  m = dtls_get_max_write(c->n.ctx, &s->n.addr);
   check(m == DTLS_MAX_BUF - 13 - 8 - 8 - cid, fmt_detail("%d", m),
         "dtls_get_max_write with the default MTU is DTLS_MAX_BUF - 29 "
         "(CCM_8) - CID");
-  check(dtls_get_max_write(c->ctx, &c->addr) == -1, NULL,
+  check(dtls_get_max_write(c->n.ctx, &c->n.addr) == -1, NULL,
         "dtls_get_max_write for an unknown session is -1");
   if (m > 0 && m < (int)sizeof(big)) {
     clear_rx(s);
     w0 = c->n_writes;
-    r = dtls_write(c->ctx, &s->addr, big, (size_t)m);
+    r = dtls_write(c->n.ctx, &s->n.addr, big, (size_t)m);
     check(r == m, fmt_detail("returned %d", r),
           "dtls_write of exactly dtls_get_max_write bytes succeeds");
     check(c->max_dg <= DTLS_MAX_BUF,
@@ -1035,7 +880,7 @@ static void test_write(void) {
           fmt_detail("%d reads, %zu bytes", s->n_reads, s->rx_len),
           "peer reads all of it at once");
     w0 = c->n_writes;
-    r = dtls_write(c->ctx, &s->addr, big, (size_t)m + 1);
+    r = dtls_write(c->n.ctx, &s->n.addr, big, (size_t)m + 1);
     check(r < 0, fmt_detail("returned %d", r),
           "dtls_write of one byte more returns < 0");
     check(c->n_writes == w0, NULL, "... and the write callback is not called");
@@ -1043,22 +888,22 @@ static void test_write(void) {
     lens[0] = (size_t)m;
     bufs[1] = big;
     lens[1] = 1;
-    r = dtls_writev(c->ctx, &s->addr, bufs, lens, 2);
+    r = dtls_writev(c->n.ctx, &s->n.addr, bufs, lens, 2);
     check(r < 0 && c->n_writes == w0, fmt_detail("returned %d", r),
           "dtls_writev totalling one byte too many returns < 0, no write");
   }
 
   /* MTU 256: an ECDHE handshake in small datagrams, smaller records. */
   pair(&c, &s, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
-  check(dtls_get_mtu(c->ctx) == DTLS_MAX_BUF,
-        fmt_detail("%zu", dtls_get_mtu(c->ctx)), "default MTU is DTLS_MAX_BUF");
-  r = dtls_set_mtu(c->ctx, 256);
-  check(r == 0 && dtls_set_mtu(s->ctx, 256) == 0, NULL, "dtls_set_mtu(256)");
-  check(dtls_get_mtu(c->ctx) == 256, NULL, "dtls_get_mtu returns 256");
+  check(dtls_get_mtu(c->n.ctx) == DTLS_MAX_BUF,
+        fmt_detail("%zu", dtls_get_mtu(c->n.ctx)), "default MTU is DTLS_MAX_BUF");
+  r = dtls_set_mtu(c->n.ctx, 256);
+  check(r == 0 && dtls_set_mtu(s->n.ctx, 256) == 0, NULL, "dtls_set_mtu(256)");
+  check(dtls_get_mtu(c->n.ctx) == 256, NULL, "dtls_get_mtu returns 256");
   dtls_set_log_level(DTLS_LOG_EMERG); /* the next call logs a warning */
-  r = dtls_set_mtu(c->ctx, 100);
+  r = dtls_set_mtu(c->n.ctx, 100);
   dtls_set_log_level(DTLS_LOG_WARN);
-  check(r == -1 && dtls_get_mtu(c->ctx) == 256, fmt_detail("returned %d", r),
+  check(r == -1 && dtls_get_mtu(c->n.ctx) == 256, fmt_detail("returned %d", r),
         "dtls_set_mtu(100) is refused and changes nothing");
   ok = handshake(c, s);
   check(ok, fmt_detail("%s; %s", events(c, 0), events(s, 0)),
@@ -1067,18 +912,18 @@ static void test_write(void) {
         fmt_detail("largest datagrams: client %zu, server %zu", c->max_dg,
                    s->max_dg),
         "every handshake datagram is <= 256 bytes");
-  m = dtls_get_max_write(c->ctx, &s->addr);
+  m = dtls_get_max_write(c->n.ctx, &s->n.addr);
   cid = cid_overhead(c, s);
   check(m == 256 - 29 - cid, fmt_detail("%d", m),
         "dtls_get_max_write with MTU 256 is 227 - CID");
   if (m > 0) {
     w0 = c->n_writes;
     c->max_dg = 0;
-    r = dtls_write(c->ctx, &s->addr, big, (size_t)m);
+    r = dtls_write(c->n.ctx, &s->n.addr, big, (size_t)m);
     check(r == m && c->max_dg <= 256, fmt_detail("returned %d, %zu bytes", r,
                                                  c->max_dg),
           "dtls_write of max bytes: one datagram <= 256");
-    r = dtls_write(c->ctx, &s->addr, big, (size_t)m + 1);
+    r = dtls_write(c->n.ctx, &s->n.addr, big, (size_t)m + 1);
     check(r < 0 && c->n_writes == w0 + 1, fmt_detail("returned %d", r),
           "one byte more is refused without a write");
     pump();
@@ -1089,16 +934,16 @@ static void test_write(void) {
   /* The smallest MTU dtls_set_mtu accepts: handshake messages no longer
    * fit one datagram and must be fragmented. */
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
-  dtls_set_mtu(c->ctx, 128);
-  dtls_set_mtu(s->ctx, 128);
+  dtls_set_mtu(c->n.ctx, 128);
+  dtls_set_mtu(s->n.ctx, 128);
   ok = handshake(c, s);
   check(ok && c->max_dg <= 128 && s->max_dg <= 128,
         fmt_detail("largest datagrams: client %zu, server %zu; %s; %s",
                    c->max_dg, s->max_dg, events(c, 0), events(s, 0)),
         "PSK handshake with MTU 128, every datagram <= 128 bytes");
   pair(&c, &s, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
-  dtls_set_mtu(c->ctx, 128);
-  dtls_set_mtu(s->ctx, 128);
+  dtls_set_mtu(c->n.ctx, 128);
+  dtls_set_mtu(s->n.ctx, 128);
   ok = handshake(c, s);
   /* Servers may ignore fragmented ClientHellos (RFC 6347 4.2.1), so the
    * library never fragments one: with its ECDHE extensions and cookie it
@@ -1127,8 +972,8 @@ static void test_alerts(void) {
 
   /* wrong PSK */
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
-  s->psk_key = "wrongPSK!";
-  dtls_connect(c->ctx, &s->addr);
+  s->n.psk_key = "wrongPSK!";
+  dtls_connect(c->n.ctx, &s->n.addr);
   pump();
   check(c->n_neg + s->n_neg > 0,
         fmt_detail("client %d, server %d negative results", c->n_neg,
@@ -1153,9 +998,9 @@ static void test_alerts(void) {
 
   /* unknown identity, get_psk_info -> DECRYPT_ERROR */
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
-  c->psk_id = "nobody";
-  s->unknown_id_decrypt_error = 1;
-  dtls_connect(c->ctx, &s->addr);
+  c->n.psk_id = "nobody";
+  s->n.unknown_id_alert = DTLS_ALERT_DECRYPT_ERROR;
+  dtls_connect(c->n.ctx, &s->n.addr);
   pump();
   check(has_event(c, 0, 2, DTLS_ALERT_DECRYPT_ERROR), events(c, 0),
         "unknown identity: client sees level 2 code 51");
@@ -1169,7 +1014,7 @@ static void test_alerts(void) {
   /* the client rejects the server's key */
   pair(&c, &s, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
   c->verify_reject = 1;
-  dtls_connect(c->ctx, &s->addr);
+  dtls_connect(c->n.ctx, &s->n.addr);
   pump();
   check(c->n_verify == 1, NULL, "client verify_ecdsa_key called");
   check(has_event(s, 0, 2, DTLS_ALERT_BAD_CERTIFICATE), events(s, 0),
@@ -1185,7 +1030,7 @@ static void test_alerts(void) {
   /* the server rejects the client's key */
   pair(&c, &s, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
   s->verify_reject = 1;
-  dtls_connect(c->ctx, &s->addr);
+  dtls_connect(c->n.ctx, &s->n.addr);
   pump();
   check(s->n_verify == 1, NULL, "server verify_ecdsa_key called");
   check(has_event(c, 0, 2, DTLS_ALERT_BAD_CERTIFICATE), events(c, 0),
@@ -1210,7 +1055,7 @@ static void test_close(void) {
   if (check(handshake(c, s), NULL, "handshake")) {
     cev = c->n_ev;
     w0 = s->n_writes;
-    r = dtls_close(c->ctx, &s->addr);
+    r = dtls_close(c->n.ctx, &s->n.addr);
     check(r == 0, fmt_detail("returned %d", r), "dtls_close returns 0");
     p = peer_of(c, s);
     check(p && dtls_peer_state(p) == DTLS_STATE_CLOSING &&
@@ -1218,7 +1063,7 @@ static void test_close(void) {
           p ? fmt_detail("state %d", dtls_peer_state(p)) : "no peer",
           "closing side's peer is DTLS_STATE_CLOSING");
     w1 = c->n_writes;
-    r = dtls_write(c->ctx, &s->addr, (uint8 *)"late", 4);
+    r = dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"late", 4);
     check(r == -1 && c->n_writes == w1, fmt_detail("returned %d", r),
           "dtls_write on the closing session returns -1, sends nothing");
     pump();
@@ -1229,8 +1074,8 @@ static void test_close(void) {
           "closing side sees the answering close_notify");
     check(!peer_of(c, s) && !peer_of(s, c), NULL, "no peer on either side");
   }
-  set_v4(&nobody, "192.0.2.1", 9);
-  r = dtls_close(c->ctx, &nobody);
+  ts_addr(&nobody, "192.0.2.1", 9);
+  r = dtls_close(c->n.ctx, &nobody);
   check(r < 0, fmt_detail("returned %d", r),
         "dtls_close on an unknown session returns < 0");
 
@@ -1238,8 +1083,8 @@ static void test_close(void) {
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
   if (check(handshake(c, s), NULL, "handshake")) {
     w0 = c->n_writes;
-    dtls_free_context(c->ctx);
-    c->ctx = NULL;
+    dtls_free_context(c->n.ctx);
+    c->n.ctx = NULL;
     check(c->n_writes == w0 + 1, fmt_detail("%d writes", c->n_writes - w0),
           "dtls_free_context writes one datagram (close_notify)");
     pump();
@@ -1280,13 +1125,13 @@ static void renegotiate_with_data(side_t *c, side_t *s, side_t *by) {
 
   clear_rx(c);
   clear_rx(s);
-  r = dtls_renegotiate(by->ctx, &other->addr);
+  r = dtls_renegotiate(by->n.ctx, &other->n.addr);
   check(r >= 0, fmt_detail("returned %d", r),
         "%s dtls_renegotiate returns >= 0", by->name);
-  w1 = dtls_write(by->ctx, &other->addr,
+  w1 = dtls_write(by->n.ctx, &other->n.addr,
                   (uint8 *)(by == c ? c_during : s_during), 10);
   step();
-  w2 = dtls_write(other->ctx, &by->addr,
+  w2 = dtls_write(other->n.ctx, &by->n.addr,
                   (uint8 *)(by == c ? s_during : c_during), 10);
   pump();
   check(reneg_events(c, cev), events(c, cev),
@@ -1303,8 +1148,8 @@ static void renegotiate_with_data(side_t *c, side_t *s, side_t *by) {
         "data written during the renegotiation is delivered, %s", who);
   clear_rx(c);
   clear_rx(s);
-  dtls_write(c->ctx, &s->addr, (uint8 *)"c after", 7);
-  dtls_write(s->ctx, &c->addr, (uint8 *)"s after", 7);
+  dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"c after", 7);
+  dtls_write(s->n.ctx, &c->n.addr, (uint8 *)"s after", 7);
   pump();
   check(rx_is(s, "c after") && rx_is(c, "s after"), NULL,
         "data after the renegotiation is delivered both ways, %s", who);
@@ -1321,9 +1166,9 @@ static void test_renegotiate(void) {
     renegotiate_with_data(c, s, c);
     renegotiate_with_data(c, s, s);
   }
-  set_v4(&nobody, "192.0.2.1", 9);
+  ts_addr(&nobody, "192.0.2.1", 9);
   dtls_set_log_level(DTLS_LOG_EMERG); /* it logs why */
-  r = dtls_renegotiate(c->ctx, &nobody);
+  r = dtls_renegotiate(c->n.ctx, &nobody);
   dtls_set_log_level(DTLS_LOG_WARN);
   check(r < 0, fmt_detail("returned %d", r),
         "dtls_renegotiate on an unknown session returns < 0");
@@ -1333,7 +1178,7 @@ static void test_renegotiate(void) {
   if (check(handshake(c, s), NULL, "ECDHE handshake")) {
     cev = c->n_ev;
     sev = s->n_ev;
-    r = dtls_renegotiate(c->ctx, &s->addr);
+    r = dtls_renegotiate(c->n.ctx, &s->n.addr);
     pump();
     check(r >= 0 && reneg_events(c, cev) && reneg_events(s, sev),
           fmt_detail("returned %d; %s; %s", r, events(c, cev), events(s, sev)),
@@ -1341,7 +1186,7 @@ static void test_renegotiate(void) {
     check(c->n_verify == 2 && s->n_verify == 2,
           fmt_detail("%d/%d", c->n_verify, s->n_verify),
           "keys verified again during the renegotiation");
-    dtls_write(c->ctx, &s->addr, (uint8 *)"x", 1);
+    dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"x", 1);
     pump();
     check(rx_is(s, "x"), NULL, "data after it is delivered");
   }
@@ -1358,32 +1203,32 @@ static void test_retransmit(void) {
 
   section = "7 retransmit";
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
-  dtls_check_retransmit(c->ctx, &next);
+  dtls_check_retransmit(c->n.ctx, &next);
   check(next == 0, fmt_detail("next %u", next),
         "fresh context: nothing pending, next == 0");
-  dtls_check_retransmit(c->ctx, NULL);
+  dtls_check_retransmit(c->n.ctx, NULL);
   check(1, NULL, "dtls_check_retransmit with next == NULL is harmless");
 
   c->drop_writes = 1;
-  t0 = ticks();
-  dtls_connect(c->ctx, &s->addr);
-  t1 = ticks();
+  t0 = ts_ticks();
+  dtls_connect(c->n.ctx, &s->n.addr);
+  t1 = ts_ticks();
   w0 = c->n_writes;
-  dtls_check_retransmit(c->ctx, &next);
-  check(next != 0 && tick_diff(next, t0) >= 1000 &&
-            tick_diff(next, t1) <= 1000,
-        fmt_detail("next - dtls_ticks() = %d", tick_diff(next, t1)),
+  dtls_check_retransmit(c->n.ctx, &next);
+  check(next != 0 && ts_tick_diff(next, t0) >= 1000 &&
+            ts_tick_diff(next, t1) <= 1000,
+        fmt_detail("next - dtls_ticks() = %d", ts_tick_diff(next, t1)),
         "after connect next is about dtls_ticks() + 1000");
   check(c->n_writes == w0, NULL, "nothing resent before the deadline");
 
   /* Poll (10 ms steps, at most 1.5 s) until the write callback fires.
    * A call that fires must have ended at or after `next` (else it was
    * early); a call that began at or after `next` must fire (else late). */
-  start = ticks();
-  while (tick_diff(ticks(), start) < 1500) {
-    clock_time_t before = ticks(), after, n2 = 0;
-    dtls_check_retransmit(c->ctx, &n2);
-    after = ticks();
+  start = ts_ticks();
+  while (ts_tick_diff(ts_ticks(), start) < 1500) {
+    clock_time_t before = ts_ticks(), after, n2 = 0;
+    dtls_check_retransmit(c->n.ctx, &n2);
+    after = ts_ticks();
     if (c->n_writes > w0) {
       fired = 1;
       tf = before;
@@ -1391,15 +1236,15 @@ static void test_retransmit(void) {
       next2 = n2;
       break;
     }
-    if (tick_diff(before, next) >= 0)
+    if (ts_tick_diff(before, next) >= 0)
       late++;
-    sleep_ms(10);
+    ts_sleep_ms(10);
   }
   check(fired, fmt_detail("%d writes", c->n_writes - w0),
         "after next has passed, dtls_check_retransmit resends (write fires)");
   if (fired) {
-    check(tick_diff(tf_after, next) >= 0,
-          fmt_detail("%d ms early", -tick_diff(tf_after, next)),
+    check(ts_tick_diff(tf_after, next) >= 0,
+          fmt_detail("%d ms early", -ts_tick_diff(tf_after, next)),
           "not resent before next");
     check(late == 0, fmt_detail("%d calls after next did nothing", late),
           "resent by the first call after next");
@@ -1407,9 +1252,9 @@ static void test_retransmit(void) {
           fmt_detail("%d datagrams resent, %d ClientHellos in them",
                      c->n_writes - w0, c->hs_sent[DTLS_HT_CLIENT_HELLO] - 1),
           "the resent datagrams carry the ClientHello");
-    check(next2 != 0 && tick_diff(next2, tf) >= 2000 &&
-              tick_diff(next2, tf_after) <= 2000,
-          fmt_detail("next - now = %d", tick_diff(next2, tf)),
+    check(next2 != 0 && ts_tick_diff(next2, tf) >= 2000 &&
+              ts_tick_diff(next2, tf_after) <= 2000,
+          fmt_detail("next - now = %d", ts_tick_diff(next2, tf)),
           "the timeout doubles: next is about now + 2000");
   }
 
@@ -1417,14 +1262,14 @@ static void test_retransmit(void) {
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
   if (check(handshake(c, s), NULL, "handshake")) {
     next = 12345;
-    dtls_check_retransmit(c->ctx, &next);
-    check(next == 0, fmt_detail("next - now = %d", tick_diff(next, ticks())),
+    dtls_check_retransmit(c->n.ctx, &next);
+    check(next == 0, fmt_detail("next - now = %d", ts_tick_diff(next, ts_ticks())),
           "client after the handshake: next == 0");
     /* after the peer is gone nothing is pending either */
-    dtls_reset_peer(s->ctx, dtls_get_peer(s->ctx, &c->addr));
+    dtls_reset_peer(s->n.ctx, dtls_get_peer(s->n.ctx, &c->n.addr));
     pump();
     next = 12345;
-    dtls_check_retransmit(s->ctx, &next);
+    dtls_check_retransmit(s->n.ctx, &next);
     check(next == 0 && !peer_of(s, c), fmt_detail("next %u", next),
           "server after dtls_reset_peer: next == 0");
   }
@@ -1467,18 +1312,18 @@ static void test_sessions(void) {
     sa = dtls_session_addr(ns, &len);
     check(sa == &ns->addr.sa && len == sizeof(sin), NULL,
           "dtls_session_addr returns the address and its length");
-    set_v4(&b, "192.0.2.7", 5684);
+    ts_addr(&b, "192.0.2.7", 5684);
     check(dtls_session_equals(ns, &b) == 1, NULL,
           "dtls_session_equals: same address and port -> 1");
     check(memcmp(ns, &b, sizeof(b)) == 0, NULL,
           "dtls_new_session and dtls_session_init + fill give the same bytes");
-    set_v4(&b, "192.0.2.7", 5685);
+    ts_addr(&b, "192.0.2.7", 5685);
     check(dtls_session_equals(ns, &b) == 0, NULL,
           "dtls_session_equals: different port -> 0");
-    set_v4(&b, "192.0.2.8", 5684);
+    ts_addr(&b, "192.0.2.8", 5684);
     check(dtls_session_equals(ns, &b) == 0, NULL,
           "dtls_session_equals: different address -> 0");
-    set_v6(&b, "::ffff:192.0.2.7", 5684);
+    ts_addr(&b, "::ffff:192.0.2.7", 5684);
     check(dtls_session_equals(ns, &b) == 0, NULL,
           "dtls_session_equals: other family -> 0");
     dtls_free_session(ns);
@@ -1496,13 +1341,13 @@ static void test_sessions(void) {
     sa = dtls_session_addr(ns, &len);
     check(sa && sa->sa_family == AF_INET6 && len == sizeof(sin6), NULL,
           "dtls_session_addr (IPv6)");
-    set_v6(&b, "2001:db8::7", 5684);
+    ts_addr(&b, "2001:db8::7", 5684);
     check(dtls_session_equals(ns, &b) == 1, NULL,
           "dtls_session_equals (IPv6): same -> 1");
-    set_v6(&b, "2001:db8::7", 5683);
+    ts_addr(&b, "2001:db8::7", 5683);
     check(dtls_session_equals(ns, &b) == 0, NULL,
           "dtls_session_equals (IPv6): different port -> 0");
-    set_v6(&b, "2001:db8::8", 5684);
+    ts_addr(&b, "2001:db8::8", 5684);
     check(dtls_session_equals(ns, &b) == 0, NULL,
           "dtls_session_equals (IPv6): different address -> 0");
     dtls_free_session(ns);
@@ -1511,51 +1356,51 @@ static void test_sessions(void) {
   /* one dual-stack server, an IPv4 and an IPv6 client on the same port */
   reset_net();
   s = add_side("server", 1, TLS_PSK_WITH_AES_128_CCM_8, 0, 5684);
-  set_v6(&s->alt, "2001:db8::1", 5684);
-  s->has_alt = 1;
+  ts_addr(&s->n.alt, "2001:db8::1", 5684);
+  s->n.has_alt = 1;
   c4 = add_side("client4", 0, TLS_PSK_WITH_AES_128_CCM_8, 0, 40000);
-  set_v4(&c4->addr, "127.0.0.2", 40000);
+  ts_addr(&c4->n.addr, "127.0.0.2", 40000);
   c6 = add_side("client6", 0, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, 1, 40000);
-  set_v6(&c6->addr, "2001:db8::2", 40000);
+  ts_addr(&c6->n.addr, "2001:db8::2", 40000);
   s->suite = TLS_NULL_WITH_NULL_NULL; /* the library's list */
-  fine = dtls_connect(c4->ctx, &s->addr) > 0 &&
-         dtls_connect(c6->ctx, &s->alt) > 0;
+  fine = dtls_connect(c4->n.ctx, &s->n.addr) > 0 &&
+         dtls_connect(c6->n.ctx, &s->n.alt) > 0;
   pump();
   check(fine && has_event(c4, 0, 0, DTLS_EVENT_CONNECTED) &&
             has_event(c6, 0, 0, DTLS_EVENT_CONNECTED),
         fmt_detail("%s; %s", events(c4, 0), events(c6, 0)),
         "IPv4 and IPv6 clients both connect to one context");
-  p = dtls_get_peer(s->ctx, &c6->addr);
+  p = dtls_get_peer(s->n.ctx, &c6->n.addr);
   check(p && dtls_peer_is_connected(p) &&
-            memcmp(&p->session, &c6->addr, sizeof(session_t)) == 0 &&
+            memcmp(&p->session, &c6->n.addr, sizeof(session_t)) == 0 &&
             p->session.addr.sa.sa_family == AF_INET6,
         NULL, "server peer for the IPv6 session, session equals it");
-  p = dtls_get_peer(c6->ctx, &s->alt);
+  p = dtls_get_peer(c6->n.ctx, &s->n.alt);
   check(p && dtls_peer_is_connected(p), NULL,
         "IPv6 client's peer keyed by the server's IPv6 address");
-  p = dtls_get_peer(s->ctx, &c4->addr);
+  p = dtls_get_peer(s->n.ctx, &c4->n.addr);
   check(p && dtls_peer_is_connected(p) &&
             p->session.addr.sa.sa_family == AF_INET,
         NULL, "server peer for the IPv4 session");
-  dtls_write(s->ctx, &c4->addr, (uint8 *)"to v4", 5);
-  dtls_write(s->ctx, &c6->addr, (uint8 *)"to v6", 5);
-  dtls_write(c6->ctx, &s->alt, (uint8 *)"from v6", 7);
+  dtls_write(s->n.ctx, &c4->n.addr, (uint8 *)"to v4", 5);
+  dtls_write(s->n.ctx, &c6->n.addr, (uint8 *)"to v6", 5);
+  dtls_write(c6->n.ctx, &s->n.alt, (uint8 *)"from v6", 7);
   pump();
   check(rx_is(c4, "to v4") && rx_is(c6, "to v6") && rx_is(s, "from v6"),
         fmt_detail("client4 \"%s\", client6 \"%s\"", rx_text(c4), rx_text(c6)),
         "data to and from each session goes to the right peer");
-  check(memcmp(&s->last_read_session, &c6->addr, sizeof(session_t)) == 0,
+  check(memcmp(&s->last_read_session, &c6->n.addr, sizeof(session_t)) == 0,
         NULL, "read callback session is the IPv6 address");
   c4->n_ev = c6->n_ev = 0;
-  dtls_free_context(s->ctx);
-  s->ctx = NULL;
+  dtls_free_context(s->n.ctx);
+  s->n.ctx = NULL;
   pump();
   check(has_event(c4, 0, 1, 0) && has_event(c6, 0, 1, 0),
         fmt_detail("%s; %s", events(c4, 0), events(c6, 0)),
         "dtls_free_context sends close_notify to both peers");
-  check(!dtls_get_peer(c4->ctx, &s->addr) && !dtls_get_peer(c6->ctx, &s->alt),
+  check(!dtls_get_peer(c4->n.ctx, &s->n.addr) && !dtls_get_peer(c6->n.ctx, &s->n.alt),
         NULL, "clients have no peer afterwards");
-  check(write_errors == 0, fmt_detail("%d", write_errors),
+  check(net.errors == 0, fmt_detail("%d", net.errors),
         "no datagram to an unknown address");
   reset_net();
 }
@@ -1652,13 +1497,13 @@ static void test_logging(void) {
         "a long message is cut to 127 characters and marked \" ...\"");
 
   n_log = 0;
-  set_v4(&a, "192.0.2.33", 5684);
+  ts_addr(&a, "192.0.2.33", 5684);
   dtls_dsrv_log_addr(DTLS_LOG_WARN, "peer", &a);
   check(n_log == 1 && log_has("peer") && log_has("192.0.2.33") &&
             log_has("5684"),
         n_log ? log_lines[0].text : "no line",
         "dtls_dsrv_log_addr (IPv4) produces a line with address and port");
-  set_v6(&a, "2001:db8::33", 5685);
+  ts_addr(&a, "2001:db8::33", 5685);
   dtls_dsrv_log_addr(DTLS_LOG_WARN, "peer6", &a);
   check(n_log == 2 && log_has("2001:db8::33") && log_has("5685"),
         n_log > 1 ? log_lines[1].text : "no line",
@@ -1756,7 +1601,7 @@ static void test_write_results(void) {
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
       c->write_override = 1;
       c->write_result = cases[i].report + (cases[i].rel ? rec : 0);
-      r = dtls_write(c->ctx, &s->addr, (uint8 *)"hello", 5);
+      r = dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"hello", 5);
       c->write_override = 0;
       check(r == cases[i].want, fmt_detail("returned %d", r),
             "write callback returns %d for a %d-byte record: dtls_write "
@@ -1764,7 +1609,7 @@ static void test_write_results(void) {
             c->write_result, rec, cases[i].want);
     }
     clear_rx(s);
-    r = dtls_write(c->ctx, &s->addr, (uint8 *)"hello", 5);
+    r = dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"hello", 5);
     pump();
     check(r == 5 && rx_is(s, "hello"), fmt_detail("returned %d", r),
           "the association still works after failed writes");
@@ -1775,7 +1620,7 @@ static void test_write_results(void) {
   c->write_override = 1;
   c->write_result = 0;
   cev = c->n_ev;
-  r = dtls_connect(c->ctx, &s->addr);
+  r = dtls_connect(c->n.ctx, &s->n.addr);
   check(r == 0 && !has_event(c, cev, 0, DTLS_EVENT_CONNECT),
         fmt_detail("returned %d, %s", r, events(c, cev)),
         "write callback returns 0 for the ClientHello: dtls_connect returns "
@@ -1784,12 +1629,12 @@ static void test_write_results(void) {
   c->write_override = 1;
   c->write_result = -4;
   cev = c->n_ev;
-  r = dtls_connect(c->ctx, &s->addr);
+  r = dtls_connect(c->n.ctx, &s->n.addr);
   check(r == -4 && !has_event(c, cev, 0, DTLS_EVENT_CONNECT) && !peer_of(c, s),
         fmt_detail("returned %d, %s", r, events(c, cev)),
         "write callback returns -4: dtls_connect returns -4, no event, no peer");
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
-  r = dtls_connect(c->ctx, &s->addr);
+  r = dtls_connect(c->n.ctx, &s->n.addr);
   check(r > 0 && (size_t)r + 13 == c->max_dg,
         fmt_detail("returned %d, datagram %zu", r, c->max_dg),
         "dtls_connect returns the length of the ClientHello message, as "
@@ -1811,14 +1656,14 @@ static void test_peer_state_written(void) {
     p = peer_of(c, s);
     p->state = DTLS_STATE_CLOSED;
     w0 = c->n_writes;
-    r = dtls_write(c->ctx, &s->addr, (uint8 *)"late", 4);
+    r = dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"late", 4);
     check(r == -1 && c->n_writes == w0, fmt_detail("returned %d", r),
           "DTLS_STATE_CLOSED written: dtls_write returns -1, sends nothing");
-    dtls_reset_peer(c->ctx, p);
+    dtls_reset_peer(c->n.ctx, p);
     check(c->n_writes == w0 && !peer_of(c, s),
           fmt_detail("%d datagrams", c->n_writes - w0),
           "... dtls_reset_peer sends no close_notify and removes the peer");
-    r = dtls_connect(c->ctx, &s->addr);
+    r = dtls_connect(c->n.ctx, &s->n.addr);
     pump();
     check(r > 0 && connected(c, s) && connected(s, c),
           fmt_detail("returned %d", r), "... and a new handshake completes");
@@ -1827,7 +1672,7 @@ static void test_peer_state_written(void) {
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
   if (check(handshake(c, s), NULL, "handshake")) {
     w0 = c->n_writes;
-    dtls_reset_peer(c->ctx, peer_of(c, s));
+    dtls_reset_peer(c->n.ctx, peer_of(c, s));
     check(c->n_writes == w0 + 1, fmt_detail("%d datagrams", c->n_writes - w0),
           "unmarked peer: dtls_reset_peer sends close_notify");
   }
@@ -1836,15 +1681,15 @@ static void test_peer_state_written(void) {
   if (check(handshake(c, s), NULL, "handshake")) {
     peer_of(c, s)->state = DTLS_STATE_CLOSING;
     w0 = c->n_writes;
-    dtls_free_context(c->ctx);
-    c->ctx = NULL;
+    dtls_free_context(c->n.ctx);
+    c->n.ctx = NULL;
     check(c->n_writes == w0, fmt_detail("%d datagrams", c->n_writes - w0),
           "DTLS_STATE_CLOSING written: dtls_free_context sends no "
           "close_notify");
   }
   /* CLOSED written during a handshake: the handshake stops */
   pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
-  r = dtls_connect(c->ctx, &s->addr);
+  r = dtls_connect(c->n.ctx, &s->n.addr);
   step(); /* the server answers with a HelloVerifyRequest */
   p = peer_of(c, s);
   if (p)
@@ -1854,7 +1699,7 @@ static void test_peer_state_written(void) {
   check(r > 0 && p && c->n_writes == w0 && !connected(c, s),
         fmt_detail("%d datagrams", c->n_writes - w0),
         "DTLS_STATE_CLOSED written during a handshake: nothing more is sent");
-  r = dtls_connect(c->ctx, &s->addr);
+  r = dtls_connect(c->n.ctx, &s->n.addr);
   pump();
   check(r > 0 && connected(c, s), fmt_detail("returned %d", r),
         "... dtls_connect starts afresh and completes");
@@ -1864,7 +1709,7 @@ static void test_peer_state_written(void) {
     p = peer_of(c, s);
     p->state = DTLS_STATE_WAIT_FINISHED;
     clear_rx(s);
-    r = dtls_write(c->ctx, &s->addr, (uint8 *)"still", 5);
+    r = dtls_write(c->n.ctx, &s->n.addr, (uint8 *)"still", 5);
     pump();
     check(r == 5 && rx_is(s, "still") &&
               dtls_peer_state(p) == DTLS_STATE_CONNECTED,
@@ -1894,6 +1739,5 @@ int main(void) {
 
   reset_net();
   dtls_set_log_handler(NULL);
-  printf("api_test: %u passed, %u failed\n", n_passed, n_failed);
-  return n_failed ? 1 : 0;
+  return ts_summary("api_test");
 }

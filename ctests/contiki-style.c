@@ -29,7 +29,7 @@
 #include "tinydtls.h"
 #include "dtls.h"
 #include "dtls_debug.h"
-#include "example_keys.h"
+#include "test_support.h" /* the example keys, ts_key_is, ts_until */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -66,23 +66,6 @@ static int psk_for(const unsigned char *id, size_t id_len, unsigned char *key,
   for (i = 0; i < 16; i++)
     key[i] = (unsigned char)pat[i % plen];
   return 16;
-}
-
-/* Seconds and milliseconds until `next` (a dtls_ticks() value, 0: none). */
-static struct timeval wait_until(clock_time_t next, long cap_ms) {
-  struct timeval tv;
-  long ms = cap_ms;
-  if (next) {
-    dtls_tick_t now;
-    dtls_ticks(&now);
-    if (DTLS_IS_BEFORE_TIME(next, now) || next == now)
-      ms = 0;
-    else if ((long)(next - now) < ms)
-      ms = (long)(next - now);
-  }
-  tv.tv_sec = ms / 1000;
-  tv.tv_usec = (ms % 1000) * 1000;
-  return tv;
 }
 
 static int udp_socket(uint16_t port) {
@@ -227,8 +210,7 @@ static int srv_verify_key(dtls_context_t *ctx, const session_t *s,
                           size_t size) {
   struct srv_peer *p;
   (void)ctx;
-  if (size != DTLS_EC_KEY_SIZE || memcmp(x, example_client_x, size) != 0 ||
-      memcmp(y, example_client_y, size) != 0)
+  if (!ts_key_is(x, y, size, &example_client_key))
     return dtls_alert_fatal_create(DTLS_ALERT_BAD_CERTIFICATE);
   if ((p = srv_peer_of(s)) != NULL)
     p->kind = 'e';
@@ -261,7 +243,7 @@ static int run_server(uint16_t port, int expected) {
     fd_set rfds;
     /* The one timer of a Contiki process: the library's next deadline. */
     dtls_check_retransmit(ctx, &next);
-    tv = wait_until(next, IDLE_WAIT_MS);
+    tv = ts_until(next, IDLE_WAIT_MS);
     FD_ZERO(&rfds);
     FD_SET(srv_fd, &rfds);
     if (select(srv_fd + 1, &rfds, NULL, NULL, &tv) > 0)
@@ -420,8 +402,7 @@ static int cli_verify_key(dtls_context_t *ctx, const session_t *s,
                           size_t size) {
   (void)ctx;
   (void)s;
-  if (size != DTLS_EC_KEY_SIZE || memcmp(x, example_server_x, size) != 0 ||
-      memcmp(y, example_server_y, size) != 0)
+  if (!ts_key_is(x, y, size, &example_server_key))
     return dtls_alert_fatal_create(DTLS_ALERT_BAD_CERTIFICATE);
   return 0;
 }
@@ -521,7 +502,7 @@ static int run_clients(uint16_t port, int count, int messages, int seconds) {
       if (clients[i].fd > maxfd)
         maxfd = clients[i].fd;
     }
-    tv = wait_until(next, IDLE_WAIT_MS);
+    tv = ts_until(next, IDLE_WAIT_MS);
     if (select(maxfd + 1, &rfds, NULL, NULL, &tv) > 0)
       for (i = 0; i < count; i++)
         if (FD_ISSET(clients[i].fd, &rfds))

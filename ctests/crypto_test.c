@@ -37,30 +37,12 @@
 #include "dtls_prng.h"
 #include "dtls_time.h"
 
+#include "test_support.h"
+
 /* ------------------------------------------------------------------ */
-/* reporting                                                            */
+/* reporting: ts_check() of test_support.h                              */
 
-static unsigned n_passed, n_failed;
-
-static void report(int ok, const char *detail, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void report(int ok, const char *detail, const char *fmt, ...) {
-  va_list ap;
-  fputs(ok ? "ok   " : "FAIL ", stdout);
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  if (!ok && detail && *detail)
-    printf(": %s", detail);
-  putchar('\n');
-  fflush(stdout);
-  if (ok)
-    n_passed++;
-  else
-    n_failed++;
-}
-
+#define report ts_check
 #define CHECK(cond, ...) report((cond) ? 1 : 0, "condition " #cond " is false", __VA_ARGS__)
 
 static void tohex(const uint8_t *b, size_t n, char *out) {
@@ -1630,6 +1612,5 @@ int main(void) {
   test_prng_ticks();
   check_long(n_crit, 0, "no critical (internal error) log messages");
 
-  printf("crypto_test: %u passed, %u failed\n", n_passed, n_failed);
-  return n_failed ? 1 : 0;
+  return ts_summary("crypto_test");
 }

@@ -22,26 +22,25 @@
 #include "dtls.h"
 #include "dtls_debug.h"
 
-#include "example_keys.h"
-
 #define MAX_DG 1500
 #define MAX_REC 64
+#define TS_MAX_NODES 2
+#define TS_QLEN 256
+#define TS_DGMAX MAX_DG
+#include "test_support.h"
 
-typedef struct {
-  unsigned char data[MAX_DG];
-  size_t len;
-  int to_server;
-} dg_t;
-
-static dg_t recorded[2][MAX_REC]; /* [psk, ecdhe] */
+/* The datagrams of the recorded handshakes, [psk, ecdhe]. */
+static ts_dgram_t recorded[2][MAX_REC];
 static int n_recorded[2];
 static int recording = -1;
 
-static dg_t queue[256];
-static int q_head, q_tail;
-
-static dtls_context_t *server, *client;
-static session_t server_addr, client_addr;
+/* The server (node 0) and the client (node 1), and what is in flight. */
+static ts_net_t net;
+static ts_node_t server_node, client_node;
+#define server server_node.ctx
+#define client client_node.ctx
+#define server_addr server_node.addr
+#define client_addr client_node.addr
 static unsigned long long rng_state = 88172645463325252ULL;
 static int use_ecdhe;
 static unsigned long events, reads, writes;
@@ -59,24 +58,23 @@ static unsigned long long rnd(void) {
   return rng_state;
 }
 
+/* Queues the datagram for the other context (dropped when the queue is
+ * full), and records it while a handshake is recorded. */
 static int cb_write(dtls_context_t *ctx, session_t *s, uint8 *buf,
                     size_t len) {
+  ts_node_t *from = ts_node_of(ctx);
   (void)s;
   writes++;
   if (len > MAX_DG)
     return -1;
   if (recording >= 0 && n_recorded[recording] < MAX_REC) {
-    dg_t *d = &recorded[recording][n_recorded[recording]++];
+    ts_dgram_t *d = &recorded[recording][n_recorded[recording]++];
     memcpy(d->data, buf, len);
     d->len = len;
-    d->to_server = ctx == client;
+    d->from = from->index;
+    d->to = !from->index;
   }
-  if (q_tail - q_head < 256) {
-    dg_t *d = &queue[q_tail++ % 256];
-    memcpy(d->data, buf, len);
-    d->len = len;
-    d->to_server = ctx == client;
-  }
+  ts_net_send_to(from, net.nodes[!from->index], 0, buf, len);
   return (int)len;
 }
 
@@ -109,87 +107,42 @@ static void cb_params(dtls_context_t *ctx, session_t *s,
   p->force_renegotiation_info = (unsigned)(rnd() & 1);
 }
 
-static int cb_psk(dtls_context_t *ctx, const session_t *s,
-                  dtls_credentials_type_t type, const unsigned char *desc,
-                  size_t desc_len, unsigned char *result, size_t rlen) {
-  (void)ctx;
-  (void)s;
-  (void)desc;
-  (void)desc_len;
-  if (type == DTLS_PSK_IDENTITY && rlen >= 8) {
-    memcpy(result, "identity", 8);
-    return 8;
-  }
-  if (type == DTLS_PSK_KEY && rlen >= 6) {
-    memcpy(result, "secret", 6);
-    return 6;
-  }
-  return 0;
-}
-
-static int cb_get_key(dtls_context_t *ctx, const session_t *s,
-                      const dtls_ecdsa_key_t **result) {
-  (void)ctx;
-  (void)s;
-  *result = &example_server_key;
-  return 0;
-}
-
-static int cb_verify(dtls_context_t *ctx, const session_t *s,
-                     const unsigned char *x, const unsigned char *y,
-                     size_t size) {
-  (void)ctx;
-  (void)s;
-  (void)x;
-  (void)y;
-  (void)size;
-  return 0;
-}
-
 static dtls_handler_t handler = {
     .write = cb_write,
     .read = cb_read,
     .event = cb_event,
     .get_user_parameters = cb_params,
-    .get_psk_info = cb_psk,
-    .get_ecdsa_key = cb_get_key,
-    .verify_ecdsa_key = cb_verify,
+    .get_psk_info = ts_cb_psk,
+    .get_ecdsa_key = ts_cb_ecdsa_key,
+    .verify_ecdsa_key = ts_cb_verify_any,
 };
 
-static void set_addr(session_t *s, unsigned port) {
-  dtls_session_init(s);
-  s->addr.sin.sin_family = AF_INET;
-  s->addr.sin.sin_port = htons((uint16_t)port);
-  s->addr.sin.sin_addr.s_addr = htonl(0x7f000001);
-  s->size = sizeof(s->addr.sin);
-}
-
+/* Fresh contexts for both nodes, nothing in flight. PSK identity
+ * "identity" and key "secret" (any identity accepted), the server's
+ * example key on both sides, any peer key accepted. */
 static void new_contexts(void) {
+  ts_node_t *nodes[2] = {&server_node, &client_node};
+  int i;
   if (server)
     dtls_free_context(server);
   if (client)
     dtls_free_context(client);
-  server = dtls_new_context(NULL);
-  client = dtls_new_context(NULL);
-  if (!server || !client) {
-    fprintf(stderr, "fuzz_driver: no context\n");
-    exit(2);
+  ts_net_reset(&net);
+  for (i = 0; i < 2; i++) {
+    if (!ts_net_add(&net, nodes[i], i == 0, "127.0.0.1", i == 0 ? 5684 : 40000,
+                    &handler)) {
+      fprintf(stderr, "fuzz_driver: no context\n");
+      exit(2);
+    }
+    nodes[i]->psk_id = "identity";
+    nodes[i]->psk_key = "secret";
+    nodes[i]->psk_accept = NULL;
+    nodes[i]->key = &example_server_key;
   }
-  dtls_set_handler(server, &handler);
-  dtls_set_handler(client, &handler);
-  q_head = q_tail = 0;
 }
 
 /* Delivers queued datagrams, at most budget of them. */
-static void pump(int budget) {
-  while (q_head < q_tail && budget-- > 0) {
-    dg_t d = queue[q_head++ % 256];
-    if (d.to_server)
-      dtls_handle_message(server, &client_addr, d.data, (int)d.len);
-    else
-      dtls_handle_message(client, &server_addr, d.data, (int)d.len);
-  }
-}
+static void pump(int budget) { ts_net_pump(&net, budget); }
 
 static void record_handshake(int ecdhe) {
   use_ecdhe = ecdhe;
@@ -255,8 +208,6 @@ int main(int argc, char **argv) {
   dtls_init();
   dtls_set_log_handler(log_handler);
   dtls_set_log_level(DTLS_LOG_CRIT);
-  set_addr(&server_addr, 5684);
-  set_addr(&client_addr, 40000);
   record_handshake(0);
   record_handshake(1);
   if (n_recorded[0] < 4 || n_recorded[1] < 4) {
@@ -275,11 +226,10 @@ int main(int argc, char **argv) {
     new_contexts();
     dtls_connect(client, &server_addr);
     for (steps = 0; steps < 60 && i < iterations; steps++, i++) {
-      dg_t d;
+      ts_dgram_t d;
       session_t from;
       int inject = rnd() % 4 == 0;
-      if (!inject && q_head < q_tail) {
-        d = queue[q_head++ % 256];
+      if (!inject && ts_net_pop(&net, &d)) {
         if (rnd() % 4 == 0)
           d.len = mutate(d.data, d.len);
         else if (rnd() % 16 == 0)
@@ -295,11 +245,10 @@ int main(int argc, char **argv) {
           d.len = mutate(d.data, d.len);
         }
       }
-      from = d.to_server ? client_addr : server_addr;
+      from = net.nodes[d.from]->addr;
       if (rnd() % 16 == 0)
         from.addr.sin.sin_port = htons((uint16_t)(1000 + rnd() % 50));
-      dtls_handle_message(d.to_server ? server : client, &from, d.data,
-                          (int)d.len);
+      dtls_handle_message(net.nodes[d.to]->ctx, &from, d.data, (int)d.len);
       if (rnd() % 8 == 0)
         dtls_write(client, &server_addr, (uint8 *)"ping", 4);
       if (rnd() % 32 == 0)
