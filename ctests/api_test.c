@@ -17,7 +17,9 @@
  * dtls_free_context, 6 renegotiation, 7 dtls_check_retransmit, 8 sessions
  * and IPv6, 9 logging (run first, while the log level is the default),
  * 10 what the write callback returns, 11 peer->state written by the
- * application.
+ * application, 12 argument refusals: every API function that refuses (or
+ * ignores) an argument logs exactly one DTLS_LOG_WARN line naming itself
+ * and the argument, and returns what it always returned.
  *
  * Everything allocated is freed (the test also runs under valgrind).
  *
@@ -40,6 +42,14 @@
 #include "alert.h"
 #include "peer.h"
 #include "session.h"
+#include "netq.h"
+#include "dtls_prng.h"
+#include "crypto.h"
+#include "hmac.h"
+#include "ccm.h"
+#include "sha2/sha2.h"
+#include "aes/rijndael.h"
+#include "ecc/ecc.h"
 
 /* Three contexts at most, datagrams up to 2 KiB, 256 in flight. */
 #define TS_MAX_NODES 3
@@ -1579,6 +1589,253 @@ static void test_logging(void) {
 }
 
 /* ------------------------------------------------------------------ */
+/* 12. argument refusals                                                */
+
+/* Whether the log holds exactly one line, at DTLS_LOG_WARN, that starts
+ * with "fn: " and names arg after that. */
+static int refusal_logged(const char *fn, const char *arg) {
+  size_t n = strlen(fn);
+  return n_log == 1 && log_lines[0].level == DTLS_LOG_WARN &&
+         strncmp(log_lines[0].text, fn, n) == 0 &&
+         strncmp(log_lines[0].text + n, ": ", 2) == 0 &&
+         strstr(log_lines[0].text + n + 2, arg) != NULL;
+}
+
+/* One call with an argument the function refuses (or ignores): expr is
+ * true when the call returned what it always returned for it, and the log
+ * must hold exactly one DTLS_LOG_WARN line naming the function and the
+ * argument. */
+#define REFUSED(expr, fn, arg)                                              \
+  do {                                                                      \
+    int ok_;                                                                \
+    n_log = 0;                                                              \
+    ok_ = (expr);                                                           \
+    check(ok_ && refusal_logged(fn, arg),                                   \
+          fmt_detail("%s; %d log line(s)%s%s", ok_ ? "result as before"     \
+                                                   : "another result",      \
+                     n_log, n_log ? ": " : "",                              \
+                     n_log ? log_lines[0].text : ""),                       \
+          "%s with a bad %s: its result and one WARN line naming both", fn, \
+          arg);                                                             \
+  } while (0)
+
+static void test_refusals(void) {
+  dtls_context_t *ctx;
+  dtls_peer_t *peer;
+  session_t a;
+  uint8 data[64] = {0}, *bufs[2] = {data, NULL};
+  size_t lens[2] = {4, 4};
+  clock_time_t next = 1;
+  socklen_t alen;
+  netq_t *node, *queue = NULL;
+  dtls_hmac_context_t hmac;
+  dtls_sha256_ctx sha;
+  dtls_ccm_params_t params = {data, 8, 3};
+  rijndael_ctx aes, unset;
+  aes_u32 rk[60];
+  uint32_t w[9] = {1}, w2[9] = {2}, w3[9] = {3};
+  unsigned char k16[16] = {1}, k32[32] = {1}, out[128];
+  char hex[DTLS_SHA256_DIGEST_STRING_LENGTH];
+  const char *nofmt = NULL;
+  log_t old = dtls_get_log_level();
+
+  section = "12 refusals";
+  dtls_set_log_handler(log_capture);
+  dtls_set_log_level(DTLS_LOG_WARN);
+  ts_addr(&a, "192.0.2.7", 5684);
+  ctx = dtls_new_context(NULL);
+  peer = dtls_new_peer(&a);
+  node = netq_node_new(8);
+  memset(&unset, 0, sizeof(unset));
+  rijndael_set_key_enc_only(&aes, k16, 128);
+  if (!check(ctx && peer && node, NULL, "a context, a peer and a netq node"))
+    return;
+
+  /* dtls.h */
+  REFUSED(dtls_connect(NULL, &a) == -1, "dtls_connect", "ctx");
+  REFUSED(dtls_connect(ctx, NULL) == -1, "dtls_connect", "dst");
+  REFUSED(dtls_connect_peer(NULL, peer) == -1, "dtls_connect_peer", "ctx");
+  REFUSED(dtls_connect_peer(ctx, NULL) == -1, "dtls_connect_peer", "peer");
+  REFUSED(dtls_close(NULL, &a) == -1, "dtls_close", "ctx");
+  REFUSED(dtls_close(ctx, NULL) == -1, "dtls_close", "remote");
+  REFUSED(dtls_renegotiate(NULL, &a) == -1, "dtls_renegotiate", "ctx");
+  REFUSED(dtls_renegotiate(ctx, NULL) == -1, "dtls_renegotiate", "dst");
+  REFUSED(dtls_write(NULL, &a, data, 4) == -1, "dtls_write", "ctx");
+  REFUSED(dtls_write(ctx, NULL, data, 4) == -1, "dtls_write", "session");
+  REFUSED(dtls_write(ctx, &a, NULL, 4) == -1, "dtls_write", "buf");
+  REFUSED(dtls_writev(NULL, &a, bufs, lens, 1) == -1, "dtls_writev", "ctx");
+  REFUSED(dtls_writev(ctx, NULL, bufs, lens, 1) == -1, "dtls_writev", "session");
+  REFUSED(dtls_writev(ctx, &a, NULL, lens, 1) == -1, "dtls_writev", "buf_array");
+  REFUSED(dtls_writev(ctx, &a, bufs, NULL, 1) == -1, "dtls_writev", "buf_len_array");
+  REFUSED(dtls_writev(ctx, &a, bufs, lens, 2) == -1, "dtls_writev", "buf_array[1]");
+  REFUSED(dtls_handle_message(NULL, &a, data, 4) == -1, "dtls_handle_message", "ctx");
+  REFUSED(dtls_handle_message(ctx, NULL, data, 4) == -1, "dtls_handle_message", "session");
+  REFUSED(dtls_handle_message(ctx, &a, NULL, 4) == -1, "dtls_handle_message", "msg");
+  REFUSED(dtls_handle_message(ctx, &a, data, -1) == -1, "dtls_handle_message", "msglen");
+  REFUSED(dtls_get_peer(NULL, &a) == NULL, "dtls_get_peer", "context");
+  REFUSED(dtls_get_peer(ctx, NULL) == NULL, "dtls_get_peer", "session");
+  REFUSED((dtls_reset_peer(NULL, peer), 1), "dtls_reset_peer", "context");
+  REFUSED((dtls_check_retransmit(NULL, &next), next == 0), "dtls_check_retransmit",
+          "context");
+
+  /* dtls_ext.h: a NULL context in the front, values out of range in the
+   * engine (its words for the setting) */
+  REFUSED(dtls_set_mtu(NULL, 1400) == -1, "dtls_set_mtu", "ctx");
+  REFUSED(dtls_set_mtu(ctx, 1) == -1 && dtls_get_mtu(ctx) == DTLS_MAX_BUF, "dtls_set_mtu", "MTU");
+  REFUSED(dtls_get_mtu(NULL) == 0, "dtls_get_mtu", "ctx");
+  REFUSED(dtls_set_initial_timeout(NULL, 1000) == -1, "dtls_set_initial_timeout", "ctx");
+  REFUSED(dtls_set_initial_timeout(ctx, 0) == -1, "dtls_set_initial_timeout", "timeout");
+  REFUSED(dtls_get_max_write(NULL, &a) == -1, "dtls_get_max_write", "ctx");
+  REFUSED(dtls_get_max_write(ctx, NULL) == -1, "dtls_get_max_write", "session");
+  REFUSED(dtls_set_record_size_limit(NULL, 0) == -1, "dtls_set_record_size_limit", "ctx");
+  REFUSED(dtls_set_record_size_limit(ctx, 10) == -1, "dtls_set_record_size_limit",
+          "record size limit");
+  REFUSED(dtls_set_cid_length(NULL, 6) == -1, "dtls_set_cid_length", "ctx");
+  REFUSED(dtls_set_cid_length(ctx, 17) == -1, "dtls_set_cid_length", "connection ID");
+  REFUSED(dtls_set_limits(NULL, 1, 1) == -1, "dtls_set_limits", "ctx");
+  REFUSED(dtls_ext_go_stats(NULL, 0) == -1, "dtls_ext_go_stats", "out");
+
+  /* session.h, netq.h, dtls_prng.h, dtls_time.h, dtls_debug.h */
+  REFUSED((dtls_session_init(NULL), 1), "dtls_session_init", "sess");
+  REFUSED(dtls_new_session(NULL, sizeof(struct sockaddr_in)) == NULL, "dtls_new_session", "addr");
+  REFUSED(dtls_new_session(&a.addr.sa, sizeof(a.addr) + 1) == NULL, "dtls_new_session",
+          "addrlen");
+  REFUSED(dtls_session_addr(NULL, &alen) == NULL, "dtls_session_addr", "sess");
+  REFUSED(netq_insert_node(NULL, node) == 0, "netq_insert_node", "queue");
+  REFUSED(netq_insert_node(&queue, NULL) == 0, "netq_insert_node", "node");
+  REFUSED(netq_head(NULL) == NULL, "netq_head", "queue");
+  REFUSED(netq_next(NULL) == NULL, "netq_next", "p");
+  REFUSED((netq_remove(NULL, node), 1), "netq_remove", "queue");
+  REFUSED(netq_pop_first(NULL) == NULL, "netq_pop_first", "queue");
+  REFUSED(dtls_prng(NULL, 4) == -1, "dtls_prng", "buf");
+  REFUSED((dtls_ticks(NULL), 1), "dtls_ticks", "t");
+  REFUSED((dsrv_log(DTLS_LOG_WARN, nofmt), 1), "dsrv_log", "format");
+  REFUSED((dump(NULL, 4), 1), "dump", "buf");
+  REFUSED((hexdump(NULL, 4), 1), "hexdump", "packet");
+
+  /* crypto.h, hmac.h: refused, or ignored (taken as empty) as always */
+  REFUSED(dtls_p_hash(HASH_SHA256, k16, 16, k16, 4, k16, 4, k16, 4, NULL, 32) == 0,
+          "dtls_p_hash", "buf");
+  REFUSED(dtls_p_hash(HASH_SHA256, NULL, 16, k16, 4, k16, 4, k16, 4, out, 32) == 32,
+          "dtls_p_hash", "key");
+  REFUSED(dtls_prf(k16, 16, k16, 4, k16, 4, k16, 4, NULL, 32) == 0, "dtls_prf", "buf");
+  REFUSED(dtls_prf(k16, 16, NULL, 4, k16, 4, k16, 4, out, 32) == 32, "dtls_prf", "label");
+  REFUSED((dtls_mac(NULL, data, data, 4, out), 1), "dtls_mac", "hmac_ctx");
+  REFUSED(dtls_encrypt_params(NULL, data, 4, out, k16, 16, NULL, 0) == -1,
+          "dtls_encrypt_params", "params");
+  params.nonce = NULL;
+  REFUSED(dtls_encrypt_params(&params, data, 4, out, k16, 16, NULL, 0) == -1,
+          "dtls_encrypt_params", "params->nonce");
+  params.nonce = data;
+  params.tag_length = 5;
+  REFUSED(dtls_encrypt_params(&params, data, 4, out, k16, 16, NULL, 0) == -1,
+          "dtls_encrypt_params", "params->tag_length");
+  params.tag_length = 8;
+  params.l = 9;
+  REFUSED(dtls_decrypt_params(&params, data, 12, out, k16, 16, NULL, 0) == -1,
+          "dtls_decrypt_params", "params->l");
+  params.l = 3;
+  REFUSED(dtls_decrypt_params(&params, data, 12, NULL, k16, 16, NULL, 0) == -1,
+          "dtls_decrypt_params", "buf");
+  REFUSED(dtls_encrypt_params(&params, data, 4, out, k32, 32, NULL, 0) == -1,
+          "dtls_encrypt_params", "keylen");
+  REFUSED(dtls_encrypt_params(&params, NULL, 4, out, k16, 16, NULL, 0) == -1,
+          "dtls_encrypt_params", "src");
+  REFUSED(dtls_encrypt(data, 4, out, NULL, k16, 16, NULL, 0) == -1, "dtls_encrypt", "nonce");
+  REFUSED(dtls_encrypt(data, 4, out, data, k16, 16, NULL, 3) == 12, "dtls_encrypt", "aad");
+  REFUSED(dtls_decrypt(out, 12, out, data, NULL, 16, NULL, 0) == -1, "dtls_decrypt", "key");
+  REFUSED(dtls_psk_pre_master_secret(k16, 5, NULL, 20) == -1, "dtls_psk_pre_master_secret",
+          "result");
+  REFUSED(dtls_psk_pre_master_secret(NULL, 5, out, 20) == -1, "dtls_psk_pre_master_secret",
+          "key");
+  REFUSED(dtls_psk_pre_master_secret(k16, 5, out, 3) == -1, "dtls_psk_pre_master_secret",
+          "result_len");
+  REFUSED(dtls_ecdh_pre_master_secret(k32, k32, k32, 31, out, 32) == -1,
+          "dtls_ecdh_pre_master_secret", "key_size");
+  REFUSED(dtls_ecdh_pre_master_secret(k32, NULL, k32, 32, out, 32) == -1,
+          "dtls_ecdh_pre_master_secret", "pub_key_x");
+  REFUSED((dtls_ecdsa_generate_key(NULL, out, out + 32, 32), 1), "dtls_ecdsa_generate_key",
+          "priv_key");
+  REFUSED((dtls_ecdsa_create_sig_hash(k32, 31, k32, 32, w, w2), 1),
+          "dtls_ecdsa_create_sig_hash", "key_size");
+  REFUSED((dtls_ecdsa_create_sig(k32, 32, k32, 32, k32, 32, k32, 32, NULL, w2), 1),
+          "dtls_ecdsa_create_sig", "point_r");
+  REFUSED(dtls_ecdsa_verify_sig_hash(NULL, k32, 32, k32, 32, out, out + 32) == -1,
+          "dtls_ecdsa_verify_sig_hash", "pub_key_x");
+  REFUSED(dtls_ecdsa_verify_sig(k32, k32, 32, k32, 32, k32, 32, k32, 32, NULL, out) == -1,
+          "dtls_ecdsa_verify_sig", "result_r");
+  REFUSED(dtls_ec_key_asn1_from_uint32(w, 5, out) == 0, "dtls_ec_key_asn1_from_uint32",
+          "key_size");
+  REFUSED((dtls_hmac_init(NULL, k16, 16), 1), "dtls_hmac_init", "ctx");
+  dtls_hmac_init(&hmac, k16, 16);
+  REFUSED((dtls_hmac_update(&hmac, NULL, 4), 1), "dtls_hmac_update", "input");
+  REFUSED(dtls_hmac_finalize(&hmac, NULL) == 0, "dtls_hmac_finalize", "result");
+
+  /* ccm.h, sha2/sha2.h, aes/rijndael.h */
+  REFUSED(dtls_ccm_encrypt_message(NULL, 8, 3, data, out, 4, NULL, 0) == -1,
+          "dtls_ccm_encrypt_message", "ctx");
+  REFUSED(dtls_ccm_encrypt_message(&unset, 8, 3, data, out, 4, NULL, 0) == -1,
+          "dtls_ccm_encrypt_message", "Nr");
+  REFUSED(dtls_ccm_encrypt_message(&aes, 5, 3, data, out, 4, NULL, 0) == -1,
+          "dtls_ccm_encrypt_message", "M");
+  REFUSED(dtls_ccm_decrypt_message(&aes, 8, 9, data, out, 12, NULL, 0) == -1,
+          "dtls_ccm_decrypt_message", "L");
+  REFUSED(dtls_ccm_decrypt_message(&aes, 8, 3, NULL, out, 12, NULL, 0) == -1,
+          "dtls_ccm_decrypt_message", "nonce");
+  REFUSED((dtls_sha256_init(NULL), 1), "dtls_sha256_init", "context");
+  dtls_sha256_init(&sha);
+  REFUSED((dtls_sha256_update(&sha, NULL, 3), 1), "dtls_sha256_update", "data");
+  REFUSED((dtls_sha256_final(out, NULL), 1), "dtls_sha256_final", "context");
+  REFUSED(dtls_sha256_end(NULL, hex) == hex, "dtls_sha256_end", "context");
+  REFUSED(dtls_sha256_data(NULL, 3, hex) == hex, "dtls_sha256_data", "data");
+  REFUSED(rijndaelKeySetupEnc(rk, k32, 100) == 0, "rijndaelKeySetupEnc", "keyBits");
+  REFUSED((rijndaelEncrypt(rk, 9, data, out), 1), "rijndaelEncrypt", "Nr");
+  REFUSED(rijndael_set_key_enc_only(&unset, k32, 192) == -1, "rijndael_set_key_enc_only",
+          "bits");
+  REFUSED((rijndael_encrypt(&unset, data, out), 1), "rijndael_encrypt", "ctx");
+
+  /* ecc/ecc.h */
+  REFUSED((ecc_ec_mult(NULL, w, w2, w3, w3), 1), "ecc_ec_mult", "px");
+  REFUSED(ecc_ecdsa_validate(w, w, w, w, NULL) == -1, "ecc_ecdsa_validate", "s");
+  REFUSED(ecc_ecdsa_sign(NULL, w, w, w2, w3) == -1, "ecc_ecdsa_sign", "d");
+  REFUSED(ecc_is_valid_key(NULL) == 0, "ecc_is_valid_key", "priv_key");
+  REFUSED((ecc_ec_add(w, w, w, w, w2, NULL), 1), "ecc_ec_add", "Sy");
+  REFUSED((ecc_ec_double(w, w, NULL, w2), 1), "ecc_ec_double", "Dx");
+  REFUSED(ecc_add(w, w, NULL, 8) == 0, "ecc_add", "result");
+  REFUSED(ecc_sub(NULL, w, w2, 8) == 0, "ecc_sub", "x");
+  REFUSED(ecc_fieldAdd(w, w, NULL, w2) == 0, "ecc_fieldAdd", "reducer");
+  REFUSED(ecc_fieldSub(w, w, NULL, w2) == 0, "ecc_fieldSub", "modulus");
+  REFUSED(ecc_fieldMult(w, NULL, w2, 8) == 0, "ecc_fieldMult", "y");
+  REFUSED((ecc_fieldModP(w2, NULL), 1), "ecc_fieldModP", "B");
+  REFUSED((ecc_fieldModO(w, NULL, 8), 1), "ecc_fieldModO", "result");
+  REFUSED((ecc_fieldInv(w, NULL, w, w2), 1), "ecc_fieldInv", "modulus");
+  REFUSED((ecc_copy(w, NULL, 8), 1), "ecc_copy", "to");
+  REFUSED(ecc_isSame(w, NULL, 8) == 0, "ecc_isSame", "B");
+  REFUSED((ecc_setZero(w2, 0), 1), "ecc_setZero", "length");
+  REFUSED(ecc_isOne(NULL) == 0, "ecc_isOne", "A");
+  REFUSED((ecc_rshift(NULL), 1), "ecc_rshift", "A");
+  REFUSED(ecc_isGreater(NULL, w, 8) == 0, "ecc_isGreater", "A");
+
+  /* what frees accepts NULL as free() does, without a line */
+  n_log = 0;
+  dtls_free_context(NULL);
+  dtls_free_peer(NULL);
+  dtls_free_session(NULL);
+  dtls_security_free(NULL);
+  dtls_handshake_free(NULL);
+  netq_node_free(NULL);
+  netq_delete_all(NULL);
+  dtls_reset_peer(ctx, NULL);
+  check(n_log == 0, n_log ? log_lines[0].text : NULL,
+        "the free functions (and dtls_reset_peer of a NULL peer) take NULL "
+        "silently");
+
+  netq_node_free(node);
+  dtls_free_peer(peer);
+  dtls_free_context(ctx);
+  dtls_set_log_handler(verbose ? NULL : log_quiet);
+  dtls_set_log_level(old);
+}
 
 /* ------------------------------------------------------------------ */
 /* 10. what the write callback returns reaches the caller               */
@@ -1725,6 +1982,7 @@ int main(void) {
     dtls_set_log_handler(log_quiet);
 
   test_logging();
+  test_refusals();
   test_psk_handshake();
   test_ecdhe_handshake();
   test_reentrancy();
