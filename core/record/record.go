@@ -3,8 +3,9 @@
 // halves of an association's record layer (ReadHalf, WriteHalf) with their
 // epochs, keys, buffered records and size limits.
 //
-// The halves never call up: ReadHalf.Open returns an authenticated record
-// (or says why there is none) and WriteHalf seals what its caller built, so
+// The halves never call up: Layer.Open returns an authenticated record's
+// content (or says why there is none) and Layer.Seal protects what its
+// caller built after Layer.Begin, so
 // the handshake above decides everything that is not about records.
 package record
 
