@@ -5,8 +5,8 @@
 //
 // The halves never call up: Layer.Open returns an authenticated record's
 // content (or says why there is none) and Layer.Seal protects what its
-// caller built after Layer.Begin, so
-// the handshake above decides everything that is not about records.
+// caller built after Layer.Begin, so the handshake above decides everything
+// that is not about records.
 package record
 
 import (
