@@ -168,12 +168,17 @@ demo: all tools
 	bash ctests/demo.sh $(BINOUT)
 
 # Every Go export starts with stackroom.Reserve() (room for application
-# signal handlers on the goroutine stack; see capi/stackroom).
+# signal handlers on the goroutine stack; see capi/stackroom). The
+# signature may span several lines: the body starts after the first line
+# that ends in "{"; an //export not followed by a func is an error too.
 vet:
 	@test -z "$$(gofmt -l core capi)" || { gofmt -l core capi; echo "gofmt needed"; exit 1; }
-	@awk '/^\/\/export / { name = $$2; want = 2; next } \
-	      want == 2 { want = ($$0 ~ /^func / && $$0 ~ /\{$$/) ? 1 : 0; next } \
-	      want == 1 { if ($$0 != "\tstackroom.Reserve()") { print FILENAME ": export " name " does not start with stackroom.Reserve()"; bad = 1 } want = 0 } \
+	@awk 'function bad_export(why) { print FILENAME ":" FNR ": export " name why; bad = 1; want = 0 } \
+	      /^\/\/export / { name = $$2; want = 2; next } \
+	      want == 2 { if ($$0 !~ /^func /) { bad_export(" is not followed by its func"); next } \
+	                  want = ($$0 ~ /\{$$/) ? 1 : 3; next } \
+	      want == 3 { if ($$0 ~ /\{$$/) want = 1; next } \
+	      want == 1 { if ($$0 != "\tstackroom.Reserve()") bad_export(" does not start with stackroom.Reserve()"); want = 0 } \
 	      END { exit bad }' capi/*.go
 	$(GO) vet ./...
 

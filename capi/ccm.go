@@ -123,6 +123,7 @@ func tdtls_go_ccm_message(encrypt C.int, ctx *C.rijndael_ctx, m, l C.size_t, non
 //export tdtls_go_crypt
 func tdtls_go_crypt(encrypt C.int, params *C.dtls_ccm_params_t, src *C.uchar, length C.size_t, buf *C.uchar,
 	key *C.uchar, keylen C.size_t, aad *C.uchar, la C.size_t) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_encrypt_params")
 	if params == nil || params.nonce == nil || key == nil || buf == nil || (src == nil && length > 0) {

@@ -290,6 +290,7 @@ func tdtls_go_ecdsa_create_sig_hash(priv *C.uchar, keySize C.size_t, hash *C.uch
 //export tdtls_go_ecdsa_create_sig
 func tdtls_go_ecdsa_create_sig(priv *C.uchar, keySize C.size_t, cr *C.uchar, crLen C.size_t, sr *C.uchar, srLen C.size_t,
 	params *C.uchar, paramsLen C.size_t, pr, ps *C.uint32_t) {
+	stackroom.Reserve()
 	defer guard("dtls_ecdsa_create_sig")
 	if keySize != 32 || priv == nil || pr == nil || ps == nil {
 		return
@@ -318,6 +319,7 @@ func tdtls_go_ecdsa_verify_sig_hash(x, y *C.uchar, keySize C.size_t, hash *C.uch
 //export tdtls_go_ecdsa_verify_sig
 func tdtls_go_ecdsa_verify_sig(x, y *C.uchar, keySize C.size_t, cr *C.uchar, crLen C.size_t, sr *C.uchar, srLen C.size_t,
 	params *C.uchar, paramsLen C.size_t, r, s *C.uchar) (ret C.int) {
+	stackroom.Reserve()
 	ret = -1
 	defer guard("dtls_ecdsa_verify_sig")
 	if keySize != 32 || x == nil || y == nil || r == nil || s == nil {

@@ -188,6 +188,7 @@ func tdtls_go_hmac_finalize(ctx *C.dtls_hmac_context_t, result *C.uchar) (ret C.
 //export tdtls_go_p_hash
 func tdtls_go_p_hash(key *C.uchar, keylen C.size_t, label *C.uchar, labellen C.size_t,
 	r1 *C.uchar, r1len C.size_t, r2 *C.uchar, r2len C.size_t, buf *C.uchar, buflen C.size_t) (ret C.size_t) {
+	stackroom.Reserve()
 	defer guard("dtls_p_hash")
 	out := cbytes(unsafe.Pointer(buf), buflen)
 	if out == nil {
