@@ -2,6 +2,7 @@ package engine
 
 import (
 	"crypto/rand"
+	"fmt"
 	"io"
 	"time"
 
@@ -63,6 +64,56 @@ type Config struct {
 	// RecordSizeLimit is the record_size_limit (RFC 8449) we advertise; 0
 	// means we do not send the extension.
 	RecordSizeLimit int
+	// MinVersion and MaxVersion bound the protocol versions negotiated:
+	// protocol.VersionDTLS12 or protocol.VersionDTLS13; 0 takes the
+	// default. A server's default range is 1.2 to 1.3: it negotiates 1.3
+	// with a client that offers it. A client's default is 1.2 only; with
+	// MaxVersion 1.3 it offers 1.3 and falls back to 1.2 unless MinVersion
+	// is 1.3 too.
+	MinVersion, MaxVersion uint16
+}
+
+// versionRank orders protocol versions (their wire values count down):
+// 12 for DTLS 1.2, 13 for DTLS 1.3, 0 for anything we do not speak.
+func versionRank(v uint16) int {
+	switch v {
+	case protocol.VersionDTLS12:
+		return 12
+	case protocol.VersionDTLS13:
+		return 13
+	}
+	return 0
+}
+
+// checkVersions validates a version range as Config and SetVersions take
+// it: each bound 0 (the default) or a version we speak, and min not newer
+// than max.
+func checkVersions(min, max uint16) error {
+	if min != 0 && versionRank(min) == 0 || max != 0 && versionRank(max) == 0 {
+		return fmt.Errorf("dtls: versions must be 0 (default), DTLS 1.2 (0x%04x) or DTLS 1.3 (0x%04x)",
+			protocol.VersionDTLS12, protocol.VersionDTLS13)
+	}
+	if min != 0 && max != 0 && versionRank(min) > versionRank(max) {
+		return fmt.Errorf("dtls: the minimum version %s is newer than the maximum %s",
+			protocol.VersionName(min), protocol.VersionName(max))
+	}
+	return nil
+}
+
+// versions is the range a role negotiates, defaults applied (see
+// MinVersion): the oldest and newest version, as ranks.
+func (c *Config) versions(r Role) (lo, hi int) {
+	lo, hi = versionRank(c.MinVersion), versionRank(c.MaxVersion)
+	if hi == 0 {
+		hi = 12
+		if r == RoleServer || lo == 13 {
+			hi = 13
+		}
+	}
+	if lo == 0 || lo > hi {
+		lo = min(12, hi)
+	}
+	return lo, hi
 }
 
 func (c *Config) withDefaults() Config {
@@ -118,6 +169,11 @@ func (c *Config) withDefaults() Config {
 	}
 	if d.RecordSizeLimit != 0 {
 		d.RecordSizeLimit = min(max(d.RecordSizeLimit, MinRecordSizeLimit), protocol.MaxPlaintext)
+	}
+	if checkVersions(d.MinVersion, d.MaxVersion) != nil {
+		// An invalid range falls back to the defaults rather than to a
+		// range that could not negotiate anything.
+		d.MinVersion, d.MaxVersion = 0, 0
 	}
 	return d
 }

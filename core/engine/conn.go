@@ -65,6 +65,11 @@ func (c *Conn) Suite() *suite.Suite {
 	return c.rl.Out.Suite()
 }
 
+// Version returns the association's protocol version,
+// protocol.VersionDTLS12 or protocol.VersionDTLS13, or 0 while a client
+// that offered both has not learnt the server's choice.
+func (c *Conn) Version() uint16 { return c.hs.version() }
+
 // Removed reports whether the association has been removed from its Endpoint.
 func (c *Conn) Removed() bool { return c.removed }
 

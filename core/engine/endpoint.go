@@ -119,6 +119,18 @@ func (e *Endpoint) SetCIDLength(n int) error {
 	return nil
 }
 
+// SetVersions changes the range of protocol versions negotiated in
+// handshakes started from now on (see Config.MinVersion; 0 takes the
+// default). It refuses a bound that is not DTLS 1.2 or 1.3, and a minimum
+// newer than the maximum.
+func (e *Endpoint) SetVersions(min, max uint16) error {
+	if err := checkVersions(min, max); err != nil {
+		return err
+	}
+	e.cfg.MinVersion, e.cfg.MaxVersion = min, max
+	return nil
+}
+
 // SetLimits changes the association limits; values <= 0 keep the current one.
 func (e *Endpoint) SetLimits(maxConns, maxHandshakes int) {
 	if maxConns > 0 {

@@ -20,6 +20,8 @@ import (
 // version is a second pair of types behind this interface, beside the first.
 type handshaker interface {
 	role() Role
+	// version is the protocol version (0: not known yet).
+	version() uint16
 
 	// running reports whether a handshake is in progress; firstRunning
 	// whether it is the association's first one (no keys protect the

@@ -96,6 +96,7 @@ type hs12 struct {
 	peerFinished   bool
 }
 
+func (b *base12) version() uint16    { return protocol.VersionDTLS12 }
 func (b *base12) running() bool      { return b.hs != nil }
 func (b *base12) firstRunning() bool { return b.hs != nil && !b.hs.renegotiation }
 func (b *base12) renegotiating() bool {

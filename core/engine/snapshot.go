@@ -7,6 +7,7 @@ import "github.com/tinydtls-go/tinydtls/core/record"
 // diagnostics. It is a value: comparing two tells whether anything changed.
 type snapshot struct {
 	Role        Role
+	Version     uint16 // protocol version; 0 while not known
 	State       State
 	Established bool
 	Removed     bool
@@ -45,6 +46,7 @@ type handshakeSnapshot struct {
 func (c *Conn) snapshot() snapshot {
 	s := snapshot{
 		Role:         c.hs.role(),
+		Version:      c.hs.version(),
 		State:        c.state,
 		Established:  c.established,
 		Removed:      c.removed,

@@ -1,4 +1,4 @@
-// Package protocol holds the DTLS 1.2 wire constants shared by every other
+// Package protocol holds the DTLS 1.2 and 1.3 wire constants shared by every other
 // package of the engine: content types, versions, handshake and alert codes,
 // cipher suite and extension identifiers.
 package protocol
@@ -14,6 +14,7 @@ const (
 	ContentHandshake        ContentType = 22
 	ContentApplicationData  ContentType = 23
 	ContentTLS12CID         ContentType = 25
+	ContentACK              ContentType = 26 // DTLS 1.3 (RFC 9147 §7)
 )
 
 func (t ContentType) String() string {
@@ -28,6 +29,8 @@ func (t ContentType) String() string {
 		return "application_data"
 	case ContentTLS12CID:
 		return "tls12_cid"
+	case ContentACK:
+		return "ack"
 	}
 	return fmt.Sprintf("content_type(%d)", uint8(t))
 }
@@ -36,7 +39,21 @@ func (t ContentType) String() string {
 const (
 	VersionDTLS10 uint16 = 0xfeff
 	VersionDTLS12 uint16 = 0xfefd
+	VersionDTLS13 uint16 = 0xfefc
 )
+
+// VersionName names a protocol version for logs and errors.
+func VersionName(v uint16) string {
+	switch v {
+	case VersionDTLS10:
+		return "DTLS 1.0"
+	case VersionDTLS12:
+		return "DTLS 1.2"
+	case VersionDTLS13:
+		return "DTLS 1.3"
+	}
+	return fmt.Sprintf("version 0x%04x", v)
+}
 
 // HandshakeType is the msg_type of a handshake message.
 type HandshakeType uint8
@@ -53,6 +70,12 @@ const (
 	HandshakeCertificateVerify  HandshakeType = 15
 	HandshakeClientKeyExchange  HandshakeType = 16
 	HandshakeFinished           HandshakeType = 20
+	// DTLS 1.3 only (RFC 8446 §4, RFC 9147 §5).
+	HandshakeNewSessionTicket    HandshakeType = 4
+	HandshakeEndOfEarlyData      HandshakeType = 5
+	HandshakeEncryptedExtensions HandshakeType = 8
+	HandshakeKeyUpdate           HandshakeType = 24
+	HandshakeMessageHash         HandshakeType = 254
 )
 
 func (t HandshakeType) String() string {
@@ -79,6 +102,16 @@ func (t HandshakeType) String() string {
 		return "client_key_exchange"
 	case HandshakeFinished:
 		return "finished"
+	case HandshakeNewSessionTicket:
+		return "new_session_ticket"
+	case HandshakeEndOfEarlyData:
+		return "end_of_early_data"
+	case HandshakeEncryptedExtensions:
+		return "encrypted_extensions"
+	case HandshakeKeyUpdate:
+		return "key_update"
+	case HandshakeMessageHash:
+		return "message_hash"
 	}
 	return fmt.Sprintf("handshake_type(%d)", uint8(t))
 }
@@ -118,7 +151,10 @@ const (
 	AlertInternalError          AlertDescription = 80
 	AlertUserCanceled           AlertDescription = 90
 	AlertNoRenegotiation        AlertDescription = 100
+	AlertMissingExtension       AlertDescription = 109
 	AlertUnsupportedExtension   AlertDescription = 110
+	AlertUnknownPSKIdentity     AlertDescription = 115
+	AlertCertificateRequired    AlertDescription = 116
 )
 
 var alertNames = map[AlertDescription]string{
@@ -132,7 +168,8 @@ var alertNames = map[AlertDescription]string{
 	AlertDecryptError: "decrypt_error", AlertProtocolVersion: "protocol_version",
 	AlertInsufficientSecurity: "insufficient_security", AlertInternalError: "internal_error",
 	AlertUserCanceled: "user_canceled", AlertNoRenegotiation: "no_renegotiation",
-	AlertUnsupportedExtension: "unsupported_extension",
+	AlertUnsupportedExtension: "unsupported_extension", AlertMissingExtension: "missing_extension",
+	AlertUnknownPSKIdentity: "unknown_psk_identity", AlertCertificateRequired: "certificate_required",
 }
 
 func (d AlertDescription) String() string {
@@ -188,6 +225,11 @@ const (
 	TLS_PSK_WITH_AES_128_CCM_8         CipherSuite = 0xC0A8
 	TLS_ECDHE_ECDSA_WITH_AES_128_CCM   CipherSuite = 0xC0AC
 	TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 CipherSuite = 0xC0AE
+	// DTLS 1.3 suites (RFC 8446 §B.4): the AEAD and hash only; the key
+	// exchange is negotiated separately.
+	TLS_AES_128_GCM_SHA256   CipherSuite = 0x1301
+	TLS_AES_128_CCM_SHA256   CipherSuite = 0x1304
+	TLS_AES_128_CCM_8_SHA256 CipherSuite = 0x1305
 )
 
 func (c CipherSuite) String() string {
@@ -204,6 +246,12 @@ func (c CipherSuite) String() string {
 		return "TLS_ECDHE_ECDSA_WITH_AES_128_CCM"
 	case TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8:
 		return "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"
+	case TLS_AES_128_GCM_SHA256:
+		return "TLS_AES_128_GCM_SHA256"
+	case TLS_AES_128_CCM_SHA256:
+		return "TLS_AES_128_CCM_SHA256"
+	case TLS_AES_128_CCM_8_SHA256:
+		return "TLS_AES_128_CCM_8_SHA256"
 	}
 	return fmt.Sprintf("cipher_suite(0x%04x)", uint16(c))
 }
@@ -218,6 +266,12 @@ const (
 	ExtEncryptThenMAC        uint16 = 22
 	ExtExtendedMasterSecret  uint16 = 23
 	ExtRecordSizeLimit       uint16 = 28
+	ExtPreSharedKey          uint16 = 41 // DTLS 1.3 (RFC 8446 §4.2)
+	ExtEarlyData             uint16 = 42
+	ExtSupportedVersions     uint16 = 43
+	ExtCookie                uint16 = 44
+	ExtPSKKeyExchangeModes   uint16 = 45
+	ExtKeyShare              uint16 = 51
 	ExtConnectionID          uint16 = 54
 	ExtRenegotiationInfo     uint16 = 0xff01
 )
@@ -227,6 +281,7 @@ const (
 	CertTypeX509            uint8  = 0
 	CertTypeRawPublicKey    uint8  = 2
 	GroupSecp256r1          uint16 = 23
+	GroupX25519             uint16 = 29
 	PointFormatUncompressed uint8  = 0
 	CurveTypeNamedCurve     uint8  = 3
 	HashSHA256              uint8  = 4

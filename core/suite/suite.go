@@ -1,7 +1,10 @@
 // Package suite is the table of cipher suites the engine implements. Every
-// suite is AES-128-CCM (RFC 6655, RFC 7251) with the TLS 1.2 SHA-256 PRF; they
-// differ only in key exchange and tag length, so the handshake looks the
-// parameters up here instead of branching on suite identifiers.
+// DTLS 1.2 suite is AES-128-CCM (RFC 6655, RFC 7251) with the TLS 1.2 SHA-256
+// PRF; they differ only in key exchange and tag length, so the handshake
+// looks the parameters up here instead of branching on suite identifiers.
+// The DTLS 1.3 suites (RFC 8446 §B.4) name only an AEAD with HKDF-SHA256:
+// AES-128-GCM, AES-128-CCM and AES-128-CCM_8; their key exchange is
+// negotiated apart from the suite.
 package suite
 
 import "github.com/tinydtls-go/tinydtls/core/protocol"
@@ -39,27 +42,66 @@ const (
 // Suite describes one cipher suite.
 type Suite struct {
 	ID          protocol.CipherSuite
-	KeyExchange KeyExchange
+	KeyExchange KeyExchange // 0 for DTLS 1.3 suites
 	TagLen      int
+	TLS13       bool // a DTLS 1.3 suite
+	GCM         bool // AES-GCM; else AES-CCM
 }
 
-// Overhead is what record protection adds to a plaintext: explicit nonce and tag.
+// Overhead is what DTLS 1.2 record protection adds to a plaintext: explicit
+// nonce and tag. (DTLS 1.3 records have no explicit nonce; the record layer
+// computes theirs.)
 func (s *Suite) Overhead() int { return ExplicitNonceLen + s.TagLen }
 
 func (s *Suite) String() string { return s.ID.String() }
 
 var (
-	ecdheCCM8 = &Suite{protocol.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, ECDHEECDSA, 8}
-	ecdheCCM  = &Suite{protocol.TLS_ECDHE_ECDSA_WITH_AES_128_CCM, ECDHEECDSA, 16}
-	pskCCM8   = &Suite{protocol.TLS_PSK_WITH_AES_128_CCM_8, PSK, 8}
-	pskCCM    = &Suite{protocol.TLS_PSK_WITH_AES_128_CCM, PSK, 16}
+	ecdheCCM8 = &Suite{ID: protocol.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, KeyExchange: ECDHEECDSA, TagLen: 8}
+	ecdheCCM  = &Suite{ID: protocol.TLS_ECDHE_ECDSA_WITH_AES_128_CCM, KeyExchange: ECDHEECDSA, TagLen: 16}
+	pskCCM8   = &Suite{ID: protocol.TLS_PSK_WITH_AES_128_CCM_8, KeyExchange: PSK, TagLen: 8}
+	pskCCM    = &Suite{ID: protocol.TLS_PSK_WITH_AES_128_CCM, KeyExchange: PSK, TagLen: 16}
+
+	aesGCM  = &Suite{ID: protocol.TLS_AES_128_GCM_SHA256, TagLen: 16, TLS13: true, GCM: true}
+	aesCCM  = &Suite{ID: protocol.TLS_AES_128_CCM_SHA256, TagLen: 16, TLS13: true}
+	aesCCM8 = &Suite{ID: protocol.TLS_AES_128_CCM_8_SHA256, TagLen: 8, TLS13: true}
 )
 
 // Default is upstream tinydtls's default preference order.
 var Default = []protocol.CipherSuite{ecdheCCM8.ID, ecdheCCM.ID, pskCCM8.ID, pskCCM.ID}
 
-// Lookup returns the suite with the given identifier, or nil if we do not
-// implement it.
+// Default13 is the DTLS 1.3 suites an application that keeps the default
+// parameters allows: the constrained-device profile's CCM_8 first, as
+// upstream's 1.2 order has it, then CCM, then GCM.
+var Default13 = []protocol.CipherSuite{aesCCM8.ID, aesCCM.ID, aesGCM.ID}
+
+// Lookup13 returns the DTLS 1.3 suite with the given identifier, or nil.
+func Lookup13(id protocol.CipherSuite) *Suite {
+	switch id {
+	case aesGCM.ID:
+		return aesGCM
+	case aesCCM.ID:
+		return aesCCM
+	case aesCCM8.ID:
+		return aesCCM8
+	}
+	return nil
+}
+
+// Equivalent13 is the DTLS 1.3 suite with the same AEAD as the DTLS 1.2
+// suite s (AES-128-CCM or AES-128-CCM_8), so that an application that lists
+// only 1.2 suites gets the same record protection in 1.3.
+func (s *Suite) Equivalent13() *Suite {
+	if s.TLS13 {
+		return s
+	}
+	if s.TagLen == 8 {
+		return aesCCM8
+	}
+	return aesCCM
+}
+
+// Lookup returns the DTLS 1.2 suite with the given identifier, or nil if we
+// do not implement it.
 func Lookup(id protocol.CipherSuite) *Suite {
 	switch id {
 	case ecdheCCM8.ID:
