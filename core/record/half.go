@@ -137,6 +137,9 @@ func (l *Layer) readProtection(e *readEpoch) protection {
 // window with a forged far-ahead sequence number, so there the window only
 // catches duplicates and never rejects a record for being old.
 func (l *Layer) Open(h *Header, payload []byte) (t protocol.ContentType, data []byte, newest bool, res Result) {
+	if h.Unified() {
+		return l.open13(h, payload)
+	}
 	r := &l.In
 	e := r.epoch(h.Epoch)
 	if e == nil {
@@ -379,7 +382,12 @@ func (w *WriteHalf) Overhead(n uint16) int {
 	return w.overhead(e)
 }
 
-func (w *WriteHalf) overhead(e *writeEpoch) int { return HeaderLen + w.extra(e) }
+func (w *WriteHalf) overhead(e *writeEpoch) int {
+	if e.keys.is13() {
+		return w.overhead13(e)
+	}
+	return HeaderLen + w.extra(e)
+}
 
 // extra is what protecting a record of epoch e adds to its content: the
 // explicit nonce and tag, and the connection ID with the inner content type.
@@ -401,7 +409,8 @@ func (w *WriteHalf) ContentLimit() int {
 	lim := protocol.MaxPlaintext
 	if w.limit > 0 {
 		lim = int(w.limit)
-		if len(w.cid) > 0 && w.cur.keys.Protected() {
+		// In 1.3 the limit always counts the inner content type.
+		if len(w.cid) > 0 && w.cur.keys.Protected() || w.cur.keys.is13() {
 			lim--
 		}
 	}
@@ -428,6 +437,9 @@ func (l *Layer) Begin(b []byte, n uint16, t protocol.ContentType, d *Draft) (_ [
 	e := w.epoch(n)
 	if e == nil {
 		return b, false
+	}
+	if e.keys.is13() {
+		return w.begin13(b, e, t, d), true
 	}
 	// Field by field: a composite literal stored through d costs a
 	// typed copy on the record path.
@@ -461,6 +473,11 @@ func (d *Draft) SetVersion(b []byte, v uint16) {
 // Header returns a copy of the draft's header with the length the sealed
 // record will have, for the log.
 func (d *Draft) Header(b []byte) []byte {
+	if d.h.Unified() {
+		hdr := append([]byte(nil), b[d.start:d.content]...)
+		SetLength(hdr, len(hdr), len(b)-d.content+d.extra)
+		return hdr
+	}
 	hdr := append([]byte(nil), b[d.start:d.start+d.h.Len()]...)
 	SetLength(hdr, len(hdr), len(b)-d.content+d.extra)
 	return hdr
@@ -480,6 +497,8 @@ func (l *Layer) Seal(b []byte, d *Draft) []byte {
 	switch p := l.writeProtection(d.e).(type) {
 	case *dtls12:
 		sealed = p.sealRecord(rec, &d.h, d.t) // as in Open
+	case *dtls13:
+		sealed = p.sealRecord(rec, &d.h, d.t)
 	default:
 		sealed = p.seal(rec, d.h, d.t)
 	}

@@ -31,7 +31,7 @@ func (l *Layer) Close() {
 }
 
 // Expanded reports whether the current epochs' keys are expanded.
-func (l *Layer) Expanded() bool { return l.In.cur.prot != nil || l.Out.cur.prot != nil }
+func (l *Layer) Expanded() bool { return expanded(l.In.cur.prot) || expanded(l.Out.cur.prot) }
 
 func (l *Layer) touch() {
 	if l != nil && l.cache != nil {
@@ -41,12 +41,13 @@ func (l *Layer) touch() {
 
 // dropExpanded forgets the expanded keys; the keys stay.
 func (l *Layer) dropExpanded() {
-	l.In.cur.prot, l.Out.cur.prot = nil, nil
+	shrink(&l.In.cur.prot)
+	shrink(&l.Out.cur.prot)
 	if l.In.prev != nil {
-		l.In.prev.prot = nil
+		shrink(&l.In.prev.prot)
 	}
 	if l.Out.prev != nil {
-		l.Out.prev.prot = nil
+		shrink(&l.Out.prev.prot)
 	}
 }
 

@@ -28,10 +28,10 @@ var errMalformed = errors.New("record: malformed record")
 // protection is how the records of one direction of one epoch are sealed
 // and opened. Epoch 0 has none (plaintext); DTLS 1.2's protected epochs use
 // dtls12: RFC 6655's explicit nonce and AEAD, and RFC 9146's inner
-// plaintext on tls12_cid records. DTLS 1.3's unified header with encrypted
-// record numbers (RFC 9147 §4, package record13) is meant to be a third
-// implementation beside these, with the header it writes (beginRecord12
-// writes DTLS 1.2's).
+// plaintext on tls12_cid records. DTLS 1.3's protected epochs use dtls13
+// (protection13.go): the unified header with encrypted record numbers (RFC
+// 9147 §4, package record13), which begin13 writes where beginRecord12
+// writes DTLS 1.2's header.
 //
 // The methods take headers by value: a pointer passed through an interface
 // escapes, and the record path must not allocate. (The halves call dtls12

@@ -1,7 +1,9 @@
-// Package record is the DTLS 1.2 record layer (RFC 6347 §4.1): the record
-// header, the per-epoch anti-replay window, record protection, and the two
-// halves of an association's record layer (ReadHalf, WriteHalf) with their
-// epochs, keys, buffered records and size limits.
+// Package record is the DTLS record layer (RFC 6347 §4.1, RFC 9147 §4): the
+// record header (DTLS 1.2's, and 1.3's unified header), the per-epoch
+// anti-replay window, record protection (DTLS 1.2's, and 1.3's in
+// protection13.go), and the two halves of an association's record layer
+// (ReadHalf, WriteHalf) with their epochs, keys, buffered records and size
+// limits.
 //
 // The halves never call up: Layer.Open returns an authenticated record's
 // content (or says why there is none) and Layer.Seal protects what its
@@ -13,6 +15,7 @@ import (
 	"encoding/binary"
 
 	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/record13"
 )
 
 // HeaderLen is the size of a plain DTLSPlaintext/DTLSCiphertext header.
@@ -53,6 +56,9 @@ func (n FixedCIDLen) CIDLen([]byte) int { return int(n) }
 // runs past the datagram; the rest of such a datagram cannot be delimited
 // and must be dropped.
 func Parse(b []byte, cids CIDLen) (h Header, payload, rest []byte, ok bool) {
+	if len(b) > 0 && record13.IsCiphertext(b[0]) {
+		return parseUnified(b, cids)
+	}
 	if len(b) < HeaderLen {
 		return h, nil, nil, false
 	}

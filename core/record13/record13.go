@@ -252,6 +252,44 @@ func (p *Protection) Seal(dst []byte, h *Header, seq uint64, content []byte, t p
 	return dst
 }
 
+// SealRecord protects a record built in place, as the engine builds them:
+// rec holds the header described by h, encoded by Append, followed by the
+// content. It appends the content type and padding, writes the length field
+// (if h has one) and the clear sequence number bits of seq, encrypts in
+// place and then encrypts the sequence number bits. It returns the record,
+// which stays in rec's array when that has room for the type, padding and
+// tag.
+func (p *Protection) SealRecord(rec []byte, h *Header, seq uint64, t protocol.ContentType, padding int) []byte {
+	hl := h.Len()
+	padding = max(padding, p.PaddingFor(len(rec)-hl))
+	rec = slices.Grow(rec, 1+padding+p.suite.TagLen)
+	rec = append(rec, byte(t))
+	for i := 0; i < padding; i++ {
+		rec = append(rec, 0)
+	}
+	h.Seq = uint16(seq)
+	if !h.Seq16 {
+		h.Seq &= 0xff
+	}
+	h.Length = len(rec) - hl + p.suite.TagLen
+	seqOff := 1 + len(h.CID)
+	seqLen := 1
+	if h.Seq16 {
+		rec[seqOff] = byte(h.Seq >> 8)
+		seqLen = 2
+	}
+	rec[seqOff+seqLen-1] = byte(h.Seq)
+	if h.HasLength {
+		rec[hl-2], rec[hl-1] = byte(h.Length>>8), byte(h.Length)
+	}
+	// The header is the additional data: a region apart from the one
+	// sealed in place.
+	out := p.aead.Seal(rec[hl:hl], p.nonceFor(seq), rec[hl:], rec[:hl])
+	rec = rec[:hl+len(out)]
+	p.maskSeq(rec[seqOff:seqOff+seqLen], rec[hl:])
+	return rec
+}
+
 // ErrAuth is returned by Open for a record that does not authenticate.
 var ErrAuth = errors.New("record13: record does not authenticate")
 
