@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds libtinydtls (shared and static) from the Go sources, the public
 # header tree, tinydtls.pc and the C example programs, and runs every test.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench.h -- shared declarations of the tinydtls-go benchmark.
  *

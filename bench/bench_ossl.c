@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench_ossl.c -- the same workloads with OpenSSL's DTLS 1.2.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench_ours.c -- the workloads against a tinydtls library, through its
  * public C API only, as an application would drive it: tinydtls-go in

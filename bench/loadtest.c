@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * loadtest -- tinydtls-go over loopback UDP, bounded in count and time.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # CPU profile of one tdtls_bench workload of ours (or OpenSSL's), grouped
 # into categories, plus the top symbols. Needs perf (Debian: linux-perf).
 #

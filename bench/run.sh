@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds the benchmarks against the library in build/ and runs them.
 #
 #   bench/run.sh            full run: tdtls_bench (ours, upstream tinydtls,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * tdtls_bench -- tinydtls-go against upstream tinydtls and OpenSSL DTLS 1.2,
  * with an in-memory datagram transport. Prints one table and a summary.

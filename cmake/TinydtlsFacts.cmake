@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # tinydtls_read_facts(FILE): sets a variable for every "NAME = value" line
 # of FILE (# starts a comment line). CMakeLists.txt reads VERSION and
 # build.conf with it, the files the Makefile includes, so that both builds

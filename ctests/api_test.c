@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * api_test.c -- the core C API of libtinydtls (dtls.h, session.h, peer.h,
  * dtls_debug.h, dtls_ext.h) driven like an application would: two or three

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Runs first in `make test`: every program the tests use, with the Debian
 # package that provides it. A missing one stops make test here, with the
 # command that installs them all, instead of failing a test deep inside.

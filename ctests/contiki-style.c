@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * contiki-style.c -- libtinydtls used the way Contiki/RIOT applications use
  * it: one thread, no blocking calls besides one select(), every timeout

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * crypto_test.c -- known-answer tests for the cryptographic exports of
  * libtinydtls, linked like an application (dynamically, public headers

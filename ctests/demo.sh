@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # make demo: the example server and client complete a PSK handshake over
 # UDP loopback and echo a few lines. Shows both sides' output.
 BIN=${1:?usage: demo.sh BINDIR}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * dtls-client.c -- example DTLS client for libtinydtls.
  *

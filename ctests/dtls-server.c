@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * dtls-server.c -- example DTLS echo server for libtinydtls.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * dtls_ciphers_util.c -- the -c option of the example programs: turns
  * "NAME:NAME:..." into the list get_user_parameters() hands the library.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * dtls_ciphers_util.h -- the -c option of the example programs.
  */

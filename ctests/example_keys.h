@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * example_keys.h -- the secp256r1 key pairs (big-endian) built into
  * upstream's example programs, tests/dtls-server.c and tests/dtls-client.c

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Runs every Go fuzzer for the given time (or count, like 20000x) each
 # (default 5s; make test passes a count, make fuzz a long time). Findings make the run fail and are
 # saved by go test under the package's testdata/fuzz for reproduction.

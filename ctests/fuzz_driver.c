@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_driver.c -- feeds random and mutated datagrams to
  * dtls_handle_message() through the shared library.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Helpers for the shell tests: scratch directories, background processes
 # that are always cleaned up, bounded waits on output (never fixed sleeps),
 # building test programs, memcheck, and the peers several tests share (the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds the peer of test-libcoap.sh's cross tests: upstream tinydtls from
 # its unmodified tarball with upstream's autotools build (the CMake build
 # installs no headers and no .pc), installed into a scratch prefix, and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The C-level tests of a build tree, and the one list of them: `make test-c`
 # runs them all through this script, and CMakeLists.txt registers each
 # piece with ctest by asking this script for the list, so that both run

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The core C API (handshakes, re-entrant callbacks, write/writev and record
 # sizes, alerts, close, renegotiation, retransmission, sessions, logging)
 # exercised by ctests/api_test.c over an in-memory transport: built against

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Connection ID (RFC 9146) end to end: a UDP proxy rebinds the client's
 # source port mid-association, as a NAT would. With a CID (dtls-client -z)
 # the association follows the client and data continues both ways, also

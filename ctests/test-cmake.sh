@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The CMake build of this project: configure, build and install into a
 # scratch prefix, check the installed tree (the same layout as
 # `make install`, plus the CMake package), run some of the ctest tests of

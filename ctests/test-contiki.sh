@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # A Contiki-style application (ctests/contiki-style.c): one single-threaded
 # server process with ONE context on one socket, its select() timed by
 # dtls_check_retransmit()'s `next`, serving 50 clients at once, PSK and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Known-answer tests of every cryptographic export (ctests/crypto_test.c):
 # compiled here against the build tree's headers and linked dynamically like
 # an application, run once natively and once under valgrind memcheck with

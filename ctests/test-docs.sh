@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # test-docs.sh -- the API documentation in the installed headers:
 #  - doxygen, with docs/Doxyfile (what `make docs` uses), runs over
 #    include/tinydtls without a single warning (WARN_AS_ERROR; undocumented

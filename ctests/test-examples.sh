@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The minimal examples in examples/ (psk-server.c, psk-client.c): short
 # enough to read, built here against the build tree with nothing but
 # pkg-config's flags (-Wall -Wextra -Werror, also -std=c99 -Wpedantic), and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The C-level fuzz driver: random and mutated datagrams through the shared
 # library's dtls_handle_message, natively and (fewer) under valgrind.
 BIN=${1:?usage: test-fuzz-c.sh BINDIR}

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Interoperability with GnuTLS (gnutls-cli / gnutls-serv from gnutls-bin)
 # over DTLS 1.2 on UDP loopback, in both roles:
 #   * PSK, TLS_PSK_WITH_AES_128_CCM_8 and TLS_PSK_WITH_AES_128_CCM

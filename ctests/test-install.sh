@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # make install into a scratch prefix (with DESTDIR), then build a small
 # application against the installed tree with nothing but pkg-config, once
 # dynamically and once statically, and run both. Then the versions (VERSION,

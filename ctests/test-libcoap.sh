@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Debian's libcoap 4.3.1 (apt-get source libcoap3) built against OUR
 # installed library with nothing but PKG_CONFIG_PATH, then:
 #   - its coap-client/coap-server must load our libtinydtls.so;

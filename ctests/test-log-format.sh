@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Our debug log in upstream's shapes: a PSK handshake and one echoed line
 # between upstream's example programs, then between ours, both at -v 6 on
 # the default log handler, and the two logs compared by line format (not

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The example programs against each other over UDP loopback: handshake,
 # echo, the client and server commands, each PSK suite, key files. Run once
 # with the programs linked against libtinydtls.so and once against

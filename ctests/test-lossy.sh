@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Handshakes and data over an impaired link: ctests/tools/udp-proxy sits
 # between the peers and, from a fixed seed, drops 25%, duplicates 10% and
 # reorders 10% of the datagrams in each direction.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Interoperability with Debian's OpenSSL (openssl s_client / s_server) over
 # DTLS 1.2 with PSK, data in both directions.
 BIN=${1:?usage: test-openssl.sh BINDIR}

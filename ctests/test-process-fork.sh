@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # fork and the library (docs/inside-your-process.md, "fork"), with
 # ctests/process/fork.c against the installed library, shared and static:
 #  - fork before the first call: parent and child both work;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # A segmentation fault in application code called from the library ends the
 # process as without the library (docs/inside-your-process.md, "Crashes"):
 # ctests/process/segv.c against the installed library, shared and static,

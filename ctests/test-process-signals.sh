@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Application signal handlers and the library (docs/inside-your-process.md,
 # "Signals"), with ctests/process/signals.c against the installed library,
 # shared and static: a SIGUSR1 handler without SA_ONSTACK using 4 to 64 KiB

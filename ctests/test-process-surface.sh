@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # What the installed library brings into a process (docs/inside-your-process.md,
 # "Size" and "Threads"), checked on a scratch `make install install-debug`:
 #  - both shared objects are stripped, with a .gnu_debuglink to debug files

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The README's command blocks, run as a user would copy them.
 #
 # README.md marks every block a user would copy and run (install, building

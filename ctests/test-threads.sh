@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The threading contract (threads_test.c), natively and under valgrind.
 BIN=${1:?usage: test-threads.sh BINDIR}
 . "$(dirname "$0")/lib.sh"

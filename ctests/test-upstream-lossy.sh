@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Mixed pairs under impairment: our library against upstream's C tinydtls
 # over a bad link must do at least as well as upstream does with itself,
 # and ours must never be the reason a handshake fails.

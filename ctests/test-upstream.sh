@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The interop matrix against upstream tinydtls (main, 0.8.6), built from
 # ../shared/peers at test time: our example programs against upstream's in
 # both pairings (our dtls-server with upstream's dtls-client, upstream's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_support.h -- what the C test programs (api_test, threads_test,
  * crypto_test, fuzz_driver, contiki-style) and the benchmarks (bench/)

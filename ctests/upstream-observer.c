@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * upstream-observer -- a pass-through UDP relay that logs the DTLS records
  * of every datagram, for the interop tests against upstream tinydtls

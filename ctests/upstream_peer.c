@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * upstream_peer.c -- one DTLS peer (client or server, PSK or ECDHE) written
  * against upstream tinydtls's public API only, so that the same source

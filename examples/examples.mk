@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The minimal examples (examples/README.md): $(BINOUT)/psk-server and
 # $(BINOUT)/psk-client, built against the build tree's headers and shared
 # library like the EXAMPLES above, and part of `make` through `examples`.

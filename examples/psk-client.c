@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * psk-client.c -- a minimal DTLS 1.2 client on tinydtls: sends stdin to the
  * server with the pre-shared key "secretPSK" (identity "Client_identity"),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * psk-server.c -- a minimal DTLS 1.2 echo server on tinydtls: clients that
  * know the pre-shared key "secretPSK" for the identity "Client_identity"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A client closes (dtls_close) and at once reconnects from the same
  * address. The server answers the close_notify with its own (epoch 1, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * One forged datagram -- an application_data record claiming epoch 1,
  * random contents, "from" the server's address -- delivered to a client

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * repro_common.h -- two contexts in one process on ctests/test_support.h's
  * in-memory network, for the reproducers in this directory. Context 0 is

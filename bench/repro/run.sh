@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds and runs the reproducers against BUILD (default <repo>/build).
 # Each exits 0 when the library behaves as expected.
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * abi_angle.c -- the ABI checks with the headers included the way
  * libcoap does it: <tinydtls/NAME.h> with -I<prefix>/include.

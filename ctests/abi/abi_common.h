@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * abi_common.h -- reporting helpers shared by the ABI test units.
  *

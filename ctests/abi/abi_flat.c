@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * abi_flat.c -- the ABI checks with the headers included by their flat
  * names ("dtls.h"), as upstream's examples and tinydtls.pc's

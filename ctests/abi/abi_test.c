@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * abi_test.c -- checks that the installed headers describe upstream
  * tinydtls 0.8.6's ABI on x86-64: struct sizes and offsets, constant

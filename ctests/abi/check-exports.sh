@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # check-exports.sh LIB [INCLUDEDIR] -- verify what a libtinydtls exports.
 #
 # LIB is a shared library (its dynamic symbol table is checked) or a static

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # check-headers.sh [INCLUDEDIR] -- compile every public header on its own,
 # in both include styles, under several language standards and as C++.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A consumer of an installed libtinydtls, built by ctests/test-cmake.sh
  * through pkg-config (Makefile), find_package(tinydtls) (CMakeLists.txt) and

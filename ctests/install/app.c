@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * A consumer of the installed library: includes the headers both ways
  * applications do (libcoap uses <tinydtls/...>, upstream's examples the flat

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The versions an installed libtinydtls reports, one "name=value" line
  * each, for test-install.sh to compare with VERSION:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ctxcost.c [N] -- what a context costs: dtls_new_context() +
  * dtls_free_context(), and a PSK handshake between a freshly created

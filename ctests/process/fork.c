@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fork.c MODE -- a process that forks, and the library in parent and child
  * (docs/inside-your-process.md, "fork"). Prints one "ok"/"FAIL" line per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * link.h -- an in-memory DTLS link between two contexts of one thread, for
  * the process tests (fork.c, signals.c, segv.c, ctxcost.c): a PSK handshake

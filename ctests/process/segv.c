@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * segv.c MODE -- a segmentation fault in application code that the library
  * called (a read callback) ends the process as it would without the

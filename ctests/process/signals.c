@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * signals.c KB WHEN TARGET SECONDS -- application signal handlers and the
  * library (docs/inside-your-process.md, "Signals").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Prints a UDP port on 127.0.0.1 that is free right now (the kernel picks
  * it), so that tests never collide with each other or with other services.

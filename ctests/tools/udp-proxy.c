@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * udp-proxy -- a small, single-threaded UDP proxy for tests, with seeded
  * and therefore reproducible impairments.

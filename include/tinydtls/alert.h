@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file alert.h
  * @brief DTLS alert levels and descriptions, the library's event codes,

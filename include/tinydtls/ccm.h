@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file ccm.h
  * @brief AES in CCM mode (RFC 3610), the AEAD of every cipher suite, on an

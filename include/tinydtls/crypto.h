@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file crypto.h
  * @brief Cipher suite parameters, per-epoch key material and the

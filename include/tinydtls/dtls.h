@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file dtls.h
  * @brief The DTLS 1.2 API: contexts, application callbacks, handshakes,

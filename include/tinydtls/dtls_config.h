@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file dtls_config.h
  * @brief The compile-time configuration of this libtinydtls, seen by

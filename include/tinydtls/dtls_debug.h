@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file dtls_debug.h
  * @brief Logging: levels, the log handler and upstream's logging and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file dtls_ext.h
  * @brief Settings beyond upstream tinydtls's API.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file dtls_mutex.h
  * @brief Upstream's mutex wrapper, mapped to POSIX threads. The library

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file dtls_prng.h
  * @brief Random numbers from the operating system.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file dtls_time.h
  * @brief The millisecond clock of retransmission deadlines.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file global.h
  * @brief Basic types, limits, cipher suite and extension code points, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file hmac.h
  * @brief SHA-256 hashing and HMAC-SHA256 on caller-owned contexts, as

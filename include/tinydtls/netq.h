@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file netq.h
  * @brief Upstream's time-ordered queue of datagrams awaiting

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file numeric.h
  * @brief Big-endian (network order) integer helpers for the wire-format

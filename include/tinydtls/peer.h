@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file peer.h
  * @brief The application's view of one association (dtls_peer_t) and the

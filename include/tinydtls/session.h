@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file session.h
  * @brief The transport address of a DTLS peer (session_t, POSIX sockets)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file state.h
  * @brief Handshake and association states (dtls_state_t) and upstream's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file tinydtls.h
  * @brief Platform selection and the build configuration: the first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file uthash.h
  * @brief The hash handle types embedded in dtls_peer_t, with uthash's

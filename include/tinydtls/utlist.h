@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file utlist.h
  * @brief A placeholder for the list macros upstream installs; empty.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file rijndael.h
  * @brief The AES block cipher: key schedule and block encryption, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file ecc.h
  * @brief secp256r1 (P-256) arithmetic for ECDH and ECDSA, as upstream's

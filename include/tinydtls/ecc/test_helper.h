@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file test_helper.h
  * @brief Declarations shared by upstream's ECC test programs

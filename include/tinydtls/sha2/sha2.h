@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file sha2.h
  * @brief SHA-2 hash contexts and the SHA-256 functions of libtinydtls
