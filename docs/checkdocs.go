@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 //go:build ignore
 
 // checkdocs reads doxygen's XML output for the installed headers and checks
