@@ -71,6 +71,11 @@ type Config struct {
 	// MaxVersion 1.3 it offers 1.3 and falls back to 1.2 unless MinVersion
 	// is 1.3 too.
 	MinVersion, MaxVersion uint16
+	// Groups are the DTLS 1.3 key exchange groups (protocol.GroupX25519,
+	// protocol.GroupSecp256r1) in preference order: a client sends a key
+	// share for the first and offers them all, a server takes the first
+	// the client supports. Default DefaultGroups.
+	Groups []uint16
 }
 
 // versionRank orders protocol versions (their wire values count down):
@@ -169,6 +174,15 @@ func (c *Config) withDefaults() Config {
 	}
 	if d.RecordSizeLimit != 0 {
 		d.RecordSizeLimit = min(max(d.RecordSizeLimit, MinRecordSizeLimit), protocol.MaxPlaintext)
+	}
+	groups := d.Groups[:0:0]
+	for _, g := range d.Groups {
+		if (g == protocol.GroupX25519 || g == protocol.GroupSecp256r1) && !contains(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	if d.Groups = groups; len(groups) == 0 {
+		d.Groups = DefaultGroups
 	}
 	if checkVersions(d.MinVersion, d.MaxVersion) != nil {
 		// An invalid range falls back to the defaults rather than to a

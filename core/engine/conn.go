@@ -184,6 +184,9 @@ func (c *Conn) write(st *step, bufs [][]byte) (int, error) {
 	}
 	rec := c.seal(b, &d)
 	sent, err := c.send(rec)
+	if c.rl.Out.Seq() >= keyUpdateAfter && !c.removed {
+		c.hs.keysAging(st)
+	}
 	return payloadSent(total, len(rec), sent), err
 }
 
@@ -217,8 +220,14 @@ func (c *Conn) receive(st *step, addr []byte, h *record.Header, payload []byte, 
 // that content type; held: it comes from the record layer's buffer, not
 // from the network just now.
 func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []byte, first *fragment, held bool) {
-	if h.Version != protocol.VersionDTLS12 &&
-		!(h.Version == protocol.VersionDTLS10 && h.Epoch == 0 && h.Type == protocol.ContentHandshake) {
+	switch {
+	case h.Unified():
+		if c.hs.version() == protocol.VersionDTLS12 {
+			c.logf(LogDebug, "dropping DTLS 1.3 record on a DTLS 1.2 association")
+			return
+		}
+	case h.Version != protocol.VersionDTLS12 &&
+		!(h.Version == protocol.VersionDTLS10 && h.Epoch == 0 && h.Type == protocol.ContentHandshake):
 		c.logf(LogDebug, "dropping record with version 0x%04x", h.Version)
 		return
 	}
@@ -255,13 +264,21 @@ func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []b
 	}
 	switch t {
 	case protocol.ContentHandshake:
-		c.hs.handshakeRecord(st, h.Epoch, data, first.value())
+		c.hs.handshakeRecord(st, h.Epoch, h.Seq, data, first.value())
 	case protocol.ContentChangeCipherSpec:
 		c.hs.changeCipherSpec(st, h.Epoch, data)
 	case protocol.ContentAlert:
 		c.handleAlert(st, h.Epoch, data)
 	case protocol.ContentApplicationData:
+		if h.Unified() && h.Epoch < epochApplication {
+			// Early data (epoch 1), which we never accept, or data under
+			// handshake keys.
+			c.logf(LogDebug, "dropping application data of epoch %d", h.Epoch)
+			return
+		}
 		c.handleAppData(h, data)
+	case protocol.ContentACK:
+		c.hs.ackRecord(st, h.Epoch, data)
 	default:
 		c.logf(LogDebug, "dropping record of unknown type %d", t)
 	}
@@ -327,6 +344,11 @@ func (c *Conn) handleAlert(st *step, epoch uint16, data []byte) {
 		c.logf(LogDebug, "dropping alert with level %d", a.Level)
 		return
 	}
+	if a.Description != protocol.AlertCloseNotify && a.Description != protocol.AlertUserCanceled &&
+		c.hs.version() == protocol.VersionDTLS13 {
+		// RFC 8446 §6: in 1.3 every other alert is fatal, whatever its level.
+		a.Level = protocol.LevelFatal
+	}
 	c.logf(LogInfo, "received %v", a)
 	if f := c.flight; a.Level == protocol.LevelFatal && c.hs.running() && f != nil && f.finished() &&
 		(a.Description == protocol.AlertBadRecordMAC || a.Description == protocol.AlertDecryptError) {
@@ -383,10 +405,10 @@ func (c *Conn) handshakeDone(st *step) {
 		// the new epoch.
 		c.rl.In.DropPrevious()
 	}
-	if c.flight == nil || !c.flight.final {
+	if c.flight == nil || !c.flight.final && !c.flight.untilACK {
 		// The peer's flight completed the handshake, so it has ours; only
 		// the sender of the final flight keeps it, for the peer's
-		// retransmissions.
+		// retransmissions (DTLS 1.3: until the peer acknowledges it).
 		c.flight = nil
 		c.dropOldWriteEpoch()
 	}

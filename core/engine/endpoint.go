@@ -193,7 +193,7 @@ func (e *Endpoint) HandleDatagram(addr []byte, data []byte, now time.Duration) e
 // parsed here, once, and handed on.
 func (e *Endpoint) route(st *step, addr []byte, h *record.Header, payload []byte) {
 	var c *Conn
-	if h.Type == protocol.ContentTLS12CID {
+	if h.Type == protocol.ContentTLS12CID || h.CID != nil && h.Unified() {
 		c = e.cids.conns[string(h.CID)]
 		if c == nil {
 			e.logf(LogDebug, "dropping record for unknown connection ID")
@@ -453,14 +453,41 @@ func (e *Endpoint) trimHalfOpen() {
 }
 
 // newClient creates a client association; newServer a server one. The
-// handshaker of the role is chosen here, once, and allocated with the
-// association.
-func (e *Endpoint) newClient(addr []byte) (*Conn, *client12) {
+// handshaker of the role and version is chosen here, once, and allocated
+// with the association: a client that offers DTLS 1.3 starts with client13
+// (which hands the association to a client12 if the server chooses 1.2),
+// a server gets the handshaker of the version the ClientHello chose.
+func (e *Endpoint) newClient(addr []byte) (*Conn, clientStart) {
+	if _, hi := e.cfg.versions(RoleClient); hi >= 13 {
+		a := new(struct {
+			c  Conn
+			hs client13
+		})
+		a.hs.base13 = base13{c: &a.c}
+		e.addConn(&a.c, addr, &a.hs)
+		return &a.c, &a.hs
+	}
 	a := new(struct {
 		c  Conn
 		hs client12
 	})
 	a.hs.base12 = base12{c: &a.c}
+	e.addConn(&a.c, addr, &a.hs)
+	return &a.c, &a.hs
+}
+
+// clientStart is how a client handshake begins: the first ClientHello,
+// and what the write callback reported sent of it.
+type clientStart interface {
+	start(st *step, reneg bool) (int, error)
+}
+
+func (e *Endpoint) newServer13(addr []byte) (*Conn, *server13) {
+	a := new(struct {
+		c  Conn
+		hs server13
+	})
+	a.hs.base13 = base13{c: &a.c}
 	e.addConn(&a.c, addr, &a.hs)
 	return &a.c, &a.hs
 }

@@ -37,6 +37,14 @@ type flight struct {
 	// retransmitForPeer).
 	answers     int
 	answerSince time.Duration
+	// DTLS 1.3 (RFC 9147 §7): acks tracks which records carried which
+	// bytes of which message and which bytes the peer acknowledged, so
+	// that retransmissions leave those out; untilACK: the flight is
+	// retransmitted until acknowledged though the handshake is complete
+	// (the client's last flight, a KeyUpdate), and giving up on it does
+	// not end the association.
+	acks     *ackTrack
+	untilACK bool
 }
 
 // maxCopies bounds how many copies of a flight one retransmission sends.
@@ -120,10 +128,14 @@ func (p *packer) ccs(epoch uint16) {
 	p.dg = p.c.seal(append(b, 1), &d)
 }
 
-// fragment appends one record holding bytes [off, off+n) of m.
-func (p *packer) fragment(epoch uint16, m *outMsg, off, n int) {
+// fragment appends one record holding bytes [off, off+n) of m, the i-th
+// message of the flight.
+func (p *packer) fragment(epoch uint16, m *outMsg, i, off, n int) {
 	var d record.Draft
 	b, _ := p.c.rl.Begin(p.dg, epoch, protocol.ContentHandshake, &d)
+	if a := p.c.flight.acks; a != nil && len(a.sent) < maxSentRecords {
+		a.sent = append(a.sent, sentRecord{epoch: epoch, seq: d.Seq(), msg: i, off: off, n: n})
+	}
 	if m.typ == protocol.HandshakeClientHello && epoch == 0 {
 		// RFC 6347 §4.2.1: a client does not know the server's version
 		// yet; DTLS 1.0 in the record is the safe choice.
@@ -155,39 +167,63 @@ func (c *Conn) transmitFlight(st *step) (int, error) {
 			p.ccs(w)
 			continue
 		}
-		for off := 0; ; {
-			remaining := len(m.body) - off
-			room := p.room(w) - handshake.HeaderLen
-			if room < remaining && len(p.dg) > 0 {
-				// Start a fresh datagram if the rest fits whole there, or
-				// if only a sliver would fit here.
-				fresh := c.maxContent(w) - handshake.HeaderLen
-				if remaining <= fresh || room < minFragment {
-					p.flush()
-					continue
+		from, end := 0, len(m.body)
+		for {
+			if a := c.flight.acks; a != nil {
+				// Only what the peer did not acknowledge (RFC 9147 §7.1).
+				var more bool
+				if from, end, more = a.nextGap(i, from, len(m.body)); !more {
+					break
 				}
 			}
-			if m.typ == protocol.HandshakeClientHello && room < remaining {
-				// Servers answer only unfragmented ClientHellos statelessly
-				// (RFC 6347 §4.2.1 lets them ignore the rest), so a
-				// ClientHello goes whole even past a very small MTU.
-				room = remaining
-			}
-			if room <= 0 && remaining > 0 {
-				c.logf(LogCrit, "MTU %d too small for a handshake fragment", c.e.cfg.MTU)
-				p.flush()
+			if !p.span(w, m, i, from, end) {
 				return p.sent, p.err
 			}
-			n := min(room, remaining)
-			p.fragment(w, m, off, n)
-			off += n
-			if off >= len(m.body) {
+			if c.flight.acks == nil || end >= len(m.body) {
 				break
 			}
+			from = end
 		}
 	}
 	p.flush()
 	return p.sent, p.err
+}
+
+// span packs bytes [from, end) of m, the i-th message of the flight, into
+// records and datagrams; false if the MTU cannot carry a fragment.
+func (p *packer) span(w uint16, m *outMsg, i, from, end int) bool {
+	c := p.c
+	for off := from; ; {
+		remaining := end - off
+		room := p.room(w) - handshake.HeaderLen
+		if room < remaining && len(p.dg) > 0 {
+			// Start a fresh datagram if the rest fits whole there, or
+			// if only a sliver would fit here.
+			fresh := c.maxContent(w) - handshake.HeaderLen
+			if remaining <= fresh || room < minFragment {
+				p.flush()
+				continue
+			}
+		}
+		if m.typ == protocol.HandshakeClientHello && room < remaining {
+			// Servers answer only unfragmented ClientHellos statelessly
+			// (RFC 6347 §4.2.1 lets them ignore the rest), so a
+			// ClientHello goes whole even past a very small MTU.
+			room = remaining
+		}
+		if room <= 0 && remaining > 0 {
+			c.logf(LogCrit, "MTU %d too small for a handshake fragment", c.e.cfg.MTU)
+			p.flush()
+			return false
+		}
+		n := min(room, remaining)
+		p.fragment(w, m, i, off, n)
+		off += n
+		if off >= end {
+			break
+		}
+	}
+	return true
 }
 
 // flightKind says how a flight is retransmitted.
@@ -299,6 +335,7 @@ func (c *Conn) updateTimer() {
 	pick(c.closeAt)
 	pick(c.holdUntil)
 	pick(c.prevReadUntil)
+	pick(c.hs.deadline())
 	c.deadline = d
 	h := &c.e.timers
 	switch {
@@ -330,7 +367,24 @@ func (c *Conn) onTimer(st *step) {
 			c.rl.In.DropPrevious()
 		}
 	}
+	if d := c.hs.deadline(); d != 0 && d <= st.now {
+		c.hs.onTimer(st)
+		if c.removed {
+			return
+		}
+	}
 	if f := c.flight; f != nil && f.deadline != 0 && f.deadline <= st.now {
+		if f.retransmits >= c.e.cfg.MaxRetransmits && f.untilACK {
+			// The association is established; only the acknowledgement
+			// never came (RFC 9147 §7: our last flight, a KeyUpdate).
+			c.logf(LogWarn, "no acknowledgement of %s after %d retransmissions; giving up on it",
+				flightName(f.msgs, f.hello), f.retransmits)
+			c.flight = nil
+			c.hs.flightDropped(st)
+			c.dropOldWriteEpoch()
+			c.updateTimer()
+			return
+		}
 		if f.retransmits >= c.e.cfg.MaxRetransmits {
 			c.logf(LogWarn, "no answer to %s after %d retransmissions; abandoning the handshake",
 				flightName(f.msgs, f.hello), f.retransmits)

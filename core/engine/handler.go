@@ -82,6 +82,11 @@ type UserParameters struct {
 	ForceExtendedMasterSecret bool
 	ForceRenegotiationInfo    bool
 	SupportCID                bool
+	// PSKWithoutECDHE asks DTLS 1.3 to use a pre-shared key alone (psk_ke,
+	// RFC 8446 §4.2.9): no key exchange, and no forward secrecy, for
+	// devices that cannot afford one. A client then offers only psk_ke, a
+	// server picks it when the client allows it. Default: psk_dhe_ke.
+	PSKWithoutECDHE bool
 }
 
 // DefaultUserParameters returns upstream's defaults: every suite in

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"time"
 
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 	"github.com/tinydtls-go/tinydtls/core/suite"
@@ -30,11 +31,25 @@ type handshaker interface {
 	firstRunning() bool
 	renegotiating() bool
 
-	// handshakeRecord and changeCipherSpec take the content of an
-	// authenticated record of that type, received in epoch; first is the
+	// handshakeRecord, changeCipherSpec and ackRecord take the content of
+	// an authenticated record of that type, received in epoch (with
+	// sequence number seq, which DTLS 1.3 acknowledges); first is the
 	// record's first fragment if it was parsed already.
-	handshakeRecord(st *step, epoch uint16, data []byte, first fragment)
+	handshakeRecord(st *step, epoch uint16, seq uint64, data []byte, first fragment)
 	changeCipherSpec(st *step, epoch uint16, data []byte)
+	ackRecord(st *step, epoch uint16, data []byte)
+
+	// deadline is the handshaker's own timer (0: none), onTimer runs it
+	// when due: DTLS 1.3's delayed ACKs.
+	deadline() time.Duration
+	onTimer(st *step)
+	// flightDropped is told that a flight retransmitted until acknowledged
+	// (untilACK) was given up on.
+	flightDropped(st *step)
+	// keysAging is told that the write epoch used up keyUpdateAfter
+	// sequence numbers, so that DTLS 1.3 updates its keys before the
+	// AEAD's limit (RFC 9147 §4.5.3).
+	keysAging(st *step)
 
 	// awaitsEpoch reports whether a record of epoch, for which the record
 	// layer has no keys, belongs to the epoch the handshake will switch to
@@ -107,3 +122,6 @@ func (c *Conn) refused(err error) error {
 	}
 	return protocol.Fatal(r.alert)
 }
+
+// asRefusal reports whether err is a refusal, and sets *r to it.
+func asRefusal(err error, r *refusal) bool { return errors.As(err, r) }

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/binary"
 	"hash"
+	"time"
 
 	"github.com/tinydtls-go/tinydtls/core/ecc"
 	"github.com/tinydtls-go/tinydtls/core/handshake"
@@ -168,6 +169,16 @@ func (b *base12) peerResendsLastFlight(epoch uint16, t protocol.ContentType, pay
 }
 
 func (b *base12) halfOpen() bool { return false }
+
+// ackRecord: DTLS 1.2 has no ACK content type (RFC 9147 §7 is 1.3's).
+func (b *base12) ackRecord(*step, uint16, []byte) {
+	b.c.logf(LogDebug, "dropping ACK record: DTLS 1.2 has none")
+}
+
+func (b *base12) deadline() time.Duration { return 0 }
+func (b *base12) onTimer(*step)           {}
+func (b *base12) flightDropped(*step)     {}
+func (b *base12) keysAging(*step)         {}
 
 func (b *base12) negotiated() *suite.Suite {
 	if b.hs == nil {

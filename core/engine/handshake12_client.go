@@ -6,6 +6,7 @@ import (
 
 	"github.com/tinydtls-go/tinydtls/core/ecc"
 	"github.com/tinydtls-go/tinydtls/core/handshake"
+	"github.com/tinydtls-go/tinydtls/core/handshake13"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 	"github.com/tinydtls-go/tinydtls/core/suite"
 )
@@ -38,6 +39,10 @@ type clientState12 struct {
 	// ServerHello may answer (RFC 9146, RFC 8449).
 	offeredCID bool
 	offeredRSL bool
+	// offered13: the ClientHello also offered DTLS 1.3 (a 1.3 client
+	// prepared it), so a 1.2 ServerHello must not carry the downgrade
+	// sentinel.
+	offered13 bool
 }
 
 func (cl *client12) role() Role { return RoleClient }
@@ -61,14 +66,34 @@ func (cl *client12) snapshot(s *snapshot) {
 // start builds and sends the first ClientHello of a handshake and returns
 // what the write callback reported sent of it.
 func (cl *client12) start(st *step, reneg bool) (int, error) {
+	ch, err := cl.prepare(reneg, nil)
+	if err != nil {
+		if err == ErrNoSuite {
+			cl.c.logf(LogWarn, "no cipher suite can be offered with the callbacks set")
+		}
+		return 0, err
+	}
+	return cl.c.sendFlight(st, []outMsg{cl.newMsg(protocol.HandshakeClientHello, ch.Marshal(nil))}, ordinaryFlight)
+}
+
+// prepare starts a handshake and builds its first ClientHello, which the
+// caller sends as the first message (newMsg). params are the handshake's
+// parameters if the caller asked the application already (a DTLS 1.3
+// client, which offers 1.2 with this ClientHello), else nil. A DTLS 1.3
+// client adds its own offers to the ClientHello before it sends it.
+func (cl *client12) prepare(reneg bool, params *UserParameters) (*handshake.ClientHello, error) {
 	c := cl.c
 	cs := new(clientState12)
 	cl.cs = cs
 	cl.begin(&cs.hs12, reneg)
 	caps := c.e.h.Capabilities(c)
-	cl.userParameters()
+	if params != nil {
+		cs.params = *params
+	} else {
+		cl.userParameters()
+	}
 	if c.removed {
-		return 0, ErrNoConn
+		return nil, ErrNoConn
 	}
 	ecdhe := false
 	for _, id := range cs.params.CipherSuites {
@@ -85,13 +110,12 @@ func (cl *client12) start(st *step, reneg bool) (int, error) {
 		cs.offered = append(cs.offered, id)
 	}
 	if len(cs.offered) == 0 {
-		c.logf(LogWarn, "no cipher suite can be offered with the callbacks set")
 		cl.stop()
-		return 0, ErrNoSuite
+		return nil, ErrNoSuite
 	}
 	if _, err := io.ReadFull(c.e.cfg.Rand, cs.clientRandom[:]); err != nil {
 		cl.stop()
-		return 0, err
+		return nil, err
 	}
 	ch := &handshake.ClientHello{
 		Version:            protocol.VersionDTLS12,
@@ -124,7 +148,7 @@ func (cl *client12) start(st *step, reneg bool) (int, error) {
 		c.setState(StateClientHello)
 	}
 	cs.state = StateClientHello
-	return c.sendFlight(st, []outMsg{cl.newMsg(protocol.HandshakeClientHello, ch.Marshal(nil))}, ordinaryFlight)
+	return ch, nil
 }
 
 // offerExtensions adds our optional extensions to a ClientHello. They are
@@ -202,6 +226,12 @@ func (cl *client12) handleServerHello(m *handshake.Message) error {
 	if sh.Version != protocol.VersionDTLS12 {
 		c.logf(LogWarn, "server chose version 0x%04x", sh.Version)
 		return protocol.Fatal(protocol.AlertProtocolVersion)
+	}
+	if cs.offered13 && downgraded(sh.Random[:]) {
+		// RFC 8446 §4.1.3: a server that speaks 1.3 chose 1.2 although we
+		// offered 1.3; someone removed our offer on the way.
+		c.logf(LogWarn, "the server's random says it speaks DTLS 1.3, yet it chose DTLS 1.2: a downgrade")
+		return protocol.Fatal(protocol.AlertIllegalParameter)
 	}
 	id := protocol.CipherSuite(sh.CipherSuite)
 	s := suite.Lookup(id)
@@ -464,9 +494,33 @@ func (cl *client12) startRenegotiation(st *step) error {
 	return err
 }
 
+// takeOver continues, from the server's message m (a HelloVerifyRequest,
+// or a ServerHello that chose DTLS 1.2) on, the handshake that a DTLS 1.3
+// client began with the ClientHello cl prepared; reasm holds the server's
+// messages so far.
+func (cl *client12) takeOver(st *step, m *handshake.Message, reasm *handshake.Reassembler) {
+	cl.hs.reasm = reasm
+	if cl.message(cl, st, m) != nil {
+		return
+	}
+	for cl.hs != nil && !cl.c.removed {
+		next, ok := cl.hs.reasm.Pop()
+		if !ok || cl.message(cl, st, &next) != nil {
+			return
+		}
+	}
+}
+
+// downgraded reports whether a ServerHello random ends with one of RFC
+// 8446 §4.1.3's downgrade sentinels.
+func downgraded(random []byte) bool {
+	tail := string(random[len(random)-8:])
+	return tail == string(handshake13.DowngradeTLS12[:]) || tail == string(handshake13.DowngradeTLS11[:])
+}
+
 // The handshaker methods the roles share, with the role passed on.
 
-func (cl *client12) handshakeRecord(st *step, epoch uint16, data []byte, first fragment) {
+func (cl *client12) handshakeRecord(st *step, epoch uint16, _ uint64, data []byte, first fragment) {
 	cl.base12.handshakeRecord(cl, st, epoch, data, first)
 }
 func (cl *client12) stop()                      { cl.base12.stop(cl) }

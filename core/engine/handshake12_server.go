@@ -6,6 +6,7 @@ import (
 
 	"github.com/tinydtls-go/tinydtls/core/ecc"
 	"github.com/tinydtls-go/tinydtls/core/handshake"
+	"github.com/tinydtls-go/tinydtls/core/handshake13"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 	"github.com/tinydtls-go/tinydtls/core/suite"
 )
@@ -121,6 +122,12 @@ func (sv *server12) sendFlight4(st *step, choice *choice12) error {
 	c, ss := sv.c, sv.ss
 	if _, err := io.ReadFull(c.e.cfg.Rand, ss.serverRandom[:]); err != nil {
 		return protocol.Fatal(protocol.AlertInternalError)
+	}
+	if _, hi := c.e.cfg.versions(RoleServer); hi >= 13 {
+		// RFC 8446 §4.1.3: a server that speaks 1.3 and chooses 1.2 says
+		// so in its random, so that a client that offered 1.3 notices a
+		// downgrade.
+		copy(ss.serverRandom[protocol.RandomLen-8:], handshake13.DowngradeTLS12[:])
 	}
 	sh := handshake.ServerHello{
 		Version:           protocol.VersionDTLS12,
@@ -335,7 +342,7 @@ func (sv *server12) halfOpen() bool {
 
 // The handshaker methods the roles share, with the role passed on.
 
-func (sv *server12) handshakeRecord(st *step, epoch uint16, data []byte, first fragment) {
+func (sv *server12) handshakeRecord(st *step, epoch uint16, _ uint64, data []byte, first fragment) {
 	sv.base12.handshakeRecord(sv, st, epoch, data, first)
 }
 func (sv *server12) stop()                      { sv.base12.stop(sv) }

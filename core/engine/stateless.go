@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tinydtls-go/tinydtls/core/handshake"
+	"github.com/tinydtls-go/tinydtls/core/handshake13"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 	"github.com/tinydtls-go/tinydtls/core/record"
 )
@@ -37,15 +38,33 @@ func (e *Endpoint) statelessClientHello(st *step, addr []byte, old *Conn, h *rec
 	}
 	e.logRecordReceived(h, h.Type, payload)
 	e.logMessage("received", &hh, 0)
+	ch13, ok := handshake13.ParseClientHello(frag)
+	if !ok {
+		e.logf(LogInfo, "dropping malformed ClientHello")
+		return
+	}
+	// The version first (chooseVersion): DTLS 1.3 goes its own way; a
+	// ClientHello without supported_versions takes the 1.2 path as it was.
+	lo, hi := e.cfg.versions(RoleServer)
+	v, err := chooseVersion(&ch13, lo, hi)
+	if _, offers := handshake13.Find(ch13.Extensions, protocol.ExtSupportedVersions); offers && err != nil {
+		e.logf(LogWarn, "no protocol version in common with the client")
+		e.statelessAlert(st, addr, h.Seq, err)
+		return
+	}
+	if v == protocol.VersionDTLS13 {
+		e.stateless13(st, addr, old, h, hh, frag, &ch13)
+		return
+	}
 	var ch handshake.ClientHello
 	if !ch.Unmarshal(frag) {
 		e.logf(LogInfo, "dropping malformed ClientHello")
 		return
 	}
-	if ch.Version > protocol.VersionDTLS12 {
+	if ch.Version > protocol.VersionDTLS12 || lo > 12 {
 		// Versions count down: anything numerically larger is older than 1.2.
 		e.logf(LogWarn, "ClientHello offers only version 0x%04x", ch.Version)
-		e.sendStateless(st, addr, h.Seq, protocol.ContentAlert,
+		e.sendStateless(st, addr, h.Seq, protocol.ContentAlert, protocol.VersionDTLS12,
 			protocol.Fatal(protocol.AlertProtocolVersion).Marshal(nil))
 		return
 	}
@@ -57,7 +76,7 @@ func (e *Endpoint) statelessClientHello(st *step, addr []byte, old *Conn, h *rec
 		msg = append(msg, body...)
 		e.logMessage("sending", &handshake.Header{Type: protocol.HandshakeHelloVerifyRequest, Length: uint32(len(body)),
 			MessageSeq: hh.MessageSeq, FragmentLength: uint32(len(body))}, 0)
-		e.sendStateless(st, addr, h.Seq, protocol.ContentHandshake, msg)
+		e.sendStateless(st, addr, h.Seq, protocol.ContentHandshake, protocol.VersionDTLS10, msg)
 		return
 	}
 	if old != nil {
@@ -84,12 +103,9 @@ func (e *Endpoint) statelessClientHello(st *step, addr []byte, old *Conn, h *rec
 
 // sendStateless sends one epoch-0 record to an address without association,
 // reusing the sequence number of the record it answers so that nothing has
-// to be remembered (RFC 6347 §4.2.1).
-func (e *Endpoint) sendStateless(st *step, addr []byte, seq uint64, t protocol.ContentType, payload []byte) {
-	version := protocol.VersionDTLS12
-	if t == protocol.ContentHandshake {
-		version = protocol.VersionDTLS10
-	}
+// to be remembered (RFC 6347 §4.2.1). A HelloVerifyRequest's record says
+// DTLS 1.0, the rest DTLS 1.2 (RFC 9147 §4 for 1.3's HelloRetryRequest).
+func (e *Endpoint) sendStateless(st *step, addr []byte, seq uint64, t protocol.ContentType, version uint16, payload []byte) {
 	rh := record.Header{Type: t, Version: version, Epoch: 0, Seq: seq, Length: len(payload)}
 	b := record.AppendHeader(st.buf[:0], &rh)
 	if e.debugOn() {

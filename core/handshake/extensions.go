@@ -49,6 +49,18 @@ type Extensions struct {
 	EncryptThenMAC bool // 22, recorded only
 
 	Unknown []uint16 // types of the extensions that were skipped, in order
+
+	// Extra are extensions Marshal writes verbatim after those above, in
+	// order: DTLS 1.3's, which a ClientHello that offers both versions
+	// carries (its pre_shared_key must come last). Unmarshal leaves it
+	// empty; DTLS 1.3 reads hellos with package handshake13.
+	Extra []RawExtension
+}
+
+// RawExtension is an extension as it goes on the wire: type and data.
+type RawExtension struct {
+	Type uint16
+	Data []byte
 }
 
 // minRecordSizeLimit is the smallest record_size_limit RFC 8449 §4 allows.
@@ -59,7 +71,7 @@ func (e *Extensions) empty() bool {
 		!e.HasClientCertType && !e.HasServerCertType &&
 		!e.HasSupportedGroups && !e.HasPointFormats &&
 		!e.HasSignatureAlgorithms && !e.HasConnectionID &&
-		!e.HasRecordSizeLimit
+		!e.HasRecordSizeLimit && len(e.Extra) == 0
 }
 
 // Marshal appends the whole extensions block, including its uint16 length,
@@ -105,6 +117,9 @@ func (e *Extensions) build(b *cryptobyte.Builder, fromServer bool) {
 		}
 		if e.HasRecordSizeLimit {
 			addExt(b, protocol.ExtRecordSizeLimit, func(b *cryptobyte.Builder) { b.AddUint16(e.RecordSizeLimit) })
+		}
+		for _, x := range e.Extra {
+			addExt(b, x.Type, func(b *cryptobyte.Builder) { b.AddBytes(x.Data) })
 		}
 	})
 }

@@ -200,3 +200,17 @@ func TestExtensionsManyUnknown(t *testing.T) {
 		t.Error("duplicate among many unknown extensions accepted")
 	}
 }
+
+// Extra extensions go last, verbatim and in order, after the known ones.
+func TestExtensionsMarshalExtraLast(t *testing.T) {
+	e := Extensions{ExtendedMasterSecret: true, Extra: []RawExtension{{43, []byte{2, 0xfe, 0xfc}}, {41, []byte{9}}}}
+	got := e.Marshal(nil, false)
+	want := append([]byte{0, 4 + 4 + 3 + 4 + 1}, ext(23)...)
+	want = append(append(want, ext(43, 2, 0xfe, 0xfc)...), ext(41, 9)...)
+	if !bytes.Equal(got, want) {
+		t.Fatalf("got % x\nwant % x", got, want)
+	}
+	if got := (&Extensions{Extra: []RawExtension{{42, nil}}}).Marshal(nil, false); !bytes.Equal(got, append([]byte{0, 4}, ext(42)...)) {
+		t.Fatalf("Extra alone: % x", got)
+	}
+}

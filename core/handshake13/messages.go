@@ -178,3 +178,95 @@ func MessageHash(clientHelloHash []byte) []byte {
 	b := []byte{TypeMessageHash, 0, 0, byte(len(clientHelloHash))}
 	return append(b, clientHelloHash...)
 }
+
+// ClientHello is a ClientHello as DTLS 1.3 reads it (RFC 9147 §5.3): the
+// fixed fields, and the extensions raw, in order. Its byte slices alias
+// the body it was parsed from.
+type ClientHello struct {
+	Version      uint16
+	Random       []byte
+	SessionID    []byte // legacy_session_id
+	Cookie       []byte // legacy_cookie, empty in 1.3
+	CipherSuites []uint16
+	Compression  []byte
+	Extensions   []Extension
+}
+
+// ParseClientHello decodes a ClientHello body. A missing extensions block
+// is an empty list; one that does not fill the rest of the body, or holds
+// an extension twice, is malformed.
+func ParseClientHello(body []byte) (ClientHello, bool) {
+	var ch ClientHello
+	s := cryptobyte.String(body)
+	var random, sid, cookie, suites, comp cryptobyte.String
+	if !s.ReadUint16(&ch.Version) || !s.ReadBytes((*[]byte)(&random), 32) ||
+		!s.ReadUint8LengthPrefixed(&sid) || len(sid) > 32 || !s.ReadUint8LengthPrefixed(&cookie) ||
+		!s.ReadUint16LengthPrefixed(&suites) || suites.Empty() || len(suites)%2 != 0 ||
+		!s.ReadUint8LengthPrefixed(&comp) || comp.Empty() {
+		return ch, false
+	}
+	ch.Random, ch.SessionID, ch.Cookie, ch.Compression = random, sid, cookie, comp
+	for !suites.Empty() {
+		var id uint16
+		suites.ReadUint16(&id)
+		ch.CipherSuites = append(ch.CipherSuites, id)
+	}
+	if s.Empty() {
+		return ch, true
+	}
+	exts, ok := ParseExtensions(&s)
+	if !ok || !s.Empty() {
+		return ch, false
+	}
+	ch.Extensions = exts
+	return ch, true
+}
+
+// ServerHello is a ServerHello or HelloRetryRequest as DTLS 1.3 reads and
+// writes it (RFC 8446 §4.1.3). Parsed, its byte slices alias the body.
+type ServerHello struct {
+	Version     uint16
+	Random      []byte // 32 bytes
+	SessionID   []byte // legacy_session_id_echo
+	CipherSuite uint16
+	Compression uint8
+	Extensions  []Extension
+}
+
+// IsHelloRetryRequest reports whether the ServerHello is a
+// HelloRetryRequest: its random is the special value.
+func (sh *ServerHello) IsHelloRetryRequest() bool {
+	return string(sh.Random) == string(HelloRetryRequestRandom[:])
+}
+
+// ParseServerHello decodes a ServerHello or HelloRetryRequest body.
+func ParseServerHello(body []byte) (ServerHello, bool) {
+	var sh ServerHello
+	s := cryptobyte.String(body)
+	var random, sid cryptobyte.String
+	if !s.ReadUint16(&sh.Version) || !s.ReadBytes((*[]byte)(&random), 32) ||
+		!s.ReadUint8LengthPrefixed(&sid) || len(sid) > 32 ||
+		!s.ReadUint16(&sh.CipherSuite) || !s.ReadUint8(&sh.Compression) {
+		return sh, false
+	}
+	sh.Random, sh.SessionID = random, sid
+	if s.Empty() {
+		return sh, true
+	}
+	exts, ok := ParseExtensions(&s)
+	if !ok || !s.Empty() {
+		return sh, false
+	}
+	sh.Extensions = exts
+	return sh, true
+}
+
+// AppendServerHello encodes a ServerHello or HelloRetryRequest body.
+func AppendServerHello(b []byte, sh *ServerHello) []byte {
+	b = append(b, byte(sh.Version>>8), byte(sh.Version))
+	b = append(b, sh.Random...)
+	b = append(b, byte(len(sh.SessionID)))
+	b = append(b, sh.SessionID...)
+	b = append(b, byte(sh.CipherSuite>>8), byte(sh.CipherSuite), sh.Compression)
+	return AppendExtensions(b, sh.Extensions)
+}
