@@ -89,7 +89,8 @@ type base13 struct {
 	ackAt     time.Duration
 	finalACK  []record13.RecordNumber
 	lastReACK time.Duration
-	done      bool // the handshake completed
+	done      bool   // the handshake completed
+	mode      string // what authenticated it (authName), for the snapshot
 
 	hs *hs13 // the handshake in progress, nil between
 }
@@ -238,6 +239,7 @@ func (b *base13) negotiated() *suite.Suite {
 }
 
 func (b *base13) snapshot(s *snapshot) {
+	s.KeyExchange = b.mode
 	if hs := b.hs; hs != nil {
 		s.Handshake = handshakeSnapshot{Running: true, State: hs.state.visible(), NextRecvSeq: b.reasm.NextSeq()}
 		s.Handshake.BufferedMsgs, s.Handshake.BufferedBytes = b.reasm.Buffered()

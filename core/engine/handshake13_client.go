@@ -481,7 +481,8 @@ func (cl *client13) handleServerHello(st *step, m *handshake.Message) error {
 	}
 	cl.switchRead(epochHandshake, cs.serverHS)
 	cl.switchWrite(epochHandshake, cs.clientHS)
-	c.logf(LogDebug, "server chose DTLS 1.3 with %v (%s)", s, authName(pskChosen, hasShare))
+	cl.mode = authName(pskChosen, hasShare)
+	c.logf(LogDebug, "server chose DTLS 1.3 with %v (%s)", s, cl.mode)
 	cl.setState(c13WaitEncryptedExtensions)
 	return nil
 }

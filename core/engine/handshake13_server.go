@@ -209,7 +209,8 @@ func (sv *server13) handleClientHello(st *step, r *retry13) error {
 	} else {
 		sv.setState(s13WaitFinished)
 	}
-	c.logf(LogDebug, "DTLS 1.3 with %v (%s)", sv.suite, authName(ss.psk, dhe))
+	sv.mode = authName(ss.psk, dhe)
+	c.logf(LogDebug, "DTLS 1.3 with %v (%s)", sv.suite, sv.mode)
 	sv.flightSent()
 	_, err = c.sendFlight13(st, msgs, false)
 	return err

@@ -6,8 +6,11 @@ import "github.com/tinydtls-go/tinydtls/core/record"
 // tests (which look through it instead of into the types) and for
 // diagnostics. It is a value: comparing two tells whether anything changed.
 type snapshot struct {
-	Role        Role
-	Version     uint16 // protocol version; 0 while not known
+	Role    Role
+	Version uint16 // protocol version; 0 while not known
+	// KeyExchange is how a DTLS 1.3 handshake authenticated and agreed on
+	// keys: "psk_dhe_ke", "psk_ke" or "raw public keys".
+	KeyExchange string
 	State       State
 	Established bool
 	Removed     bool
