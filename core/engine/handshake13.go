@@ -91,6 +91,7 @@ type base13 struct {
 	lastReACK time.Duration
 	done      bool   // the handshake completed
 	mode      string // what authenticated it (authName), for the snapshot
+	group     uint16 // and its ECDHE group
 
 	hs *hs13 // the handshake in progress, nil between
 }
@@ -239,7 +240,7 @@ func (b *base13) negotiated() *suite.Suite {
 }
 
 func (b *base13) snapshot(s *snapshot) {
-	s.KeyExchange = b.mode
+	s.KeyExchange, s.Group = b.mode, b.group
 	if hs := b.hs; hs != nil {
 		s.Handshake = handshakeSnapshot{Running: true, State: hs.state.visible(), NextRecvSeq: b.reasm.NextSeq()}
 		s.Handshake.BufferedMsgs, s.Handshake.BufferedBytes = b.reasm.Buffered()

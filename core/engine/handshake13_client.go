@@ -482,6 +482,9 @@ func (cl *client13) handleServerHello(st *step, m *handshake.Message) error {
 	cl.switchRead(epochHandshake, cs.serverHS)
 	cl.switchWrite(epochHandshake, cs.clientHS)
 	cl.mode = authName(pskChosen, hasShare)
+	if hasShare {
+		cl.group = share.Group
+	}
 	c.logf(LogDebug, "server chose DTLS 1.3 with %v (%s)", s, cl.mode)
 	cl.setState(c13WaitEncryptedExtensions)
 	return nil

@@ -210,6 +210,9 @@ func (sv *server13) handleClientHello(st *step, r *retry13) error {
 		sv.setState(s13WaitFinished)
 	}
 	sv.mode = authName(ss.psk, dhe)
+	if dhe {
+		sv.group = choice.group
+	}
 	c.logf(LogDebug, "DTLS 1.3 with %v (%s)", sv.suite, sv.mode)
 	sv.flightSent()
 	_, err = c.sendFlight13(st, msgs, false)

@@ -11,6 +11,7 @@ type snapshot struct {
 	// KeyExchange is how a DTLS 1.3 handshake authenticated and agreed on
 	// keys: "psk_dhe_ke", "psk_ke" or "raw public keys".
 	KeyExchange string
+	Group       uint16 // its ECDHE group, 0 if none
 	State       State
 	Established bool
 	Removed     bool
