@@ -7,6 +7,7 @@ import (
 
 	"github.com/tinydtls-go/tinydtls/core/handshake13"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/record"
 )
 
 // pair13 is a client that offers DTLS 1.3 and a server with the defaults
@@ -321,4 +322,82 @@ func TestDTLS13ClientWithDTLS12Server(t *testing.T) {
 	if cl.established(sv) || !cl.hasEvent(protocol.LevelFatal, uint16(protocol.AlertProtocolVersion)) {
 		t.Fatalf("1.3-only client with a 1.2 server: events %v", cl.events)
 	}
+}
+
+// records13 splits a datagram into its records (CID of cidLen bytes on
+// unified headers).
+func records13(t *testing.T, dg []byte, cidLen int) [][]byte {
+	t.Helper()
+	var out [][]byte
+	for len(dg) > 0 {
+		_, _, rest, ok := record.Parse(dg, record.FixedCIDLen(cidLen))
+		if !ok {
+			t.Fatalf("datagram does not parse: % x", dg)
+		}
+		out = append(out, dg[:len(dg)-len(rest)])
+		dg = rest
+	}
+	return out
+}
+
+// RFC 9147 §7: the client acknowledges the part of the server's flight
+// that came, and the server's retransmission leaves that part out.
+func TestDTLS13ACKedRecordsNotResent(t *testing.T) {
+	cl, sv, l := pair13(t, 13, false)
+	var flights [][]int // records per datagram of the server's flight, per transmission
+	cut := false
+	l.filter = func(from *peer, dg []byte) []byte {
+		if from != sv || serverRandom(dg) == nil && !cut {
+			return dg
+		}
+		recs := records13(t, dg, 0)
+		if !cut && len(recs) >= 3 {
+			// Lose the Finished, the last record of the first transmission.
+			cut = true
+			flights = append(flights, []int{len(recs)})
+			return bytes.Join(recs[:len(recs)-1], nil)
+		}
+		if cut && len(flights) == 1 && len(recs) > 0 && recs[0][0]&0xe0 == 0x20 && recs[0][0]&3 == 2 {
+			flights = append(flights, []int{len(recs)})
+		}
+		return dg
+	}
+	acks := 0
+	l.tap = func(from *peer, dg []byte) {
+		if from == cl && cut && len(flights) == 1 && dg[0]&0xe0 == 0x20 {
+			acks++
+		}
+	}
+	handshakeOK(t, cl, sv, l, 10*time.Second)
+	if len(flights) != 2 || flights[0][0] < 3 || flights[1][0] != 1 {
+		t.Fatalf("server flight transmissions (records): %v; want the whole flight, then its Finished alone", flights)
+	}
+	if acks == 0 {
+		t.Fatal("the client did not acknowledge the partial flight")
+	}
+}
+
+// The server acknowledges the client's last flight, and again when the
+// client retransmits it because the ACK was lost; the client keeps its
+// flight until then.
+func TestDTLS13ServerReACKsClientFinished(t *testing.T) {
+	cl, sv, l := pair13(t, 14, false)
+	dropped := 0
+	l.filter = func(from *peer, dg []byte) []byte {
+		// The server's first record of epoch 3, its ACK, is lost.
+		if from == sv && dropped == 0 && dg[0]&0xe3 == 0x23 {
+			dropped++
+			return nil
+		}
+		return dg
+	}
+	handshakeOK(t, cl, sv, l, 5*time.Second)
+	if dropped != 1 || !cl.conn(sv).snapshot().Flight {
+		t.Fatalf("dropped %d ACKs; client keeps its flight: %v", dropped, cl.conn(sv).snapshot().Flight)
+	}
+	l.run(func() bool { return !cl.conn(sv).snapshot().Flight }, 5*time.Second)
+	if cl.conn(sv).snapshot().Flight {
+		t.Fatal("the client's last flight was never acknowledged")
+	}
+	exchange(t, cl, sv, l, "acknowledged")
 }

@@ -15,12 +15,17 @@ import (
 // message arrived, and that no record was ever delivered twice although the
 // link duplicates datagrams.
 func lossyRun(t *testing.T, n int, seed int64, setup func(cl, sv *peer)) *link {
+	return lossyRunWith(t, n, seed, Config{}, setup)
+}
+
+// lossyRunWith is lossyRun with the clients' configuration ccfg.
+func lossyRunWith(t *testing.T, n int, seed int64, ccfg Config, setup func(cl, sv *peer)) *link {
 	l := newLink(t, seed)
 	l.loss, l.dup, l.reorder, l.jitter = 0.3, 0.1, 0.1, 5*time.Millisecond
 	sv := newPeer(t, l, "server", Config{}, seed+1)
 	clients := make([]*peer, n)
 	for i := range clients {
-		clients[i] = newPeer(t, l, fmt.Sprintf("client-%d", i), Config{}, seed+int64(10+i))
+		clients[i] = newPeer(t, l, fmt.Sprintf("client-%d", i), ccfg, seed+int64(10+i))
 		setup(clients[i], sv)
 	}
 	for _, cl := range clients {
@@ -125,6 +130,41 @@ func TestTwoHundredECDHEHandshakesAt30PercentLoss(t *testing.T) {
 	}
 	l := lossyRun(t, 200, 200, func(cl, sv *peer) { useCredentials(cl, sv, true) })
 	t.Logf("simulated %v, %d datagrams delivered, %d dropped", l.now, l.delivers, l.dropped)
+}
+
+func TestThousandDTLS13PSKHandshakesAt30PercentLoss(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long")
+	}
+	l := lossyRunWith(t, 1000, 300, Config{MaxVersion: protocol.VersionDTLS13}, func(cl, sv *peer) {
+		useCredentials(cl, sv, false)
+	})
+	t.Logf("simulated %v, %d datagrams delivered, %d dropped", l.now, l.delivers, l.dropped)
+	checkVersion(t, l, protocol.VersionDTLS13)
+}
+
+func TestTwoHundredDTLS13ECDHEHandshakesAt30PercentLoss(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long")
+	}
+	l := lossyRunWith(t, 200, 400, Config{MaxVersion: protocol.VersionDTLS13}, func(cl, sv *peer) {
+		useCredentials(cl, sv, true)
+	})
+	t.Logf("simulated %v, %d datagrams delivered, %d dropped", l.now, l.delivers, l.dropped)
+	checkVersion(t, l, protocol.VersionDTLS13)
+}
+
+// checkVersion fails the test unless every association on the link has
+// version v.
+func checkVersion(t *testing.T, l *link, v uint16) {
+	t.Helper()
+	for _, p := range l.list {
+		p.ep.Conns(func(c *Conn) {
+			if c.Version() != v {
+				t.Fatalf("%s: an association of version %#04x", p.name, c.Version())
+			}
+		})
+	}
 }
 
 func TestTinyMTUFragmentsECDHEFlights(t *testing.T) {

@@ -12,6 +12,8 @@ type snapshot struct {
 	// keys: "psk_dhe_ke", "psk_ke" or "raw public keys".
 	KeyExchange string
 	Group       uint16 // its ECDHE group, 0 if none
+	// Flight: a flight of ours is kept for retransmission.
+	Flight bool
 	State       State
 	Established bool
 	Removed     bool
@@ -62,6 +64,7 @@ func (c *Conn) snapshot() snapshot {
 		Expanded:     c.rl.Expanded(),
 		WriteKeys:    c.rl.Out.Keys(),
 		WriteCID:     string(c.rl.Out.CID()),
+		Flight:       c.flight != nil,
 	}
 	s.Epoch0Highest, s.Epoch0Seen = c.rl.In.Highest(0)
 	c.hs.snapshot(&s)
