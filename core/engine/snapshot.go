@@ -13,7 +13,7 @@ type snapshot struct {
 	KeyExchange string
 	Group       uint16 // its ECDHE group, 0 if none
 	// Flight: a flight of ours is kept for retransmission.
-	Flight bool
+	Flight      bool
 	State       State
 	Established bool
 	Removed     bool
