@@ -44,3 +44,15 @@ func takeSeq(c *Conn, epoch uint16) (uint64, bool) {
 func cookieFor(p *peer, addr []byte, ch *handshake.ClientHello, now time.Duration) []byte {
 	return p.ep.cookie.make(p.ep, addr, ch, now)
 }
+
+// base13 is c's DTLS 1.3 handshaker's shared part (tests that impersonate
+// a peer number their messages with it), nil for a 1.2 association.
+func (c *Conn) base13() *base13 {
+	switch h := c.hs.(type) {
+	case *client13:
+		return &h.base13
+	case *server13:
+		return &h.base13
+	}
+	return nil
+}
