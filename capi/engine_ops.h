@@ -12,7 +12,7 @@
 #ifndef TDTLS_ENGINE_OPS_H
 #define TDTLS_ENGINE_OPS_H
 
-#define TDTLS_ENGINE_ABI 1
+#define TDTLS_ENGINE_ABI 2
 
 /* Not declared in any header, but upstream's library exports it. */
 void dtls_sha256_transform(dtls_sha256_ctx *ctx, const uint32_t *data);

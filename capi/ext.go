@@ -9,9 +9,11 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/tinydtls-go/tinydtls/capi/stackroom"
+	"github.com/tinydtls-go/tinydtls/core/protocol"
 )
 
 // Exports of dtls_ext.h, this implementation's settings beyond upstream.
@@ -103,6 +105,80 @@ func tdtls_go_set_cid_length(ctx *C.dtls_context_t, n C.size_t) (ret C.int) {
 		return -1
 	}
 	return setting("dtls_set_cid_length", st.ep.SetCIDLength(clampInt(uint64(n))))
+}
+
+//export tdtls_go_set_versions
+func tdtls_go_set_versions(ctx *C.dtls_context_t, lo, hi C.uint16_t) (ret C.int) {
+	stackroom.Reserve()
+	ret = -1
+	defer guard("dtls_set_versions")
+	st := stateOf(ctx)
+	if st == nil {
+		return -1
+	}
+	return setting("dtls_set_versions", st.ep.SetVersions(uint16(lo), uint16(hi)))
+}
+
+//export tdtls_go_get_version
+func tdtls_go_get_version(ctx *C.dtls_context_t, s *C.session_t) (ret C.int) {
+	stackroom.Reserve()
+	ret = -1
+	defer guard("dtls_get_version")
+	st := stateOf(ctx)
+	if st == nil || s == nil {
+		return -1
+	}
+	c := st.conn(s)
+	if c == nil || !c.Established() || c.Version() == 0 {
+		return -1
+	}
+	return C.int(c.Version())
+}
+
+// The environment variables dtls_new_context() reads (dtls_ext.h).
+const (
+	envMinVersion = "TINYDTLS_GO_MIN_VERSION"
+	envMaxVersion = "TINYDTLS_GO_MAX_VERSION"
+)
+
+// tdtls_go_env_versions applies the variables to a new context; lo and hi
+// are their values, NULL when not set. Both are ignored, with a warning,
+// when either is not a version or they make no range.
+//
+//export tdtls_go_env_versions
+func tdtls_go_env_versions(ctx *C.dtls_context_t, lo, hi *C.char) {
+	stackroom.Reserve()
+	defer guard("dtls_new_context")
+	st := stateOf(ctx)
+	if st == nil {
+		return
+	}
+	vmin, okMin := envVersion(envMinVersion, lo)
+	vmax, okMax := envVersion(envMaxVersion, hi)
+	if !okMin || !okMax {
+		return
+	}
+	if err := st.ep.SetVersions(vmin, vmax); err != nil {
+		logLine(int(C.DTLS_LOG_WARN), "dtls_new_context: "+envMinVersion+"/"+envMaxVersion+
+			" ignored: "+err.Error())
+	}
+}
+
+// envVersion reads one variable: "1.2" or "1.3" (0 when not set).
+func envVersion(name string, v *C.char) (uint16, bool) {
+	if v == nil {
+		return 0, true
+	}
+	switch s := C.GoString(v); s {
+	case "1.2":
+		return protocol.VersionDTLS12, true
+	case "1.3":
+		return protocol.VersionDTLS13, true
+	default:
+		logLine(int(C.DTLS_LOG_WARN), "dtls_new_context: "+name+"="+strconv.Quote(s)+
+			" ignored: the version must be 1.2 or 1.3")
+		return 0, false
+	}
 }
 
 //export tdtls_go_set_limits

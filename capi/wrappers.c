@@ -50,6 +50,14 @@ dtls_context_t *dtls_new_context(void *app_data) {
     free(c);
     return NULL;
   }
+  /* dtls_set_versions() for programs that cannot call it (dtls_ext.h);
+   * nothing reaches the engine when neither variable is set. */
+  {
+    char *lo = getenv("TINYDTLS_GO_MIN_VERSION");
+    char *hi = getenv("TINYDTLS_GO_MAX_VERSION");
+    if (lo || hi)
+      tdtls_go_env_versions(&c->pub, lo, hi);
+  }
   return &c->pub;
 }
 
@@ -201,6 +209,15 @@ int dtls_set_record_size_limit(dtls_context_t *ctx, size_t limit) {
 
 int dtls_set_cid_length(dtls_context_t *ctx, size_t length) {
   IN_CONTEXT(int, ctx, -1, tdtls_go_set_cid_length(ctx, length));
+}
+
+int dtls_set_versions(dtls_context_t *ctx, uint16_t min_version,
+                      uint16_t max_version) {
+  IN_CONTEXT(int, ctx, -1, tdtls_go_set_versions(ctx, min_version, max_version));
+}
+
+int dtls_get_version(dtls_context_t *ctx, const session_t *session) {
+  IN_CONTEXT(int, ctx, -1, tdtls_go_get_version(ctx, (session_t *)session));
 }
 
 int dtls_set_limits(dtls_context_t *ctx, unsigned int max_peers,

@@ -20,7 +20,10 @@
  * 10 what the write callback returns, 11 peer->state written by the
  * application, 12 argument refusals: every API function that refuses (or
  * ignores) an argument logs exactly one DTLS_LOG_WARN line naming itself
- * and the argument, and returns what it always returned.
+ * and the argument, and returns what it always returned, 13 protocol
+ * versions: dtls_set_versions(), dtls_get_version(), the environment
+ * variables TINYDTLS_GO_MIN_VERSION/TINYDTLS_GO_MAX_VERSION, DTLS 1.3
+ * handshakes with each suite, fallback to 1.2 and refusals.
  *
  * Everything allocated is freed (the test also runs under valgrind).
  *
@@ -117,6 +120,7 @@ typedef struct side {
   size_t max_dg;
   int hs_sent[32];          /* epoch-0 handshake message types written */
   unsigned server_hello_suite;
+  unsigned server_hello_version; /* its supported_versions, 0 if none */
   int n_verify;
   unsigned char seen_x[32], seen_y[32];
   size_t seen_key_size;
@@ -167,11 +171,24 @@ static void note_handshake(side_t *s, const unsigned char *d, size_t len) {
                       body[h + 11];
         if (mt < 32)
           s->hs_sent[mt]++;
-        if (mt == DTLS_HT_SERVER_HELLO && foff == 0 && flen >= 38) {
+        if (mt == DTLS_HT_SERVER_HELLO && foff == 0 && flen >= 38 &&
+            h + 12 + flen <= rlen) {
           const unsigned char *sh = body + h + 12;
-          size_t sid = sh[34];
+          size_t sid = sh[34], e;
           if (35 + sid + 2 <= flen)
             s->server_hello_suite = (unsigned)sh[35 + sid] << 8 | sh[36 + sid];
+          /* the extensions: supported_versions (43) names DTLS 1.3 */
+          s->server_hello_version = 0;
+          e = 35 + sid + 3 + 2;
+          while (e + 4 <= flen) {
+            unsigned et = (unsigned)sh[e] << 8 | sh[e + 1];
+            size_t el = (size_t)sh[e + 2] << 8 | sh[e + 3];
+            if (e + 4 + el > flen)
+              break;
+            if (et == 43 && el == 2)
+              s->server_hello_version = (unsigned)sh[e + 4] << 8 | sh[e + 5];
+            e += 4 + el;
+          }
         }
         h += 12 + flen;
       }
@@ -1694,6 +1711,14 @@ static void test_refusals(void) {
   REFUSED(dtls_set_cid_length(NULL, 6) == -1, "dtls_set_cid_length", "ctx");
   REFUSED(dtls_set_cid_length(ctx, 17) == -1, "dtls_set_cid_length", "connection ID");
   REFUSED(dtls_set_limits(NULL, 1, 1) == -1, "dtls_set_limits", "ctx");
+  REFUSED(dtls_set_versions(NULL, DTLS_VERSION_1_2, DTLS_VERSION_1_3) == -1,
+          "dtls_set_versions", "ctx");
+  REFUSED(dtls_set_versions(ctx, 0xfeff, 0) == -1, "dtls_set_versions", "version");
+  REFUSED(dtls_set_versions(ctx, 0, 0x0304) == -1, "dtls_set_versions", "version");
+  REFUSED(dtls_set_versions(ctx, DTLS_VERSION_1_3, DTLS_VERSION_1_2) == -1,
+          "dtls_set_versions", "minimum");
+  REFUSED(dtls_get_version(NULL, &a) == -1, "dtls_get_version", "ctx");
+  REFUSED(dtls_get_version(ctx, NULL) == -1, "dtls_get_version", "session");
   REFUSED(dtls_ext_go_stats(NULL, 0) == -1, "dtls_ext_go_stats", "out");
 
   /* session.h, netq.h, dtls_prng.h, dtls_time.h, dtls_debug.h */
@@ -1976,6 +2001,250 @@ static void test_peer_state_written(void) {
   }
 }
 
+/* ------------------------------------------------------------------ */
+/* 13. protocol versions                                                */
+
+/* What both ends of a connected pair report, and what the ServerHello
+ * said: "v=FEFC/FEFC sh=FEFC suite=0x1305". */
+static const char *version_state(side_t *c, side_t *s) {
+  return fmt_detail("dtls_get_version client %04X server %04X; ServerHello "
+                    "supported_versions %04X, suite 0x%04X",
+                    (unsigned)dtls_get_version(c->n.ctx, &s->n.addr) & 0xffff,
+                    (unsigned)dtls_get_version(s->n.ctx, &c->n.addr) & 0xffff,
+                    s->server_hello_version, s->server_hello_suite);
+}
+
+/* Both ends connected in version v, and the ServerHello says so (1.2:
+ * no supported_versions). */
+static int in_version(side_t *c, side_t *s, int v) {
+  return connected(c, s) && connected(s, c) &&
+         dtls_get_version(c->n.ctx, &s->n.addr) == v &&
+         dtls_get_version(s->n.ctx, &c->n.addr) == v &&
+         s->server_hello_version == (v == DTLS_VERSION_1_3 ? (unsigned)v : 0u);
+}
+
+/* Data both ways on a connected pair. */
+static int data_both_ways(side_t *c, side_t *s, const char *text) {
+  int w1, w2;
+  clear_rx(c);
+  clear_rx(s);
+  w1 = dtls_write(c->n.ctx, &s->n.addr, (uint8 *)text, strlen(text));
+  pump();
+  w2 = dtls_write(s->n.ctx, &c->n.addr, (uint8 *)text, strlen(text));
+  pump();
+  return w1 == (int)strlen(text) && w2 == w1 && rx_is(s, text) && rx_is(c, text);
+}
+
+/* A pair restricted to suite whose client offers DTLS 1.3 (1.2 too). */
+static void pair13(side_t **c, side_t **s, dtls_cipher_t suite) {
+  pair(c, s, suite);
+  if ((*c)->n.ctx)
+    dtls_set_versions((*c)->n.ctx, 0, DTLS_VERSION_1_3);
+}
+
+/* A pair made with the environment variables set as given (NULL: unset);
+ * the log of dtls_new_context is captured. */
+static void pair_env(side_t **c, side_t **s, const char *lo, const char *hi) {
+  if (lo)
+    setenv("TINYDTLS_GO_MIN_VERSION", lo, 1);
+  if (hi)
+    setenv("TINYDTLS_GO_MAX_VERSION", hi, 1);
+  reset_net();
+  dtls_set_log_handler(log_capture);
+  n_log = 0;
+  *c = add_side("client", 0, TLS_PSK_WITH_AES_128_CCM_8, 0, 40001);
+  *s = add_side("server", 1, TLS_PSK_WITH_AES_128_CCM_8, 0, 5684);
+  dtls_set_log_handler(verbose ? NULL : log_quiet);
+  unsetenv("TINYDTLS_GO_MIN_VERSION");
+  unsetenv("TINYDTLS_GO_MAX_VERSION");
+}
+
+/* The captured log has a WARN line from dtls_new_context naming name. */
+static int env_warned(const char *name) {
+  int i;
+  for (i = 0; i < n_log && i < LOG_MAX; i++)
+    if (log_lines[i].level == DTLS_LOG_WARN &&
+        strncmp(log_lines[i].text, "dtls_new_context: ", 18) == 0 &&
+        strstr(log_lines[i].text, name))
+      return 1;
+  return 0;
+}
+
+/* Neither end connected; the client got a fatal protocol_version alert.
+ * The server refuses the ClientHello before the cookie exchange, keeping
+ * no state for the unverified address (and so has no association to
+ * report an event for). */
+static int refused(side_t *c, side_t *s) {
+  return !connected(c, s) && !connected(s, c) &&
+         has_event(c, 0, DTLS_ALERT_LEVEL_FATAL, DTLS_ALERT_PROTOCOL_VERSION) &&
+         !has_event(s, 0, 0, DTLS_EVENT_CONNECTED) &&
+         dtls_get_peer(s->n.ctx, &c->n.addr) == NULL;
+}
+
+static void test_versions(void) {
+  side_t *c, *s;
+  session_t nobody;
+  int r, cev, sev;
+  size_t i;
+  static const struct {
+    dtls_cipher_t listed; /* what get_user_parameters lists */
+    unsigned wire;        /* the DTLS 1.3 suite the ServerHello must name */
+    int rpk;              /* 1: raw public keys, 0: PSK, -1: either */
+    const char *name;
+  } suites[] = {
+      {TLS_AES_128_GCM_SHA256, 0x1301, -1, "TLS_AES_128_GCM_SHA256 listed"},
+      {TLS_AES_128_CCM_SHA256, 0x1304, -1, "TLS_AES_128_CCM_SHA256 listed"},
+      {TLS_AES_128_CCM_8_SHA256, 0x1305, -1, "TLS_AES_128_CCM_8_SHA256 listed"},
+      {TLS_PSK_WITH_AES_128_CCM_8, 0x1305, 0, "only TLS_PSK_WITH_AES_128_CCM_8 listed"},
+      {TLS_PSK_WITH_AES_128_CCM, 0x1304, 0, "only TLS_PSK_WITH_AES_128_CCM listed"},
+      {TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, 0x1305, 1,
+       "only TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 listed"},
+      {TLS_ECDHE_ECDSA_WITH_AES_128_CCM, 0x1304, 1,
+       "only TLS_ECDHE_ECDSA_WITH_AES_128_CCM listed"},
+  };
+
+  section = "13 versions";
+  check(DTLS_VERSION_1_2 == 0xfefd && DTLS_VERSION_1_3 == 0xfefc &&
+            TLS_AES_128_GCM_SHA256 == 0x1301 && TLS_AES_128_CCM_SHA256 == 0x1304 &&
+            TLS_AES_128_CCM_8_SHA256 == 0x1305 && sizeof(dtls_cipher_t) == 4,
+        NULL, "the version and suite constants have their wire values; "
+              "dtls_cipher_t keeps its size");
+
+  /* the defaults: DTLS 1.2 */
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  check(dtls_connect(c->n.ctx, &s->n.addr) > 0 &&
+            dtls_get_version(c->n.ctx, &s->n.addr) == -1,
+        NULL, "dtls_get_version is -1 while the handshake runs");
+  pump();
+  check(in_version(c, s, DTLS_VERSION_1_2), version_state(c, s),
+        "default client and server: DTLS 1.2 on both ends, no supported_versions");
+  ts_addr(&nobody, "192.0.2.1", 9);
+  check(dtls_get_version(c->n.ctx, &nobody) == -1, NULL,
+        "dtls_get_version of an unknown session is -1");
+  check(dtls_set_versions(c->n.ctx, 0, 0) == 0 &&
+            dtls_set_versions(c->n.ctx, DTLS_VERSION_1_2, DTLS_VERSION_1_3) == 0 &&
+            dtls_set_versions(c->n.ctx, DTLS_VERSION_1_3, DTLS_VERSION_1_3) == 0 &&
+            dtls_set_versions(c->n.ctx, DTLS_VERSION_1_2, DTLS_VERSION_1_2) == 0 &&
+            dtls_set_versions(c->n.ctx, DTLS_VERSION_1_3, 0) == 0,
+        NULL, "dtls_set_versions accepts 0, 1.2 and 1.3 in order (0)");
+
+  /* DTLS 1.3: the suites, the data, KeyUpdate, close */
+  for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+    pair13(&c, &s, suites[i].listed);
+    r = handshake(c, s);
+    check(r && in_version(c, s, DTLS_VERSION_1_3) &&
+              s->server_hello_suite == suites[i].wire,
+          version_state(c, s), "client offering 1.3, %s: DTLS 1.3 with 0x%04X",
+          suites[i].name, suites[i].wire);
+    if (!r)
+      continue;
+    check(data_both_ways(c, s, "thirteen"), fmt_detail("%s / %s", rx_text(s), rx_text(c)),
+          "DTLS 1.3 (%s): data both ways", suites[i].name);
+    if (suites[i].rpk >= 0)
+      check((c->n_verify > 0 && s->n_verify > 0) == suites[i].rpk &&
+                (c->n_verify == 0 && s->n_verify == 0) == !suites[i].rpk,
+            fmt_detail("verify_ecdsa_key called %d (client) %d (server) times",
+                       c->n_verify, s->n_verify),
+            "DTLS 1.3 (%s): %s", suites[i].name,
+            suites[i].rpk ? "raw public keys verified by both ends"
+                          : "PSK, no raw public key verified");
+  }
+
+  pair13(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  if (check(handshake(c, s) && in_version(c, s, DTLS_VERSION_1_3), version_state(c, s),
+            "DTLS 1.3 PSK handshake for KeyUpdate and close")) {
+    cev = c->n_ev;
+    sev = s->n_ev;
+    r = dtls_renegotiate(c->n.ctx, &s->n.addr);
+    pump();
+    check(r >= 0 && count_level(c, cev, 2) == 0 && count_level(s, sev, 2) == 0 &&
+              in_version(c, s, DTLS_VERSION_1_3),
+          fmt_detail("returned %d; %s; %s", r, events(c, cev), events(s, sev)),
+          "dtls_renegotiate (a KeyUpdate) by the client: no alert, still DTLS 1.3");
+    check(reneg_events(c, cev) && reneg_events(s, sev),
+          fmt_detail("%s; %s", events(c, cev), events(s, sev)),
+          "and both ends report DTLS_EVENT_RENEGOTIATE then DTLS_EVENT_CONNECTED "
+          "(dtls_renegotiate's contract in dtls.h)");
+    check(data_both_ways(c, s, "after the client's update"), NULL,
+          "data both ways after it");
+    cev = c->n_ev;
+    sev = s->n_ev;
+    r = dtls_renegotiate(s->n.ctx, &c->n.addr);
+    pump();
+    check(r >= 0 && count_level(c, cev, 2) == 0 && count_level(s, sev, 2) == 0,
+          fmt_detail("returned %d; %s; %s", r, events(c, cev), events(s, sev)),
+          "dtls_renegotiate (a KeyUpdate) by the server: no alert");
+    check(reneg_events(c, cev) && reneg_events(s, sev),
+          fmt_detail("%s; %s", events(c, cev), events(s, sev)),
+          "and both ends report DTLS_EVENT_RENEGOTIATE then DTLS_EVENT_CONNECTED");
+    check(data_both_ways(c, s, "after the server's update"), NULL,
+          "data both ways after it");
+    sev = s->n_ev;
+    r = dtls_close(c->n.ctx, &s->n.addr);
+    pump();
+    check(r == 0 && has_event(s, sev, DTLS_ALERT_LEVEL_WARNING, DTLS_ALERT_CLOSE_NOTIFY) &&
+              dtls_get_version(s->n.ctx, &c->n.addr) == -1,
+          fmt_detail("returned %d; %s", r, events(s, sev)),
+          "dtls_close: the server gets close_notify; dtls_get_version is -1 after");
+  }
+
+  /* fallback and refusal */
+  pair13(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  dtls_set_versions(s->n.ctx, 0, DTLS_VERSION_1_2);
+  check(handshake(c, s) && in_version(c, s, DTLS_VERSION_1_2) &&
+            s->server_hello_suite == TLS_PSK_WITH_AES_128_CCM_8,
+        version_state(c, s), "client offering 1.3, server up to 1.2: DTLS 1.2");
+  pair(&c, &s, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
+  dtls_set_versions(c->n.ctx, 0, DTLS_VERSION_1_3);
+  dtls_set_versions(s->n.ctx, 0, DTLS_VERSION_1_2);
+  check(handshake(c, s) && in_version(c, s, DTLS_VERSION_1_2) &&
+            s->server_hello_suite == TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,
+        version_state(c, s), "the same with ECDHE-ECDSA: DTLS 1.2");
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  dtls_set_versions(c->n.ctx, DTLS_VERSION_1_3, DTLS_VERSION_1_3);
+  dtls_set_versions(s->n.ctx, 0, DTLS_VERSION_1_2);
+  r = handshake(c, s);
+  check(!r && refused(c, s), fmt_detail("%s; %s", events(c, 0), events(s, 0)),
+        "client 1.3 only, server 1.2 only: refused (protocol_version), no association");
+  pair(&c, &s, TLS_PSK_WITH_AES_128_CCM_8);
+  dtls_set_versions(s->n.ctx, DTLS_VERSION_1_3, DTLS_VERSION_1_3);
+  r = handshake(c, s);
+  check(!r && refused(c, s), fmt_detail("%s; %s", events(c, 0), events(s, 0)),
+        "default client (1.2), server 1.3 only: refused (protocol_version), no association");
+
+  /* the environment variables */
+  pair_env(&c, &s, NULL, "1.3");
+  check(n_log == 0 || !env_warned("TINYDTLS_GO"), NULL,
+        "TINYDTLS_GO_MAX_VERSION=1.3: no warning");
+  check(handshake(c, s) && in_version(c, s, DTLS_VERSION_1_3), version_state(c, s),
+        "TINYDTLS_GO_MAX_VERSION=1.3 at dtls_new_context: DTLS 1.3");
+  pair_env(&c, &s, NULL, "1.3");
+  check(dtls_set_versions(c->n.ctx, 0, DTLS_VERSION_1_2) == 0 && handshake(c, s) &&
+            in_version(c, s, DTLS_VERSION_1_2),
+        version_state(c, s),
+        "TINYDTLS_GO_MAX_VERSION=1.3, then dtls_set_versions(ctx, 0, 1.2) on the "
+        "client: the call wins, DTLS 1.2");
+  pair_env(&c, &s, "1.3", NULL);
+  check(handshake(c, s) && in_version(c, s, DTLS_VERSION_1_3), version_state(c, s),
+        "TINYDTLS_GO_MIN_VERSION=1.3 alone: DTLS 1.3 (the maximum follows)");
+  pair_env(&c, &s, "1.2", "1.2");
+  dtls_set_versions(c->n.ctx, 0, DTLS_VERSION_1_3);
+  check(handshake(c, s) && in_version(c, s, DTLS_VERSION_1_2), version_state(c, s),
+        "TINYDTLS_GO_MAX_VERSION=1.2 keeps a server at DTLS 1.2");
+  pair_env(&c, &s, NULL, "1.4");
+  check(c->n.ctx && s->n.ctx && env_warned("TINYDTLS_GO_MAX_VERSION"),
+        n_log ? log_lines[0].text : "no log line",
+        "TINYDTLS_GO_MAX_VERSION=1.4: dtls_new_context warns naming the variable");
+  check(handshake(c, s) && in_version(c, s, DTLS_VERSION_1_2), version_state(c, s),
+        "and ignores it: DTLS 1.2");
+  pair_env(&c, &s, "1.3", "1.2");
+  check(env_warned("TINYDTLS_GO_MIN_VERSION"), n_log ? log_lines[0].text : "no log line",
+        "TINYDTLS_GO_MIN_VERSION=1.3 with MAX 1.2: a warning");
+  check(handshake(c, s) && in_version(c, s, DTLS_VERSION_1_2), version_state(c, s),
+        "and both ignored: DTLS 1.2");
+  reset_net();
+}
+
 int main(void) {
   verbose = getenv("API_TEST_VERBOSE") && *getenv("API_TEST_VERBOSE") == '1';
   dtls_init();
@@ -1995,6 +2264,7 @@ int main(void) {
   test_sessions();
   test_write_results();
   test_peer_state_written();
+  test_versions();
 
   reset_net();
   dtls_set_log_handler(NULL);

@@ -149,6 +149,93 @@ int dtls_set_record_size_limit(dtls_context_t *ctx, size_t limit);
 int dtls_set_cid_length(dtls_context_t *ctx, size_t length);
 
 /**
+ * @name Protocol versions
+ * The values of the version field on the wire, as dtls_set_versions()
+ * takes them and dtls_get_version() returns them. They count down as the
+ * protocol goes up: DTLS 1.3 is the lower number.
+ * @{
+ */
+#define DTLS_VERSION_1_2 0xfefd /**< DTLS 1.2 (RFC 6347). */
+#define DTLS_VERSION_1_3 0xfefc /**< DTLS 1.3 (RFC 9147). */
+/** @} */
+
+/**
+ * @name DTLS 1.3 cipher suites
+ * Code points (RFC 8446, RFC 9147) for the @c cipher_suites list of
+ * dtls_user_parameters_t, beside upstream's #dtls_cipher_t values (they
+ * are not members of that enum, so that upstream's header and every switch
+ * over it stay as they are). A DTLS 1.3 suite names only the record
+ * protection; the authentication, PSK or ECDHE with raw public keys, comes
+ * from the credential callbacks as in DTLS 1.2. An application that lists
+ * only DTLS 1.2 suites gets, in DTLS 1.3, the suites with the same AEAD
+ * and authentication: TLS_PSK_WITH_AES_128_CCM_8 allows
+ * #TLS_AES_128_CCM_8_SHA256 with a PSK, TLS_ECDHE_ECDSA_WITH_AES_128_CCM
+ * allows #TLS_AES_128_CCM_SHA256 with raw public keys. With the library's
+ * default list all three are allowed.
+ * @{
+ */
+/** AES-128-GCM, SHA-256 (0x1301). */
+#define TLS_AES_128_GCM_SHA256 ((dtls_cipher_t)0x1301)
+/** AES-128-CCM with a 16-byte tag, SHA-256 (0x1304). */
+#define TLS_AES_128_CCM_SHA256 ((dtls_cipher_t)0x1304)
+/** AES-128-CCM with an 8-byte tag, SHA-256 (0x1305): the profile for
+ *  constrained devices (RFC 9147 and RFC 8446 Appendix B.4). */
+#define TLS_AES_128_CCM_8_SHA256 ((dtls_cipher_t)0x1305)
+/** @} */
+
+/**
+ * @brief Sets the range of protocol versions the context negotiates.
+ *
+ * By default a context negotiates DTLS 1.3 as a server with every client
+ * that offers it (and DTLS 1.2 with the others), and offers only DTLS 1.2
+ * as a client. With @p max_version #DTLS_VERSION_1_3 a client offers DTLS
+ * 1.3 and accepts a server's DTLS 1.2; with both bounds #DTLS_VERSION_1_3
+ * it speaks DTLS 1.3 only, and a server refuses DTLS 1.2 clients. With @p max_version #DTLS_VERSION_1_2 a
+ * server never negotiates DTLS 1.3.
+ *
+ * Programs that cannot call this function (libcoap, unmodified
+ * applications) can set the environment variables
+ * @c TINYDTLS_GO_MAX_VERSION and @c TINYDTLS_GO_MIN_VERSION to @c 1.2 or
+ * @c 1.3: dtls_new_context() reads them, so that e.g.
+ * @c TINYDTLS_GO_MAX_VERSION=1.3 makes the clients of a program offer
+ * DTLS 1.3. A variable not set leaves its bound at the default; a value
+ * that is not @c 1.2 or @c 1.3 (or a minimum above the maximum) is
+ * ignored with a #DTLS_LOG_WARN line. A call of this function after
+ * dtls_new_context() overrides them.
+ *
+ * DTLS 1.3 here has external PSKs and raw public keys (the same callbacks
+ * as DTLS 1.2) and no 0-RTT data, no session tickets and no X.509
+ * certificates. On a DTLS 1.3 association dtls_renegotiate() updates the
+ * traffic keys (a KeyUpdate) instead of starting a new handshake.
+ *
+ * Handshakes started after the call use the new range.
+ *
+ * @param ctx         The context.
+ * @param min_version The oldest version: #DTLS_VERSION_1_2,
+ *                    #DTLS_VERSION_1_3, or 0 for the default.
+ * @param max_version The newest version: #DTLS_VERSION_1_2,
+ *                    #DTLS_VERSION_1_3, or 0 for the default.
+ * @return 0, or -1 for a NULL context, a value that is none of these or a
+ *         minimum newer than the maximum (logged).
+ */
+int dtls_set_versions(dtls_context_t *ctx, uint16_t min_version,
+                      uint16_t max_version);
+
+/**
+ * @brief The protocol version of an established association.
+ *
+ * Upstream's structures have no field for it: dtls_security_params() and
+ * the peer's state look the same in both versions.
+ *
+ * @param ctx     The context.
+ * @param session The peer's address; only read during the call.
+ * @return #DTLS_VERSION_1_2 or #DTLS_VERSION_1_3, or -1 when the session
+ *         has no established association, for NULL arguments (logged) or
+ *         a call from a second thread.
+ */
+int dtls_get_version(dtls_context_t *ctx, const session_t *session);
+
+/**
  * @brief Sets the context's resource limits.
  *
  * At either limit, a new client that proved its address (valid cookie)
