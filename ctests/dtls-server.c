@@ -12,7 +12,14 @@
  *   dtls-server: event level=<level> code=<code> (<name>)
  * e.g. "event level=0 code=478 (DTLS_EVENT_CONNECTED)" or
  * "event level=2 code=40 (fatal alert handshake_failure)"
- * so that scripts can follow the handshake.
+ * and each new association's protocol version (dtls_get_version()) as
+ *   dtls-server: connected with DTLS 1.3
+ * and each raw public key the verify_ecdsa_key callback accepts as
+ *   dtls-server: accepted the client's raw public key (32-byte coordinates)
+ * so that scripts can follow the handshake. The server negotiates DTLS 1.3
+ * with clients that offer it; the environment variables of dtls_ext.h
+ * change that (TINYDTLS_GO_MAX_VERSION=1.2: DTLS 1.2 only,
+ * TINYDTLS_GO_MIN_VERSION=1.3: DTLS 1.3 only).
  *
  * Options beyond upstream's (upstream's options are unchanged):
  *   -H hint  send this PSK identity hint (in a ServerKeyExchange)
@@ -172,7 +179,10 @@ verify_ecdsa_key(struct dtls_context_t *ctx, const session_t *session,
   (void)session;
   (void)other_pub_x;
   (void)other_pub_y;
-  (void)key_size;
+  /* Every key is accepted; the line tells scripts that one was checked. */
+  fprintf(stderr, PROGRAM_TAG ": accepted the client's raw public key "
+          "(%zu-byte coordinates)\n", key_size);
+  fflush(stderr);
   return 0;
 }
 
@@ -285,17 +295,28 @@ event_name(dtls_alert_level_t level, unsigned short code) {
   return buf;
 }
 
+/* Prints the protocol version of a new association on stderr:
+ *   PROGRAM: connected with DTLS 1.3 */
+static void
+report_version(struct dtls_context_t *ctx, session_t *session) {
+  int v = dtls_get_version(ctx, session);
+
+  fprintf(stderr, PROGRAM_TAG ": connected with %s\n",
+          v == DTLS_VERSION_1_3 ? "DTLS 1.3"
+          : v == DTLS_VERSION_1_2 ? "DTLS 1.2" : "an unknown version");
+  fflush(stderr);
+}
+
 static int
 handle_event(struct dtls_context_t *ctx, session_t *session,
              dtls_alert_level_t level, unsigned short code) {
-  (void)ctx;
-  (void)session;
-
   fprintf(stderr, PROGRAM_TAG ": event level=%d code=%u (%s)\n",
           (int)level, (unsigned int)code, event_name(level, code));
   fflush(stderr);
   dtls_info("event level=%d code=%u (%s)\n", (int)level,
             (unsigned int)code, event_name(level, code));
+  if (level == 0 && code == DTLS_EVENT_CONNECTED)
+    report_version(ctx, session);
   return 0;
 }
 

@@ -27,6 +27,11 @@ static const struct suite_name known_suites[] = {
   { "TLS_ECDHE_ECDSA_WITH_AES_128_CCM", TLS_ECDHE_ECDSA_WITH_AES_128_CCM },
   { "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8", TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 },
 #endif
+  /* DTLS 1.3 (dtls_ext.h): the record protection only, the key exchange
+   * follows the credential callbacks */
+  { "TLS_AES_128_CCM_8_SHA256", TLS_AES_128_CCM_8_SHA256 },
+  { "TLS_AES_128_CCM_SHA256", TLS_AES_128_CCM_SHA256 },
+  { "TLS_AES_128_GCM_SHA256", TLS_AES_128_GCM_SHA256 },
 };
 
 #define KNOWN_SUITES (sizeof(known_suites) / sizeof(known_suites[0]))

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "global.h"
+#include "dtls_ext.h"
 
 /*
  * Parses a ':'-separated list of cipher suite names.  Unknown names are
