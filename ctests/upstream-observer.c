@@ -26,7 +26,9 @@
  *   ServerHello  sh-suite=XXXX sh-ext=E,E,...
  * (extension numbers in decimal, in wire order).  A record of content
  * type 25 (tls12_cid) has a header of unknown length; it is shown as
- * "25:EPOCH cid-record" and the rest of its datagram as "unparsed".
+ * "25:EPOCH cid-record" and the rest of its datagram as "unparsed"; a
+ * DTLS 1.3 record with the unified header (RFC 9147 §4) likewise, as
+ * "u13:E" with E the epoch's two low bits.
  * A record whose length runs past the datagram is shown as "truncated".
  *
  * Ends after -T SECONDS (default 120) or on SIGTERM/SIGINT.
@@ -218,6 +220,10 @@ log_datagram(int dir, const unsigned char *p, size_t n) {
     records++;
     if (type == 25) {
       add(&recs, " 25:%u cid-record unparsed(%zu)", epoch, n);
+      break;
+    }
+    if ((type & 0xe0) == 0x20) { /* DTLS 1.3 unified header: 001CSLEE */
+      add(&recs, " u13:%u unparsed(%zu)", type & 3, n);
       break;
     }
     len = get16(p + 11);
