@@ -179,7 +179,9 @@ func readHello13(ch *handshake13.ClientHello) (hello13, error) {
 			h.earlyData, ok = true, len(x.Data) == 0
 		case protocol.ExtConnectionID:
 			ok = len(x.Data) >= 1 && int(x.Data[0]) == len(x.Data)-1 && len(x.Data)-1 <= protocol.MaxCIDLen
-			h.cid, h.hasCID = x.Data[1:], ok
+			if ok {
+				h.cid, h.hasCID = x.Data[1:], true
+			}
 		case protocol.ExtRecordSizeLimit:
 			ok = len(x.Data) == 2
 			if ok {

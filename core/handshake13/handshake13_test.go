@@ -153,7 +153,22 @@ func TestMessages(t *testing.T) {
 
 func FuzzParsers(f *testing.F) {
 	f.Add([]byte{0, 4, 0, 29, 0, 0})
+	sh := ServerHello{Version: 0xfefd, Random: HelloRetryRequestRandom[:], CipherSuite: 0x1301,
+		Extensions: []Extension{{Type: ExtSupportedVersions, Data: []byte{0xfe, 0xfc}}, {Type: ExtCookie, Data: []byte{0, 1, 7}}}}
+	f.Add(AppendServerHello(nil, &sh))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		if ch, ok := ParseClientHello(b); ok {
+			if len(ch.Random) != 32 || len(ch.CipherSuites) == 0 || len(ch.Compression) == 0 {
+				t.Fatalf("ClientHello parsed with %d random bytes, %d suites", len(ch.Random), len(ch.CipherSuites))
+			}
+		}
+		if sh, ok := ParseServerHello(b); ok {
+			// A ServerHello with an extensions block encodes back to itself.
+			if len(sh.Extensions) > 0 && string(AppendServerHello(nil, &sh)) != string(b) {
+				t.Fatalf("ServerHello % x does not encode back", b)
+			}
+			sh.IsHelloRetryRequest()
+		}
 		ParseSupportedVersionsCH(b)
 		ParseSupportedVersionsSH(b)
 		ParseKeyShareCH(b)
@@ -170,4 +185,41 @@ func FuzzParsers(f *testing.F) {
 		s := cryptobyte.String(b)
 		ParseExtensions(&s)
 	})
+}
+
+func TestHellos(t *testing.T) {
+	sh := ServerHello{Version: 0xfefd, Random: make([]byte, 32), SessionID: []byte{1}, CipherSuite: 0x1305, Compression: 0,
+		Extensions: []Extension{{Type: ExtSupportedVersions, Data: []byte{0xfe, 0xfc}}, {Type: ExtKeyShare, Data: []byte{0, 29, 0, 1, 9}}}}
+	b := AppendServerHello(nil, &sh)
+	got, ok := ParseServerHello(b)
+	if !ok || got.CipherSuite != 0x1305 || len(got.Extensions) != 2 || got.IsHelloRetryRequest() || string(got.SessionID) != "\x01" {
+		t.Fatalf("ServerHello round trip: %+v %v", got, ok)
+	}
+	for i := range b {
+		if _, ok := ParseServerHello(b[:i]); ok && i != 2+32+1+1+3 {
+			t.Errorf("ServerHello cut to %d bytes parsed", i)
+		}
+	}
+	hrr := sh
+	hrr.Random = HelloRetryRequestRandom[:]
+	if got, _ := ParseServerHello(AppendServerHello(nil, &hrr)); !got.IsHelloRetryRequest() {
+		t.Fatal("HelloRetryRequest not recognised")
+	}
+	// A ClientHello: version, random, session id, cookie, suites,
+	// compression, extensions.
+	ch := []byte{0xfe, 0xfd}
+	ch = append(ch, make([]byte, 32)...)
+	ch = append(ch, 0, 0, 0, 4, 0x13, 0x01, 0x13, 0x05, 1, 0)
+	ch = AppendExtensions(ch, []Extension{{Type: ExtSupportedVersions, Data: []byte{2, 0xfe, 0xfc}}, {Type: ExtPreSharedKey, Data: []byte{9}}})
+	c, ok := ParseClientHello(ch)
+	if !ok || len(c.CipherSuites) != 2 || c.CipherSuites[1] != 0x1305 || len(c.Extensions) != 2 || c.Extensions[1].Type != ExtPreSharedKey {
+		t.Fatalf("ClientHello: %+v %v", c, ok)
+	}
+	dup := AppendExtensions(ch[:2+32+1+1+2+4+2], []Extension{{Type: 43}, {Type: 43}})
+	if _, ok := ParseClientHello(dup); ok {
+		t.Fatal("duplicate extensions accepted")
+	}
+	if _, ok := ParseClientHello(append(ch, 0)); ok {
+		t.Fatal("trailing byte accepted")
+	}
 }

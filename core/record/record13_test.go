@@ -190,3 +190,27 @@ func TestDTLS13EvictionAndAllocations(t *testing.T) {
 		t.Fatalf("%v allocations per sealed and opened record", a)
 	}
 }
+
+// FuzzOpen13 feeds datagrams to a read half with 1.3 epochs 2 and 3 and a
+// CID: whatever comes, nothing crashes, and only records sealed with its
+// keys open.
+func FuzzOpen13(f *testing.F) {
+	s := suite.Lookup13(protocol.TLS_AES_128_CCM_8_SHA256)
+	w, _ := pair13(s, 3, []byte{1, 2})
+	f.Add(seal13(w, 3, protocol.ContentApplicationData, []byte("seed")))
+	f.Add(append(seal13(w, 3, protocol.ContentHandshake, nil), seal13(w, 3, protocol.ContentAlert, []byte{1, 0})...))
+	f.Fuzz(func(t *testing.T, dg []byte) {
+		_, r := pair13(s, 3, []byte{1, 2})
+		k := keyschedule.Keys(keyschedule.DTLS13, bytes.Repeat([]byte{9}, 32), suite.KeyLen)
+		r.In.SetNext13(4, s, k)
+		r.In.Activate()
+		for len(dg) > 0 {
+			h, payload, rest, ok := Parse(dg, FixedCIDLen(2))
+			if !ok {
+				return
+			}
+			r.Open(&h, payload)
+			dg = rest
+		}
+	})
+}

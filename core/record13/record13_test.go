@@ -247,3 +247,16 @@ func TestSealRecordMatchesSeal(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseACK(f *testing.F) {
+	f.Add(AppendACK(nil, []RecordNumber{{2, 1}, {3, 9}}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		recs, ok := ParseACK(b, nil)
+		if !ok {
+			return
+		}
+		if string(AppendACK(nil, recs)) != string(b) {
+			t.Fatalf("ACK % x does not encode back", b)
+		}
+	})
+}
