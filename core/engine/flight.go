@@ -136,9 +136,10 @@ func (p *packer) fragment(epoch uint16, m *outMsg, i, off, n int) {
 	if a := p.c.flight.acks; a != nil && len(a.sent) < maxSentRecords {
 		a.sent = append(a.sent, sentRecord{epoch: epoch, seq: d.Seq(), msg: i, off: off, n: n})
 	}
-	if m.typ == protocol.HandshakeClientHello && epoch == 0 {
+	if m.typ == protocol.HandshakeClientHello && epoch == 0 && !(p.c.flight.acks != nil && m.seq > 0) {
 		// RFC 6347 §4.2.1: a client does not know the server's version
-		// yet; DTLS 1.0 in the record is the safe choice.
+		// yet; DTLS 1.0 in the record is the safe choice. (RFC 9147 §4:
+		// not for 1.3's second ClientHello, after the server's retry.)
 		d.SetVersion(b, protocol.VersionDTLS10)
 	}
 	hh := handshake.Header{Type: m.typ, Length: uint32(len(m.body)), MessageSeq: m.seq,

@@ -22,6 +22,10 @@ type Handler interface {
 	// or EventRenegotiate).
 	Event(c *Conn, level protocol.AlertLevel, code uint16)
 
+	// Capabilities and UserParameters are asked once per handshake; c is
+	// nil when a DTLS 1.3 server answers a first ClientHello statelessly
+	// (its HelloRetryRequest names the suite and group), as it is for
+	// Send then.
 	Capabilities(c *Conn) Capabilities
 	UserParameters(c *Conn, p *UserParameters)
 	// PSKInfo writes the hint, identity or key into out and returns its

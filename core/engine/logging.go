@@ -78,8 +78,8 @@ func (e *Endpoint) logRecordReceived(h *record.Header, t protocol.ContentType, d
 	if !e.debugOn() {
 		return
 	}
-	e.h.Log(LogDebug, fmt.Sprintf("got '%v' epoch %d sequence %d (%d bytes)", t, h.Epoch, h.Seq, h.Len()+h.Length))
-	e.dump("receive header", record.AppendHeader(nil, h))
+	e.h.Log(LogDebug, fmt.Sprintf("got '%v' epoch %d sequence %d (%d bytes)", t, h.Epoch, h.Seq, h.WireLen()+h.Length))
+	e.dump("receive header", record.AppendWireHeader(nil, h))
 	e.dump("receive unencrypted", data)
 }
 

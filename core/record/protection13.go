@@ -255,3 +255,14 @@ func (w *WriteHalf) overhead13(e *writeEpoch) int {
 	}
 	return n
 }
+
+// AppendWireHeader appends h as it was on the wire, for the log: DTLS 1.2's
+// header, or the unified header (with its sequence number bits in the
+// clear once Open found them).
+func AppendWireHeader(b []byte, h *Header) []byte {
+	if !h.Unified() {
+		return AppendHeader(b, h)
+	}
+	rh := h.unified()
+	return rh.Append(b)
+}
