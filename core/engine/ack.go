@@ -29,6 +29,8 @@ type ackTrack struct {
 	sent  []sentRecord
 	acked map[int][]span // per message: acknowledged ranges, sorted, merged
 	done  map[int]bool   // per message: acknowledged whole
+	// untilACK: see flight.untilACK.
+	untilACK bool
 }
 
 // maxSentRecords bounds the records a flight remembers (a flight of a few
@@ -121,7 +123,7 @@ func (c *Conn) sendACK(st *step, rns []record13.RecordNumber) {
 // sendFlight13 sends a DTLS 1.3 flight: tracked for acknowledgements, and
 // if untilACK retransmitted until acknowledged even after the handshake.
 func (c *Conn) sendFlight13(st *step, msgs []outMsg, untilACK bool) (int, error) {
-	c.flight = &flight{msgs: msgs, timeout: c.e.cfg.InitialTimeout, acks: &ackTrack{}, untilACK: untilACK}
+	c.flight = &flight{msgs: msgs, timeout: c.e.cfg.InitialTimeout, acks: &ackTrack{untilACK: untilACK}}
 	c.flight.deadline = st.now + c.flight.timeout
 	c.holdUntil = 0
 	n, err := c.transmitFlight(st)

@@ -405,7 +405,7 @@ func (c *Conn) handshakeDone(st *step) {
 		// the new epoch.
 		c.rl.In.DropPrevious()
 	}
-	if c.flight == nil || !c.flight.final && !c.flight.untilACK {
+	if c.flight == nil || !c.flight.final && !c.flight.untilACK() {
 		// The peer's flight completed the handshake, so it has ours; only
 		// the sender of the final flight keeps it, for the peer's
 		// retransmissions (DTLS 1.3: until the peer acknowledges it).

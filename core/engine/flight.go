@@ -39,13 +39,14 @@ type flight struct {
 	answerSince time.Duration
 	// DTLS 1.3 (RFC 9147 §7): acks tracks which records carried which
 	// bytes of which message and which bytes the peer acknowledged, so
-	// that retransmissions leave those out; untilACK: the flight is
-	// retransmitted until acknowledged though the handshake is complete
-	// (the client's last flight, a KeyUpdate), and giving up on it does
-	// not end the association.
-	acks     *ackTrack
-	untilACK bool
+	// that retransmissions leave those out (nil for 1.2's flights).
+	acks *ackTrack
 }
+
+// untilACK reports whether the flight is retransmitted until acknowledged
+// though the handshake is complete (DTLS 1.3: the client's last flight, a
+// KeyUpdate); giving up on it does not end the association.
+func (f *flight) untilACK() bool { return f.acks != nil && f.acks.untilACK }
 
 // maxCopies bounds how many copies of a flight one retransmission sends.
 // A timeout means a datagram was lost; on a lossy radio link a single copy
@@ -375,7 +376,7 @@ func (c *Conn) onTimer(st *step) {
 		}
 	}
 	if f := c.flight; f != nil && f.deadline != 0 && f.deadline <= st.now {
-		if f.retransmits >= c.e.cfg.MaxRetransmits && f.untilACK {
+		if f.retransmits >= c.e.cfg.MaxRetransmits && f.untilACK() {
 			// The association is established; only the acknowledgement
 			// never came (RFC 9147 §7: our last flight, a KeyUpdate).
 			c.logf(LogWarn, "no acknowledgement of %s after %d retransmissions; giving up on it",

@@ -732,7 +732,7 @@ func (b *base13) ackRecord(st *step, epoch uint16, data []byte) {
 	if !f.acks.complete(f.msgs) {
 		return
 	}
-	if !f.untilACK {
+	if !f.untilACK() {
 		f.answered = true
 		return
 	}

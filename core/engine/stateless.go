@@ -38,23 +38,26 @@ func (e *Endpoint) statelessClientHello(st *step, addr []byte, old *Conn, h *rec
 	}
 	e.logRecordReceived(h, h.Type, payload)
 	e.logMessage("received", &hh, 0)
-	ch13, ok := handshake13.ParseClientHello(frag)
-	if !ok {
-		e.logf(LogInfo, "dropping malformed ClientHello")
-		return
-	}
-	// The version first (chooseVersion): DTLS 1.3 goes its own way; a
-	// ClientHello without supported_versions takes the 1.2 path as it was.
+	// The version first (chooseVersion): a ClientHello with
+	// supported_versions may choose DTLS 1.3, which goes its own way; one
+	// without takes the 1.2 path as it was.
 	lo, hi := e.cfg.versions(RoleServer)
-	v, err := chooseVersion(&ch13, lo, hi)
-	if _, offers := handshake13.Find(ch13.Extensions, protocol.ExtSupportedVersions); offers && err != nil {
-		e.logf(LogWarn, "no protocol version in common with the client")
-		e.statelessAlert(st, addr, h.Seq, err)
-		return
-	}
-	if v == protocol.VersionDTLS13 {
-		e.stateless13(st, addr, old, h, hh, frag, &ch13)
-		return
+	if _, offers, _ := handshake13.ClientHelloExtension(frag, protocol.ExtSupportedVersions); offers {
+		ch13, ok := handshake13.ParseClientHello(frag)
+		if !ok {
+			e.logf(LogInfo, "dropping malformed ClientHello")
+			return
+		}
+		v, err := chooseVersion(&ch13, lo, hi)
+		if err != nil {
+			e.logf(LogWarn, "no protocol version in common with the client")
+			e.statelessAlert(st, addr, h.Seq, err)
+			return
+		}
+		if v == protocol.VersionDTLS13 {
+			e.stateless13(st, addr, old, h, hh, frag, &ch13)
+			return
+		}
 	}
 	var ch handshake.ClientHello
 	if !ch.Unmarshal(frag) {

@@ -157,7 +157,11 @@ func FuzzParsers(f *testing.F) {
 		Extensions: []Extension{{Type: ExtSupportedVersions, Data: []byte{0xfe, 0xfc}}, {Type: ExtCookie, Data: []byte{0, 1, 7}}}}
 	f.Add(AppendServerHello(nil, &sh))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		_, found, scanned := ClientHelloExtension(b, ExtSupportedVersions)
 		if ch, ok := ParseClientHello(b); ok {
+			if _, has := Find(ch.Extensions, ExtSupportedVersions); !scanned || has != found {
+				t.Fatalf("ClientHelloExtension disagrees with ParseClientHello")
+			}
 			if len(ch.Random) != 32 || len(ch.CipherSuites) == 0 || len(ch.Compression) == 0 {
 				t.Fatalf("ClientHello parsed with %d random bytes, %d suites", len(ch.Random), len(ch.CipherSuites))
 			}
@@ -214,6 +218,15 @@ func TestHellos(t *testing.T) {
 	c, ok := ParseClientHello(ch)
 	if !ok || len(c.CipherSuites) != 2 || c.CipherSuites[1] != 0x1305 || len(c.Extensions) != 2 || c.Extensions[1].Type != ExtPreSharedKey {
 		t.Fatalf("ClientHello: %+v %v", c, ok)
+	}
+	if d, found, ok := ClientHelloExtension(ch, ExtSupportedVersions); !ok || !found || string(d) != "\x02\xfe\xfc" {
+		t.Fatalf("ClientHelloExtension: % x %v %v", d, found, ok)
+	}
+	if _, found, ok := ClientHelloExtension(ch, ExtCookie); !ok || found {
+		t.Fatal("ClientHelloExtension found a cookie")
+	}
+	if _, _, ok := ClientHelloExtension(ch[:len(ch)-1], ExtCookie); ok {
+		t.Fatal("ClientHelloExtension on a cut ClientHello")
 	}
 	dup := AppendExtensions(ch[:2+32+1+1+2+4+2], []Extension{{Type: 43}, {Type: 43}})
 	if _, ok := ParseClientHello(dup); ok {

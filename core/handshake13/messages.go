@@ -270,3 +270,35 @@ func AppendServerHello(b []byte, sh *ServerHello) []byte {
 	b = append(b, byte(sh.CipherSuite>>8), byte(sh.CipherSuite), sh.Compression)
 	return AppendExtensions(b, sh.Extensions)
 }
+
+// ClientHelloExtension finds the extension of type t in a ClientHello body
+// without decoding the rest (and without allocating): a server uses it to
+// tell a 1.3 ClientHello (supported_versions) from a 1.2 one. ok is false
+// if the body is not a well-formed ClientHello up to and through its
+// extensions block.
+func ClientHelloExtension(body []byte, t uint16) (data []byte, found, ok bool) {
+	s := cryptobyte.String(body)
+	var skip cryptobyte.String
+	if !s.Skip(2+32) || !s.ReadUint8LengthPrefixed(&skip) || !s.ReadUint8LengthPrefixed(&skip) ||
+		!s.ReadUint16LengthPrefixed(&skip) || !s.ReadUint8LengthPrefixed(&skip) {
+		return nil, false, false
+	}
+	if s.Empty() {
+		return nil, false, true
+	}
+	var block cryptobyte.String
+	if !s.ReadUint16LengthPrefixed(&block) || !s.Empty() {
+		return nil, false, false
+	}
+	for !block.Empty() {
+		var typ uint16
+		var d cryptobyte.String
+		if !block.ReadUint16(&typ) || !block.ReadUint16LengthPrefixed(&d) {
+			return nil, false, false
+		}
+		if typ == t && !found {
+			data, found = d, true
+		}
+	}
+	return data, found, true
+}
