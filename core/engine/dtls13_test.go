@@ -401,3 +401,102 @@ func TestDTLS13ServerReACKsClientFinished(t *testing.T) {
 	}
 	exchange(t, cl, sv, l, "acknowledged")
 }
+
+func TestDTLS13PSKWithoutECDHE(t *testing.T) {
+	for _, side := range []string{"client", "server", "both"} {
+		cl, sv, l := pair13(t, 15, false)
+		want := func(p *UserParameters) { p.PSKWithoutECDHE = true }
+		switch side {
+		case "client":
+			cl.params = want
+		case "server":
+			sv.params = want
+		default:
+			cl.params, sv.params = want, want
+		}
+		handshakeOK(t, cl, sv, l, 5*time.Second)
+		exchange(t, cl, sv, l, "psk_ke")
+		for _, p := range []*peer{cl, sv} {
+			if s := p.conn(l.other(p)).snapshot(); s.KeyExchange != "psk_ke" || s.Group != 0 {
+				t.Fatalf("%s asks: %s has %q, group %d", side, p.name, s.KeyExchange, s.Group)
+			}
+		}
+	}
+	cl, sv, l := pair13(t, 16, false)
+	handshakeOK(t, cl, sv, l, 5*time.Second)
+	if s := sv.conn(cl).snapshot(); s.KeyExchange != "psk_dhe_ke" {
+		t.Fatalf("default: %q", s.KeyExchange)
+	}
+}
+
+// A server that asks for the client's key gets none from a client without
+// one: certificate_required, as a 1.2 server fails such a handshake.
+func TestDTLS13ClientWithoutKey(t *testing.T) {
+	cl, sv, l := pair13(t, 17, true)
+	cl.key, cl.caps.ECDSAKey = nil, false
+	cl.ep.Connect(sv.addr, l.now)
+	l.run(nil, 5*time.Second)
+	if cl.established(sv) && sv.established(cl) || !sv.hasEvent(protocol.LevelFatal, uint16(protocol.AlertCertificateRequired)) {
+		t.Fatalf("server events %v", sv.events)
+	}
+}
+
+// A server that speaks only 1.3 refuses a 1.2 client with
+// protocol_version, statelessly.
+func TestDTLS13OnlyServer(t *testing.T) {
+	cl, sv, l := pair(t, 18, Config{}, Config{MinVersion: protocol.VersionDTLS13})
+	useCredentials(cl, sv, false)
+	cl.ep.Connect(sv.addr, l.now)
+	l.run(nil, 5*time.Second)
+	if sv.ep.NumConns() != 0 || !cl.hasEvent(protocol.LevelFatal, uint16(protocol.AlertProtocolVersion)) {
+		t.Fatalf("client events %v, server associations %d", cl.events, sv.ep.NumConns())
+	}
+	cl, sv, l = pair(t, 19, Config{MinVersion: protocol.VersionDTLS13}, Config{MinVersion: protocol.VersionDTLS13})
+	useCredentials(cl, sv, true)
+	sv.echo = true
+	handshakeOK(t, cl, sv, l, 5*time.Second)
+	exchange(t, cl, sv, l, "1.3 only")
+}
+
+// Handshake messages larger than a datagram are fragmented and
+// reassembled as in 1.2, with and without loss.
+func TestDTLS13TinyMTU(t *testing.T) {
+	const mtu = MinMTU
+	for _, loss := range []float64{0, 0.3} {
+		cl, sv, l := pair(t, 20, Config{MTU: mtu, MaxVersion: protocol.VersionDTLS13}, Config{MTU: mtu})
+		useCredentials(cl, sv, true)
+		sv.echo = true
+		l.loss, l.dup, l.reorder = loss, loss/3, loss/3
+		fragmented := false
+		l.tap = func(from *peer, dg []byte) {
+			// A ClientHello goes whole, as in 1.2, and so does the
+			// stateless HelloRetryRequest (a 1.2 HelloVerifyRequest is
+			// smaller than any MTU).
+			if findMessage(dg, protocol.HandshakeClientHello) < 0 && !isHRR(dg) && len(dg) > mtu {
+				t.Errorf("%s sent a %d-byte datagram over an MTU of %d", from.name, len(dg), mtu)
+			}
+			if from == sv && len(dg) > 0 && dg[0]&0xe3 == 0x22 && len(records13(t, dg, 0)) == 1 && len(dg) > mtu-20 {
+				fragmented = true
+			}
+		}
+		handshakeOK(t, cl, sv, l, 300*time.Second)
+		if !fragmented {
+			t.Fatalf("loss %.0f%%: the server's flight was never cut into full datagrams", loss*100)
+		}
+		if n := cl.conn(sv).MaxWrite(); n != mtu-(1+6+2+2+1+8) {
+			t.Fatalf("MaxWrite %d at MTU %d", n, mtu)
+		}
+		l.loss, l.dup, l.reorder = 0, 0, 0
+		exchange(t, cl, sv, l, "through a small MTU")
+	}
+}
+
+// isHRR reports whether dg holds a HelloRetryRequest.
+func isHRR(dg []byte) bool {
+	i := findMessage(dg, protocol.HandshakeServerHello)
+	if i < 0 {
+		return false
+	}
+	sh, ok := handshake13.ParseServerHello(dg[i+12 : i+12+fragmentLength(dg[i:])])
+	return ok && sh.IsHelloRetryRequest()
+}
