@@ -341,3 +341,87 @@ func TestPionServerDTLS13PSK(t *testing.T) {
 		})
 	}
 }
+
+// KeyUpdate both ways with pion: pion updates and asks us to update too,
+// then we update and ask pion; data flows after each.
+func TestPionKeyUpdate(t *testing.T) {
+	pl := newPionLink(t, Config{})
+	var opts []dtls.ClientOption
+	for _, o := range pionOptions(false) {
+		opts = append(opts, o)
+	}
+	conn, err := dtls.Client(pl.mc, memAddr("us"), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	errc := make(chan error, 2)
+	echoed := make(chan string, 2)
+	again := make(chan struct{})
+	roundTrip := func(msg string) error {
+		if _, err := conn.Write([]byte(msg)); err != nil {
+			return err
+		}
+		buf := make([]byte, 100)
+		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		n, err := conn.Read(buf)
+		if err != nil {
+			return err
+		}
+		echoed <- string(buf[:n])
+		return nil
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := conn.HandshakeContext(ctx); err != nil {
+			errc <- err
+			return
+		}
+		if err := conn.UpdateKeys(ctx, dtls.KeyUpdateOptions{RequestPeerUpdate: true}); err != nil {
+			errc <- err
+			return
+		}
+		if err := roundTrip("after pion's KeyUpdate"); err != nil {
+			errc <- err
+			return
+		}
+		<-again
+		if err := roundTrip("after ours"); err != nil {
+			errc <- err
+		}
+	}()
+	wait := func(want string) {
+		t.Helper()
+		var got string
+		var perr error
+		if !pl.run(func() bool {
+			select {
+			case got = <-echoed:
+				return true
+			case perr = <-errc:
+				return true
+			default:
+				return false
+			}
+		}, 20*time.Second) || perr != nil || got != want {
+			t.Fatalf("pion got %q (%v)\n%s", got, perr, pl.us.logs.String())
+		}
+	}
+	wait("after pion's KeyUpdate")
+	c := pl.us.ep.Conn([]byte("pion"))
+	if r, w := c.Epoch(); r != 4 || w != 4 {
+		t.Fatalf("after pion's requested update: epochs read %d write %d", r, w)
+	}
+	if err := pl.us.ep.Renegotiate([]byte("pion"), pl.now()); err != nil {
+		t.Fatal(err)
+	}
+	if !pl.run(func() bool { _, w := c.Epoch(); return w == 5 }, 10*time.Second) {
+		t.Fatalf("pion never acknowledged our KeyUpdate\n%s", pl.us.logs.String())
+	}
+	close(again)
+	wait("after ours")
+	if r, _ := c.Epoch(); r != 5 {
+		t.Fatalf("pion did not update its keys when asked: read epoch %d", r)
+	}
+}
