@@ -9,12 +9,19 @@
 #     public keys (EC keys made at test time);
 #   - the same against Debian's coap-client/coap-server built on GnuTLS
 #     (PSK and RPK) and on OpenSSL (PSK; OpenSSL has no RPK), both ways;
+#   - DTLS 1.3 between coap-client and coap-server on our library, PSK and
+#     RPK, enabled with TINYDTLS_GO_MAX_VERSION=1.3 in the client's
+#     environment (libcoap cannot call dtls_set_versions()); the records go
+#     through ctests/upstream-observer.c, whose log must show a DTLS 1.3
+#     ServerHello (supported_versions) and 1.3 records (unified header);
 #   - the same libcoap source built a second time on UPSTREAM tinydtls
 #     (upstream's tarball, its autotools build and install; see
 #     libcoap-upstream-build.sh): its coap-client/coap-server must load
 #     upstream's library, and libcoap on our library talks to libcoap on
 #     upstream's in both roles, PSK and RPK, with the same byte-exact
-#     transfers (plus upstream <-> upstream as a control). Without upstream's
+#     transfers (plus upstream <-> upstream as a control); our client with
+#     TINYDTLS_GO_MAX_VERSION=1.3 falls back to DTLS 1.2 with upstream's
+#     server (observed on the wire as above). Without upstream's
 #     tarball this part is reported as skipped (a failure when
 #     TINYDTLS_REQUIRE_UPSTREAM=1).
 #
@@ -236,13 +243,83 @@ stop_server() {
   wait "${!pv}" 2>/dev/null
 }
 
-# client KIND ARGS...: runs a coap-client (ours, libcoap on upstream
-# tinydtls, or Debian's -gnutls/-openssl) bounded in time, output in
-# $T/client.out.
+# ---- DTLS 1.3 on the wire: servers behind ctests/upstream-observer.c
+
+OBSERVER=$BIN/upstream-observer
+build "$OBSERVER" "$ROOT/ctests/upstream-observer.c" -O2 || finish
+HOST=127.0.0.1
+
+# observed_server NAME KIND ARGS...: a coap-server (ours or upstream) on a
+# loopback address of its own, 127.X.Y.Z (all of 127/8 is loopback), its
+# coaps port behind the observer "obs": clients go to HOST:SPORT (the
+# observer), which relays to the server's coaps port and logs the records
+# in $T/obs.out. The observer picks the address where its own port is
+# free and the server's is not in use.
+observed_server() {
+  local name=$1 kind=$2 lp p i; shift 2
+  lp=$(baseport) || { fail "no free port pair"; return 1; }
+  p=$(baseport) || { fail "no free port pair"; return 1; }
+  rm -f "$T"/obs.*
+  bg obs "$OBSERVER" -p "$lp" -t $((p + 1)) -T 600
+  wait_for "$T/obs.err" "listening on" 10 || { fail "observer started"; return 1; }
+  HOST=$(sed -n 's/^upstream-observer: listening on \([0-9.]*\):.*/\1/p' "$T/obs.err")
+  if [ "$kind" = ours ]; then
+    bg "$name" "${OUR_SERVER[@]}" -A "$HOST" -p "$p" "$@"
+  else
+    bg "$name" "${UP_SERVER[@]}" -A "$HOST" -p "$p" "$@"
+  fi
+  for ((i = 0; i < 200; i++)); do
+    [ -n "$(ss -Hlun "src $HOST and sport = :$((p + 1))" 2>/dev/null)" ] && { SPORT=$lp; return 0; }
+    local pv="PID_$name"
+    kill -0 "${!pv}" 2>/dev/null || break
+    sleep 0.05
+  done
+  fail "$name: coap-server ($kind) did not bind $HOST:$((p + 1))"
+  return 1
+}
+
+stop_observed() {
+  stop_server "$1"
+  kill "$PID_obs" 2>/dev/null
+  wait "$PID_obs" 2>/dev/null
+  HOST=127.0.0.1
+}
+
+# What the observer saw: every ServerHello (a HelloRetryRequest included)
+# with supported_versions (43), records with the 1.3 unified header both
+# ways, no 1.2 application data record (23); or, for 1.2, the client's
+# offer of 1.3 (43 in its ClientHello) and no ServerHello with 43, no 1.3
+# record.
+sh_lines() { grep -E ' sh-suite=' "$T/obs.out"; }
+with43() { grep -E "$1-ext=([0-9]+,)*43(,| |\$)"; }
+without43() { grep -v -E "$1-ext=([0-9]+,)*43(,| |\$)"; }
+wire13() {
+  [ -n "$(sh_lines)" ] && [ -z "$(sh_lines | without43 sh)" ] &&
+    grep -q '^c2s .* u13:' "$T/obs.out" && grep -q '^s2c .* u13:' "$T/obs.out" &&
+    ! grep -q -E ' 23:[0-9]+' "$T/obs.out"
+}
+wire12_offered13() {
+  [ -n "$(sh_lines)" ] && [ -z "$(sh_lines | with43 sh)" ] &&
+    [ -n "$(grep ' ch-ext=' "$T/obs.out" | with43 ch)" ] && ! grep -q ' u13:' "$T/obs.out"
+}
+# has_sh_ext EXT: some ServerHello lists the extension.
+has_sh_ext() { [ -n "$(sh_lines | grep -E "sh-ext=([0-9]+,)*$1(,| |\$)")" ]; }
+psk13() { wire13 && has_sh_ext 41; }                     # pre_shared_key
+rpk13() { wire13 && ! has_sh_ext 41 && has_sh_ext 51; }  # key_share, no PSK
+obs_summary() {
+  echo "$(sh_lines | wc -l) ServerHello(s) (HelloRetryRequests included), the last: $(sh_lines | tail -n 1 |
+    sed 's/.*\(sh-suite=[0-9A-F]* sh-ext=[0-9,]*\).*/\1/')"
+}
+
+# client KIND ARGS...: runs a coap-client (ours, ours13: ours offering
+# DTLS 1.3, libcoap on upstream tinydtls, or Debian's -gnutls/-openssl)
+# bounded in time, output in $T/client.out.
 client() {
   local kind=$1; shift
   if [ "$kind" = ours ]; then
     timeout 60 "${OUR_CLIENT[@]}" -B 30 "$@"
+  elif [ "$kind" = ours13 ]; then
+    timeout 60 env TINYDTLS_GO_MAX_VERSION=1.3 "${OUR_CLIENT[@]}" -B 30 "$@"
   elif [ "$kind" = upstream ]; then
     timeout 60 "${UP_CLIENT[@]}" -B 30 "$@"
   else
@@ -255,7 +332,7 @@ client() {
 # GET it back block-wise; every body compared byte for byte.
 exchange() {
   local label=$1 ck=$2 cred=$3 big=${4:-}
-  local url="coaps://127.0.0.1:$SPORT"
+  local url="coaps://$HOST:$SPORT"
   NDATA=$((NDATA + 1))
   local n=$NDATA
   rm -f "$T/get-index.$n" "$T/get-init.$n" "$T/get-big.$n"
@@ -323,6 +400,27 @@ if start_server srv ours -k "$PSK"; then
 fi
 echo "  (interop part: $(($(date +%s) - t0)) s)"
 
+# ---- DTLS 1.3: our coap-client (TINYDTLS_GO_MAX_VERSION=1.3) -> our coap-server
+t0=$(date +%s)
+if observed_server srv ours -k "$PSK"; then
+  exchange "PSK  DTLS 1.3 ours -> ours" ours13 "$PSKC"
+  check "PSK  DTLS 1.3 on the wire: 1.3 ServerHellos with pre_shared_key, 1.3 records both ways ($(obs_summary))" psk13
+  rm -f "$T/get-wrong13"
+  : >"$T/client.out"
+  timeout 60 env TINYDTLS_GO_MAX_VERSION=1.3 "${OUR_CLIENT[@]}" -B 5 -m get -u "$ID" -k wrongkey \
+    -o "$T/get-wrong13" "coaps://$HOST:$SPORT/" >>"$T/client.out" 2>&1
+  check "PSK  DTLS 1.3 wrong key: no data" test ! -s "$T/get-wrong13"
+  check "our PSK server still running" kill -0 "$PID_srv"
+  stop_observed srv
+fi
+if observed_server srv ours -M "$T/server-ec.pem"; then
+  exchange "RPK  DTLS 1.3 ours -> ours" ours13 "$RPKC"
+  check "RPK  DTLS 1.3 on the wire: 1.3 ServerHellos with key_share, no pre_shared_key, 1.3 records both ways ($(obs_summary))" rpk13
+  check "our RPK server still running" kill -0 "$PID_srv"
+  stop_observed srv
+fi
+echo "  (DTLS 1.3 part: $(($(date +%s) - t0)) s)"
+
 # ---- libcoap on our library <-> libcoap on upstream tinydtls
 if [ -n "$UPB_PID" ]; then
   t0=$(date +%s)
@@ -369,6 +467,17 @@ if [ -n "$UPB_PID" ]; then
       exchange "RPK  upstream -> upstream (control)" upstream "$RPKC"
       check "upstream RPK server still running" kill -0 "$PID_up"
       stop_server up
+    fi
+    # (a') our client offering DTLS 1.3: upstream's server answers in 1.2
+    if observed_server up upstream -k "$PSK"; then
+      exchange "PSK  our client offering 1.3 -> upstream server" ours13 "$PSKC"
+      check "PSK  on the wire: 1.3 offered, DTLS 1.2 chosen ($(obs_summary))" wire12_offered13
+      stop_observed up
+    fi
+    if observed_server up upstream -M "$T/server-ec.pem"; then
+      exchange "RPK  our client offering 1.3 -> upstream server" ours13 "$RPKC"
+      check "RPK  on the wire: 1.3 offered, DTLS 1.2 chosen ($(obs_summary))" wire12_offered13
+      stop_observed up
     fi
     # (b) libcoap on upstream as the client, on our library as the server
     if start_server srv ours -k "$PSK"; then
