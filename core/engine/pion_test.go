@@ -203,14 +203,17 @@ func pionEcho(conn *dtls.Conn) error {
 
 func TestPionClientDTLS13PSK(t *testing.T) {
 	for _, tc := range []struct {
-		name  string
-		pskKE bool
-	}{{"psk_dhe_ke", false}, {"psk_ke", true}} {
+		name       string
+		pskKE, cid bool
+	}{{"psk_dhe_ke", false, false}, {"psk_ke", true, false}, {"connection IDs", false, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			pl := newPionLink(t, Config{})
 			var opts []dtls.ClientOption
 			for _, o := range pionOptions(tc.pskKE) {
 				opts = append(opts, o)
+			}
+			if tc.cid {
+				opts = append(opts, dtls.WithConnectionID(dtls.RandomCIDGenerator(8), dtls.CIDPathMigrationReject))
 			}
 			conn, err := dtls.Client(pl.mc, memAddr("us"), opts...)
 			if err != nil {
@@ -263,6 +266,9 @@ func TestPionClientDTLS13PSK(t *testing.T) {
 			}
 			if mode := c.snapshot().KeyExchange; mode != map[bool]string{false: "psk_dhe_ke", true: "psk_ke"}[tc.pskKE] {
 				t.Fatalf("key exchange %q", mode)
+			}
+			if tc.cid && (len(c.WriteCID()) != 8 || len(c.ReadCID()) != 6) {
+				t.Fatalf("CIDs: we write %x, read %x", c.WriteCID(), c.ReadCID())
 			}
 		})
 	}
