@@ -35,6 +35,9 @@ const (
 	maxEpoch13 = 0xffff
 )
 
+// maxACKedPerRecord bounds the record numbers of one ACK we look at.
+const maxACKedPerRecord = 256
+
 // keyUpdateAfter is how many records a write epoch carries before we
 // update the keys: below the confidentiality limit of AES-CCM, the lowest
 // of our AEADs' (RFC 9147 §4.5.3: 2^23 full-size records).
@@ -726,7 +729,9 @@ func (b *base13) ackRecord(st *step, epoch uint16, data []byte) {
 	if f == nil || f.acks == nil {
 		return
 	}
-	for _, rn := range rns {
+	// A genuine ACK lists a few records; the bound keeps one that lists
+	// thousands from costing thousands of searches.
+	for _, rn := range rns[:min(len(rns), maxACKedPerRecord)] {
 		f.acks.ack(rn, f.msgs)
 	}
 	if !f.acks.complete(f.msgs) {
