@@ -20,9 +20,13 @@ type benchPeer struct {
 	// direct: keep only the last datagram instead of queueing.
 	direct bool
 	last   []byte
+	// What went on the wire.
+	sentDgs, sentBytes int
 }
 
 func (b *benchPeer) Send(c *Conn, addr []byte, dg []byte) int {
+	b.sentDgs++
+	b.sentBytes += len(dg)
 	if b.direct {
 		b.last = append(b.last[:0], dg...)
 		return len(dg)
@@ -54,22 +58,41 @@ func (b *benchPeer) LogEnabled(l LogLevel) bool                { return false }
 func (b *benchPeer) Log(l LogLevel, msg string)                {}
 
 // pump delivers the datagrams the two peers send until both are quiet.
-func pump(a, b *benchPeer, now time.Duration) {
+func pump(a, b *benchPeer, now time.Duration) { pumpUntil(a, b, now, nil) }
+
+// pumpUntil is pump, and returns how many flights (batches of datagrams
+// from one side) went until ready held, or in all if ready is nil.
+func pumpUntil(a, b *benchPeer, now time.Duration, ready func() bool) (flights int) {
+	done := false
+	count := func(outbox [][]byte) {
+		if len(outbox) > 0 && !done {
+			flights++
+		}
+	}
 	for len(a.outbox) > 0 || len(b.outbox) > 0 {
+		count(a.outbox)
 		for len(a.outbox) > 0 {
 			dg := a.outbox[0]
 			a.outbox = a.outbox[1:]
 			b.ep.HandleDatagram(a.addr, dg, now)
 		}
+		done = done || ready != nil && ready()
+		count(b.outbox)
 		for len(b.outbox) > 0 {
 			dg := b.outbox[0]
 			b.outbox = b.outbox[1:]
 			a.ep.HandleDatagram(b.addr, dg, now)
 		}
+		done = done || ready != nil && ready()
 	}
+	return flights
 }
 
-func benchPair(ecdhe bool) (*benchPeer, *benchPeer) {
+func benchPair(ecdhe bool) (*benchPeer, *benchPeer) { return benchPairVersion(ecdhe, 0) }
+
+// benchPairVersion is benchPair with the client's maximum version (0: the
+// default, DTLS 1.2; the server speaks both).
+func benchPairVersion(ecdhe bool, max uint16) (*benchPeer, *benchPeer) {
 	cl := &benchPeer{addr: []byte("client")}
 	sv := &benchPeer{addr: []byte("server")}
 	if ecdhe {
@@ -84,32 +107,55 @@ func benchPair(ecdhe bool) (*benchPeer, *benchPeer) {
 	}
 	// crypto/rand, as in production: seeding math/rand costs more than a
 	// PSK handshake.
-	cl.ep = New(Config{}, cl)
+	cl.ep = New(Config{MaxVersion: max}, cl)
 	sv.ep = New(Config{}, sv)
 	return cl, sv
 }
 
-func benchHandshake(b *testing.B, ecdhe bool) {
+func benchHandshake(b *testing.B, ecdhe bool, max uint16) {
 	b.ReportAllocs()
+	var ready, dgs, bytes int
 	for i := 0; i < b.N; i++ {
-		cl, sv := benchPair(ecdhe)
+		cl, sv := benchPairVersion(ecdhe, max)
 		cl.ep.Connect(sv.addr, 0)
-		pump(cl, sv, 0)
-		if c := cl.ep.Conn(sv.addr); c == nil || !c.Established() {
+		ready = pumpUntil(cl, sv, 0, func() bool {
+			c := cl.ep.Conn(sv.addr)
+			return c != nil && c.Established()
+		})
+		c := cl.ep.Conn(sv.addr)
+		if c == nil || !c.Established() || max != 0 && c.Version() != max {
 			b.Fatal("no handshake")
 		}
+		dgs, bytes = cl.sentDgs+sv.sentDgs, cl.sentBytes+sv.sentBytes
 	}
+	// The wire of one handshake (the last; they are all alike): the
+	// flights until the client may send data (its last flight goes with
+	// its first data: round trips = flights/2), all datagrams and bytes.
+	b.ReportMetric(float64(ready), "flights-to-data")
+	b.ReportMetric(float64(dgs), "datagrams")
+	b.ReportMetric(float64(bytes), "wire-bytes")
 }
 
-func BenchmarkHandshakePSK(b *testing.B)   { benchHandshake(b, false) }
-func BenchmarkHandshakeECDHE(b *testing.B) { benchHandshake(b, true) }
+func BenchmarkHandshakePSK(b *testing.B)   { benchHandshake(b, false, 0) }
+func BenchmarkHandshakeECDHE(b *testing.B) { benchHandshake(b, true, 0) }
+
+// DTLS 1.3 with the same application settings: the client allows 1.3
+// (the server does by default), PSK with psk_dhe_ke, or raw public keys;
+// TLS_AES_128_CCM_8_SHA256, the 1.3 suite of the 1.2 one listed.
+func BenchmarkHandshake13PSK(b *testing.B)   { benchHandshake(b, false, protocol.VersionDTLS13) }
+func BenchmarkHandshake13ECDHE(b *testing.B) { benchHandshake(b, true, protocol.VersionDTLS13) }
 
 // recordPath connects a PSK pair and returns a function that sends one
 // application record of size bytes from the client to the server: seal,
 // send, parse, open, deliver. It reuses one datagram buffer so that a
 // measurement sees only the engine.
 func recordPath(tb testing.TB, size int) (send func(), sv *benchPeer) {
-	cl, sv := benchPair(false)
+	return recordPathVersion(tb, size, 0)
+}
+
+// recordPathVersion is recordPath with the client's maximum version.
+func recordPathVersion(tb testing.TB, size int, max uint16) (send func(), sv *benchPeer) {
+	cl, sv := benchPairVersion(false, max)
 	cl.ep.Connect(sv.addr, 0)
 	pump(cl, sv, 0)
 	if c := cl.ep.Conn(sv.addr); c == nil || !c.Established() {
@@ -126,8 +172,10 @@ func recordPath(tb testing.TB, size int) (send func(), sv *benchPeer) {
 }
 
 // benchRecord measures one application record from client to server.
-func benchRecord(b *testing.B, size int) {
-	send, sv := recordPath(b, size)
+func benchRecord(b *testing.B, size int) { benchRecordVersion(b, size, 0) }
+
+func benchRecordVersion(b *testing.B, size int, max uint16) {
+	send, sv := recordPathVersion(b, size, max)
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -143,19 +191,26 @@ func BenchmarkRecord64(b *testing.B)   { benchRecord(b, 64) }
 func BenchmarkRecord256(b *testing.B)  { benchRecord(b, 256) }
 func BenchmarkRecord1024(b *testing.B) { benchRecord(b, 1024) }
 
+// DTLS 1.3 records: unified header, record number encryption, CCM_8.
+func BenchmarkRecord13_64(b *testing.B)   { benchRecordVersion(b, 64, protocol.VersionDTLS13) }
+func BenchmarkRecord13_256(b *testing.B)  { benchRecordVersion(b, 256, protocol.VersionDTLS13) }
+func BenchmarkRecord13_1024(b *testing.B) { benchRecordVersion(b, 1024, protocol.VersionDTLS13) }
+
 // TestRecordPathDoesNotAllocate pins the zero-allocation promise of the
 // steady-state record path (seal, send, parse, open, deliver). It counts
 // with AllocsPerRun rather than testing.Benchmark: a failing benchmark
 // yields an empty result, whose AllocsPerOp is 0.
 func TestRecordPathDoesNotAllocate(t *testing.T) {
 	const size, runs = 64, 1000
-	send, sv := recordPath(t, size)
-	if a := testing.AllocsPerRun(runs, send); a != 0 {
-		t.Fatalf("%v allocations per record", a)
-	}
-	// AllocsPerRun makes one more call to warm up.
-	if sv.got != (runs+1)*size {
-		t.Fatalf("delivered %d bytes, want %d", sv.got, (runs+1)*size)
+	for _, max := range []uint16{0, protocol.VersionDTLS13} {
+		send, sv := recordPathVersion(t, size, max)
+		if a := testing.AllocsPerRun(runs, send); a != 0 {
+			t.Fatalf("version %#04x: %v allocations per record", max, a)
+		}
+		// AllocsPerRun makes one more call to warm up.
+		if sv.got != (runs+1)*size {
+			t.Fatalf("delivered %d bytes, want %d", sv.got, (runs+1)*size)
+		}
 	}
 }
 
