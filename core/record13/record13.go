@@ -169,7 +169,11 @@ func New(s *Suite, k keyschedule.TrafficKeys) (*Protection, error) {
 	if s.GCM {
 		p.aead, err = cipher.NewGCM(block)
 	} else {
-		p.aead, err = ccm.New(block, s.TagLen, keyschedule.IVLen)
+		// InitKey: AES-CCM in assembly where the CPU has AES-NI, as DTLS
+		// 1.2's records have it.
+		c := new(ccm.CCM)
+		err = ccm.InitKey(c, k.Key, s.TagLen, keyschedule.IVLen)
+		p.aead = c
 	}
 	if err != nil {
 		return nil, err
