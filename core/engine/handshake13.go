@@ -651,8 +651,9 @@ func (b *base13) peerKeyUpdate(st *step, m *handshake.Message, req uint8) error 
 	c := b.c
 	in := c.rl.In.Epoch()
 	if m.Epoch != in {
-		// The peer sends a KeyUpdate only after ours... its previous one
-		// was acknowledged, so in the epoch that one started.
+		// A peer sends its next KeyUpdate only once we acknowledged the
+		// last one (RFC 9147 §8), so with the keys that one started: a new
+		// KeyUpdate in an older epoch is out of turn.
 		c.logf(LogWarn, "KeyUpdate in epoch %d while reading epoch %d", m.Epoch, in)
 		return protocol.Fatal(protocol.AlertUnexpectedMessage)
 	}

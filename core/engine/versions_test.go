@@ -63,3 +63,27 @@ func TestVersionOfDTLS12Association(t *testing.T) {
 		t.Fatalf("server version %#04x", v)
 	}
 }
+
+// SetVersions applies to handshakes started afterwards: a client enabled
+// for 1.3 at run time negotiates it, a server limited to 1.2 at run time
+// does not.
+func TestSetVersionsAtRunTime(t *testing.T) {
+	cl, sv, l := pair(t, 8, Config{}, Config{})
+	useCredentials(cl, sv, false)
+	if err := cl.ep.SetVersions(0, protocol.VersionDTLS13); err != nil {
+		t.Fatal(err)
+	}
+	handshakeOK(t, cl, sv, l, 5e9)
+	if v := cl.conn(sv).Version(); v != protocol.VersionDTLS13 {
+		t.Fatalf("version %#04x after enabling 1.3", v)
+	}
+	cl2, sv2, l2 := pair(t, 9, Config{MaxVersion: protocol.VersionDTLS13}, Config{})
+	useCredentials(cl2, sv2, false)
+	if err := sv2.ep.SetVersions(0, protocol.VersionDTLS12); err != nil {
+		t.Fatal(err)
+	}
+	handshakeOK(t, cl2, sv2, l2, 5e9)
+	if v := cl2.conn(sv2).Version(); v != protocol.VersionDTLS12 {
+		t.Fatalf("version %#04x with a server limited to 1.2", v)
+	}
+}
