@@ -22,11 +22,14 @@ type ctxState struct {
 	ep *engine.Endpoint
 
 	// peers maps the dtls_peer_t mirrors handed to the application back to
-	// their associations (dtls_reset_peer takes the pointer back).
+	// their associations (dtls_reset_peer takes the pointer back). Only
+	// associations the application asked for, or that a callback needed
+	// one for, have a mirror (peers.go).
 	peers map[*C.dtls_peer_t]*engine.Conn
-	// cur is the session_t of the API call in progress, innermost first;
-	// stateless replies and new associations take their address from it.
-	cur []*C.session_t
+	// cur is the session_t of each API call in progress and the engine's
+	// key of it, innermost last; stateless replies and new associations
+	// take their address from it.
+	cur []curCall
 	// depth counts nested calls from callbacks; C memory released during a
 	// call is freed only when the outermost call returns, so that a
 	// callback can never be left holding a dangling session pointer.
@@ -34,9 +37,25 @@ type ctxState struct {
 	keys    []keyBuf // the session key of each nesting level (see enter)
 	zombies []unsafe.Pointer
 	adopted []*C.dtls_peer_t
+	// scratch holds, per nesting level, the session_t passed to callbacks
+	// for an association without a mirror that is going away (peers.go).
+	scratch []*C.session_t
 	freeing bool
-	freed   bool
-	handle  unsafe.Pointer
+	// dying: destroy is ending every association.
+	dying bool
+	// live counts the context's associations, peak the most it had since
+	// its indexes were last compacted (compactIfShrunk), most the most it
+	// ever had.
+	live, peak, most int
+	freed            bool
+	handle           unsafe.Pointer
+}
+
+// curCall is one API call in progress: its session (may be nil) and the
+// engine's key of it.
+type curCall struct {
+	s   *C.session_t
+	key []byte
 }
 
 func stateOf(ctx *C.dtls_context_t) *ctxState {
@@ -56,17 +75,19 @@ func stateOf(ctx *C.dtls_context_t) *ctxState {
 // an inner call, and a buffer on the stack would escape to the heap.
 func (st *ctxState) enter(s *C.session_t) []byte {
 	st.depth++
-	st.cur = append(st.cur, s)
 	if len(st.keys) < st.depth {
 		st.keys = append(st.keys, keyBuf{})
 	}
-	if s == nil {
-		return nil
+	var key []byte
+	if s != nil {
+		key = sessionKey(s, &st.keys[st.depth-1])
 	}
-	return sessionKey(s, &st.keys[st.depth-1])
+	st.cur = append(st.cur, curCall{s, key})
+	return key
 }
 
 func (st *ctxState) leave() {
+	st.cur[len(st.cur)-1] = curCall{}
 	st.cur = st.cur[:len(st.cur)-1]
 	st.depth--
 	if st.depth > 0 {
@@ -78,7 +99,25 @@ func (st *ctxState) leave() {
 	st.zombies = st.zombies[:0]
 	if st.freeing {
 		st.destroy()
+		return
 	}
+	// The outermost call of an application, which an event loop keeps
+	// making: give memory back if most associations went away.
+	st.compactIfShrunk()
+	releaseIfShrunk()
+}
+
+// compactIfShrunk rebuilds the engine's indexes of this context when an
+// eighth of the associations it had at its peak went away, from at least
+// releaseMinConns: Go maps never shrink, and the address keys of the
+// survivors keep pages of the heap resident (engine.Compact). It costs a
+// map insertion per survivor, so about seven per association removed.
+func (st *ctxState) compactIfShrunk() {
+	if st.peak < releaseMinConns || st.live*8 > st.peak*7 {
+		return
+	}
+	st.ep.Compact()
+	st.peak = st.live
 }
 
 // conn returns the association of s, or nil, for calls that only look.
@@ -91,7 +130,15 @@ func (st *ctxState) curSession() *C.session_t {
 	if len(st.cur) == 0 {
 		return nil
 	}
-	return st.cur[len(st.cur)-1]
+	return st.cur[len(st.cur)-1].s
+}
+
+// curKey is the engine's key of curSession().
+func (st *ctxState) curKey() []byte {
+	if len(st.cur) == 0 {
+		return nil
+	}
+	return st.cur[len(st.cur)-1].key
 }
 
 // now is the engine's clock: dtls_ticks' milliseconds, so that deadlines
@@ -113,10 +160,11 @@ func tdtls_go_new_context(ctx *C.dtls_context_t) (ok C.int) {
 // destroy sends close_notify to every established peer and frees all C
 // memory of the context, the context itself last.
 func (st *ctxState) destroy() {
-	big := st.ep.NumConns() > 1000
+	big := st.most >= releaseMinConns
 	st.freeing = false
 	st.ep.Conns(honourPeerState)
 	st.depth++ // callbacks during Free must not re-enter destroy
+	st.dying = true
 	st.ep.Free()
 	st.depth--
 	for p := range st.peers {
@@ -132,13 +180,22 @@ func (st *ctxState) destroy() {
 		C.dtls_free_peer(p)
 	}
 	st.adopted = nil
+	for _, p := range st.scratch {
+		C.free(unsafe.Pointer(p))
+	}
+	st.scratch = nil
 	st.freed = true
 	pointer.Unref(st.handle)
+	// Nothing may keep the engine's state reachable from here on: this
+	// frame is live during the collection below.
+	st.ep, st.peers, st.cur, st.keys = nil, nil, nil, nil
 	if big {
 		// A context with many associations leaves megabytes behind, in
-		// the Go heap and in glibc's (the peer mirrors); give them back
-		// now rather than at some later collection.
+		// the Go heap and in glibc's; give them back now rather than at
+		// some later collection.
 		releaseMemory()
+	} else {
+		releaseIfShrunk()
 	}
 	// The C wrapper frees the context itself when its outermost call
 	// returns; it may still be on the stack here.
@@ -334,6 +391,11 @@ func tdtls_go_check_retransmit(ctx *C.dtls_context_t, next *C.clock_time_t) {
 	if ok && next != nil {
 		*next = C.clock_time_t(uint32(d / time.Millisecond))
 	}
+	if st.depth == 1 && !st.freeing {
+		// The call an idle event loop keeps making: return the headroom
+		// of a burst of handshakes once it is over (memory.go).
+		releaseIfSettled()
+	}
 }
 
 //export tdtls_go_handle_message
@@ -366,7 +428,7 @@ func tdtls_go_get_peer(ctx *C.dtls_context_t, s *C.session_t) (ret *C.dtls_peer_
 	if c == nil {
 		return nil
 	}
-	p, _ := c.App.(*C.dtls_peer_t)
+	p := st.mirror(c)
 	if p != nil && p.security_params[0] == nil {
 		p.security_params[0] = C.dtls_security_new()
 		mirrorSecurity(p, c)

@@ -18,16 +18,6 @@ import (
 // callbacks, read from ctx->h at every call because applications swap
 // handler tables at run time.
 
-// session returns the session_t the application knows the association by.
-func (st *ctxState) session(c *engine.Conn) *C.session_t {
-	if c != nil {
-		if p, ok := c.App.(*C.dtls_peer_t); ok {
-			return &p.session
-		}
-	}
-	return st.curSession()
-}
-
 func bytesPtr(b []byte) *C.uchar {
 	if len(b) == 0 {
 		return nil
@@ -136,32 +126,33 @@ func (st *ctxState) VerifyECDSAKey(c *engine.Conn, x, y []byte) error {
 	return nil
 }
 
-// ConnChanged keeps the dtls_peer_t mirror of each association current:
-// applications read peer->state and peer->session directly.
+// ConnChanged counts the associations of the process (memory.go) and
+// keeps the dtls_peer_t mirror of each association that has one current
+// (peers.go): applications read peer->state and peer->session directly.
 func (st *ctxState) ConnChanged(c *engine.Conn, what engine.Change) {
 	switch what {
 	case engine.ConnCreated:
-		role := C.int(C.DTLS_CLIENT)
-		if c.Role() == engine.RoleServer {
-			role = C.int(C.DTLS_SERVER)
-		}
-		p := C.tdtls_peer_alloc(st.curSession(), role)
-		if p == nil {
-			return
-		}
-		p.state = C.dtls_state_t(c.State())
-		c.App = p
-		st.peers[p] = c
+		connAdded()
+		st.live++
+		st.peak = max(st.peak, st.live)
+		st.most = max(st.most, st.live)
+		st.noMirror(c)
 	case engine.ConnStateChanged:
 		if p, ok := c.App.(*C.dtls_peer_t); ok {
 			p.state = C.dtls_state_t(c.State())
 			mirrorSecurity(p, c)
 		}
 	case engine.ConnAddrChanged:
-		if p, ok := c.App.(*C.dtls_peer_t); ok && st.curSession() != nil {
-			p.session = *st.curSession()
+		if p, ok := c.App.(*C.dtls_peer_t); ok {
+			if cur := st.curSession(); cur != nil {
+				p.session = *cur
+			}
+		} else {
+			st.noMirror(c)
 		}
 	case engine.ConnRemoved:
+		connRemoved()
+		st.live--
 		p, ok := c.App.(*C.dtls_peer_t)
 		if !ok {
 			return

@@ -1,6 +1,7 @@
 package main
 
 /*
+#include <stdlib.h> // defines __GLIBC__ (through features.h) where it applies
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -17,7 +18,11 @@ static inline void tdtls_trim_c_heap(void) {
 */
 import "C"
 
-import "runtime/debug"
+import (
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+)
 
 // releaseMemory gives memory the library no longer uses back to the
 // operating system, from both heaps of the process it lives in:
@@ -28,13 +33,108 @@ import "runtime/debug"
 //     blocks the library allocated and freed.
 //
 // It runs on the calling thread and starts no goroutine. It costs a full
-// GC (about 20 ms with 10,000 and 60 ms with 50,000 live associations on
-// the test VM) plus the trim (5-15 ms), so it is meant for after a large
-// drop in live data: freeing a big context, or the engine noticing that
-// most associations went away (the event loop's dtls_check_retransmit is
-// the place to call it from: it is the only call an idle application
-// keeps making).
+// collection of what is still live plus the trim (BENCHMARKS.md, "Memory
+// coming back": milliseconds per 10,000 live associations), so it runs only
+// after changes that cost far more than it, counted in associations (all
+// contexts of the process together) since the last release:
+//
+//   - a context that had releaseMinConns associations or more is freed
+//     (destroy);
+//   - a quarter of the associations went away, from at least
+//     releaseMinConns (releaseIfShrunk, at the end of every outermost call:
+//     resets, closes, timeouts, alerts);
+//   - the count moved by an eighth either way, with at least
+//     releaseMinConns on one side, and has not changed for quietPeriod
+//     (releaseIfSettled, from dtls_check_retransmit, which an idle event
+//     loop keeps calling): the collector's headroom, about as much again
+//     as the live heap, goes back once a burst of handshakes is over, and
+//     so does what a slow decline left.
+//
+// The last two at most once per releaseInterval.
 func releaseMemory() {
 	debug.FreeOSMemory()
 	C.tdtls_trim_c_heap()
+	n := liveConns.Load()
+	released.Store(nanotime())
+	highWater.Store(n)
+	afterRelease.Store(n)
+}
+
+// The associations of all contexts of the process, counted as the engine
+// creates and removes them (ConnChanged).
+var (
+	liveConns atomic.Int64
+	// highWater is the most there were since memory was last released,
+	// afterRelease how many there were then.
+	highWater    atomic.Int64
+	afterRelease atomic.Int64
+	// changed is when an association was last created or removed,
+	// released when memory was last released (nanotime; 0: never),
+	// releasing whether a thread is releasing now.
+	changed   atomic.Int64
+	released  atomic.Int64
+	releasing atomic.Bool
+)
+
+const (
+	// releaseMinConns: fewer associations than this leave too little
+	// behind to be worth a full collection (about 1 MB at 1,000).
+	releaseMinConns = 1000
+	// releaseInterval: at most one release per interval, so that a server
+	// whose association count swings widely does not collect at every
+	// swing.
+	releaseInterval = time.Second
+	// quietPeriod: how long the count must not have changed before a
+	// smaller change than a quarter fewer is worth a release.
+	quietPeriod = time.Second
+)
+
+func connAdded() {
+	n := liveConns.Add(1)
+	changed.Store(nanotime())
+	for {
+		h := highWater.Load()
+		if n <= h || highWater.CompareAndSwap(h, n) {
+			return
+		}
+	}
+}
+
+func connRemoved() {
+	liveConns.Add(-1)
+	changed.Store(nanotime())
+}
+
+// releaseIfShrunk releases memory when a quarter of the associations of
+// the process went away since the last release, from at least
+// releaseMinConns. Two atomic loads when there is nothing to do.
+func releaseIfShrunk() {
+	h := highWater.Load()
+	if h < releaseMinConns || liveConns.Load()*4 > h*3 {
+		return
+	}
+	releaseSlow()
+}
+
+// releaseIfSettled releases memory when the count of associations moved by
+// an eighth since the last release, with at least releaseMinConns before
+// or after, and has not changed for quietPeriod.
+func releaseIfSettled() {
+	n, a := liveConns.Load(), afterRelease.Load()
+	lo, hi := min(n, a), max(n, a)
+	if hi < releaseMinConns || (hi-lo)*8 < hi || nanotime()-changed.Load() < int64(quietPeriod) {
+		return
+	}
+	releaseSlow()
+}
+
+func releaseSlow() {
+	if !releasing.CompareAndSwap(false, true) {
+		return // another thread is at it
+	}
+	defer releasing.Store(false)
+	if last := released.Load(); last != 0 && nanotime()-last < int64(releaseInterval) {
+		return
+	}
+	releaseMemory()
 }
