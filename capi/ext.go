@@ -169,7 +169,9 @@ func envVersion(name string, v *C.char) (uint16, bool) {
 	if v == nil {
 		return 0, true
 	}
-	switch s := C.GoString(v); s {
+	// C.GoString would find the end with the runtime's vector reads, past
+	// the end of the allocation (memcheck reports them); strlen does not.
+	switch s := C.GoStringN(v, C.int(C.strlen(v))); s {
 	case "1.2":
 		return protocol.VersionDTLS12, true
 	case "1.3":
