@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package ccm implements the CCM mode of operation (RFC 3610) for 128-bit
 // block ciphers, with every tag size and length-field size the RFC allows.
 //

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package ecc is the P-256 the engine uses: raw public keys (RFC 7250) as
 // DER SubjectPublicKeyInfo, the point check behind them, and the digest a
 // ServerKeyExchange signature covers. Upstream's C-level ECC exports (the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package engine is the sans-I/O DTLS 1.2 engine: an Endpoint holds the
 // associations (Conn) of one context and is driven entirely by its caller.
 // Datagrams and the current time go in through HandleDatagram, Connect,

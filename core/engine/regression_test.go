@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 package engine
 
 // Byte-level regression tests, one per known vulnerability class and

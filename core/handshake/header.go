@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package handshake encodes and decodes DTLS 1.2 handshake messages
 // (RFC 6347 §4.3.2, RFC 5246 §7.4 and the extensions tinydtls negotiates)
 // and reassembles handshake messages from record-layer fragments.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package handshake13 holds the wire formats that DTLS 1.3 adds to the
 // handshake (RFC 8446 §4 as profiled by RFC 9147 §5): the bodies of the
 // extensions that negotiate the version, the key exchange and pre-shared

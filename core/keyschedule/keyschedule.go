@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package keyschedule is the TLS 1.3 key schedule (RFC 8446 §7.1) as DTLS
 // 1.3 uses it (RFC 9147 §5.9), for SHA-256, the hash of every suite we
 // offer: HKDF-Extract and HKDF-Expand-Label over the early, handshake and

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package prf implements the TLS 1.2 pseudorandom function (RFC 5246 §5)
 // and the DTLS 1.2 key schedule built on it.
 package prf

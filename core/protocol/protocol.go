@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package protocol holds the DTLS 1.2 and 1.3 wire constants shared by every other
 // package of the engine: content types, versions, handshake and alert codes,
 // cipher suite and extension identifiers.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 package record
 
 // Layer is the record layer of one association: its two halves, and its

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package record is the DTLS record layer (RFC 6347 §4.1, RFC 9147 §4): the
 // record header (DTLS 1.2's, and 1.3's unified header), the per-epoch
 // anti-replay window, record protection (DTLS 1.2's, and 1.3's in

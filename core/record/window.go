@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 package record
 
 // Window is the 64-entry sliding anti-replay window of RFC 6347 §4.1.2.6.

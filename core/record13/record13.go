@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package record13 is the DTLS 1.3 record layer's wire format (RFC 9147
 // §4): the unified header of protected records (DTLSCiphertext), record
 // number encryption, the AEAD nonce and additional data, the inner

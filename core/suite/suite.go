@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package suite is the table of cipher suites the engine implements. Every
 // DTLS 1.2 suite is AES-128-CCM (RFC 6655, RFC 7251) with the TLS 1.2 SHA-256
 // PRF; they differ only in key exchange and tag length, so the handshake
