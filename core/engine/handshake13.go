@@ -265,6 +265,15 @@ func (b *base13) handshakeRecord(r role13, st *step, epoch uint16, seq uint64, d
 			return
 		}
 		data = rest
+		if epoch == 0 && c.rl.In.Epoch() != 0 && hh.MessageSeq >= b.reasm.NextSeq() {
+			// Once the handshake keys are in, the peer's new messages
+			// are protected: a plaintext one that is not a copy of a
+			// message taken already (a retransmitted hello, which tells
+			// us to resend) is anyone's, and must neither end the
+			// handshake nor hold the genuine message's message_seq.
+			c.logf(LogDebug, "dropping unprotected %v after the handshake keys", hh.Type)
+			continue
+		}
 		switch b.reasm.Push(hh, frag, epoch) {
 		case handshake.Old:
 			b.retransmitted(st, hh, epoch, seq)
@@ -666,6 +675,11 @@ func (b *base13) peerKeyUpdate(st *step, m *handshake.Message, req uint8) error 
 	clear(b.readSecret)
 	b.readSecret = next
 	b.switchRead(in+1, next)
+	// The old epoch's keys only for records still on the way, as after a
+	// 1.2 renegotiation: kept until the next KeyUpdate they would outlive
+	// the update that was to retire them.
+	c.prevReadUntil = st.now + c.e.cfg.FinalFlightHold
+	c.updateTimer()
 	b.ackNow(st)
 	if req == handshake13.UpdateRequested {
 		return b.updateKeys(st, false)

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
+package engine
+
+import (
+	"testing"
+	"time"
+
+	"github.com/tinydtls-go/tinydtls/core/protocol"
+)
+
+// Regression tests for what a review of the DTLS 1.3 engine found, one per
+// finding, beside regression13_test.go's classes.
+
+// Plaintext handshake messages once the handshake keys are installed: the
+// peer's messages after its ServerHello (or our second ClientHello) come in
+// epoch 2, so an epoch-0 message that is not a copy of one already taken is
+// someone else's. It is dropped: it neither ends the handshake nor blocks
+// the genuine message's message_seq in the reassembler.
+func TestReview13_PlaintextHandshakeAfterKeys(t *testing.T) {
+	for _, partial := range []bool{false, true} {
+		for _, atClient := range []bool{true, false} {
+			cl, sv, l := pair13(t, 201, false)
+			victim, other := cl, sv
+			if !atClient {
+				victim, other = sv, cl
+			}
+			// The other side's protected records are held back until the
+			// victim reads epoch 2.
+			l.filter = func(from *peer, dg []byte) []byte {
+				if from == other && len(dg) > 0 && dg[0]&0xe0 == 0x20 {
+					return nil
+				}
+				if from == other && findMessage(dg, protocol.HandshakeServerHello) >= 0 {
+					return records13(t, dg, 0)[0]
+				}
+				return dg
+			}
+			cl.ep.Connect(sv.addr, l.now)
+			l.run(func() bool {
+				c := victim.conn(other)
+				return c != nil && c.snapshot().ReadEpoch == epochHandshake
+			}, 5*time.Second)
+			c := victim.conn(other)
+			if c == nil || c.snapshot().ReadEpoch != epochHandshake {
+				t.Fatal("the victim does not read epoch 2")
+			}
+			next := c.snapshot().Handshake.NextRecvSeq
+			typ := protocol.HandshakeEncryptedExtensions
+			if !atClient {
+				typ = protocol.HandshakeFinished
+			}
+			msg := hsMsg(typ, next, make([]byte, 32))
+			if partial {
+				msg = hsFrag(typ, 32, next, 0, 8, make([]byte, 8))
+			}
+			deliver(t, victim, other.addr, plainRecord(protocol.ContentHandshake, protocol.VersionDTLS12, 0, 40, msg), l.now)
+			if victim.conn(other) == nil {
+				t.Fatalf("client %v, fragment %v: a plaintext message ended the handshake: %v", atClient, partial, victim.events)
+			}
+			l.filter = nil
+			handshakeOK(t, cl, sv, l, 30*time.Second)
+		}
+	}
+}
+
+// The read keys of the epoch a peer's KeyUpdate ended are kept only for
+// records still on the way (Config.FinalFlightHold, as after a 1.2
+// renegotiation), not until the next KeyUpdate: a record of the old epoch
+// that arrives later is dropped, and the keys are gone.
+func TestReview13_OldReadEpochDroppedAfterKeyUpdate(t *testing.T) {
+	cl, sv, l := established13(t, 202, false)
+	// Past the hold of the handshake's own epoch 2.
+	l.run(nil, sv.ep.Config().FinalFlightHold+time.Second)
+	late := forge(t, cl.conn(sv), epochApplication, protocol.ContentApplicationData, []byte("late"))
+	if err := cl.ep.Renegotiate(sv.addr, l.now); err != nil {
+		t.Fatal(err)
+	}
+	l.drain()
+	if r, w := sv.conn(cl).Epoch(); r != 4 || w != 4 || !sv.conn(cl).rl.In.PreviousProtected() {
+		t.Fatalf("server epochs %d/%d after the update, previous kept %v", r, w, sv.conn(cl).rl.In.PreviousProtected())
+	}
+	l.run(nil, sv.ep.Config().FinalFlightHold+time.Second)
+	if sv.conn(cl).rl.In.PreviousProtected() {
+		t.Fatal("the server still keeps the read keys of epoch 3")
+	}
+	m := mark(sv)
+	deliver(t, sv, cl.addr, late, l.now)
+	if len(sv.received) != m.recv {
+		t.Fatalf("a record of the old epoch delivered %q long after the update", sv.received[m.recv:])
+	}
+	exchange(t, cl, sv, l, "epoch 4")
+}
