@@ -176,7 +176,11 @@ func (c *Conn) write(st *step, bufs [][]byte) (int, error) {
 		c.logf(LogWarn, "refusing to send %d bytes: more than the %d that fit in one record", total, max)
 		return -1, ErrTooLarge
 	}
-	if c.rl.Out.Exhausted() {
+	if c.rl.Out.Exhausted() || c.rl.Out.Seq() >= aeadLimit13 && c.hs.version() == protocol.VersionDTLS13 {
+		if !c.removed {
+			// A KeyUpdate not acknowledged yet may still come through.
+			c.hs.keysAging(st)
+		}
 		return -1, ErrNotConnected
 	}
 	var d record.Draft

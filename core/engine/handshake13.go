@@ -45,6 +45,11 @@ const maxACKedPerRecord = 256
 // of our AEADs' (RFC 9147 §4.5.3: 2^23 full-size records).
 const keyUpdateAfter = 1<<23 - 1<<16
 
+// aeadLimit13 is where a write epoch stops: if the KeyUpdate that
+// keyUpdateAfter started was not acknowledged by then, data waits for it
+// rather than going out under keys past their limit (RFC 9147 §4.5.3).
+const aeadLimit13 = 1 << 23
+
 // transcript13 is the handshake transcript in TLS 1.3's form (RFC 9147
 // §5.2): each message with a 4-byte header of type and length, without
 // DTLS's message_seq and fragment fields.

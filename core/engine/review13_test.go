@@ -91,3 +91,30 @@ func TestReview13_OldReadEpochDroppedAfterKeyUpdate(t *testing.T) {
 	}
 	exchange(t, cl, sv, l, "epoch 4")
 }
+
+// The AEAD limit (RFC 9147 §4.5.3) is a bound, not a hint: a client whose
+// KeyUpdate is never acknowledged keeps its old write keys, and once they
+// protected as many records as the limit allows, data is refused rather
+// than sent under them.
+func TestReview13_AEADLimitHolds(t *testing.T) {
+	cl, sv, l := established13(t, 203, false)
+	l.filter = func(from *peer, dg []byte) []byte {
+		if from == sv {
+			return nil
+		}
+		return dg
+	}
+	c := cl.conn(sv)
+	c.rl.Out.SetSeq(keyUpdateAfter)
+	if _, err := cl.write(sv, []byte("starts the update"), l.now); err != nil {
+		t.Fatal(err)
+	}
+	if !c.snapshot().Flight {
+		t.Fatal("no KeyUpdate in flight")
+	}
+	c.rl.Out.SetSeq(aeadLimit13)
+	sent := cl.sentDgs
+	if n, err := cl.write(sv, []byte("one record too many"), l.now); err == nil || cl.sentDgs != sent {
+		t.Fatalf("a write past the AEAD limit: %d, %v, %d datagrams", n, err, cl.sentDgs-sent)
+	}
+}
