@@ -32,6 +32,7 @@ typedef struct {
   long peers;
   double rss_base;       /* RSS before the peers were created */
   double rss_peers;      /* RSS with all peers established and idle */
+  double rss_idle;       /* ... after 2 s more of an idle event loop */
   double rss_freed;      /* RSS right after the server context was freed */
   double rss_freed_1s;   /* ... and 1 s later */
   double rss_churn;      /* ... after churn: handshakes on a fresh pair, 1 s */
@@ -40,6 +41,7 @@ typedef struct {
   double heap_freed;
   double go_base;        /* RSS of the Go heap arena (0xc000000000...) */
   double go_peers;
+  double go_idle;
   double go_freed;
   double go_freed_1s;
   double go_churn;

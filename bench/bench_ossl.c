@@ -634,6 +634,8 @@ void ossl_memory(long peers, int mode, long churn, mres_t *m) {
   settle(100);
   m->rss_peers = rss_bytes();
   m->heap_peers = malloc_inuse();
+  settle(2000); /* as ours: 2 s of an idle server (no timers to run) */
+  m->rss_idle = rss_bytes();
   drop = 1;
   for (i = 0; i < peers; i++)
     SSL_free(srvs[i]);

@@ -615,9 +615,10 @@ static void context_rows(void) {
 /* ---- memory workloads, each in a child process ---- */
 
 #define MFIELDS(X)                                                             \
-  X(rss_base) X(rss_peers) X(rss_freed) X(rss_freed_1s) X(rss_churn)          \
-  X(heap_base) X(heap_peers) X(heap_freed) X(heap_churn) X(go_base)          \
-  X(go_peers) X(go_freed) X(go_freed_1s) X(go_churn) X(wall_ns)             \
+  X(rss_base) X(rss_peers) X(rss_idle) X(rss_freed) X(rss_freed_1s)         \
+  X(rss_churn) X(heap_base) X(heap_peers) X(heap_freed) X(heap_churn)        \
+  X(go_base) X(go_peers) X(go_idle) X(go_freed) X(go_freed_1s) X(go_churn)   \
+  X(wall_ns)                                                                 \
   X(golive_base) X(golive_peers) X(golive_freed)
 
 static void print_mres(const mres_t *m) {
@@ -749,6 +750,13 @@ static void memory_rows(void) {
                   ? (o[mode].golive_peers - o[mode].golive_base) / p
                   : NA,
               NA, NA, "B/peer");
+      add_row("  RSS / peer after 2 s of the event loop", D3(rss_idle, rss_base, p),
+              "B/peer");
+      if (mode == 1)
+        add_sum("idle peer, after 2 s of the event loop, RSS", D3(rss_idle, rss_base, p),
+                "B/peer");
+      add_row("  Go heap arena RSS / peer then",
+              D(ook[mode], o[mode], go_idle, go_base, p), NA, NA, "B/peer");
     }
   }
   mode = 1;

@@ -18,6 +18,7 @@ import (
 	mrand "math/rand"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 
 	"github.com/tinydtls-go/tinydtls/core/engine"
@@ -30,9 +31,9 @@ type peer struct {
 	conns int
 }
 
-func (p *peer) Send(c *engine.Conn, addr []byte, dg []byte) error {
+func (p *peer) Send(c *engine.Conn, addr []byte, dg []byte) int {
 	p.inbox = append(p.inbox, append([]byte(nil), dg...))
-	return nil
+	return len(dg)
 }
 func (p *peer) Receive(c *engine.Conn, data []byte) {}
 func (p *peer) Event(c *engine.Conn, level protocol.AlertLevel, code uint16) {
@@ -61,6 +62,8 @@ func (p *peer) ConnChanged(c *engine.Conn, what engine.Change)   {}
 func (p *peer) LogEnabled(l engine.LogLevel) bool                { return false }
 func (p *peer) Log(l engine.LogLevel, msg string)                {}
 
+func mb(b uint64) float64 { return float64(b) / (1 << 20) }
+
 func heapInuse() uint64 {
 	runtime.GC()
 	runtime.GC()
@@ -73,6 +76,8 @@ func main() {
 	n := flag.Int("n", 10000, "idle associations")
 	data := flag.Bool("data", true, "the client sends one record after each handshake")
 	profile := flag.String("profile", "", "write a heap profile here")
+	free := flag.Bool("free", false, "then free the endpoint and report the heap after a full collection")
+	remove := flag.Float64("remove", 0, "then reset this fraction of the associations, the oldest first, and report the heap after a full collection")
 	flag.Parse()
 	runtime.MemProfileRate = 1
 
@@ -103,6 +108,30 @@ func main() {
 	}
 	fmt.Printf("engine only: %d idle server associations (data=%v): live Go heap %+d bytes = %.0f B/association\n",
 		*n, *data, int64(after)-int64(before), float64(int64(after)-int64(before))/float64(*n))
+	if *remove > 0 {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		fmt.Printf("before removal: HeapAlloc %.1f MB, HeapInuse %.1f MB, HeapSys-HeapReleased %.1f MB\n",
+			mb(ms.HeapAlloc), mb(ms.HeapInuse), mb(ms.HeapSys-ms.HeapReleased))
+		k := int(float64(*n) * *remove)
+		for i := 0; i < k; i++ {
+			addr := []byte{4, byte(i >> 8), byte(i), 10, 0, byte(i >> 16), 1, 0, 0, 0, 0}
+			sv.ep.Reset(sv.ep.Conn(addr))
+		}
+		debug.FreeOSMemory()
+		runtime.ReadMemStats(&ms)
+		fmt.Printf("after resetting %d and FreeOSMemory: %d left; HeapAlloc %.1f MB, HeapInuse %.1f MB, HeapSys-HeapReleased %.1f MB\n",
+			k, sv.ep.NumConns(), mb(ms.HeapAlloc), mb(ms.HeapInuse), mb(ms.HeapSys-ms.HeapReleased))
+	}
+	if *free {
+		sv.ep.Free()
+		sv.inbox = nil
+		debug.FreeOSMemory()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		fmt.Printf("after Free and FreeOSMemory: HeapAlloc %.1f MB, HeapInuse %.1f MB, HeapSys-HeapReleased %.1f MB\n",
+			mb(ms.HeapAlloc), mb(ms.HeapInuse), mb(ms.HeapSys-ms.HeapReleased))
+	}
 	if *profile != "" {
 		f, err := os.Create(*profile)
 		if err != nil {
