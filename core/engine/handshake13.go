@@ -90,6 +90,11 @@ type base13 struct {
 	// go as soon as the flight in its way is acknowledged, asking the peer
 	// to update too if updateRequest.
 	updating, updateWanted, updateRequest bool
+	// rekey: what an update the application asked for with
+	// dtls_renegotiate() (or the peer asked us to join) still waits for
+	// before DTLS_EVENT_CONNECTED ends it, as a renegotiation's would:
+	// the acknowledgement of our KeyUpdate, the peer's KeyUpdate.
+	rekey uint8
 	// The records of the peer's current flight (or post-handshake
 	// message) that we received, to acknowledge when ackAt comes (0: not
 	// scheduled) or the flight completes; finalACK the server's
@@ -686,10 +691,42 @@ func (b *base13) peerKeyUpdate(st *step, m *handshake.Message, req uint8) error 
 	c.prevReadUntil = st.now + c.e.cfg.FinalFlightHold
 	c.updateTimer()
 	b.ackNow(st)
+	switch {
+	case b.rekey&rekeyPeers != 0:
+		// The peer's half of the update we asked for.
+		b.rekeyDone(rekeyPeers)
+	case req == handshake13.UpdateRequested && b.rekey == 0:
+		// The peer asked us to update: at the application, the same
+		// events as a renegotiation the peer started.
+		b.rekey = rekeyOurs
+		c.e.h.Event(c, protocol.LevelInternal, protocol.EventRenegotiate)
+		if c.removed {
+			return nil
+		}
+	}
 	if req == handshake13.UpdateRequested {
 		return b.updateKeys(st, false)
 	}
 	return nil
+}
+
+// What a rekey waits for.
+const (
+	rekeyOurs  = 1 << iota // the ACK of our KeyUpdate
+	rekeyPeers             // the peer's KeyUpdate
+)
+
+// rekeyDone notes that what bit stands for came; when nothing is left the
+// application hears DTLS_EVENT_CONNECTED, as at the end of a 1.2
+// renegotiation.
+func (b *base13) rekeyDone(bit uint8) {
+	if b.rekey == 0 {
+		return
+	}
+	b.rekey &^= bit
+	if b.rekey == 0 && !b.c.removed {
+		b.c.e.h.Event(b.c, protocol.LevelInternal, protocol.EventConnected)
+	}
 }
 
 // updateKeys sends a KeyUpdate (asking the peer to update too if request),
@@ -721,8 +758,29 @@ func (b *base13) updateKeys(st *step, request bool) error {
 
 // renegotiate is DTLS 1.3's answer to dtls_renegotiate(): a KeyUpdate that
 // asks the peer to update as well, so that both directions get new keys.
+//
+// dtls.h promises DTLS_EVENT_RENEGOTIATE when it starts and
+// DTLS_EVENT_CONNECTED when it is done, and applications written for 1.2
+// wait for them: done is when the peer acknowledged our KeyUpdate and
+// sent its own.
 func (b *base13) renegotiate(st *step) error {
-	return b.updateKeys(st, true)
+	c := b.c
+	if !b.done || b.hs != nil {
+		return ErrNotConnected
+	}
+	if b.rekey != 0 {
+		// One is under way already; it ends with its own events.
+		return nil
+	}
+	if b.updating {
+		// Ours follows the outstanding KeyUpdate, asking the peer along.
+		b.updateWanted, b.updateRequest = true, true
+	} else if err := b.updateKeys(st, true); err != nil {
+		return err
+	}
+	b.rekey = rekeyOurs | rekeyPeers
+	c.e.h.Event(c, protocol.LevelInternal, protocol.EventRenegotiate)
+	return nil
 }
 
 func (b *base13) keysAging(st *step) {
@@ -774,7 +832,8 @@ func (b *base13) ackRecord(st *step, epoch uint16, data []byte) {
 // that waited.
 func (b *base13) flightDone(st *step, f *flight) {
 	c := b.c
-	if f != nil && len(f.msgs) == 1 && f.msgs[0].typ == protocol.HandshakeKeyUpdate {
+	keyUpdate := f != nil && len(f.msgs) == 1 && f.msgs[0].typ == protocol.HandshakeKeyUpdate
+	if keyUpdate {
 		// RFC 9147 §8: the new keys only once the KeyUpdate is acknowledged.
 		next := keyschedule.NextTrafficSecret(keyschedule.DTLS13, b.writeSecret)
 		clear(b.writeSecret)
@@ -785,6 +844,9 @@ func (b *base13) flightDone(st *step, f *flight) {
 	b.updating = false
 	if b.updateWanted && !c.removed {
 		b.updateKeys(st, b.updateRequest)
+	}
+	if keyUpdate && !b.updating && !c.removed {
+		b.rekeyDone(rekeyOurs)
 	}
 }
 
