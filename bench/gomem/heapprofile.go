@@ -6,7 +6,7 @@
 // idle peer" target: dtls_ext_go_stats() tells the C library's total, this
 // tells where it goes. Run from the repository root:
 //
-//	go run bench/gomem/heapprofile.go [-n 10000] [-data] [-profile heap.pprof]
+//	go run bench/gomem/heapprofile.go [-n 10000] [-data] [-profile heap.pprof] [-remove 0.9 [-compact]] [-free]
 //	go tool pprof -sample_index=inuse_space -top heap.pprof
 //
 // The build constraint keeps this file out of `go build/vet/test ./...`.
@@ -76,6 +76,7 @@ func main() {
 	n := flag.Int("n", 10000, "idle associations")
 	data := flag.Bool("data", true, "the client sends one record after each handshake")
 	profile := flag.String("profile", "", "write a heap profile here")
+	compact := flag.Bool("compact", false, "rebuild the indexes (Endpoint.Compact, as the C layer does) after the removal")
 	free := flag.Bool("free", false, "then free the endpoint and report the heap after a full collection")
 	remove := flag.Float64("remove", 0, "then reset this fraction of the associations, the oldest first, and report the heap after a full collection")
 	flag.Parse()
@@ -117,6 +118,9 @@ func main() {
 		for i := 0; i < k; i++ {
 			addr := []byte{4, byte(i >> 8), byte(i), 10, 0, byte(i >> 16), 1, 0, 0, 0, 0}
 			sv.ep.Reset(sv.ep.Conn(addr))
+		}
+		if *compact {
+			sv.ep.Compact()
 		}
 		debug.FreeOSMemory()
 		runtime.ReadMemStats(&ms)
