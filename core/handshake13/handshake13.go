@@ -119,6 +119,10 @@ func readKeyShare(s *cryptobyte.String, ks *KeyShare) bool {
 	return true
 }
 
+// maxKeyShares bounds a ClientHello's key shares, for the reason of
+// MaxExtensions: a client sends one or two.
+const maxKeyShares = 32
+
 // ParseKeyShareCH decodes the ClientHello form, a list of entries (which
 // may be empty: a client that waits for a HelloRetryRequest to name a
 // group). A group offered twice is malformed (RFC 8446 §4.2.8).
@@ -131,7 +135,7 @@ func ParseKeyShareCH(data []byte) ([]KeyShare, bool) {
 	var out []KeyShare
 	for !list.Empty() {
 		var ks KeyShare
-		if !readKeyShare(&list, &ks) {
+		if !readKeyShare(&list, &ks) || len(out) == maxKeyShares {
 			return nil, false
 		}
 		for _, o := range out {
