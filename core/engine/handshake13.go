@@ -231,14 +231,17 @@ func (b *base13) changeCipherSpec(*step, uint16, []byte) {
 
 // awaitsEpoch: during the handshake, the peer's handshake and application
 // epochs can overtake the message that lets us read them (a lost
-// ServerHello, the client's Finished); after it, the epoch of a KeyUpdate
-// that was overtaken.
+// ServerHello, the client's Finished). After it nothing is held, as in
+// 1.2: a peer writes in its next epoch only once we acknowledged the
+// KeyUpdate that starts it (RFC 9147 §8), so records held for one would
+// mostly be anyone's garbage, kept in an idle association until a
+// KeyUpdate that may never come.
 func (b *base13) awaitsEpoch(epoch uint16) bool {
 	in := b.c.rl.In.Epoch()
 	if b.hs != nil {
 		return epoch > in && epoch != epochEarlyData && epoch <= epochApplication
 	}
-	return b.done && epoch == in+1
+	return false
 }
 
 func (b *base13) awaitsPeerFinished(uint16) bool { return false }

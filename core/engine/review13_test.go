@@ -118,3 +118,37 @@ func TestReview13_AEADLimitHolds(t *testing.T) {
 		t.Fatalf("a write past the AEAD limit: %d, %v, %d datagrams", n, err, cl.sentDgs-sent)
 	}
 }
+
+// Records of the epoch after the current one, at an established
+// association: anyone who knows the peer's address (or CID) can send
+// them, as nothing authenticates them before the keys exist. Holding them
+// for a KeyUpdate that may never come kept up to 16 of them (64 KB) in
+// every idle association until the next KeyUpdate; 1.2 holds records only
+// during a handshake. They are dropped, as a record lost on the way would
+// be, and the peer's next KeyUpdate, which overtaken records could wait
+// for, is retransmitted until acknowledged anyway.
+func TestReview13_NoRecordsHeldForAKeyUpdate(t *testing.T) {
+	cl, sv, l := established13(t, 204, false)
+	c := sv.conn(cl)
+	cid := c.ReadCID()
+	for i := 0; i < 40; i++ {
+		// Epoch 4's bits (0), C bit if a CID is in use, 16-bit sequence
+		// number and length: 1,000 bytes of garbage.
+		first := byte(0x2c)
+		if len(cid) > 0 {
+			first |= 0x10
+		}
+		dg := append(append([]byte{first}, cid...), byte(i>>8), byte(i), 1000>>8, 1000&0xff)
+		dg = append(dg, make([]byte, 1000)...)
+		deliver(t, sv, cl.addr, dg, l.now)
+	}
+	if s := c.snapshot(); s.Held != 0 {
+		t.Fatalf("an established association holds %d records of an epoch nobody started", s.Held)
+	}
+	// A KeyUpdate still works, and so does the data after it.
+	if err := cl.ep.Renegotiate(sv.addr, l.now); err != nil {
+		t.Fatal(err)
+	}
+	l.drain()
+	exchange(t, cl, sv, l, "after the update")
+}
