@@ -310,6 +310,9 @@ func (c *Conn) authFailed(st *step, h *record.Header, held bool) {
 		return
 	}
 	c.logf(LogDebug, "dropping record %d/%d that does not authenticate", h.Epoch, h.Seq)
+	if h.Unified() && !held && h.Epoch == c.rl.In.Epoch() {
+		c.hs.forged(st)
+	}
 }
 
 // keyMismatch explains a Finished that does not check out.

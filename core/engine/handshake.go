@@ -52,6 +52,10 @@ type handshaker interface {
 	// sequence numbers, so that DTLS 1.3 updates its keys before the
 	// AEAD's limit (RFC 9147 §4.5.3).
 	keysAging(st *step)
+	// forged is told that a record of the current read epoch did not
+	// authenticate, so that DTLS 1.3 keeps to the AEAD's integrity limit
+	// (RFC 9147 §4.5.3).
+	forged(st *step)
 
 	// awaitsEpoch reports whether a record of epoch, for which the record
 	// layer has no keys, belongs to the epoch the handshake will switch to

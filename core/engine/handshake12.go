@@ -181,6 +181,7 @@ func (b *base12) deadline() time.Duration { return 0 }
 func (b *base12) onTimer(*step)           {}
 func (b *base12) flightDropped(*step)     {}
 func (b *base12) keysAging(*step)         {}
+func (b *base12) forged(*step)            {}
 
 func (b *base12) negotiated() *suite.Suite {
 	if b.hs == nil {

@@ -50,6 +50,12 @@ const keyUpdateAfter = 1<<23 - 1<<16
 // rather than going out under keys past their limit (RFC 9147 §4.5.3).
 const aeadLimit13 = 1 << 23
 
+// forgeryLimit13 is how many records of one read epoch may fail to
+// authenticate before the association ends (RFC 9147 §4.5.3: 2^23.5 for
+// AES-CCM, the lowest of our AEADs'; CCM_8 has none of its own). At half
+// of it we ask the peer for new keys, which start the count again.
+const forgeryLimit13 = 1 << 23
+
 // transcript13 is the handshake transcript in TLS 1.3's form (RFC 9147
 // §5.2): each message with a 4-byte header of type and length, without
 // DTLS's message_seq and fragment fields.
@@ -90,6 +96,9 @@ type base13 struct {
 	// go as soon as the flight in its way is acknowledged, asking the peer
 	// to update too if updateRequest.
 	updating, updateWanted, updateRequest bool
+	// forgeries counts the records of the current read epoch that did
+	// not authenticate (forgeryLimit13).
+	forgeries uint32
 	// rekey: what an update the application asked for with
 	// dtls_renegotiate() (or the peer asked us to join) still waits for
 	// before DTLS_EVENT_CONNECTED ends it, as a renegotiation's would:
@@ -429,6 +438,7 @@ func (b *base13) keys(secret []byte) keyschedule.TrafficKeys {
 // switchRead and switchWrite make epoch n current with the keys of secret.
 func (b *base13) switchRead(n uint16, secret []byte) {
 	c := b.c
+	b.forgeries = 0
 	c.rl.In.SetNext13(n, b.suite, b.keys(secret))
 	c.rl.In.Activate()
 	c.logf(LogDebug, "read epoch %d active (%v)", n, b.suite)
@@ -784,6 +794,22 @@ func (b *base13) renegotiate(st *step) error {
 	b.rekey = rekeyOurs | rekeyPeers
 	c.e.h.Event(c, protocol.LevelInternal, protocol.EventRenegotiate)
 	return nil
+}
+
+// forged counts a record of the read epoch that did not authenticate:
+// past half the integrity limit the peer is asked to update its keys, at
+// the limit the association ends, as RFC 9147 §4.5.3 requires (else each
+// forged record brings a forgery closer).
+func (b *base13) forged(st *step) {
+	c := b.c
+	b.forgeries++
+	switch {
+	case b.forgeries >= forgeryLimit13:
+		c.logf(LogWarn, "%d records of read epoch %d did not authenticate: the AEAD's integrity limit", b.forgeries, c.rl.In.Epoch())
+		c.fail(st, protocol.Fatal(protocol.AlertBadRecordMAC))
+	case b.forgeries >= forgeryLimit13/2 && b.done && b.hs == nil && !b.updating:
+		b.updateKeys(st, true)
+	}
 }
 
 func (b *base13) keysAging(st *step) {

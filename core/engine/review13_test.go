@@ -152,3 +152,28 @@ func TestReview13_NoRecordsHeldForAKeyUpdate(t *testing.T) {
 	l.drain()
 	exchange(t, cl, sv, l, "after the update")
 }
+
+// The AEAD's integrity limit (RFC 9147 §4.5.3): records of the read epoch
+// that fail to authenticate are counted; past half the limit the peer is
+// asked for new keys (which start the count again), at the limit the
+// association ends instead of letting a forgery come ever closer.
+func TestReview13_ForgeryLimit(t *testing.T) {
+	cl, sv, l := established13(t, 205, false)
+	c := sv.conn(cl)
+	bad := forge(t, cl.conn(sv), epochApplication, protocol.ContentApplicationData, []byte("forged"))
+	bad[len(bad)-1] ^= 1
+	c.base13().forgeries = forgeryLimit13/2 - 1
+	deliver(t, sv, cl.addr, bad, l.now)
+	l.drain()
+	if r, w := c.Epoch(); r != 4 || w != 4 || c.base13().forgeries != 0 {
+		t.Fatalf("after half the limit: server epochs %d/%d, count %d", r, w, c.base13().forgeries)
+	}
+	exchange(t, cl, sv, l, "with new keys")
+	bad = forge(t, cl.conn(sv), 4, protocol.ContentApplicationData, []byte("forged"))
+	bad[len(bad)-1] ^= 1
+	c.base13().forgeries = forgeryLimit13 - 1
+	deliver(t, sv, cl.addr, bad, l.now)
+	if sv.conn(cl) != nil || !fatalOn(sv, protocol.AlertBadRecordMAC) {
+		t.Fatalf("at the limit: server events %v", sv.events)
+	}
+}
