@@ -7,6 +7,7 @@
 #ifndef TDTLS_CAPI_H
 #define TDTLS_CAPI_H
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,7 @@
  */
 typedef struct {
   dtls_context_t pub;
-  void *handle;
+  uintptr_t handle; /* an index into the Go side's table (handles.go) */
   /* The thread inside the library with this context (0: none) and how
    * deeply its calls nest through callbacks; see wrappers.c. */
   unsigned long owner;

@@ -10,8 +10,6 @@ import (
 	"time"
 	"unsafe"
 
-	pointer "github.com/mattn/go-pointer"
-
 	"github.com/tinydtls-go/tinydtls/capi/stackroom"
 	"github.com/tinydtls-go/tinydtls/core/engine"
 )
@@ -48,7 +46,7 @@ type ctxState struct {
 	// ever had.
 	live, peak, most int
 	freed            bool
-	handle           unsafe.Pointer
+	handle           uintptr
 }
 
 // curCall is one API call in progress: its session (may be nil) and the
@@ -62,7 +60,7 @@ func stateOf(ctx *C.dtls_context_t) *ctxState {
 	if ctx == nil {
 		return nil
 	}
-	st, _ := pointer.Restore((*C.tdtls_context_impl)(unsafe.Pointer(ctx)).handle).(*ctxState)
+	st := lookupHandle(uintptr((*C.tdtls_context_impl)(unsafe.Pointer(ctx)).handle))
 	if st == nil || st.freed {
 		return nil
 	}
@@ -150,10 +148,13 @@ func now() time.Duration { return time.Duration(ticksNow()) * time.Millisecond }
 func tdtls_go_new_context(ctx *C.dtls_context_t) (ok C.int) {
 	stackroom.Reserve()
 	defer guard("dtls_new_context")
-	st := &ctxState{c: ctx, peers: make(map[*C.dtls_peer_t]*engine.Conn)}
+	st := &ctxState{c: ctx}
 	st.ep = engine.New(engine.Config{}, st)
-	st.handle = pointer.Save(st)
-	(*C.tdtls_context_impl)(unsafe.Pointer(ctx)).handle = st.handle
+	if st.handle = newHandle(st); st.handle == 0 {
+		logLine(int(C.DTLS_LOG_CRIT), "dtls_new_context: too many contexts")
+		return 0
+	}
+	(*C.tdtls_context_impl)(unsafe.Pointer(ctx)).handle = C.uintptr_t(st.handle)
 	return 1
 }
 
@@ -165,7 +166,11 @@ func (st *ctxState) destroy() {
 	st.ep.Conns(honourPeerState)
 	st.depth++ // callbacks during Free must not re-enter destroy
 	st.dying = true
-	st.ep.Free()
+	if st.ep.NumConns() > 0 {
+		// (Without associations there is nothing to send or end; Free
+		// would only allocate the buffer for sending.)
+		st.ep.Free()
+	}
 	st.depth--
 	for p := range st.peers {
 		C.free(unsafe.Pointer(p.security_params[0]))
@@ -185,7 +190,7 @@ func (st *ctxState) destroy() {
 	}
 	st.scratch = nil
 	st.freed = true
-	pointer.Unref(st.handle)
+	freeHandle(st.handle)
 	// Nothing may keep the engine's state reachable from here on: this
 	// frame is live during the collection below.
 	st.ep, st.peers, st.cur, st.keys = nil, nil, nil, nil
@@ -198,8 +203,9 @@ func (st *ctxState) destroy() {
 		releaseIfShrunk()
 	}
 	// The C wrapper frees the context itself when its outermost call
-	// returns; it may still be on the stack here.
-	C.tdtls_ctx_mark_freed(st.c)
+	// returns; it may still be on the stack here. (Written from Go:
+	// tdtls_ctx_mark_freed would cost a cgo call.)
+	(*C.tdtls_context_impl)(unsafe.Pointer(st.c)).freed = 1
 }
 
 //export tdtls_go_free_context

@@ -2,8 +2,8 @@
 // into libtinydtls.so and with -buildmode=c-archive into libtinydtls.a.
 //
 // It only translates: C structs to Go values and back, context handles to
-// Go objects (github.com/mattn/go-pointer), and C callbacks through the
-// trampolines in capi.h. Every protocol decision is made in core/engine.
+// Go objects (handles.go), and C callbacks through the trampolines in
+// capi.h. Every protocol decision is made in core/engine.
 //
 // Functions whose C signatures cgo cannot express (const parameters,
 // variadic arguments, data symbols) are thin C functions in the *.c files of

@@ -103,6 +103,9 @@ func (st *ctxState) mirror(c *engine.Conn) *C.dtls_peer_t {
 	p.state = C.dtls_state_t(c.State())
 	mirrorSecurity(p, c)
 	c.App = p
+	if st.peers == nil {
+		st.peers = make(map[*C.dtls_peer_t]*engine.Conn)
+	}
 	st.peers[p] = c
 	return p
 }
