@@ -8,13 +8,14 @@
 #    headers and nothing else (ctests/abi/check-exports.sh); the engine
 #    exports only its function table and two self-test hooks; nothing links
 #    against the engine, the front loads it;
+#  - dtls_new_context + dtls_free_context costs at most twice upstream's,
+#    and a PSK handshake between freshly created contexts no more than
+#    upstream's, in the same run (when upstream's source is there);
 # and, reported for BENCHMARKS.md rather than checked (they depend on the
 # machine, and some do not meet their targets yet):
 #  - the sizes of the installed files;
 #  - the idle example server's threads and memory after a PSK handshake
-#    and echo, ours and upstream's;
-#  - dtls_new_context + dtls_free_context, and a PSK handshake between
-#    freshly created contexts, ours and upstream's in the same run.
+#    and echo, ours and upstream's.
 BIN=${1:?usage: test-process-surface.sh BINDIR}
 . "$(dirname "$0")/lib.sh"
 
@@ -130,27 +131,40 @@ idle() {
 idle ours "$T/dtls-server"
 [ $have_upstream = 1 ] && idle upstream "$UPSTREAM_BUILD/tests/dtls-server"
 
-# ---- context cost and fresh-context handshakes (reported)
+# ---- context cost and fresh-context handshakes, ours against upstream's
+# in the same run (checked when upstream is there: dtls_new_context +
+# dtls_free_context at most 2x upstream's, a PSK handshake between freshly
+# created contexts no slower than upstream's). Each figure is a best of 5
+# (ctxcost.c); a run that misses is repeated, up to 3 runs, so that a
+# moment of load on a shared machine does not decide.
 src=$ROOT/ctests/process/ctxcost.c
 build "$T/ctxcost" "$src" -O2 "${INST_SHARED[@]}" || finish
-timeout 300 "$T/ctxcost" 20000 >"$T/ctxcost.out" 2>&1
-check "ctxcost (ours) ran" test $? -eq 0
-sed 's/^/  ours:     /' "$T/ctxcost.out"
 if [ $have_upstream = 1 ]; then
   mkdir -p "$T/upinc" && ln -sfn "$UPSTREAM_SRC" "$T/upinc/tinydtls"
   build "$T/ctxcost-up" "$src" -O2 -DDTLSv12 -DWITH_SHA256 -DSHA2_USE_INTTYPES_H \
     -DDTLS_CHECK_CONTENTTYPE -I"$T/upinc" -I"$UPSTREAM_SRC" -I"$UPSTREAM_BUILD" \
     -L"$UPSTREAM_BUILD" -Wl,-rpath,"$UPSTREAM_BUILD" -ltinydtls || finish
+fi
+figure() { sed -n "s/^$1: \([0-9.]*\).*/\1/p" "$2"; }
+for attempt in 1 2 3; do
+  timeout 300 "$T/ctxcost" 20000 >"$T/ctxcost.out" 2>&1
+  check "ctxcost (ours) ran" test $? -eq 0
+  sed 's/^/  ours:     /' "$T/ctxcost.out"
+  [ $have_upstream = 1 ] || break
   timeout 300 "$T/ctxcost-up" 20000 >"$T/ctxcost-up.out" 2>&1
   check "ctxcost (upstream) ran" test $? -eq 0
   sed 's/^/  upstream: /' "$T/ctxcost-up.out"
-  # the ratios, for the record
-  o=$(sed -n 's/^context new+free: \([0-9.]*\).*/\1/p' "$T/ctxcost.out")
-  u=$(sed -n 's/^context new+free: \([0-9.]*\).*/\1/p' "$T/ctxcost-up.out")
-  oh=$(sed -n 's/^fresh-context PSK handshake: \([0-9.]*\).*/\1/p' "$T/ctxcost.out")
-  uh=$(sed -n 's/^fresh-context PSK handshake: \([0-9.]*\).*/\1/p' "$T/ctxcost-up.out")
-  [ -n "$o" ] && [ -n "$u" ] && [ -n "$oh" ] && [ -n "$uh" ] &&
-    awk -v o="$o" -v u="$u" -v oh="$oh" -v uh="$uh" 'BEGIN {
-      printf "  context new+free: %.2fx upstream (target: at most 2x); fresh-context PSK handshake: %.2fx upstream (target: at most 1x)\n", o / u, oh / uh }'
+  o=$(figure "context new+free" "$T/ctxcost.out") u=$(figure "context new+free" "$T/ctxcost-up.out")
+  oh=$(figure "fresh-context PSK handshake" "$T/ctxcost.out")
+  uh=$(figure "fresh-context PSK handshake" "$T/ctxcost-up.out")
+  ratios=$(awk -v o="$o" -v u="$u" -v oh="$oh" -v uh="$uh" 'BEGIN { if (u > 0 && uh > 0) printf "%.2f %.2f", o / u, oh / uh }')
+  echo "  context new+free: ${ratios% *}x upstream (target: at most 2x); fresh-context PSK handshake: ${ratios#* }x upstream (target: at most 1x)"
+  met=$(awk -v r="$ratios" 'BEGIN { split(r, a, " "); print (a[1] != "" && a[1] <= 2 && a[2] <= 1) ? 1 : 0 }')
+  [ "$met" = 1 ] && break
+  echo "  (missed in run $attempt of 3)"
+done
+if [ $have_upstream = 1 ]; then
+  check "context new+free at most 2x upstream's, fresh-context PSK handshake no slower (run $attempt of 3)" \
+    test "$met" = 1
 fi
 finish
