@@ -42,6 +42,10 @@ typedef struct {
   /* Set by the Go side when the context is destroyed; the memory is
    * released when the outermost call returns. */
   int freed;
+  /* The session_t passed to the callbacks of the outermost call for an
+   * association without a dtls_peer_t mirror that is going away (the Go
+   * side's peers.go); deeper calls allocate theirs. */
+  session_t scratch;
 } tdtls_context_impl;
 
 /* Callback trampolines. Each checks for a missing table or slot, which

@@ -68,10 +68,14 @@ var (
 	// afterRelease how many there were then.
 	highWater    atomic.Int64
 	afterRelease atomic.Int64
-	// changed is when an association was last created or removed,
-	// released when memory was last released (nanotime; 0: never),
+	// changes counts creations and removals; releaseIfSettled notes when
+	// it last saw the count move (seenChanges, seenAt, nanotime), so that
+	// creating or removing an association reads no clock.
+	changes     atomic.Int64
+	seenChanges atomic.Int64
+	seenAt      atomic.Int64
+	// released is when memory was last released (nanotime; 0: never),
 	// releasing whether a thread is releasing now.
-	changed   atomic.Int64
 	released  atomic.Int64
 	releasing atomic.Bool
 )
@@ -91,7 +95,7 @@ const (
 
 func connAdded() {
 	n := liveConns.Add(1)
-	changed.Store(nanotime())
+	changes.Add(1)
 	for {
 		h := highWater.Load()
 		if n <= h || highWater.CompareAndSwap(h, n) {
@@ -102,7 +106,7 @@ func connAdded() {
 
 func connRemoved() {
 	liveConns.Add(-1)
-	changed.Store(nanotime())
+	changes.Add(1)
 }
 
 // releaseIfShrunk releases memory when a quarter of the associations of
@@ -118,11 +122,20 @@ func releaseIfShrunk() {
 
 // releaseIfSettled releases memory when the count of associations moved by
 // an eighth since the last release, with at least releaseMinConns before
-// or after, and has not changed for quietPeriod.
+// or after, and has not changed for quietPeriod (as far as the calls of
+// the event loop, which come more often than that, can tell).
 func releaseIfSettled() {
 	n, a := liveConns.Load(), afterRelease.Load()
 	lo, hi := min(n, a), max(n, a)
-	if hi < releaseMinConns || (hi-lo)*8 < hi || nanotime()-changed.Load() < int64(quietPeriod) {
+	if hi < releaseMinConns || (hi-lo)*8 < hi {
+		return
+	}
+	t := nanotime()
+	if c := changes.Load(); seenChanges.Swap(c) != c {
+		seenAt.Store(t)
+		return
+	}
+	if t-seenAt.Load() < int64(quietPeriod) {
 		return
 	}
 	releaseSlow()

@@ -110,9 +110,17 @@ func (st *ctxState) mirror(c *engine.Conn) *C.dtls_peer_t {
 	return p
 }
 
-// scratchSession rebuilds c's session_t in this nesting level's buffer.
+// scratchSession rebuilds c's session_t in this nesting level's buffer:
+// the outermost call's is in the context's own C memory, deeper ones are
+// allocated when first needed.
 func (st *ctxState) scratchSession(c *engine.Conn) *C.session_t {
 	i := max(st.depth-1, 0)
+	if i == 0 {
+		s := &(*C.tdtls_context_impl)(unsafe.Pointer(st.c)).scratch
+		fillSession(s, c.Addr(), sessionSize(c))
+		return s
+	}
+	i--
 	for len(st.scratch) <= i {
 		p := (*C.session_t)(C.malloc(C.size_t(unsafe.Sizeof(C.session_t{}))))
 		if p == nil {
