@@ -174,6 +174,7 @@ demo: all tools
 # that ends in "{"; an //export not followed by a func is an error too.
 vet:
 	@test -z "$$(gofmt -l core capi)" || { gofmt -l core capi; echo "gofmt needed"; exit 1; }
+	@bash ctests/check-spdx.sh
 	@awk 'function bad_export(why) { print FILENAME ":" FNR ": export " name why; bad = 1; want = 0 } \
 	      /^\/\/export / { name = $$2; want = 2; next } \
 	      want == 2 { if ($$0 !~ /^func /) { bad_export(" is not followed by its func"); next } \

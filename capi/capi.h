@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Internal declarations of the cgo layer: the allocation that wraps a
  * dtls_context_t, and the trampolines through which Go calls the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ccm.h, aes/rijndael.h, ecc/ecc.h and the AES-CCM and ECC parts of
  * crypto.h with upstream's signatures, forwarding to ccm.go and ecc.go.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The engine's only entry point for the C front: tdtls_engine_ops(), the
  * table of the API functions this directory implements (forward.def).

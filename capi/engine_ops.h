@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The interface between libtinydtls.so, the C front (capi/front), and the
  * Go engine (this directory, built as libtinydtls-engine.so or merged into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sha2.h, hmac.h and the PRF part of crypto.h with upstream's signatures,
  * forwarding to the Go exports in hash.go.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * dtls_debug.h: upstream's logging interface and line format. Messages go
  * to the application's handler if it set one, otherwise to stdout (stderr

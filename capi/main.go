@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package main is the C ABI of the library: built with -buildmode=c-shared
 // into libtinydtls.so and with -buildmode=c-archive into libtinydtls.a.
 //

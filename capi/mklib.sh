@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds the pieces of libtinydtls; the Makefile and CMakeLists.txt both
 # call it, so that both builds make the same files. Run from anywhere.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Plain C objects of the public API that carry no protocol logic: session_t
  * helpers, dtls_peer_t and parameter allocation, the netq list, the PRNG.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The engine's functions of dtls.h and dtls_ext.h that take a context, with
  * upstream's exact signatures (the front's table points at them; see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libtinydtls.so, the C front: the library applications link against. It
  * exports the C API of the installed headers and nothing else

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package stackroom keeps room for C signal handlers on the goroutine
 // stack that runs the library's Go code.
 //

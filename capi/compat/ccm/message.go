@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package ccm is upstream tinydtls's dtls_ccm_encrypt_message and
 // dtls_ccm_decrypt_message (ccm.h) on top of the engine's AES-CCM
 // (core/ccm), for the C API only.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // The RFC 3610 packet vectors, as in core/ccm's tests.
 package ccm
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package ecc provides the P-256 primitives behind tinydtls' C API.
 //
 // Upstream exposes two layers. ecc/ecc.h works on numbers stored as

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Package rijndael provides the semantics of upstream tinydtls'
 // aes/rijndael.h on Go slices: the FIPS-197 encryption key schedule in
 // 32-bit words and single-block encryption driven by that schedule.
