@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
 //go:build ignore
 
 // heapprofile: the Go heap of N idle established server-side associations
