@@ -549,7 +549,7 @@ func (b *base12) acceptPeerKey(spki []byte) error {
 func (b *base12) ephemeralKey() (*ecdh.PrivateKey, error) {
 	hs := b.hs
 	if hs.ecdhPriv == nil {
-		k, err := newECDHKey(b.c.e.cfg.Rand)
+		k, err := newKeyShare(b.c.e.cfg.Rand, protocol.GroupSecp256r1)
 		if err != nil {
 			return nil, err
 		}

@@ -363,7 +363,7 @@ func (cl *client12) handleServerKeyExchange(m *handshake.Message) error {
 		return err
 	}
 	// Computing the premaster secret now also validates the server's point.
-	shared, err := ecdhShared(k, ske.PublicKey)
+	shared, err := sharedSecret(k, ske.PublicKey)
 	if err != nil {
 		c.logf(LogWarn, "server's ephemeral key is not a valid P-256 point")
 		return err

@@ -242,7 +242,7 @@ func (sv *server12) handleClientKeyExchange(m *handshake.Message) error {
 		if !cke.Unmarshal(m.Body) {
 			return protocol.Fatal(protocol.AlertDecodeError)
 		}
-		shared, err := ecdhShared(ss.ecdhPriv, cke.PublicKey)
+		shared, err := sharedSecret(ss.ecdhPriv, cke.PublicKey)
 		if err != nil {
 			c.logf(LogWarn, "client's ephemeral key is not a valid P-256 point")
 			return err

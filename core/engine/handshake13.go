@@ -3,11 +3,9 @@
 package engine
 
 import (
-	"crypto/ecdh"
 	"crypto/sha256"
 	"crypto/subtle"
 	"hash"
-	"io"
 	"time"
 
 	"github.com/tinydtls-go/tinydtls/core/ecc"
@@ -600,39 +598,6 @@ func binder(key, partialHash []byte) []byte {
 	mac := keyschedule.FinishedMAC(keyschedule.DTLS13, bk, partialHash)
 	clear(bk)
 	return mac
-}
-
-// newKeyShare generates our key share for group.
-func newKeyShare(rand io.Reader, group uint16) (*ecdh.PrivateKey, error) {
-	var k *ecdh.PrivateKey
-	var err error
-	switch group {
-	case protocol.GroupX25519:
-		k, err = ecdh.X25519().GenerateKey(rand)
-	case protocol.GroupSecp256r1:
-		k, err = ecdh.P256().GenerateKey(rand)
-	default:
-		return nil, protocol.Fatal(protocol.AlertInternalError)
-	}
-	if err != nil {
-		return nil, protocol.Fatal(protocol.AlertInternalError)
-	}
-	return k, nil
-}
-
-// sharedSecret validates the peer's share for our key's group (RFC 8446
-// §4.2.8.2: P-256 points uncompressed, on the curve; X25519 not all-zero)
-// and returns the shared secret.
-func sharedSecret(priv *ecdh.PrivateKey, peer []byte) ([]byte, error) {
-	pub, err := priv.Curve().NewPublicKey(peer)
-	if err != nil {
-		return nil, protocol.Fatal(protocol.AlertIllegalParameter)
-	}
-	s, err := priv.ECDH(pub)
-	if err != nil {
-		return nil, protocol.Fatal(protocol.AlertIllegalParameter)
-	}
-	return s, nil
 }
 
 // complete ends the handshake on our side: the application secrets are

@@ -54,17 +54,32 @@ func verify(x, y, digest, sig []byte) error {
 	return nil
 }
 
-func newECDHKey(rand io.Reader) (*ecdh.PrivateKey, error) {
-	k, err := ecdh.P256().GenerateKey(rand)
+// The ECDHE keys of both versions: DTLS 1.2's are P-256 (RFC 8422), DTLS
+// 1.3's key shares P-256 or X25519.
+
+// newKeyShare generates our key share for group.
+func newKeyShare(rand io.Reader, group uint16) (*ecdh.PrivateKey, error) {
+	var k *ecdh.PrivateKey
+	var err error
+	switch group {
+	case protocol.GroupX25519:
+		k, err = ecdh.X25519().GenerateKey(rand)
+	case protocol.GroupSecp256r1:
+		k, err = ecdh.P256().GenerateKey(rand)
+	default:
+		return nil, protocol.Fatal(protocol.AlertInternalError)
+	}
 	if err != nil {
 		return nil, protocol.Fatal(protocol.AlertInternalError)
 	}
 	return k, nil
 }
 
-// ecdhShared validates the peer's point and returns the shared x coordinate.
-func ecdhShared(priv *ecdh.PrivateKey, peer []byte) ([]byte, error) {
-	pub, err := ecdh.P256().NewPublicKey(peer)
+// sharedSecret validates the peer's share for our key's group (RFC 8446
+// §4.2.8.2: P-256 points uncompressed, on the curve; X25519 not all-zero)
+// and returns the shared secret.
+func sharedSecret(priv *ecdh.PrivateKey, peer []byte) ([]byte, error) {
+	pub, err := priv.Curve().NewPublicKey(peer)
 	if err != nil {
 		return nil, protocol.Fatal(protocol.AlertIllegalParameter)
 	}

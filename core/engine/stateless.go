@@ -84,16 +84,7 @@ func (e *Endpoint) statelessClientHello(st *step, addr []byte, old *Conn, h *rec
 		e.sendStateless(st, addr, h.Seq, protocol.ContentHandshake, protocol.VersionDTLS10, msg)
 		return
 	}
-	if old != nil {
-		e.logf(LogInfo, "client at a known address restarted; replacing its association")
-		old.end(st, replaced)
-	}
-	if e.handshakes >= e.cfg.MaxHandshakes || len(e.conns) >= e.cfg.MaxConns {
-		e.evictHalfOpen(st)
-	}
-	if len(e.conns) >= e.cfg.MaxConns || e.handshakes >= e.cfg.MaxHandshakes {
-		e.logf(LogWarn, "association limit reached (%d associations, %d handshakes); dropping ClientHello",
-			len(e.conns), e.handshakes)
+	if !e.admit(st, old) {
 		return
 	}
 	c, sv := e.newServer(addr)
@@ -175,4 +166,24 @@ func (j *cookieJar) verify(e *Endpoint, addr []byte, ch *handshake.ClientHello, 
 		return true
 	}
 	return j.hasPrev && subtle.ConstantTimeCompare(j.compute(&j.prev, addr, ch, tmp[:0]), ch.Cookie) == 1
+}
+
+// admit makes room for the association of a client that proved its
+// address (either version): the association it restarted (old, if any)
+// ends, and at the limits the oldest half-open handshake goes. It reports
+// whether there is room.
+func (e *Endpoint) admit(st *step, old *Conn) bool {
+	if old != nil {
+		e.logf(LogInfo, "client at a known address restarted; replacing its association")
+		old.end(st, replaced)
+	}
+	if e.handshakes >= e.cfg.MaxHandshakes || len(e.conns) >= e.cfg.MaxConns {
+		e.evictHalfOpen(st)
+	}
+	if len(e.conns) >= e.cfg.MaxConns || e.handshakes >= e.cfg.MaxHandshakes {
+		e.logf(LogWarn, "association limit reached (%d associations, %d handshakes); dropping ClientHello",
+			len(e.conns), e.handshakes)
+		return false
+	}
+	return true
 }

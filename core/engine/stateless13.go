@@ -55,16 +55,7 @@ func (e *Endpoint) stateless13(st *step, addr []byte, old *Conn, h *record.Heade
 		return
 	}
 	r.ch, r.hello, r.hh, r.body = *ch, hello, hh, body
-	if old != nil {
-		e.logf(LogInfo, "client at a known address restarted; replacing its association")
-		old.end(st, replaced)
-	}
-	if e.handshakes >= e.cfg.MaxHandshakes || len(e.conns) >= e.cfg.MaxConns {
-		e.evictHalfOpen(st)
-	}
-	if len(e.conns) >= e.cfg.MaxConns || e.handshakes >= e.cfg.MaxHandshakes {
-		e.logf(LogWarn, "association limit reached (%d associations, %d handshakes); dropping ClientHello",
-			len(e.conns), e.handshakes)
+	if !e.admit(st, old) {
 		return
 	}
 	c, sv := e.newServer13(addr)
