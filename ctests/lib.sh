@@ -379,3 +379,66 @@ proc_status() {
   awk '/^(Threads|VmRSS|RssAnon|RssFile|VmSize):/ { printf "%s %s%s ", $1, $2, ($3 ? " " $3 : "") }' \
     "/proc/$1/status" 2>/dev/null
 }
+
+# ---- cells: a test's matrix of independent cases, run one after the other.
+# A script sets CELL_LIMIT (seconds; a cell still running then is stopped
+# and fails) and CELL_FILTER (a regex; only matching names run), declares
+# its cells with `cell NAME DESCRIPTION FUNCTION ARGS...` and ends with
+# `run_cells TITLE`. Each cell runs FUNCTION ARGS in a subshell with its
+# own scratch directory ($T/NAME), PIDS and FAILS; its log follows it, and
+# the matrix of results ends the output.
+CELLS=()
+declare -A CELL_DESC CELL_CMD CELL_TIME CELL_RESULT
+
+cell() { # NAME DESCRIPTION FUNCTION ARGS...
+  local name=$1 desc=$2
+  shift 2
+  [[ $name =~ ${CELL_FILTER:-.} ]] || return 0
+  CELLS+=("$name")
+  CELL_DESC[$name]=$desc
+  CELL_CMD[$name]=$(printf '%q ' "$@")
+}
+
+run_cell() { # NAME
+  local name=$1 start=$SECONDS main=$T
+  (
+    T=$main/$name
+    mkdir -p "$T"
+    PIDS=()
+    FAILS=0
+    trap 'for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; wait' EXIT
+    eval "${CELL_CMD[$name]}"
+    echo "$FAILS" >"$main/$name.fails"
+  ) >"$main/$name.log" 2>&1 &
+  local pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ $((SECONDS - start)) -gt "${CELL_LIMIT:-60}" ]; then
+      kill "$pid" 2>/dev/null
+      echo "  FAIL stopped after ${CELL_LIMIT:-60} s" >>"$main/$name.log"
+    fi
+    sleep 0.1
+  done
+  wait "$pid" 2>/dev/null
+  CELL_TIME[$name]=$((SECONDS - start))
+}
+
+run_cells() { # TITLE: runs every cell, prints the matrix, exits
+  local name f started=$SECONDS
+  for name in "${CELLS[@]}"; do
+    run_cell "$name"
+    echo "[$name] ${CELL_DESC[$name]}"
+    cat "$T/$name.log"
+    f=$(cat "$T/$name.fails" 2>/dev/null || echo stopped)
+    if [ "$f" = 0 ]; then CELL_RESULT[$name]=PASS; else CELL_RESULT[$name]=FAIL; FAILS=$((FAILS + 1)); fi
+  done
+  echo
+  echo "$1, $((SECONDS - started)) s"
+  for name in "${CELLS[@]}"; do
+    printf '  %-4s  %-16s %3s s  %s\n' "${CELL_RESULT[$name]}" "$name" "${CELL_TIME[$name]:-?}" "${CELL_DESC[$name]}"
+  done
+  if [ "$FAILS" -ne 0 ]; then
+    echo "$FAILS check(s) or cell(s) failed"
+    exit 1
+  fi
+  exit 0
+}

@@ -408,14 +408,7 @@ MAIN_T=$T
 CELLS=()
 declare -A CELL_DESC CELL_CMD CELL_PID CELL_START CELL_TIME
 
-cell() { # NAME DESCRIPTION FUNCTION ARGS...
-  local name=$1 desc=$2
-  shift 2
-  [[ $name =~ ${UPSTREAM_CELLS:-.} ]] || return 0
-  CELLS+=("$name")
-  CELL_DESC[$name]=$desc
-  CELL_CMD[$name]=$(printf '%q ' "$@")
-}
+CELL_FILTER=${UPSTREAM_CELLS:-.}   # cell() is lib.sh's; the cells run in parallel here
 
 cell_cleanup() {
   local p
