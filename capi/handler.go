@@ -9,7 +9,7 @@ import "C"
 
 import (
 	"errors"
-	"fmt"
+	"github.com/tinydtls-go/tinydtls/core/textf"
 	"unsafe"
 
 	"github.com/tinydtls-go/tinydtls/core/engine"
@@ -188,7 +188,7 @@ func honourPeerState(c *engine.Conn) {
 	case C.DTLS_STATE_CLOSING:
 		c.MarkClosed(true)
 	default:
-		logLine(int(C.DTLS_LOG_WARN), fmt.Sprintf("peer->state %d written by the application ignored: "+
+		logLine(int(C.DTLS_LOG_WARN), textf.Sprintf("peer->state %d written by the application ignored: "+
 			"only DTLS_STATE_CLOSED and DTLS_STATE_CLOSING are honoured", int(p.state)))
 		p.state = C.dtls_state_t(c.State())
 	}

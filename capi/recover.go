@@ -8,7 +8,7 @@ package main
 import "C"
 
 import (
-	"fmt"
+	"github.com/tinydtls-go/tinydtls/core/textf"
 	"runtime"
 	"runtime/debug"
 	"unsafe"
@@ -22,7 +22,7 @@ import (
 // work started.
 func guard(name string) {
 	if r := recover(); r != nil {
-		logLine(int(C.DTLS_LOG_CRIT), fmt.Sprintf("internal error in %s: %v\n%s", name, r, debug.Stack()))
+		logLine(int(C.DTLS_LOG_CRIT), textf.Sprintf("internal error in %s: %v\n%s", name, r, debug.Stack()))
 	}
 }
 

@@ -4,7 +4,7 @@ package engine
 
 import (
 	"crypto/rand"
-	"fmt"
+	"github.com/tinydtls-go/tinydtls/core/textf"
 	"io"
 	"time"
 
@@ -97,11 +97,11 @@ func versionRank(v uint16) int {
 // than max.
 func checkVersions(min, max uint16) error {
 	if min != 0 && versionRank(min) == 0 || max != 0 && versionRank(max) == 0 {
-		return fmt.Errorf("dtls: versions must be 0 (default), DTLS 1.2 (0x%04x) or DTLS 1.3 (0x%04x)",
+		return textf.Errorf("dtls: versions must be 0 (default), DTLS 1.2 (0x%04x) or DTLS 1.3 (0x%04x)",
 			protocol.VersionDTLS12, protocol.VersionDTLS13)
 	}
 	if min != 0 && max != 0 && versionRank(min) > versionRank(max) {
-		return fmt.Errorf("dtls: the minimum version %s is newer than the maximum %s",
+		return textf.Errorf("dtls: the minimum version %s is newer than the maximum %s",
 			protocol.VersionName(min), protocol.VersionName(max))
 	}
 	return nil

@@ -3,7 +3,7 @@
 package engine
 
 import (
-	"fmt"
+	"github.com/tinydtls-go/tinydtls/core/textf"
 	"time"
 	"unsafe"
 
@@ -41,7 +41,7 @@ type Conn struct {
 }
 
 func (c *Conn) String() string {
-	return fmt.Sprintf("%s association (%s)", c.hs.role(), c.state)
+	return textf.Sprintf("%s association (%s)", c.hs.role(), c.state)
 }
 
 // Addr returns the peer address key the association is stored under.
@@ -102,7 +102,7 @@ func (c *Conn) setState(s State) {
 
 func (c *Conn) logf(l LogLevel, format string, args ...any) {
 	if c.e.h.LogEnabled(l) {
-		c.e.h.Log(l, fmt.Sprintf(format, args...))
+		c.e.h.Log(l, textf.Sprintf(format, args...))
 	}
 }
 
@@ -286,7 +286,7 @@ func (c *Conn) handleRecord(st *step, addr []byte, h *record.Header, payload []b
 	case protocol.ContentACK:
 		c.hs.ackRecord(st, h.Epoch, data)
 	default:
-		c.logf(LogDebug, "dropping record of unknown type %d", t)
+		c.logf(LogDebug, "dropping record of unknown type %d", uint8(t))
 	}
 }
 
@@ -350,7 +350,7 @@ func (c *Conn) handleAlert(st *step, epoch uint16, data []byte) {
 		return
 	}
 	if a.Level != protocol.LevelWarning && a.Level != protocol.LevelFatal {
-		c.logf(LogDebug, "dropping alert with level %d", a.Level)
+		c.logf(LogDebug, "dropping alert with level %d", uint8(a.Level))
 		return
 	}
 	if a.Description != protocol.AlertCloseNotify && a.Description != protocol.AlertUserCanceled &&

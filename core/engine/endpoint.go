@@ -4,7 +4,7 @@ package engine
 
 import (
 	"errors"
-	"fmt"
+	"github.com/tinydtls-go/tinydtls/core/textf"
 	"time"
 
 	"github.com/tinydtls-go/tinydtls/core/handshake"
@@ -29,7 +29,9 @@ var (
 // callback failing; callers hand it back to the application unchanged.
 type SendError int
 
-func (e SendError) Error() string { return fmt.Sprintf("dtls: the write callback failed (%d)", int(e)) }
+func (e SendError) Error() string {
+	return textf.Sprintf("dtls: the write callback failed (%d)", int(e))
+}
 
 // Endpoint is one DTLS context: the associations of one socket, in both roles.
 type Endpoint struct {
@@ -83,7 +85,7 @@ const (
 // SetMTU changes the largest datagram the engine sends from now on.
 func (e *Endpoint) SetMTU(mtu int) error {
 	if mtu < MinMTU || mtu > MaxMTU {
-		return fmt.Errorf("dtls: MTU must be between %d and %d", MinMTU, MaxMTU)
+		return textf.Errorf("dtls: MTU must be between %d and %d", MinMTU, MaxMTU)
 	}
 	e.cfg.MTU = mtu
 	return nil
@@ -93,7 +95,7 @@ func (e *Endpoint) SetMTU(mtu int) error {
 // sent from now on.
 func (e *Endpoint) SetInitialTimeout(d time.Duration) error {
 	if d <= 0 || d > MaxInitialTimeout {
-		return fmt.Errorf("dtls: the initial timeout must be positive and at most %v", MaxInitialTimeout)
+		return textf.Errorf("dtls: the initial timeout must be positive and at most %v", MaxInitialTimeout)
 	}
 	e.cfg.InitialTimeout = d
 	e.cfg.MaxTimeout = max(e.cfg.MaxTimeout, d)
@@ -104,7 +106,7 @@ func (e *Endpoint) SetInitialTimeout(d time.Duration) error {
 // started from now on; 0 stops advertising it.
 func (e *Endpoint) SetRecordSizeLimit(n int) error {
 	if n != 0 && (n < MinRecordSizeLimit || n > protocol.MaxPlaintext) {
-		return fmt.Errorf("dtls: the record size limit must be 0, or between %d and %d", MinRecordSizeLimit, protocol.MaxPlaintext)
+		return textf.Errorf("dtls: the record size limit must be 0, or between %d and %d", MinRecordSizeLimit, protocol.MaxPlaintext)
 	}
 	e.cfg.RecordSizeLimit = n
 	return nil
@@ -114,7 +116,7 @@ func (e *Endpoint) SetRecordSizeLimit(n int) error {
 // handshakes started from now on (0: ask clients to send without one).
 func (e *Endpoint) SetCIDLength(n int) error {
 	if n < 0 || n > protocol.MaxCIDLen {
-		return fmt.Errorf("dtls: a connection ID has at most %d bytes", protocol.MaxCIDLen)
+		return textf.Errorf("dtls: a connection ID has at most %d bytes", protocol.MaxCIDLen)
 	}
 	e.cfg.CIDLength = n
 	e.cids.fallback = n
@@ -161,7 +163,7 @@ func (e *Endpoint) Conns(f func(*Conn)) {
 
 func (e *Endpoint) logf(l LogLevel, format string, args ...any) {
 	if e.h.LogEnabled(l) {
-		e.h.Log(l, fmt.Sprintf(format, args...))
+		e.h.Log(l, textf.Sprintf(format, args...))
 	}
 }
 

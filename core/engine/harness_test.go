@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,9 +120,18 @@ func (p *peer) VerifyECDSAKey(c *Conn, x, y []byte) error {
 
 func (p *peer) ConnChanged(c *Conn, what Change) {}
 
-func (p *peer) LogEnabled(l LogLevel) bool { return p.verbose || l <= max(LogWarn, p.logLevel) }
+// Every level is formatted, whatever is kept, so that each log line the
+// tests reach is checked for formatting mistakes (core/textf marks them
+// with "%!", as fmt does).
+func (p *peer) LogEnabled(l LogLevel) bool { return true }
 
 func (p *peer) Log(l LogLevel, msg string) {
+	if strings.Contains(msg, "%!") {
+		p.t.Errorf("%s: badly formatted log line: %q", p.name, msg)
+	}
+	if !p.verbose && l > max(LogWarn, p.logLevel) {
+		return
+	}
 	fmt.Fprintf(&p.logs, "%s %v: %s\n", p.name, p.net.now, msg)
 	if p.verbose {
 		p.t.Logf("%s %v: %s", p.name, p.net.now, msg)

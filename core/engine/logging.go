@@ -3,7 +3,7 @@
 package engine
 
 import (
-	"fmt"
+	"github.com/tinydtls-go/tinydtls/core/textf"
 	"strings"
 
 	"github.com/tinydtls-go/tinydtls/core/handshake"
@@ -43,18 +43,17 @@ func (e *Endpoint) dump(name string, data []byte) {
 	if !e.debugOn() {
 		return
 	}
-	e.h.Log(LogDebug, fmt.Sprintf("%s: (%d bytes):", name, len(data)))
-	var b strings.Builder
+	e.h.Log(LogDebug, textf.Sprintf("%s: (%d bytes):", name, len(data)))
+	var b []byte
 	for off := 0; off < len(data); off += 16 {
-		b.Reset()
-		fmt.Fprintf(&b, "%08X ", off)
+		b = textf.Appendf(b[:0], "%08X ", off)
 		for i := off; i < off+16 && i < len(data); i++ {
-			fmt.Fprintf(&b, "%02X ", data[i])
+			b = textf.Appendf(b, "%02X ", data[i])
 			if i-off == 7 {
-				b.WriteByte(' ')
+				b = append(b, ' ')
 			}
 		}
-		e.h.Log(LogDebug, b.String())
+		e.h.Log(LogDebug, string(b))
 	}
 }
 
@@ -67,7 +66,7 @@ func (e *Endpoint) dumpLine(name string, data []byte) {
 }
 
 func hexLine(name string, data []byte) string {
-	s := fmt.Sprintf("%s: (%d bytes): %X", name, len(data), data)
+	s := textf.Sprintf("%s: (%d bytes): %X", name, len(data), data)
 	if len(s) > dumpLineMax {
 		s = s[:dumpLineCut] + " ..."
 	}
@@ -80,7 +79,7 @@ func (e *Endpoint) logRecordReceived(h *record.Header, t protocol.ContentType, d
 	if !e.debugOn() {
 		return
 	}
-	e.h.Log(LogDebug, fmt.Sprintf("got '%v' epoch %d sequence %d (%d bytes)", t, h.Epoch, h.Seq, h.WireLen()+h.Length))
+	e.h.Log(LogDebug, textf.Sprintf("got '%v' epoch %d sequence %d (%d bytes)", t, h.Epoch, h.Seq, h.WireLen()+h.Length))
 	e.dump("receive header", record.AppendWireHeader(nil, h))
 	e.dump("receive unencrypted", data)
 }
@@ -93,9 +92,9 @@ func (e *Endpoint) logMessage(dir string, hh *handshake.Header, epoch uint16) {
 	}
 	frag := ""
 	if hh.FragmentOffset != 0 || hh.FragmentLength != hh.Length {
-		frag = fmt.Sprintf(", fragment %d..%d", hh.FragmentOffset, hh.FragmentOffset+hh.FragmentLength)
+		frag = textf.Sprintf(", fragment %d..%d", hh.FragmentOffset, hh.FragmentOffset+hh.FragmentLength)
 	}
-	e.h.Log(LogDebug, fmt.Sprintf("%s %v (%d bytes, message_seq %d, epoch %d%s)", dir, hh.Type, hh.Length, hh.MessageSeq, epoch, frag))
+	e.h.Log(LogDebug, textf.Sprintf("%s %v (%d bytes, message_seq %d, epoch %d%s)", dir, hh.Type, hh.Length, hh.MessageSeq, epoch, frag))
 }
 
 // flightName says which flight of RFC 6347 §4.2.4's exchange msgs are, for
@@ -128,5 +127,5 @@ func flightName(msgs []outMsg, cookie bool) string {
 	default:
 		n = 5
 	}
-	return fmt.Sprintf("flight %d (%s)", n, list)
+	return textf.Sprintf("flight %d (%s)", n, list)
 }

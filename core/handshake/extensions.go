@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"github.com/tinydtls-go/tinydtls/core/protocol"
-	"golang.org/x/crypto/cryptobyte"
+	"github.com/tinydtls-go/tinydtls/core/wire"
 )
 
 // Extensions is the decoded extensions block of a ClientHello or a
@@ -81,18 +81,18 @@ func (e *Extensions) empty() bool {
 // encoding of the cert-type extensions; it panics if such an extension then
 // does not hold exactly one type.
 func (e *Extensions) Marshal(b []byte, fromServer bool) []byte {
-	bld := cryptobyte.NewBuilder(b)
+	bld := wire.NewBuilder(b)
 	e.build(bld, fromServer)
 	return bld.BytesOrPanic()
 }
 
 // build adds the block to a message under construction. The order follows
 // upstream tinydtls's ClientHello so that packet captures of both look alike.
-func (e *Extensions) build(b *cryptobyte.Builder, fromServer bool) {
+func (e *Extensions) build(b *wire.Builder, fromServer bool) {
 	if e.empty() {
 		return
 	}
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+	b.AddUint16LengthPrefixed(func(b *wire.Builder) {
 		if e.HasClientCertType {
 			addCertTypes(b, protocol.ExtClientCertificateType, e.ClientCertTypes, fromServer)
 		}
@@ -100,40 +100,40 @@ func (e *Extensions) build(b *cryptobyte.Builder, fromServer bool) {
 			addCertTypes(b, protocol.ExtServerCertificateType, e.ServerCertTypes, fromServer)
 		}
 		if e.HasSupportedGroups {
-			addExt(b, protocol.ExtSupportedGroups, func(b *cryptobyte.Builder) { addU16List(b, e.SupportedGroups) })
+			addExt(b, protocol.ExtSupportedGroups, func(b *wire.Builder) { addU16List(b, e.SupportedGroups) })
 		}
 		if e.HasPointFormats {
-			addExt(b, protocol.ExtECPointFormats, func(b *cryptobyte.Builder) { addU8Vec(b, e.PointFormats) })
+			addExt(b, protocol.ExtECPointFormats, func(b *wire.Builder) { addU8Vec(b, e.PointFormats) })
 		}
 		if e.HasSignatureAlgorithms {
-			addExt(b, protocol.ExtSignatureAlgorithms, func(b *cryptobyte.Builder) { addU16List(b, e.SignatureAlgorithms) })
+			addExt(b, protocol.ExtSignatureAlgorithms, func(b *wire.Builder) { addU16List(b, e.SignatureAlgorithms) })
 		}
 		if e.ExtendedMasterSecret {
-			addExt(b, protocol.ExtExtendedMasterSecret, func(*cryptobyte.Builder) {})
+			addExt(b, protocol.ExtExtendedMasterSecret, func(*wire.Builder) {})
 		}
 		if e.HasRenegotiationInfo {
-			addExt(b, protocol.ExtRenegotiationInfo, func(b *cryptobyte.Builder) { addU8Vec(b, e.RenegotiationInfo) })
+			addExt(b, protocol.ExtRenegotiationInfo, func(b *wire.Builder) { addU8Vec(b, e.RenegotiationInfo) })
 		}
 		if e.HasConnectionID {
-			addExt(b, protocol.ExtConnectionID, func(b *cryptobyte.Builder) { addU8Vec(b, e.ConnectionID) })
+			addExt(b, protocol.ExtConnectionID, func(b *wire.Builder) { addU8Vec(b, e.ConnectionID) })
 		}
 		if e.HasRecordSizeLimit {
-			addExt(b, protocol.ExtRecordSizeLimit, func(b *cryptobyte.Builder) { b.AddUint16(e.RecordSizeLimit) })
+			addExt(b, protocol.ExtRecordSizeLimit, func(b *wire.Builder) { b.AddUint16(e.RecordSizeLimit) })
 		}
 		for _, x := range e.Extra {
-			addExt(b, x.Type, func(b *cryptobyte.Builder) { b.AddBytes(x.Data) })
+			addExt(b, x.Type, func(b *wire.Builder) { b.AddBytes(x.Data) })
 		}
 	})
 }
 
 // addExt adds one extension: its type and its uint16-prefixed data.
-func addExt(b *cryptobyte.Builder, typ uint16, data cryptobyte.BuilderContinuation) {
+func addExt(b *wire.Builder, typ uint16, data wire.BuilderContinuation) {
 	b.AddUint16(typ)
 	b.AddUint16LengthPrefixed(data)
 }
 
-func addCertTypes(b *cryptobyte.Builder, typ uint16, types []uint8, fromServer bool) {
-	addExt(b, typ, func(b *cryptobyte.Builder) {
+func addCertTypes(b *wire.Builder, typ uint16, types []uint8, fromServer bool) {
+	addExt(b, typ, func(b *wire.Builder) {
 		if !fromServer {
 			addU8Vec(b, types)
 			return
@@ -160,10 +160,10 @@ func (e *Extensions) Unmarshal(block []byte, fromServer bool) bool {
 
 func (e *Extensions) unmarshal(block []byte, fromServer bool) bool {
 	*e = Extensions{}
-	s := cryptobyte.String(block)
+	s := wire.String(block)
 	for !s.Empty() {
 		var typ uint16
-		var data cryptobyte.String
+		var data wire.String
 		if !s.ReadUint16(&typ) || !s.ReadUint16LengthPrefixed(&data) {
 			return false
 		}
@@ -223,7 +223,7 @@ func (e *Extensions) unmarshal(block []byte, fromServer bool) bool {
 	return true
 }
 
-func readCertTypes(data cryptobyte.String, fromServer bool, out *[]uint8) bool {
+func readCertTypes(data wire.String, fromServer bool, out *[]uint8) bool {
 	if fromServer {
 		if len(data) != 1 {
 			return false
@@ -237,12 +237,12 @@ func readCertTypes(data cryptobyte.String, fromServer bool, out *[]uint8) bool {
 // readExtensions reads the optional extensions block that ends a hello
 // message: nothing left means no extensions, otherwise the block must fill
 // the rest of the body exactly.
-func readExtensions(s *cryptobyte.String, e *Extensions, fromServer bool) bool {
+func readExtensions(s *wire.String, e *Extensions, fromServer bool) bool {
 	*e = Extensions{}
 	if s.Empty() {
 		return true
 	}
-	var block cryptobyte.String
+	var block wire.String
 	if !s.ReadUint16LengthPrefixed(&block) || !s.Empty() {
 		return false
 	}

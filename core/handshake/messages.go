@@ -4,7 +4,7 @@ package handshake
 
 import (
 	"github.com/tinydtls-go/tinydtls/core/protocol"
-	"golang.org/x/crypto/cryptobyte"
+	"github.com/tinydtls-go/tinydtls/core/wire"
 )
 
 // maxSessionIDLen is the upper bound of SessionID<0..32> (RFC 5246 §7.4.1.2).
@@ -19,8 +19,8 @@ func cloneBytes(b []byte) []byte {
 	return append([]byte(nil), b...)
 }
 
-func readU8Vec(s *cryptobyte.String, out *[]byte) bool {
-	var v cryptobyte.String
+func readU8Vec(s *wire.String, out *[]byte) bool {
+	var v wire.String
 	if !s.ReadUint8LengthPrefixed(&v) {
 		return false
 	}
@@ -28,8 +28,8 @@ func readU8Vec(s *cryptobyte.String, out *[]byte) bool {
 	return true
 }
 
-func readU16Vec(s *cryptobyte.String, out *[]byte) bool {
-	var v cryptobyte.String
+func readU16Vec(s *wire.String, out *[]byte) bool {
+	var v wire.String
 	if !s.ReadUint16LengthPrefixed(&v) {
 		return false
 	}
@@ -37,8 +37,8 @@ func readU16Vec(s *cryptobyte.String, out *[]byte) bool {
 	return true
 }
 
-func readU24Vec(s *cryptobyte.String, out *[]byte) bool {
-	var v cryptobyte.String
+func readU24Vec(s *wire.String, out *[]byte) bool {
+	var v wire.String
 	if !s.ReadUint24LengthPrefixed(&v) {
 		return false
 	}
@@ -50,8 +50,8 @@ func readU24Vec(s *cryptobyte.String, out *[]byte) bool {
 // list in the messages we parse has at least one element (<2..2^16-2>), and
 // an odd byte length is malformed rather than something to round down: the
 // latter is how CVE-2021-42143 read past a buffer.
-func readU16List(s *cryptobyte.String, out *[]uint16) bool {
-	var v cryptobyte.String
+func readU16List(s *wire.String, out *[]uint16) bool {
+	var v wire.String
 	if !s.ReadUint16LengthPrefixed(&v) || len(v) == 0 || len(v)%2 != 0 {
 		return false
 	}
@@ -63,23 +63,23 @@ func readU16List(s *cryptobyte.String, out *[]uint16) bool {
 	return true
 }
 
-func addU8Vec(b *cryptobyte.Builder, v []byte) {
-	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(v) })
+func addU8Vec(b *wire.Builder, v []byte) {
+	b.AddUint8LengthPrefixed(func(b *wire.Builder) { b.AddBytes(v) })
 }
 
-func addU16Vec(b *cryptobyte.Builder, v []byte) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(v) })
+func addU16Vec(b *wire.Builder, v []byte) {
+	b.AddUint16LengthPrefixed(func(b *wire.Builder) { b.AddBytes(v) })
 }
 
-func addU16List(b *cryptobyte.Builder, list []uint16) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+func addU16List(b *wire.Builder, list []uint16) {
+	b.AddUint16LengthPrefixed(func(b *wire.Builder) {
 		for _, x := range list {
 			b.AddUint16(x)
 		}
 	})
 }
 
-func addSessionID(b *cryptobyte.Builder, id []byte) {
+func addSessionID(b *wire.Builder, id []byte) {
 	if len(id) > maxSessionIDLen {
 		panic("handshake: session ID longer than 32 bytes")
 	}
@@ -118,7 +118,7 @@ type ClientHello struct {
 
 // Marshal appends the body. Extensions are omitted entirely when none is set.
 func (m *ClientHello) Marshal(b []byte) []byte {
-	bld := cryptobyte.NewBuilder(b)
+	bld := wire.NewBuilder(b)
 	m.buildPrefix(bld, true)
 	m.Extensions.build(bld, false)
 	return bld.BytesOrPanic()
@@ -131,12 +131,12 @@ func (m *ClientHello) Marshal(b []byte) []byte {
 // because RFC 6347 §4.2.1 requires only the listed fields to be repeated
 // unchanged in the ClientHello that returns the cookie.
 func (m *ClientHello) CookieInput(b []byte) []byte {
-	bld := cryptobyte.NewBuilder(b)
+	bld := wire.NewBuilder(b)
 	m.buildPrefix(bld, false)
 	return bld.BytesOrPanic()
 }
 
-func (m *ClientHello) buildPrefix(b *cryptobyte.Builder, withCookie bool) {
+func (m *ClientHello) buildPrefix(b *wire.Builder, withCookie bool) {
 	b.AddUint16(m.Version)
 	b.AddBytes(m.Random[:])
 	addSessionID(b, m.SessionID)
@@ -151,7 +151,7 @@ func (m *ClientHello) buildPrefix(b *cryptobyte.Builder, withCookie bool) {
 // empty one both decode to a zero Extensions.
 func (m *ClientHello) Unmarshal(body []byte) bool {
 	*m = ClientHello{}
-	s := cryptobyte.String(body)
+	s := wire.String(body)
 	return s.ReadUint16(&m.Version) &&
 		s.CopyBytes(m.Random[:]) &&
 		readU8Vec(&s, &m.SessionID) && len(m.SessionID) <= maxSessionIDLen &&
@@ -180,7 +180,7 @@ type HelloVerifyRequest struct {
 
 // Marshal appends the body.
 func (m *HelloVerifyRequest) Marshal(b []byte) []byte {
-	bld := cryptobyte.NewBuilder(b)
+	bld := wire.NewBuilder(b)
 	bld.AddUint16(m.Version)
 	addU8Vec(bld, m.Cookie)
 	return bld.BytesOrPanic()
@@ -189,7 +189,7 @@ func (m *HelloVerifyRequest) Marshal(b []byte) []byte {
 // Unmarshal decodes a HelloVerifyRequest body.
 func (m *HelloVerifyRequest) Unmarshal(body []byte) bool {
 	*m = HelloVerifyRequest{}
-	s := cryptobyte.String(body)
+	s := wire.String(body)
 	return s.ReadUint16(&m.Version) && readU8Vec(&s, &m.Cookie) && s.Empty()
 }
 
@@ -205,7 +205,7 @@ type ServerHello struct {
 
 // Marshal appends the body. Extensions are omitted entirely when none is set.
 func (m *ServerHello) Marshal(b []byte) []byte {
-	bld := cryptobyte.NewBuilder(b)
+	bld := wire.NewBuilder(b)
 	bld.AddUint16(m.Version)
 	bld.AddBytes(m.Random[:])
 	addSessionID(bld, m.SessionID)
@@ -219,7 +219,7 @@ func (m *ServerHello) Marshal(b []byte) []byte {
 // empty one both decode to a zero Extensions.
 func (m *ServerHello) Unmarshal(body []byte) bool {
 	*m = ServerHello{}
-	s := cryptobyte.String(body)
+	s := wire.String(body)
 	return s.ReadUint16(&m.Version) &&
 		s.CopyBytes(m.Random[:]) &&
 		readU8Vec(&s, &m.SessionID) && len(m.SessionID) <= maxSessionIDLen &&
@@ -238,15 +238,15 @@ type Certificate struct {
 
 // Marshal appends the body.
 func (c *Certificate) Marshal(b []byte) []byte {
-	bld := cryptobyte.NewBuilder(b)
-	bld.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(c.SPKI) })
+	bld := wire.NewBuilder(b)
+	bld.AddUint24LengthPrefixed(func(b *wire.Builder) { b.AddBytes(c.SPKI) })
 	return bld.BytesOrPanic()
 }
 
 // Unmarshal decodes a raw-public-key Certificate body.
 func (c *Certificate) Unmarshal(body []byte) bool {
 	*c = Certificate{}
-	s := cryptobyte.String(body)
+	s := wire.String(body)
 	return readU24Vec(&s, &c.SPKI) && s.Empty()
 }
 
@@ -257,7 +257,7 @@ type ServerKeyExchangePSK struct {
 
 // Marshal appends the body.
 func (m *ServerKeyExchangePSK) Marshal(b []byte) []byte {
-	bld := cryptobyte.NewBuilder(b)
+	bld := wire.NewBuilder(b)
 	addU16Vec(bld, m.Hint)
 	return bld.BytesOrPanic()
 }
@@ -265,7 +265,7 @@ func (m *ServerKeyExchangePSK) Marshal(b []byte) []byte {
 // Unmarshal decodes a PSK ServerKeyExchange body.
 func (m *ServerKeyExchangePSK) Unmarshal(body []byte) bool {
 	*m = ServerKeyExchangePSK{}
-	s := cryptobyte.String(body)
+	s := wire.String(body)
 	return readU16Vec(&s, &m.Hint) && s.Empty()
 }
 
@@ -283,12 +283,12 @@ type ServerKeyExchangeECDHE struct {
 // Params returns the ServerECDHParams bytes the signature covers (after the
 // two randoms): curve_type, named_curve and the length-prefixed point.
 func (m *ServerKeyExchangeECDHE) Params() []byte {
-	bld := cryptobyte.NewBuilder(nil)
+	bld := wire.NewBuilder(nil)
 	m.buildParams(bld)
 	return bld.BytesOrPanic()
 }
 
-func (m *ServerKeyExchangeECDHE) buildParams(b *cryptobyte.Builder) {
+func (m *ServerKeyExchangeECDHE) buildParams(b *wire.Builder) {
 	b.AddUint8(m.CurveType)
 	b.AddUint16(m.NamedCurve)
 	addU8Vec(b, m.PublicKey)
@@ -296,7 +296,7 @@ func (m *ServerKeyExchangeECDHE) buildParams(b *cryptobyte.Builder) {
 
 // Marshal appends the body.
 func (m *ServerKeyExchangeECDHE) Marshal(b []byte) []byte {
-	bld := cryptobyte.NewBuilder(b)
+	bld := wire.NewBuilder(b)
 	m.buildParams(bld)
 	bld.AddUint8(m.HashAlg)
 	bld.AddUint8(m.SigAlg)
@@ -309,7 +309,7 @@ func (m *ServerKeyExchangeECDHE) Marshal(b []byte) []byte {
 // rejected, since nothing after them could be located.
 func (m *ServerKeyExchangeECDHE) Unmarshal(body []byte) bool {
 	*m = ServerKeyExchangeECDHE{}
-	s := cryptobyte.String(body)
+	s := wire.String(body)
 	return s.ReadUint8(&m.CurveType) && m.CurveType == protocol.CurveTypeNamedCurve &&
 		s.ReadUint16(&m.NamedCurve) &&
 		readU8Vec(&s, &m.PublicKey) && len(m.PublicKey) > 0 &&
@@ -332,7 +332,7 @@ type CertificateRequest struct {
 
 // Marshal appends the body.
 func (m *CertificateRequest) Marshal(b []byte) []byte {
-	bld := cryptobyte.NewBuilder(b)
+	bld := wire.NewBuilder(b)
 	addU8Vec(bld, m.CertificateTypes)
 	addU16List(bld, m.SignatureAlgorithms)
 	addU16Vec(bld, m.CertificateAuthorities)
@@ -342,15 +342,15 @@ func (m *CertificateRequest) Marshal(b []byte) []byte {
 // Unmarshal decodes a CertificateRequest body.
 func (m *CertificateRequest) Unmarshal(body []byte) bool {
 	*m = CertificateRequest{}
-	s := cryptobyte.String(body)
+	s := wire.String(body)
 	if !readU8Vec(&s, &m.CertificateTypes) || len(m.CertificateTypes) == 0 ||
 		!readU16List(&s, &m.SignatureAlgorithms) ||
 		!readU16Vec(&s, &m.CertificateAuthorities) || !s.Empty() {
 		return false
 	}
-	cas := cryptobyte.String(m.CertificateAuthorities)
+	cas := wire.String(m.CertificateAuthorities)
 	for !cas.Empty() {
-		var dn cryptobyte.String
+		var dn wire.String
 		if !cas.ReadUint16LengthPrefixed(&dn) || dn.Empty() {
 			return false
 		}
@@ -365,7 +365,7 @@ type ClientKeyExchangePSK struct {
 
 // Marshal appends the body.
 func (m *ClientKeyExchangePSK) Marshal(b []byte) []byte {
-	bld := cryptobyte.NewBuilder(b)
+	bld := wire.NewBuilder(b)
 	addU16Vec(bld, m.Identity)
 	return bld.BytesOrPanic()
 }
@@ -373,7 +373,7 @@ func (m *ClientKeyExchangePSK) Marshal(b []byte) []byte {
 // Unmarshal decodes a PSK ClientKeyExchange body.
 func (m *ClientKeyExchangePSK) Unmarshal(body []byte) bool {
 	*m = ClientKeyExchangePSK{}
-	s := cryptobyte.String(body)
+	s := wire.String(body)
 	return readU16Vec(&s, &m.Identity) && s.Empty()
 }
 
@@ -386,7 +386,7 @@ type ClientKeyExchangeECDHE struct {
 
 // Marshal appends the body.
 func (m *ClientKeyExchangeECDHE) Marshal(b []byte) []byte {
-	bld := cryptobyte.NewBuilder(b)
+	bld := wire.NewBuilder(b)
 	addU8Vec(bld, m.PublicKey)
 	return bld.BytesOrPanic()
 }
@@ -394,7 +394,7 @@ func (m *ClientKeyExchangeECDHE) Marshal(b []byte) []byte {
 // Unmarshal decodes an ECDHE ClientKeyExchange body.
 func (m *ClientKeyExchangeECDHE) Unmarshal(body []byte) bool {
 	*m = ClientKeyExchangeECDHE{}
-	s := cryptobyte.String(body)
+	s := wire.String(body)
 	return readU8Vec(&s, &m.PublicKey) && len(m.PublicKey) > 0 && s.Empty()
 }
 
@@ -407,7 +407,7 @@ type CertificateVerify struct {
 
 // Marshal appends the body.
 func (m *CertificateVerify) Marshal(b []byte) []byte {
-	bld := cryptobyte.NewBuilder(b)
+	bld := wire.NewBuilder(b)
 	bld.AddUint8(m.HashAlg)
 	bld.AddUint8(m.SigAlg)
 	addU16Vec(bld, m.Signature)
@@ -417,7 +417,7 @@ func (m *CertificateVerify) Marshal(b []byte) []byte {
 // Unmarshal decodes a CertificateVerify body.
 func (m *CertificateVerify) Unmarshal(body []byte) bool {
 	*m = CertificateVerify{}
-	s := cryptobyte.String(body)
+	s := wire.String(body)
 	return s.ReadUint8(&m.HashAlg) && s.ReadUint8(&m.SigAlg) &&
 		readU16Vec(&s, &m.Signature) && s.Empty()
 }

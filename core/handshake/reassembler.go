@@ -3,7 +3,7 @@
 package handshake
 
 import (
-	"fmt"
+	"github.com/tinydtls-go/tinydtls/core/textf"
 
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 )
@@ -95,7 +95,7 @@ func (r PushResult) String() string {
 	case Invalid:
 		return "invalid"
 	}
-	return fmt.Sprintf("PushResult(%d)", int(r))
+	return textf.Sprintf("PushResult(%d)", int(r))
 }
 
 // Reassembler rebuilds handshake messages from fragments that may arrive

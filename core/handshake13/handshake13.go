@@ -9,14 +9,14 @@
 // in package handshake; these functions decode and encode the bodies of
 // their 1.3 extensions.
 //
-// Every decoder works on cryptobyte strings, reports malformed input with
+// Every decoder works on wire strings, reports malformed input with
 // false, and never keeps a reference it does not document.
 package handshake13
 
 import (
 	"crypto/sha256"
 
-	"golang.org/x/crypto/cryptobyte"
+	"github.com/tinydtls-go/tinydtls/core/wire"
 )
 
 // Extension types (RFC 8446 §4.2).
@@ -67,8 +67,8 @@ var (
 
 // ParseSupportedVersionsCH decodes the ClientHello form: a list of versions.
 func ParseSupportedVersionsCH(data []byte) ([]uint16, bool) {
-	s := cryptobyte.String(data)
-	var list cryptobyte.String
+	s := wire.String(data)
+	var list wire.String
 	if !s.ReadUint8LengthPrefixed(&list) || !s.Empty() || list.Empty() || len(list)%2 != 0 {
 		return nil, false
 	}
@@ -93,7 +93,7 @@ func AppendSupportedVersionsCH(b []byte, versions []uint16) []byte {
 // ParseSupportedVersionsSH decodes the ServerHello/HelloRetryRequest form:
 // the selected version.
 func ParseSupportedVersionsSH(data []byte) (uint16, bool) {
-	s := cryptobyte.String(data)
+	s := wire.String(data)
 	var v uint16
 	if !s.ReadUint16(&v) || !s.Empty() {
 		return 0, false
@@ -110,8 +110,8 @@ type KeyShare struct {
 	Data  []byte
 }
 
-func readKeyShare(s *cryptobyte.String, ks *KeyShare) bool {
-	var data cryptobyte.String
+func readKeyShare(s *wire.String, ks *KeyShare) bool {
+	var data wire.String
 	if !s.ReadUint16(&ks.Group) || !s.ReadUint16LengthPrefixed(&data) || data.Empty() {
 		return false
 	}
@@ -127,8 +127,8 @@ const maxKeyShares = 32
 // may be empty: a client that waits for a HelloRetryRequest to name a
 // group). A group offered twice is malformed (RFC 8446 §4.2.8).
 func ParseKeyShareCH(data []byte) ([]KeyShare, bool) {
-	s := cryptobyte.String(data)
-	var list cryptobyte.String
+	s := wire.String(data)
+	var list wire.String
 	if !s.ReadUint16LengthPrefixed(&list) || !s.Empty() {
 		return nil, false
 	}
@@ -150,11 +150,11 @@ func ParseKeyShareCH(data []byte) ([]KeyShare, bool) {
 
 // AppendKeyShareCH encodes the ClientHello form.
 func AppendKeyShareCH(b []byte, shares []KeyShare) []byte {
-	bld := cryptobyte.NewBuilder(b)
-	bld.AddUint16LengthPrefixed(func(l *cryptobyte.Builder) {
+	bld := wire.NewBuilder(b)
+	bld.AddUint16LengthPrefixed(func(l *wire.Builder) {
 		for _, ks := range shares {
 			l.AddUint16(ks.Group)
-			l.AddUint16LengthPrefixed(func(d *cryptobyte.Builder) { d.AddBytes(ks.Data) })
+			l.AddUint16LengthPrefixed(func(d *wire.Builder) { d.AddBytes(ks.Data) })
 		}
 	})
 	return bld.BytesOrPanic()
@@ -162,7 +162,7 @@ func AppendKeyShareCH(b []byte, shares []KeyShare) []byte {
 
 // ParseKeyShareSH decodes the ServerHello form: the server's one entry.
 func ParseKeyShareSH(data []byte) (KeyShare, bool) {
-	s := cryptobyte.String(data)
+	s := wire.String(data)
 	var ks KeyShare
 	if !readKeyShare(&s, &ks) || !s.Empty() {
 		return KeyShare{}, false
@@ -179,7 +179,7 @@ func AppendKeyShareSH(b []byte, ks KeyShare) []byte {
 // ParseKeyShareHRR decodes the HelloRetryRequest form: the group the
 // server wants a share for.
 func ParseKeyShareHRR(data []byte) (uint16, bool) {
-	s := cryptobyte.String(data)
+	s := wire.String(data)
 	var g uint16
 	if !s.ReadUint16(&g) || !s.Empty() {
 		return 0, false
@@ -192,8 +192,8 @@ func ParseKeyShareHRR(data []byte) (uint16, bool) {
 
 // ParsePSKModes decodes the list of modes.
 func ParsePSKModes(data []byte) ([]uint8, bool) {
-	s := cryptobyte.String(data)
-	var list cryptobyte.String
+	s := wire.String(data)
+	var list wire.String
 	if !s.ReadUint8LengthPrefixed(&list) || !s.Empty() || list.Empty() {
 		return nil, false
 	}
@@ -229,8 +229,8 @@ type OfferedPSKs struct {
 // pre_shared_key must be its last extension.
 func ParsePreSharedKeyCH(data []byte) (OfferedPSKs, int, bool) {
 	var o OfferedPSKs
-	s := cryptobyte.String(data)
-	var ids, binders cryptobyte.String
+	s := wire.String(data)
+	var ids, binders wire.String
 	if !s.ReadUint16LengthPrefixed(&ids) || ids.Empty() {
 		return o, 0, false
 	}
@@ -239,7 +239,7 @@ func ParsePreSharedKeyCH(data []byte) (OfferedPSKs, int, bool) {
 		return o, 0, false
 	}
 	for !ids.Empty() {
-		var id cryptobyte.String
+		var id wire.String
 		var pi PSKIdentity
 		if !ids.ReadUint16LengthPrefixed(&id) || id.Empty() || !ids.ReadUint32(&pi.Age) {
 			return o, 0, false
@@ -248,7 +248,7 @@ func ParsePreSharedKeyCH(data []byte) (OfferedPSKs, int, bool) {
 		o.Identities = append(o.Identities, pi)
 	}
 	for !binders.Empty() {
-		var b cryptobyte.String
+		var b wire.String
 		if !binders.ReadUint8LengthPrefixed(&b) || len(b) < 32 {
 			return o, 0, false
 		}
@@ -263,16 +263,16 @@ func ParsePreSharedKeyCH(data []byte) (OfferedPSKs, int, bool) {
 // AppendPreSharedKeyCH encodes the ClientHello form. Binders may be
 // placeholders of the right length, filled in later with FillBinders.
 func AppendPreSharedKeyCH(b []byte, o *OfferedPSKs) []byte {
-	bld := cryptobyte.NewBuilder(b)
-	bld.AddUint16LengthPrefixed(func(l *cryptobyte.Builder) {
+	bld := wire.NewBuilder(b)
+	bld.AddUint16LengthPrefixed(func(l *wire.Builder) {
 		for _, id := range o.Identities {
-			l.AddUint16LengthPrefixed(func(d *cryptobyte.Builder) { d.AddBytes(id.Identity) })
+			l.AddUint16LengthPrefixed(func(d *wire.Builder) { d.AddBytes(id.Identity) })
 			l.AddUint32(id.Age)
 		}
 	})
-	bld.AddUint16LengthPrefixed(func(l *cryptobyte.Builder) {
+	bld.AddUint16LengthPrefixed(func(l *wire.Builder) {
 		for _, bd := range o.Binders {
-			l.AddUint8LengthPrefixed(func(d *cryptobyte.Builder) { d.AddBytes(bd) })
+			l.AddUint8LengthPrefixed(func(d *wire.Builder) { d.AddBytes(bd) })
 		}
 	})
 	return bld.BytesOrPanic()
@@ -312,7 +312,7 @@ func FillBinders(clientHello []byte, binders [][]byte) bool {
 // ParsePreSharedKeySH decodes the ServerHello form: the index of the
 // identity the server chose.
 func ParsePreSharedKeySH(data []byte) (uint16, bool) {
-	s := cryptobyte.String(data)
+	s := wire.String(data)
 	var i uint16
 	if !s.ReadUint16(&i) || !s.Empty() {
 		return 0, false
@@ -325,8 +325,8 @@ func ParsePreSharedKeySH(data []byte) (uint16, bool) {
 
 // ParseCookie decodes the cookie extension.
 func ParseCookie(data []byte) ([]byte, bool) {
-	s := cryptobyte.String(data)
-	var c cryptobyte.String
+	s := wire.String(data)
+	var c wire.String
 	if !s.ReadUint16LengthPrefixed(&c) || !s.Empty() || c.Empty() {
 		return nil, false
 	}

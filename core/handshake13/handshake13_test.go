@@ -8,7 +8,7 @@ import (
 	"encoding/hex"
 	"testing"
 
-	"golang.org/x/crypto/cryptobyte"
+	"github.com/tinydtls-go/tinydtls/core/wire"
 )
 
 func TestHelloRetryRequestRandom(t *testing.T) {
@@ -188,7 +188,7 @@ func FuzzParsers(f *testing.F) {
 		ParseCertificateRequest(b)
 		ParseKeyUpdate(b)
 		ParseNewSessionTicket(b)
-		s := cryptobyte.String(b)
+		s := wire.String(b)
 		ParseExtensions(&s)
 	})
 }

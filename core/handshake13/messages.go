@@ -3,7 +3,7 @@
 package handshake13
 
 import (
-	"golang.org/x/crypto/cryptobyte"
+	"github.com/tinydtls-go/tinydtls/core/wire"
 )
 
 // Extension is one raw extension of a 1.3 message.
@@ -22,15 +22,15 @@ const MaxExtensions = 256
 // ParseExtensions decodes an extensions block (with its uint16 length)
 // from s into raw extensions; a type that appears twice is malformed (RFC
 // 8446 §4.2).
-func ParseExtensions(s *cryptobyte.String) ([]Extension, bool) {
-	var block cryptobyte.String
+func ParseExtensions(s *wire.String) ([]Extension, bool) {
+	var block wire.String
 	if !s.ReadUint16LengthPrefixed(&block) {
 		return nil, false
 	}
 	var out []Extension
 	for !block.Empty() {
 		var e Extension
-		var data cryptobyte.String
+		var data wire.String
 		if !block.ReadUint16(&e.Type) || !block.ReadUint16LengthPrefixed(&data) || len(out) == MaxExtensions {
 			return nil, false
 		}
@@ -47,11 +47,11 @@ func ParseExtensions(s *cryptobyte.String) ([]Extension, bool) {
 
 // AppendExtensions encodes an extensions block with its uint16 length.
 func AppendExtensions(b []byte, exts []Extension) []byte {
-	bld := cryptobyte.NewBuilder(b)
-	bld.AddUint16LengthPrefixed(func(l *cryptobyte.Builder) {
+	bld := wire.NewBuilder(b)
+	bld.AddUint16LengthPrefixed(func(l *wire.Builder) {
 		for _, e := range exts {
 			l.AddUint16(e.Type)
-			l.AddUint16LengthPrefixed(func(d *cryptobyte.Builder) { d.AddBytes(e.Data) })
+			l.AddUint16LengthPrefixed(func(d *wire.Builder) { d.AddBytes(e.Data) })
 		}
 	})
 	return bld.BytesOrPanic()
@@ -69,7 +69,7 @@ func Find(exts []Extension, t uint16) ([]byte, bool) {
 
 // ParseEncryptedExtensions decodes an EncryptedExtensions body.
 func ParseEncryptedExtensions(body []byte) ([]Extension, bool) {
-	s := cryptobyte.String(body)
+	s := wire.String(body)
 	exts, ok := ParseExtensions(&s)
 	return exts, ok && s.Empty()
 }
@@ -84,14 +84,14 @@ type Certificate struct {
 // ParseCertificate decodes a Certificate body.
 func ParseCertificate(body []byte) (Certificate, bool) {
 	var c Certificate
-	s := cryptobyte.String(body)
-	var ctx, list cryptobyte.String
+	s := wire.String(body)
+	var ctx, list wire.String
 	if !s.ReadUint8LengthPrefixed(&ctx) || !s.ReadUint24LengthPrefixed(&list) || !s.Empty() {
 		return c, false
 	}
 	c.Context = ctx
 	for !list.Empty() {
-		var data cryptobyte.String
+		var data wire.String
 		if !list.ReadUint24LengthPrefixed(&data) || data.Empty() {
 			return c, false
 		}
@@ -106,11 +106,11 @@ func ParseCertificate(body []byte) (Certificate, bool) {
 // AppendCertificate encodes a Certificate body, each entry without
 // extensions.
 func AppendCertificate(b []byte, c *Certificate) []byte {
-	bld := cryptobyte.NewBuilder(b)
-	bld.AddUint8LengthPrefixed(func(l *cryptobyte.Builder) { l.AddBytes(c.Context) })
-	bld.AddUint24LengthPrefixed(func(l *cryptobyte.Builder) {
+	bld := wire.NewBuilder(b)
+	bld.AddUint8LengthPrefixed(func(l *wire.Builder) { l.AddBytes(c.Context) })
+	bld.AddUint24LengthPrefixed(func(l *wire.Builder) {
 		for _, e := range c.Entries {
-			l.AddUint24LengthPrefixed(func(d *cryptobyte.Builder) { d.AddBytes(e) })
+			l.AddUint24LengthPrefixed(func(d *wire.Builder) { d.AddBytes(e) })
 			l.AddUint16(0)
 		}
 	})
@@ -127,8 +127,8 @@ type CertificateRequest struct {
 // carry signature_algorithms.
 func ParseCertificateRequest(body []byte) (CertificateRequest, bool) {
 	var cr CertificateRequest
-	s := cryptobyte.String(body)
-	var ctx cryptobyte.String
+	s := wire.String(body)
+	var ctx wire.String
 	if !s.ReadUint8LengthPrefixed(&ctx) {
 		return cr, false
 	}
@@ -169,9 +169,9 @@ func ParseKeyUpdate(body []byte) (uint8, bool) {
 // NewSessionTicket is decoded only to be checked and dropped: we offer no
 // resumption.
 func ParseNewSessionTicket(body []byte) bool {
-	s := cryptobyte.String(body)
+	s := wire.String(body)
 	var lifetime, ageAdd uint32
-	var nonce, ticket cryptobyte.String
+	var nonce, ticket wire.String
 	if !s.ReadUint32(&lifetime) || !s.ReadUint32(&ageAdd) || !s.ReadUint8LengthPrefixed(&nonce) ||
 		!s.ReadUint16LengthPrefixed(&ticket) || ticket.Empty() {
 		return false
@@ -206,8 +206,8 @@ type ClientHello struct {
 // an extension twice, is malformed.
 func ParseClientHello(body []byte) (ClientHello, bool) {
 	var ch ClientHello
-	s := cryptobyte.String(body)
-	var random, sid, cookie, suites, comp cryptobyte.String
+	s := wire.String(body)
+	var random, sid, cookie, suites, comp wire.String
 	if !s.ReadUint16(&ch.Version) || !s.ReadBytes((*[]byte)(&random), 32) ||
 		!s.ReadUint8LengthPrefixed(&sid) || len(sid) > 32 || !s.ReadUint8LengthPrefixed(&cookie) ||
 		!s.ReadUint16LengthPrefixed(&suites) || suites.Empty() || len(suites)%2 != 0 ||
@@ -251,8 +251,8 @@ func (sh *ServerHello) IsHelloRetryRequest() bool {
 // ParseServerHello decodes a ServerHello or HelloRetryRequest body.
 func ParseServerHello(body []byte) (ServerHello, bool) {
 	var sh ServerHello
-	s := cryptobyte.String(body)
-	var random, sid cryptobyte.String
+	s := wire.String(body)
+	var random, sid wire.String
 	if !s.ReadUint16(&sh.Version) || !s.ReadBytes((*[]byte)(&random), 32) ||
 		!s.ReadUint8LengthPrefixed(&sid) || len(sid) > 32 ||
 		!s.ReadUint16(&sh.CipherSuite) || !s.ReadUint8(&sh.Compression) {
@@ -286,8 +286,8 @@ func AppendServerHello(b []byte, sh *ServerHello) []byte {
 // if the body is not a well-formed ClientHello up to and through its
 // extensions block.
 func ClientHelloExtension(body []byte, t uint16) (data []byte, found, ok bool) {
-	s := cryptobyte.String(body)
-	var skip cryptobyte.String
+	s := wire.String(body)
+	var skip wire.String
 	if !s.Skip(2+32) || !s.ReadUint8LengthPrefixed(&skip) || !s.ReadUint8LengthPrefixed(&skip) ||
 		!s.ReadUint16LengthPrefixed(&skip) || !s.ReadUint8LengthPrefixed(&skip) {
 		return nil, false, false
@@ -295,13 +295,13 @@ func ClientHelloExtension(body []byte, t uint16) (data []byte, found, ok bool) {
 	if s.Empty() {
 		return nil, false, true
 	}
-	var block cryptobyte.String
+	var block wire.String
 	if !s.ReadUint16LengthPrefixed(&block) || !s.Empty() {
 		return nil, false, false
 	}
 	for !block.Empty() {
 		var typ uint16
-		var d cryptobyte.String
+		var d wire.String
 		if !block.ReadUint16(&typ) || !block.ReadUint16LengthPrefixed(&d) {
 			return nil, false, false
 		}

@@ -5,7 +5,7 @@ package handshake13
 import (
 	"testing"
 
-	"golang.org/x/crypto/cryptobyte"
+	"github.com/tinydtls-go/tinydtls/core/wire"
 )
 
 // A ClientHello reaches these parsers before the server keeps any state
@@ -30,7 +30,7 @@ func TestReviewHugeListsRefused(t *testing.T) {
 		return append([]byte{byte(len(b) >> 8), byte(len(b))}, b...)
 	}
 	parseExt := func(b []byte) bool {
-		s := cryptobyte.String(b)
+		s := wire.String(b)
 		_, ok := ParseExtensions(&s)
 		return ok
 	}

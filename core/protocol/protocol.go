@@ -5,7 +5,7 @@
 // cipher suite and extension identifiers.
 package protocol
 
-import "fmt"
+import "github.com/tinydtls-go/tinydtls/core/textf"
 
 // ContentType is the type byte of a DTLS record (RFC 6347 §4.1, RFC 9146).
 type ContentType uint8
@@ -34,7 +34,7 @@ func (t ContentType) String() string {
 	case ContentACK:
 		return "ack"
 	}
-	return fmt.Sprintf("content_type(%d)", uint8(t))
+	return textf.Sprintf("content_type(%d)", uint8(t))
 }
 
 // Protocol versions as they appear on the wire (one's complement encoding).
@@ -54,7 +54,7 @@ func VersionName(v uint16) string {
 	case VersionDTLS13:
 		return "DTLS 1.3"
 	}
-	return fmt.Sprintf("version 0x%04x", v)
+	return textf.Sprintf("version 0x%04x", v)
 }
 
 // HandshakeType is the msg_type of a handshake message.
@@ -115,7 +115,7 @@ func (t HandshakeType) String() string {
 	case HandshakeMessageHash:
 		return "message_hash"
 	}
-	return fmt.Sprintf("handshake_type(%d)", uint8(t))
+	return textf.Sprintf("handshake_type(%d)", uint8(t))
 }
 
 // AlertLevel is the first byte of an alert. Level 0 is used by the engine's
@@ -178,7 +178,7 @@ func (d AlertDescription) String() string {
 	if s, ok := alertNames[d]; ok {
 		return s
 	}
-	return fmt.Sprintf("alert(%d)", uint8(d))
+	return textf.Sprintf("alert(%d)", uint8(d))
 }
 
 // Alert is an alert message, and also the error type the engine and the
@@ -255,7 +255,7 @@ func (c CipherSuite) String() string {
 	case TLS_AES_128_CCM_8_SHA256:
 		return "TLS_AES_128_CCM_8_SHA256"
 	}
-	return fmt.Sprintf("cipher_suite(0x%04x)", uint16(c))
+	return textf.Sprintf("cipher_suite(0x%04x)", uint16(c))
 }
 
 // Extension types.
