@@ -59,6 +59,22 @@ front_cflags() { # VERSION INCDIR
 
 abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 
+# Packed relative relocations (DT_RELR) when the linker makes them and the
+# C library here loads them (glibc 2.36 and later): the engine's 13,000
+# relocations take about 5 KB instead of 300 KB. The library then needs
+# such a C library wherever it runs; TINYDTLS_RELR=0 builds without them.
+relr_ldflags() {
+  [ "${TINYDTLS_RELR:-1}" = 0 ] && return
+  local d
+  d=$(mktemp -d)
+  echo 'static int x; int *p = &x; int main(void) { return *p; }' >"$d/t.c"
+  if $CC -fPIE -pie -Wl,-z,pack-relative-relocs -o "$d/t" "$d/t.c" >/dev/null 2>&1 &&
+     readelf -dW "$d/t" 2>/dev/null | grep -q '(RELR)' && "$d/t"; then
+    echo "-Wl,-z,pack-relative-relocs"
+  fi
+  rm -rf "$d"
+}
+
 cmd=${1:?usage: mklib.sh engine|front|split|archive ...}
 shift
 case $cmd in
@@ -67,7 +83,7 @@ engine)
   mkdir -p "$(dirname "$out")"
   # Exports only its function table (capi/engine.map); never unloaded.
   (cd "$ROOT" && "$GO" build -trimpath -buildmode=c-shared \
-    -ldflags "$GO_LDFLAGS -extldflags \"-Wl,-soname,libtinydtls-engine.so.$version -Wl,--version-script=$ROOT/capi/engine.map -Wl,-z,nodelete\"" \
+    -ldflags "$GO_LDFLAGS -extldflags \"-Wl,-soname,libtinydtls-engine.so.$version -Wl,--version-script=$ROOT/capi/engine.map -Wl,-z,nodelete $(relr_ldflags)\"" \
     -o "$out" ./capi)
   rm -f "${out%.*}.h"
   ;;
