@@ -44,10 +44,16 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -362,6 +368,164 @@ void tdtls_front_log_changed(void) {
   pthread_mutex_unlock(&load_mu);
 }
 
+/* ---- giving the engine's code pages back when idle ------------------------ */
+
+/*
+ * The Go runtime's start and a handshake touch most of the engine's 2 MB
+ * of code and tables, and the kernel maps each touched page's 64 KB
+ * neighbourhood with it (fault-around), so all of it would stay in the
+ * process's RSS for good. These pages are clean copies of the library
+ * file: once the application has not called the library for a second
+ * (seen by a dtls_check_retransmit() call, which an event loop makes
+ * anyway), the front drops them from the process with MADV_DONTNEED. They
+ * stay in the page cache, shared and reclaimable as any file's; the next
+ * call faults back in what it uses (minor faults, no I/O). Only segments
+ * that are mapped without write permission are touched, and none in an
+ * object with text relocations, so no byte the process wrote is lost.
+ * TINYDTLS_GO_TRIM=0 in the environment turns this off. Only the shared
+ * engine is trimmed: in libtinydtls.a the engine's code is part of the
+ * application's own file, which is not ours to touch.
+ */
+#ifndef TDTLS_FRONT_STATIC
+static int busy; /* a forwarded call since the last check */
+static pthread_mutex_t trim_mu = PTHREAD_MUTEX_INITIALIZER;
+static int trim_state;        /* set under trim_mu: 0 unknown, 1 on, -1 off */
+static long long quiet_since; /* under trim_mu: the last check that saw a call */
+static long long last_trim;   /* under trim_mu */
+static struct trim_range { char *start; size_t len; } trim_ranges[8];
+static unsigned trim_nranges; /* under trim_mu */
+
+#define TRIM_QUIET_NS 1000000000LL
+
+static inline void mark_busy(void) {
+  if (!__atomic_load_n(&busy, __ATOMIC_RELAXED))
+    __atomic_store_n(&busy, 1, __ATOMIC_RELAXED);
+}
+
+struct trim_find { const void *addr; int found; };
+
+static int trim_find_object(struct dl_phdr_info *info, size_t size, void *p) {
+  struct trim_find *tf = p;
+  const char *a = tf->addr;
+  long pg = sysconf(_SC_PAGESIZE);
+  int i, contains = 0;
+  (void)size;
+  for (i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    const char *lo = (const char *)(info->dlpi_addr + ph->p_vaddr);
+    if (ph->p_type == PT_LOAD && a >= lo && a < lo + ph->p_memsz)
+      contains = 1;
+  }
+  if (!contains)
+    return 0;
+  tf->found = 1;
+  for (i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type == PT_DYNAMIC) {
+      const ElfW(Dyn) *d = (const ElfW(Dyn) *)(info->dlpi_addr + ph->p_vaddr);
+      for (; d->d_tag != DT_NULL; d++)
+        if (d->d_tag == DT_TEXTREL ||
+            (d->d_tag == DT_FLAGS && (d->d_un.d_val & DF_TEXTREL)))
+          return 1; /* its code was written to: leave it alone */
+    }
+  }
+  for (i = 0; i < info->dlpi_phnum && trim_nranges < 8; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    uintptr_t lo, hi;
+    if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+      continue;
+    /* whole pages inside the segment only: a page it shares with a
+     * writable neighbour is left as it is */
+    lo = (info->dlpi_addr + ph->p_vaddr + pg - 1) & ~(uintptr_t)(pg - 1);
+    hi = (info->dlpi_addr + ph->p_vaddr + ph->p_filesz) & ~(uintptr_t)(pg - 1);
+    if (hi > lo) {
+      trim_ranges[trim_nranges].start = (char *)lo;
+      trim_ranges[trim_nranges].len = hi - lo;
+      trim_nranges++;
+    }
+  }
+  return 1;
+}
+
+/* Under trim_mu: finds the engine's read-only segments the first time. */
+static int trim_setup(const struct tdtls_engine_ops *e) {
+  const char *env = getenv("TINYDTLS_GO_TRIM");
+  struct trim_find tf;
+  if (env && env[0] == '0')
+    return -1;
+  tf.addr = (const void *)e->init;
+  tf.found = 0;
+  dl_iterate_phdr(trim_find_object, &tf);
+  return tf.found && trim_nranges > 0 ? 1 : -1;
+}
+
+/*
+ * A page of these segments that is present but not backed by the file was
+ * written after all: a debugger's breakpoint (ptrace writes a private
+ * copy), or code patched at run time. /proc/self/pagemap tells (bit 63
+ * present, bit 61 file page); such pages are kept, and so is everything
+ * when pagemap cannot be read.
+ */
+static void trim_range(int pm, char *start, size_t len) {
+  long pg = sysconf(_SC_PAGESIZE);
+  size_t npages = len / (size_t)pg, i, run = 0;
+  uint64_t ent[512];
+  for (i = 0; i < npages; i += 512) {
+    size_t n = npages - i < 512 ? npages - i : 512, j;
+    off_t off = (off_t)(((uintptr_t)start / (uintptr_t)pg + i) * sizeof(uint64_t));
+    if (pread(pm, ent, n * sizeof(uint64_t), off) != (ssize_t)(n * sizeof(uint64_t)))
+      return;
+    for (j = 0; j < n; j++) {
+      int written = (ent[j] >> 63 & 1) && !(ent[j] >> 61 & 1);
+      if (!written)
+        continue;
+      if (i + j > run) /* the clean pages before it */
+        madvise(start + run * (size_t)pg, (i + j - run) * (size_t)pg,
+                MADV_DONTNEED);
+      run = i + j + 1;
+    }
+  }
+  if (npages > run)
+    madvise(start + run * (size_t)pg, (npages - run) * (size_t)pg,
+            MADV_DONTNEED);
+}
+
+static void trim_engine_pages(void) {
+  unsigned i;
+  int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  if (pm < 0)
+    return;
+  for (i = 0; i < trim_nranges; i++)
+    trim_range(pm, trim_ranges[i].start, trim_ranges[i].len);
+  close(pm);
+}
+
+/* After the engine's dtls_check_retransmit(): the quiet clock. */
+static void trim_check(const struct tdtls_engine_ops *e) {
+  long long now;
+  if (__atomic_load_n(&trim_state, __ATOMIC_RELAXED) < 0 ||
+      pthread_mutex_trylock(&trim_mu) != 0)
+    return;
+  if (trim_state == 0)
+    __atomic_store_n(&trim_state, trim_setup(e), __ATOMIC_RELAXED);
+  now = mono_ns();
+  if (__atomic_load_n(&busy, __ATOMIC_RELAXED)) {
+    __atomic_store_n(&busy, 0, __ATOMIC_RELAXED);
+    quiet_since = now;
+  } else if (trim_state > 0 && now - quiet_since >= TRIM_QUIET_NS &&
+             now - last_trim >= TRIM_QUIET_NS) {
+    /* Again at each idle check (at most once a second): the check itself
+     * and the runtime's own threads fault pages back in. */
+    last_trim = now;
+    trim_engine_pages();
+  }
+  pthread_mutex_unlock(&trim_mu);
+}
+#else
+static inline void mark_busy(void) {}
+static inline void trim_check(const struct tdtls_engine_ops *e) { (void)e; }
+#endif
+
 /* ---- the plain C part of the API ---------------------------------------- */
 
 void dtls_init(void) {
@@ -514,6 +678,7 @@ dtls_context_t *dtls_new_context(void *app_data) {
   dtls_context_t *ctx;
   if (!e)
     return NULL;
+  mark_busy();
   ctx = e->dtls_new_context(app_data);
   if (ctx)
     dsrv_log(DTLS_LOG_NOTICE, TDTLS_VERSION_LINE ": new context %p\n",
@@ -530,8 +695,10 @@ void dtls_check_retransmit(dtls_context_t *ctx, clock_time_t *next) {
     return;
   }
   e = engine_for("dtls_check_retransmit");
-  if (e)
+  if (e) {
     e->dtls_check_retransmit(ctx, next);
+    trim_check(e);
+  }
 }
 
 #define TDTLS_FN(ret, name, params, args, err, checks)                      \
@@ -543,6 +710,7 @@ void dtls_check_retransmit(dtls_context_t *ctx, clock_time_t *next) {
     e = engine_for(tdtls_fn_);                                              \
     if (!e)                                                                 \
       return err;                                                           \
+    mark_busy();                                                            \
     return e->name args;                                                    \
   }
 #define TDTLS_VOID(name, params, args, checks)                              \
@@ -552,8 +720,10 @@ void dtls_check_retransmit(dtls_context_t *ctx, clock_time_t *next) {
     if (0 checks)                                                           \
       return;                                                               \
     e = engine_for(tdtls_fn_);                                              \
-    if (e)                                                                  \
+    if (e) {                                                                \
+      mark_busy();                                                          \
       e->name args;                                                         \
+    }                                                                       \
   }
 #define TDTLS_FN_OWN(ret, name, params, args, err)
 #define TDTLS_VOID_OWN(name, params, args)

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * trim.c -- the engine's clean code pages leave an idle process (README
+ * "Inside your process", "Memory"): after a handshake, one second without
+ * calls and then a dtls_check_retransmit(), the resident part of
+ * libtinydtls-engine.so's read-only mappings must have dropped to at most
+ * half; a byte the process wrote into one of them (as a debugger's
+ * breakpoint does) must still be there; and the engine must still work.
+ *
+ *   trim          expects the drop
+ *   trim --off    run with TINYDTLS_GO_TRIM=0: expects no drop
+ *
+ * Prints "trim: N passed, M failed"; exit status 0 when nothing failed.
+ */
+#define _GNU_SOURCE
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "link.h"
+
+static int passed, failed;
+
+static void check(int ok, const char *what) {
+  printf("%s %s\n", ok ? "ok" : "FAIL", what);
+  if (ok)
+    passed++;
+  else
+    failed++;
+}
+
+/* Resident kB of the engine's mappings that are not writable, and the
+ * address of its first one (the ELF header). */
+static long engine_ro_rss(char **first) {
+  FILE *f = fopen("/proc/self/smaps", "r");
+  char line[512], perms[8];
+  unsigned long lo, hi;
+  long total = 0, v;
+  int in = 0;
+  if (!f)
+    return -1;
+  if (first)
+    *first = NULL;
+  while (fgets(line, sizeof(line), f)) {
+    if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3) {
+      in = strstr(line, "libtinydtls-engine") != NULL && perms[1] != 'w';
+      if (in && first && !*first)
+        *first = (char *)lo;
+    } else if (in && sscanf(line, "Rss: %ld", &v) == 1) {
+      total += v;
+    }
+  }
+  fclose(f);
+  return total;
+}
+
+int main(int argc, char **argv) {
+  int off = argc > 1 && strcmp(argv[1], "--off") == 0;
+  long before, after;
+  char *hdr;
+  long pg = sysconf(_SC_PAGESIZE);
+  clock_time_t next;
+  link_t l;
+
+  if (off)
+    setenv("TINYDTLS_GO_TRIM", "0", 1);
+  dtls_init();
+  check(link_up(&l, 31000), "a handshake before going idle");
+  before = engine_ro_rss(&hdr);
+  check(before > 0 && hdr != NULL, "the engine's read-only mappings are found");
+  printf("figure: engine read-only RSS after the handshake: %ld kB\n", before);
+
+  /* The ELF header's padding bytes (e_ident[9..15]) are read by nobody. */
+  if (hdr && mprotect(hdr, (size_t)pg, PROT_READ | PROT_WRITE) == 0) {
+    hdr[15] = (char)0xA5;
+    mprotect(hdr, (size_t)pg, PROT_READ);
+  } else {
+    check(0, "the engine's first page can be written for the test");
+  }
+
+  dtls_check_retransmit(l.ctx[0], &next); /* the handshake's calls seen */
+  usleep(1200 * 1000);
+  dtls_check_retransmit(l.ctx[0], &next); /* quiet for a second: trims */
+  after = engine_ro_rss(NULL);
+  printf("figure: engine read-only RSS after a quiet second and a check: %ld kB (TINYDTLS_GO_TRIM %s)\n",
+         after, off ? "0" : "unset");
+  if (off)
+    check(after * 10 >= before * 9, "TINYDTLS_GO_TRIM=0: the pages stay");
+  else
+    check(after * 2 <= before, "the clean pages left the process (at most half stay)");
+  check(hdr && hdr[15] == (char)0xA5, "a page the process wrote keeps what was written");
+  check(dtls_write(l.ctx[0], &l.addr[1], (uint8 *)LINK_RECORD, 16) == 16 &&
+            (link_pump(&l), l.bytes == 16 && !l.badbytes),
+        "a record after the trim arrives");
+  link_down(&l);
+  check(link_round(31010, 3), "a new handshake after the trim");
+  printf("trim: %d passed, %d failed\n", passed, failed);
+  return failed != 0;
+}
