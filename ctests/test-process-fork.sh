@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# fork and the library (docs/inside-your-process.md, "fork"), with
+# fork and the library (README "Inside your process", "fork"), with
 # ctests/process/fork.c against the installed library, shared and static:
 #  - fork before the first call: parent and child both work;
 #  - daemon(0, 0) before the first call (also with the library found through

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # A segmentation fault in application code called from the library ends the
-# process as without the library (docs/inside-your-process.md, "Crashes"):
+# process as without the library (README "Inside your process", "Crashes"):
 # ctests/process/segv.c against the installed library, shared and static,
 # with no SIGSEGV handler, one installed before and one after the engine
 # starts. Killed by SIGSEGV, a core dump where the system makes them, the

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Application signal handlers and the library (docs/inside-your-process.md,
+# Application signal handlers and the library (README "Inside your process",
 # "Signals"), with ctests/process/signals.c against the installed library,
 # shared and static: a SIGUSR1 handler without SA_ONSTACK using 4 to 64 KiB
 # of stack, installed before or after the engine starts, signalled every

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# What the installed library brings into a process (docs/inside-your-process.md,
+# What the installed library brings into a process (README "Inside your process",
 # "Size" and "Threads"), checked on a scratch `make install install-debug`:
 #  - both shared objects are stripped, with a .gnu_debuglink to debug files
 #    that install-debug puts in LIBDIR/.debug;

@@ -35,7 +35,7 @@
  *    that they keep running on the interrupted thread's stack, which the
  *    engine keeps large enough (../stackroom); each thread's first call
  *    into the engine, which grows that stack, runs with the thread's
- *    signals blocked. See docs/inside-your-process.md.
+ *    signals blocked. See README "Inside your process".
  *  - faults: where the application has no SIGSEGV, SIGBUS or SIGFPE
  *    handler, one that restores the default action is installed before the
  *    runtime starts, so that a fault in application code called from the

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fork.c MODE -- a process that forks, and the library in parent and child
- * (docs/inside-your-process.md, "fork"). Prints one "ok"/"FAIL" line per
+ * (README "Inside your process", "fork"). Prints one "ok"/"FAIL" line per
  * check; the exit status is the number of failed checks (0: all passed).
  *
  *   pre      fork at the top of main, before any call into the library;

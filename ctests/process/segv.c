@@ -2,7 +2,7 @@
 /*
  * segv.c MODE -- a segmentation fault in application code that the library
  * called (a read callback) ends the process as it would without the
- * library (docs/inside-your-process.md, "Crashes").
+ * library (README "Inside your process", "Crashes").
  *
  *   none    the application has no SIGSEGV handler
  *   before  it installs one before the library's engine starts

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * signals.c KB WHEN TARGET SECONDS -- application signal handlers and the
- * library (docs/inside-your-process.md, "Signals").
+ * library (README "Inside your process", "Signals").
  *
  * A SIGUSR1 handler installed WITHOUT SA_ONSTACK uses KB kilobytes of
  * stack (it fills them with a pattern and reads it back, and keeps errno);
