@@ -4,7 +4,6 @@ package engine
 
 import (
 	"crypto/ecdh"
-	"crypto/ecdsa"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/binary"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/tinydtls-go/tinydtls/core/ecc"
 	"github.com/tinydtls-go/tinydtls/core/handshake"
+	"github.com/tinydtls-go/tinydtls/core/p256"
 	"github.com/tinydtls-go/tinydtls/core/prf"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 	"github.com/tinydtls-go/tinydtls/core/record"
@@ -514,7 +514,7 @@ func (b *base12) pskPreMaster(identity []byte) (pre []byte, refused bool, err er
 }
 
 // ownKey is the application's ECDSA key and its raw public key (RFC 7250).
-func (b *base12) ownKey() (*ecdsa.PrivateKey, []byte, error) {
+func (b *base12) ownKey() (*p256.PrivateKey, []byte, error) {
 	c := b.c
 	key, err := c.e.h.ECDSAKey(c)
 	if err != nil {

@@ -3,12 +3,12 @@
 package engine
 
 import (
-	"crypto/ecdsa"
 	"io"
 
 	"github.com/tinydtls-go/tinydtls/core/ecc"
 	"github.com/tinydtls-go/tinydtls/core/handshake"
 	"github.com/tinydtls-go/tinydtls/core/handshake13"
+	"github.com/tinydtls-go/tinydtls/core/p256"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 	"github.com/tinydtls-go/tinydtls/core/suite"
 )
@@ -390,7 +390,7 @@ func (cl *client12) handleCertificateRequest(m *handshake.Message) error {
 func (cl *client12) sendFlight5(st *step) error {
 	c, cs := cl.c, cl.cs
 	var msgs []outMsg
-	var priv *ecdsa.PrivateKey
+	var priv *p256.PrivateKey
 	if cs.certRequested {
 		var cert handshake.Certificate
 		if cs.canSendCert && c.e.h.Capabilities(c).ECDSAKey {

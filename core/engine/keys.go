@@ -4,37 +4,31 @@ package engine
 
 import (
 	"crypto/ecdh"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"io"
 
+	"github.com/tinydtls-go/tinydtls/core/p256"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 )
 
 // ECDSA and ECDH helpers for the P-256 suites. Every key from the peer is
-// validated on the curve by the standard library's parsers before use.
+// validated on the curve before use. ECDSA is core/p256's rather than
+// crypto/ecdsa's, which would link math/big, fmt and reflect into the
+// library; its signatures are the same bytes crypto/ecdsa's SignASN1 makes
+// from the same randomness.
 
-func parsePrivateKey(k ECDSAKey) (*ecdsa.PrivateKey, error) {
+func parsePrivateKey(k ECDSAKey) (*p256.PrivateKey, error) {
 	if len(k.Priv) != 32 || len(k.X) != 32 || len(k.Y) != 32 {
 		return nil, protocol.Fatal(protocol.AlertInternalError)
 	}
-	priv, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), k.Priv)
+	priv, err := p256.NewPrivateKey(k.Priv)
 	if err != nil {
 		return nil, protocol.Fatal(protocol.AlertInternalError)
 	}
 	return priv, nil
 }
 
-func parsePublicKey(x, y []byte) (*ecdsa.PublicKey, error) {
-	pt := make([]byte, 0, 65)
-	pt = append(pt, 4)
-	pt = append(pt, x...)
-	pt = append(pt, y...)
-	return ecdsa.ParseUncompressedPublicKey(elliptic.P256(), pt)
-}
-
-func sign(rand io.Reader, priv *ecdsa.PrivateKey, digest []byte) ([]byte, error) {
-	sig, err := ecdsa.SignASN1(rand, priv, digest)
+func sign(rand io.Reader, priv *p256.PrivateKey, digest []byte) ([]byte, error) {
+	sig, err := p256.SignASN1(priv, digest, rand)
 	if err != nil {
 		return nil, protocol.Fatal(protocol.AlertInternalError)
 	}
@@ -44,11 +38,11 @@ func sign(rand io.Reader, priv *ecdsa.PrivateKey, digest []byte) ([]byte, error)
 // verify checks an ASN.1 ECDSA signature; a bad one is decrypt_error (RFC
 // 5246 §7.2.2).
 func verify(x, y, digest, sig []byte) error {
-	pub, err := parsePublicKey(x, y)
+	pub, err := p256.NewPublicKey(x, y)
 	if err != nil {
 		return protocol.Fatal(protocol.AlertIllegalParameter)
 	}
-	if !ecdsa.VerifyASN1(pub, digest, sig) {
+	if !p256.VerifyASN1(pub, digest, sig) {
 		return protocol.Fatal(protocol.AlertDecryptError)
 	}
 	return nil

@@ -4,13 +4,11 @@ package ecc
 
 import (
 	"crypto/ecdh"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"errors"
-	"math/big"
 
-	p256 "github.com/tinydtls-go/tinydtls/core/ecc"
+	core "github.com/tinydtls-go/tinydtls/core/ecc"
+	"github.com/tinydtls-go/tinydtls/core/p256"
 )
 
 // This file has the crypto.h layer: keys, coordinates and signature values
@@ -24,7 +22,7 @@ var (
 	errPrivateKey = errors.New("ecc: private key is zero modulo the group order")
 )
 
-// publicKey checks the 32-byte coordinates (x, y) as ecc.IsOnCurve (core)
+// publicKey checks the 32-byte coordinates (x, y) as core.IsOnCurve
 // describes.
 func publicKey(x, y []byte) (*ecdh.PublicKey, error) {
 	return ecdh.P256().NewPublicKey(append(append([]byte{4}, x...), y...))
@@ -48,12 +46,13 @@ func ECDHPreMasterSecret(priv, pubX, pubY, result []byte) (int, error) {
 	if err != nil {
 		return -1, errPoint
 	}
-	k := new(big.Int).SetBytes(priv)
-	k.Mod(k, curveN)
-	if k.Sign() == 0 {
+	var k p256.Scalar
+	if k.SetReducedBytes((*[32]byte)(priv)).IsZero() == 1 {
 		return -1, errPrivateKey
 	}
-	key, err := ecdh.P256().NewPrivateKey(bytes32(k))
+	kb := k.Bytes()
+	defer clear(kb[:])
+	key, err := ecdh.P256().NewPrivateKey(kb[:])
 	if err != nil {
 		return -1, err
 	}
@@ -84,31 +83,31 @@ func GenerateKey() (priv, x, y [32]byte, err error) {
 // ECDSACreateSigHash is upstream's dtls_ecdsa_create_sig_hash: it signs the
 // 32-byte hash with the 32-byte private key and returns r and s in
 // upstream's uint32_t[9] form (little-endian words, word 0 least
-// significant, word 8 zero). The nonce is drawn by crypto/ecdsa, which
-// mixes randomness with the key and hash; upstream loops on dtls_prng. The
-// error is non-nil for a private key outside [1, n-1] or a hash that is not
-// 32 bytes, cases upstream does not check.
+// significant, word 8 zero). The nonce is p256.Sign's, which mixes
+// randomness with the key and hash; upstream loops on dtls_prng. The error
+// is non-nil for a private key outside [1, n-1] or a hash that is not 32
+// bytes, cases upstream does not check.
 func ECDSACreateSigHash(priv, hash []byte) (r, s [9]uint32, err error) {
 	if len(hash) != 32 {
 		return r, s, errSize
 	}
-	key, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), priv)
+	key, err := p256.NewPrivateKey(priv)
 	if err != nil {
 		return r, s, err
 	}
-	rv, sv, err := ecdsa.Sign(rand.Reader, key, hash)
+	rb, sb, err := p256.Sign(key, hash, rand.Reader)
 	if err != nil {
 		return r, s, err
 	}
-	intToWords(rv, r[:ArrayLength])
-	intToWords(sv, s[:ArrayLength])
+	setWords(r[:], &rb)
+	setWords(s[:], &sb)
 	return r, s, nil
 }
 
 // ECDSACreateSig is upstream's dtls_ecdsa_create_sig: ECDSACreateSigHash
-// over p256.HandshakeHash(clientRandom, serverRandom, keyxParams).
+// over core.HandshakeHash(clientRandom, serverRandom, keyxParams).
 func ECDSACreateSig(priv, clientRandom, serverRandom, keyxParams []byte) (r, s [9]uint32, err error) {
-	h := p256.HandshakeHash(clientRandom, serverRandom, keyxParams)
+	h := core.HandshakeHash(clientRandom, serverRandom, keyxParams)
 	return ECDSACreateSigHash(priv, h[:])
 }
 
@@ -130,9 +129,9 @@ func ECDSAVerifySigHash(pubX, pubY, hash, r, s []byte) int {
 }
 
 // ECDSAVerifySig is upstream's dtls_ecdsa_verify_sig: ECDSAVerifySigHash
-// over p256.HandshakeHash(clientRandom, serverRandom, keyxParams).
+// over core.HandshakeHash(clientRandom, serverRandom, keyxParams).
 func ECDSAVerifySig(pubX, pubY, clientRandom, serverRandom, keyxParams, r, s []byte) int {
-	h := p256.HandshakeHash(clientRandom, serverRandom, keyxParams)
+	h := core.HandshakeHash(clientRandom, serverRandom, keyxParams)
 	return ECDSAVerifySigHash(pubX, pubY, h[:], r, s)
 }
 

@@ -8,15 +8,16 @@
 // conventions, including lengths counted in words and carry/borrow return
 // values. crypto.h works on 32-byte big-endian byte strings; see dtls.go.
 //
-// The arithmetic is done with crypto/ecdh, crypto/ecdsa and math/big rather
-// than by porting upstream's field code, so results are the mathematically
-// correct ones. Where upstream would loop forever or read out of bounds,
-// the Go functions document what they do instead.
+// The arithmetic is done with crypto/ecdh and core/p256 rather than by
+// porting upstream's field code, so results are the mathematically correct
+// ones. Where upstream would loop forever or read out of bounds, the Go
+// functions document what they do instead.
 package ecc
 
 import (
 	"encoding/binary"
-	"math/big"
+
+	"github.com/tinydtls-go/tinydtls/core/p256"
 )
 
 // ArrayLength is the number of 32-bit words in a P-256 field element
@@ -35,39 +36,16 @@ var (
 	orderM = [9]uint32{0xFC632551, 0xF3B9CAC2, 0xA7179E84, 0xBCE6FAAD, 0xFFFFFFFF, 0xFFFFFFFF, 0x00000000, 0xFFFFFFFF, 0x00000000}
 )
 
-// The same constants as big.Int for the arithmetic done with math/big.
-var (
-	curveP  = wordsToInt(primeM[:])
-	curveN  = wordsToInt(orderM[:8])
-	curveB  = fromHex("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b")
-	curveGX = wordsToInt(gPointX[:])
-	curveGY = wordsToInt(gPointY[:])
-)
-
-func fromHex(s string) *big.Int {
-	v, ok := new(big.Int).SetString(s, 16)
-	if !ok {
-		panic("ecc: bad constant " + s)
-	}
-	return v
+// wordBytes returns the 8-word w as 32 big-endian bytes.
+func wordBytes(w []uint32) *[32]byte {
+	var b [32]byte
+	KeyFromWords(w[:ArrayLength], b[:])
+	return &b
 }
 
-// wordsToInt reads little-endian 32-bit words.
-func wordsToInt(w []uint32) *big.Int {
-	b := make([]byte, 4*len(w))
-	for i, v := range w {
-		binary.BigEndian.PutUint32(b[len(b)-4-4*i:], v)
-	}
-	return new(big.Int).SetBytes(b)
-}
-
-// intToWords writes v (which must fit) into all of w.
-func intToWords(v *big.Int, w []uint32) {
-	b := make([]byte, 4*len(w))
-	v.FillBytes(b)
-	for i := range w {
-		w[i] = binary.BigEndian.Uint32(b[len(b)-4-4*i:])
-	}
+// setWords writes the 32 big-endian bytes b to the 8 words w.
+func setWords(w []uint32, b *[32]byte) {
+	WordsFromKey(b[:], w[:ArrayLength])
 }
 
 // WordsFromKey is upstream's dtls_ec_key_to_uint32: it reads the big-endian
@@ -158,8 +136,10 @@ func FieldMult(x, y, result []uint32, length int) int {
 // FieldModP is upstream's ecc_fieldModP: A (8 words) = B (16 words) mod p,
 // fully reduced. A may alias B.
 func FieldModP(A, B []uint32) {
-	v := wordsToInt(B[:2*ArrayLength])
-	intToWords(v.Mod(v, curveP), A[:ArrayLength])
+	var b [64]byte
+	KeyFromWords(B[:2*ArrayLength], b[:])
+	r := p256.ModP(b[:])
+	setWords(A, &r)
 }
 
 // FieldModO is upstream's ecc_fieldModO: result = A mod n for an A of length
@@ -173,23 +153,114 @@ func FieldModO(A, result []uint32, length int) {
 		copy(result[:ArrayLength], A[:ArrayLength])
 		return
 	}
-	v := wordsToInt(A[:length])
-	intToWords(v.Mod(v, curveN), result[:9])
+	b := make([]byte, 4*length)
+	KeyFromWords(A[:length], b)
+	r := p256.ModN(b)
+	setWords(result, &r)
+	result[ArrayLength] = 0
 }
 
 // FieldInv is upstream's ecc_fieldInv: B = A^-1 mod modulus (8 words each),
 // in [0, modulus). reducer is accepted for signature compatibility and not
 // needed. Upstream never terminates when A has no inverse (A ≡ 0); here B
-// is set to zero instead.
+// is set to zero instead. Like upstream's binary algorithm this needs an
+// odd modulus (upstream passes p or n); for an even one B is set to zero
+// too. Variable time, as upstream's.
 func FieldInv(A, modulus, reducer, B []uint32) {
 	_ = reducer
-	m := wordsToInt(modulus[:ArrayLength])
-	a := wordsToInt(A[:ArrayLength])
-	inv := new(big.Int)
-	if m.Sign() == 0 || inv.ModInverse(a, m) == nil {
-		inv.SetInt64(0)
+	var m, a wide
+	copy(m[:], modulus[:ArrayLength])
+	copy(a[:], A[:ArrayLength])
+	inv := invertOdd(&a, &m)
+	copy(B[:ArrayLength], inv[:ArrayLength])
+}
+
+// wide is a little-endian number with a word to spare above 256 bits, for
+// the sums of FieldInv.
+type wide [ArrayLength + 1]uint32
+
+func (x *wide) isZero() bool    { return *x == wide{} }
+func (x *wide) isOne() bool     { return *x == wide{1} }
+func (x *wide) isEven() bool    { return x[0]&1 == 0 }
+func (x *wide) cmp(y *wide) int { return IsGreater(x[:], y[:], len(x)) }
+func (x *wide) add(y *wide)     { Add(x[:], y[:], x[:], len(x)) }
+func (x *wide) sub(y *wide)     { Sub(x[:], y[:], x[:], len(x)) }
+
+func (x *wide) shr() {
+	for i := 0; i < len(x)-1; i++ {
+		x[i] = x[i]>>1 | x[i+1]<<31
 	}
-	intToWords(inv, B[:ArrayLength])
+	x[len(x)-1] >>= 1
+}
+
+func (x *wide) shl() {
+	for i := len(x) - 1; i > 0; i-- {
+		x[i] = x[i]<<1 | x[i-1]>>31
+	}
+	x[0] <<= 1
+}
+
+// mod returns x mod m (m non-zero, below 2^256) by shift and subtract.
+func (x *wide) mod(m *wide) wide {
+	var r wide
+	for i := 32*len(x) - 1; i >= 0; i-- {
+		r.shl()
+		r[0] |= x[i/32] >> (i % 32) & 1
+		if r.cmp(m) >= 0 {
+			r.sub(m)
+		}
+	}
+	return r
+}
+
+// halve sets x = x/2 mod m for x < m, m odd: an odd x is made even by
+// adding m first.
+func (x *wide) halve(m *wide) {
+	if !x.isEven() {
+		x.add(m)
+	}
+	x.shr()
+}
+
+// invertOdd returns a^-1 mod m, or 0 if there is none or m is even, by the
+// binary extended Euclidean algorithm: u = x1·a and v = x2·a (mod m) hold
+// throughout while u and v shrink to gcd(a, m).
+func invertOdd(a, m *wide) wide {
+	if m.isEven() {
+		return wide{}
+	}
+	u, v := a.mod(m), *m
+	x1, x2 := wide{1}, wide{}
+	for !u.isZero() {
+		for u.isEven() {
+			u.shr()
+			x1.halve(m)
+		}
+		for v.isEven() {
+			v.shr()
+			x2.halve(m)
+		}
+		// Subtract the smaller from the larger, both odd: the difference is
+		// even, and shrinks at the next round.
+		if u.cmp(&v) >= 0 {
+			u.sub(&v)
+			if x1.cmp(&x2) < 0 {
+				x1.add(m)
+			}
+			x1.sub(&x2)
+		} else {
+			v.sub(&u)
+			if x2.cmp(&x1) < 0 {
+				x2.add(m)
+			}
+			x2.sub(&x1)
+		}
+	}
+	// u = 0 now and v = gcd(a, m), with v = x2·a.
+	if !v.isOne() {
+		return wide{}
+	}
+	return x2
 }
 
 // Copy is upstream's ecc_copy: to[:length] = from[:length].
