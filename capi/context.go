@@ -9,6 +9,7 @@ import "C"
 
 import (
 	"errors"
+	"math"
 	"time"
 	"unsafe"
 
@@ -384,11 +385,17 @@ func (st *ctxState) write(s *C.session_t, parts [][]byte) C.int {
 	return C.int(n)
 }
 
+// tdtls_go_check_retransmit also tells the C front until when (nanotime)
+// another call would do nothing but hand back the same *next, as long as
+// no other call into the library comes first: the front then answers an
+// idle event loop's calls itself (capi/front, "idle"). *until stays -1
+// when it cannot be told (a nested call, a context being freed).
+//
 //export tdtls_go_check_retransmit
-func tdtls_go_check_retransmit(ctx *C.dtls_context_t, next *C.clock_time_t) {
+func tdtls_go_check_retransmit(ctx *C.dtls_context_t, next *C.clock_time_t, until *C.longlong) {
 	stackroom.Reserve()
 	defer guard("dtls_check_retransmit")
-	// The C wrapper has set *next to 0 (nothing pending).
+	// The C wrapper has set *next to 0 (nothing pending) and *until to -1.
 	st := stateOf(ctx)
 	if st == nil {
 		return
@@ -403,6 +410,18 @@ func tdtls_go_check_retransmit(ctx *C.dtls_context_t, next *C.clock_time_t) {
 		// The call an idle event loop keeps making: return the headroom
 		// of a burst of handshakes once it is over (memory.go).
 		releaseIfSettled()
+		if until != nil {
+			u := int64(math.MaxInt64)
+			if ok {
+				u = baseNano + int64(d) // the tick of the deadline begins
+			}
+			if releaseArmed() {
+				// releaseIfSettled must see the count settle: keep
+				// coming here, a few times a second.
+				u = min(u, nanotime()+int64(100*time.Millisecond))
+			}
+			*until = C.longlong(u)
+		}
 	}
 }
 

@@ -26,6 +26,7 @@ static const struct tdtls_engine_ops ops = {
     .set_log_level = dtls_set_log_level,
     .set_log_handler = dtls_set_log_handler,
     .thread_enter = tdtls_go_thread_enter,
+    .check_retransmit_until = tdtls_check_retransmit_until,
 #define TDTLS_FN(ret, name, params, args, err, checks) .name = name,
 #define TDTLS_FN_OWN(ret, name, params, args, err) .name = name,
 #define TDTLS_VOID(name, params, args, checks) .name = name,

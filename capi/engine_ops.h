@@ -13,7 +13,7 @@
 #ifndef TDTLS_ENGINE_OPS_H
 #define TDTLS_ENGINE_OPS_H
 
-#define TDTLS_ENGINE_ABI 2
+#define TDTLS_ENGINE_ABI 3
 
 /* Not declared in any header, but upstream's library exports it. */
 void dtls_sha256_transform(dtls_sha256_ctx *ctx, const uint32_t *data);
@@ -35,6 +35,11 @@ struct tdtls_engine_ops {
    * will run on for this thread (../stackroom) before an application
    * signal handler can land on it. */
   void (*thread_enter)(void);
+  /* dtls_check_retransmit(), and in *until the CLOCK_MONOTONIC time (ns)
+   * up to which another call would only hand back the same *next, as long
+   * as no other call into the engine comes first; -1 when unknown. */
+  void (*check_retransmit_until)(dtls_context_t *ctx, clock_time_t *next,
+                                 long long *until);
 #define TDTLS_FN(ret, name, params, args, err, checks) ret(*name) params;
 #define TDTLS_FN_OWN(ret, name, params, args, err) ret(*name) params;
 #define TDTLS_VOID(name, params, args, checks) void(*name) params;
@@ -47,5 +52,7 @@ struct tdtls_engine_ops {
 };
 
 const struct tdtls_engine_ops *tdtls_engine_ops(void);
+void tdtls_check_retransmit_until(dtls_context_t *ctx, clock_time_t *next,
+                                  long long *until);
 
 #endif /* TDTLS_ENGINE_OPS_H */

@@ -122,6 +122,15 @@ func releaseIfShrunk() {
 	releaseSlow()
 }
 
+// releaseArmed reports whether releaseIfSettled could release memory at a
+// later call: the count moved enough, and only its settling (or the
+// interval since the last release) is awaited.
+func releaseArmed() bool {
+	n, a := liveConns.Load(), afterRelease.Load()
+	lo, hi := min(n, a), max(n, a)
+	return hi >= releaseMinConns && (hi-lo)*8 >= hi
+}
+
 // releaseIfSettled releases memory when the count of associations moved by
 // an eighth since the last release, with at least releaseMinConns before
 // or after, and has not changed for quietPeriod (as far as the calls of

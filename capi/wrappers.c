@@ -159,7 +159,16 @@ int dtls_write(struct dtls_context_t *ctx, session_t *session, uint8 *buf,
 void dtls_check_retransmit(dtls_context_t *context, clock_time_t *next) {
   if (next)
     *next = 0;
-  IN_CONTEXT_VOID(context, tdtls_go_check_retransmit(context, next));
+  IN_CONTEXT_VOID(context, tdtls_go_check_retransmit(context, next, NULL));
+}
+
+/* The front's form (engine_ops.h): also until when the answer holds. */
+void tdtls_check_retransmit_until(dtls_context_t *context, clock_time_t *next,
+                                  long long *until) {
+  *until = -1;
+  if (next)
+    *next = 0;
+  IN_CONTEXT_VOID(context, tdtls_go_check_retransmit(context, next, until));
 }
 
 int dtls_handle_message(dtls_context_t *ctx, session_t *session, uint8 *msg,

@@ -368,39 +368,75 @@ void tdtls_front_log_changed(void) {
   pthread_mutex_unlock(&load_mu);
 }
 
+/* ---- an idle event loop -------------------------------------------------- */
+
+/*
+ * Every forwarded call but dtls_check_retransmit() counts in call_gen. The
+ * engine's answer to dtls_check_retransmit() says until when it holds as
+ * long as nothing else is called (its next deadline, or a memory release
+ * it is waiting to make); the front keeps the last answers and gives them
+ * again while call_gen has not moved and that time has not come, without
+ * entering the engine. An idle event loop then costs a clock read and a
+ * lock per call, and the Go runtime's threads, which a call into Go
+ * wakes, stay asleep.
+ */
+static unsigned long call_gen;
+static pthread_mutex_t idle_mu = PTHREAD_MUTEX_INITIALIZER;
+#define IDLE_ANSWERS 4
+static struct idle_answer {
+  dtls_context_t *ctx; /* NULL: unused */
+  unsigned long gen;
+  long long until;
+  clock_time_t next;
+} idle_answers[IDLE_ANSWERS]; /* under idle_mu */
+static unsigned idle_victim;  /* under idle_mu: the entry replaced next */
+
+static inline void mark_busy(void) {
+  __atomic_add_fetch(&call_gen, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Under idle_mu. */
+static struct idle_answer *idle_find(dtls_context_t *ctx) {
+  unsigned i;
+  for (i = 0; i < IDLE_ANSWERS; i++)
+    if (idle_answers[i].ctx == ctx)
+      return &idle_answers[i];
+  return NULL;
+}
+
 /* ---- giving the engine's code pages back when idle ------------------------ */
 
 /*
- * The Go runtime's start and a handshake touch most of the engine's 2 MB
- * of code and tables, and the kernel maps each touched page's 64 KB
- * neighbourhood with it (fault-around), so all of it would stay in the
- * process's RSS for good. These pages are clean copies of the library
+ * The Go runtime's start and a handshake touch most of the engine's code
+ * and tables, and the kernel maps whole neighbourhoods of a touched page
+ * with it (fault-around, large folios), so nearly all of it would stay in
+ * the process's RSS for good. These pages are clean copies of the library
  * file: once the application has not called the library for a second
- * (seen by a dtls_check_retransmit() call, which an event loop makes
- * anyway), the front drops them from the process with MADV_DONTNEED. They
- * stay in the page cache, shared and reclaimable as any file's; the next
- * call faults back in what it uses (minor faults, no I/O). Only segments
- * that are mapped without write permission are touched, and none in an
- * object with text relocations, so no byte the process wrote is lost.
+ * (seen by a dtls_check_retransmit() call that the front answered itself,
+ * so that the runtime's threads are asleep), the front drops them from
+ * the process with MADV_DONTNEED. They stay in the page cache, shared and
+ * reclaimable as any file's; the next call faults back in what it uses
+ * (minor faults, no I/O). Only segments that are mapped without write
+ * permission are touched, none in an object with text relocations, and no
+ * page the process wrote to (below), so no byte the process wrote is lost.
+ * While the process stays idle this is repeated every TRIM_REFRESH_NS, for
+ * what the runtime's periodic work faulted back in.
  * TINYDTLS_GO_TRIM=0 in the environment turns this off. Only the shared
  * engine is trimmed: in libtinydtls.a the engine's code is part of the
  * application's own file, which is not ours to touch.
  */
 #ifndef TDTLS_FRONT_STATIC
-static int busy; /* a forwarded call since the last check */
 static pthread_mutex_t trim_mu = PTHREAD_MUTEX_INITIALIZER;
 static int trim_state;        /* set under trim_mu: 0 unknown, 1 on, -1 off */
-static long long quiet_since; /* under trim_mu: the last check that saw a call */
+static unsigned long trim_gen; /* under trim_mu: call_gen at the last check */
+static long long quiet_since; /* under trim_mu: when call_gen last moved */
 static long long last_trim;   /* under trim_mu */
+static int trim_due;          /* under trim_mu: the engine ran since then */
 static struct trim_range { char *start; size_t len; } trim_ranges[8];
 static unsigned trim_nranges; /* under trim_mu */
 
 #define TRIM_QUIET_NS 1000000000LL
-
-static inline void mark_busy(void) {
-  if (!__atomic_load_n(&busy, __ATOMIC_RELAXED))
-    __atomic_store_n(&busy, 1, __ATOMIC_RELAXED);
-}
+#define TRIM_REFRESH_NS 60000000000LL
 
 struct trim_find { const void *addr; int found; };
 
@@ -500,30 +536,37 @@ static void trim_engine_pages(void) {
   close(pm);
 }
 
-/* After the engine's dtls_check_retransmit(): the quiet clock. */
-static void trim_check(const struct tdtls_engine_ops *e) {
-  long long now;
+/* After each dtls_check_retransmit(): gen is call_gen when it began,
+ * entered whether it ran the engine. */
+static void trim_check(const struct tdtls_engine_ops *e, long long now,
+                       unsigned long gen, int entered) {
   if (__atomic_load_n(&trim_state, __ATOMIC_RELAXED) < 0 ||
       pthread_mutex_trylock(&trim_mu) != 0)
     return;
   if (trim_state == 0)
     __atomic_store_n(&trim_state, trim_setup(e), __ATOMIC_RELAXED);
-  now = mono_ns();
-  if (__atomic_load_n(&busy, __ATOMIC_RELAXED)) {
-    __atomic_store_n(&busy, 0, __ATOMIC_RELAXED);
+  if (gen != trim_gen) {
+    trim_gen = gen;
     quiet_since = now;
+    trim_due = 1;
+  } else if (entered) {
+    trim_due = 1;
   } else if (trim_state > 0 && now - quiet_since >= TRIM_QUIET_NS &&
-             now - last_trim >= TRIM_QUIET_NS) {
-    /* Again at each idle check (at most once a second): the check itself
-     * and the runtime's own threads fault pages back in. */
+             (trim_due || now - last_trim >= TRIM_REFRESH_NS)) {
+    trim_due = 0;
     last_trim = now;
     trim_engine_pages();
   }
   pthread_mutex_unlock(&trim_mu);
 }
 #else
-static inline void mark_busy(void) {}
-static inline void trim_check(const struct tdtls_engine_ops *e) { (void)e; }
+static inline void trim_check(const struct tdtls_engine_ops *e, long long now,
+                              unsigned long gen, int entered) {
+  (void)e;
+  (void)now;
+  (void)gen;
+  (void)entered;
+}
 #endif
 
 /* ---- the plain C part of the API ---------------------------------------- */
@@ -688,6 +731,11 @@ dtls_context_t *dtls_new_context(void *app_data) {
 
 void dtls_check_retransmit(dtls_context_t *ctx, clock_time_t *next) {
   const struct tdtls_engine_ops *e;
+  struct idle_answer *a;
+  clock_time_t answer = 0;
+  long long now, until = -1;
+  unsigned long gen;
+  int entered = 1;
   if (next)
     *next = 0; /* nothing pending, also when refused */
   if (!ctx) {
@@ -695,10 +743,38 @@ void dtls_check_retransmit(dtls_context_t *ctx, clock_time_t *next) {
     return;
   }
   e = engine_for("dtls_check_retransmit");
-  if (e) {
-    e->dtls_check_retransmit(ctx, next);
-    trim_check(e);
+  if (!e)
+    return;
+  now = mono_ns();
+  gen = __atomic_load_n(&call_gen, __ATOMIC_SEQ_CST);
+  pthread_mutex_lock(&idle_mu);
+  a = idle_find(ctx);
+  if (a && a->gen == gen && now < a->until) {
+    answer = a->next;
+    entered = 0;
   }
+  pthread_mutex_unlock(&idle_mu);
+  if (entered) {
+    e->check_retransmit_until(ctx, &answer, &until);
+    pthread_mutex_lock(&idle_mu);
+    a = idle_find(ctx);
+    if (until >= 0 && __atomic_load_n(&call_gen, __ATOMIC_SEQ_CST) == gen) {
+      if (!a) {
+        a = &idle_answers[idle_victim];
+        idle_victim = (idle_victim + 1) % IDLE_ANSWERS;
+      }
+      a->ctx = ctx;
+      a->gen = gen;
+      a->until = until;
+      a->next = answer;
+    } else if (a) {
+      a->ctx = NULL;
+    }
+    pthread_mutex_unlock(&idle_mu);
+  }
+  if (next)
+    *next = answer;
+  trim_check(e, now, gen, entered);
 }
 
 #define TDTLS_FN(ret, name, params, args, err, checks)                      \
