@@ -16,8 +16,9 @@
 #    returns; see memory.c);
 #  - the same with 100 peers under valgrind: no memcheck errors;
 #  - the engine's clean code pages leave a process idle for a second
-#    (ctests/process/trim.c), not with TINYDTLS_GO_TRIM=0, and a page the
-#    process wrote into them keeps its bytes.
+#    (ctests/process/trim.c; shared and static), not with
+#    TINYDTLS_GO_TRIM=0, and a page the process wrote into them keeps its
+#    bytes.
 # Reported, not checked: the RSS per idle peer right after the growth and
 # after 2 s of the event loop; the same with random survivors (the heap's
 # pages stay pinned); upstream tinydtls in the same run (10,000 peers: its
@@ -54,17 +55,21 @@ else
 fi
 
 # The engine's clean code pages leave an idle process (ctests/process/trim.c),
-# and stay with TINYDTLS_GO_TRIM=0.
+# with the shared library and the static archive, and stay with
+# TINYDTLS_GO_TRIM=0.
 build "$T/trim" "$ROOT/ctests/process/trim.c" -O2 "${INST_SHARED[@]}" || finish
-for mode in on off; do
-  arg=; [ $mode = off ] && arg=--off
-  if timeout -k 5 60 "$T/trim" $arg >"$T/trim-$mode.out" 2>&1; then
-    pass "idle trim ($mode): $(grep -c '^ok' "$T/trim-$mode.out") checks"
-  else
-    fail "idle trim ($mode)"
-    sed 's/^/  | /' "$T/trim-$mode.out"
-  fi
-  sed -n 's/^figure: /  [trim] /p' "$T/trim-$mode.out"
+build "$T/trim-static" "$ROOT/ctests/process/trim.c" -O2 "${INST_STATIC[@]}" || finish
+for prog in trim trim-static; do
+  for mode in on off; do
+    arg=; [ $mode = off ] && arg=--off
+    if timeout -k 5 60 "$T/$prog" $arg >"$T/$prog-$mode.out" 2>&1; then
+      pass "idle trim [$prog, $mode]: $(grep -c '^ok' "$T/$prog-$mode.out") checks"
+    else
+      fail "idle trim [$prog, $mode]"
+      sed 's/^/  | /' "$T/$prog-$mode.out"
+    fi
+    sed -n "s/^figure: /  [$prog] /p" "$T/$prog-$mode.out"
+  done
 done
 
 # Under valgrind: the same paths for the C memory the library manages

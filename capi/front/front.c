@@ -421,11 +421,13 @@ static struct idle_answer *idle_find(dtls_context_t *ctx) {
  * page the process wrote to (below), so no byte the process wrote is lost.
  * While the process stays idle this is repeated every TRIM_REFRESH_NS, for
  * what the runtime's periodic work faulted back in.
- * TINYDTLS_GO_TRIM=0 in the environment turns this off. Only the shared
- * engine is trimmed: in libtinydtls.a the engine's code is part of the
- * application's own file, which is not ours to touch.
+ * TINYDTLS_GO_TRIM=0 in the environment turns this off. In libtinydtls.a
+ * the engine's code is part of the application's executable (or library):
+ * there only the Go code, read-only data and function tables are trimmed,
+ * the ranges between the Go linker's own bounds (runtime.text and
+ * runtime.etext and the like, which mklib.sh keeps visible to the front),
+ * whole pages inside them; the application's own pages are not touched.
  */
-#ifndef TDTLS_FRONT_STATIC
 static pthread_mutex_t trim_mu = PTHREAD_MUTEX_INITIALIZER;
 static int trim_state;        /* set under trim_mu: 0 unknown, 1 on, -1 off */
 static unsigned long trim_gen; /* under trim_mu: call_gen at the last check */
@@ -438,6 +440,36 @@ static unsigned trim_nranges; /* under trim_mu */
 #define TRIM_QUIET_NS 1000000000LL
 #define TRIM_REFRESH_NS 60000000000LL
 
+#ifdef TDTLS_FRONT_STATIC
+extern const char tdtls_go_text[] __asm__("runtime.text");
+extern const char tdtls_go_etext[] __asm__("runtime.etext");
+extern const char tdtls_go_rodata[] __asm__("runtime.rodata");
+extern const char tdtls_go_erodata[] __asm__("runtime.erodata");
+extern const char tdtls_go_pclntab[] __asm__("runtime.pclntab");
+extern const char tdtls_go_epclntab[] __asm__("runtime.epclntab");
+
+static void trim_add(const char *lo, const char *hi) {
+  uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t a = ((uintptr_t)lo + pg - 1) & ~(pg - 1), b = (uintptr_t)hi & ~(pg - 1);
+  if (b > a && trim_nranges < 8) {
+    trim_ranges[trim_nranges].start = (char *)a;
+    trim_ranges[trim_nranges].len = b - a;
+    trim_nranges++;
+  }
+}
+
+/* Under trim_mu: the Go parts of the executable, the first time. */
+static int trim_setup(const struct tdtls_engine_ops *e) {
+  const char *env = getenv("TINYDTLS_GO_TRIM");
+  (void)e;
+  if (env && env[0] == '0')
+    return -1;
+  trim_add(tdtls_go_text, tdtls_go_etext);
+  trim_add(tdtls_go_rodata, tdtls_go_erodata);
+  trim_add(tdtls_go_pclntab, tdtls_go_epclntab);
+  return trim_nranges > 0 ? 1 : -1;
+}
+#else
 struct trim_find { const void *addr; int found; };
 
 static int trim_find_object(struct dl_phdr_info *info, size_t size, void *p) {
@@ -494,6 +526,7 @@ static int trim_setup(const struct tdtls_engine_ops *e) {
   dl_iterate_phdr(trim_find_object, &tf);
   return tf.found && trim_nranges > 0 ? 1 : -1;
 }
+#endif
 
 /*
  * A page of these segments that is present but not backed by the file was
@@ -559,15 +592,7 @@ static void trim_check(const struct tdtls_engine_ops *e, long long now,
   }
   pthread_mutex_unlock(&trim_mu);
 }
-#else
-static inline void trim_check(const struct tdtls_engine_ops *e, long long now,
-                              unsigned long gen, int entered) {
-  (void)e;
-  (void)now;
-  (void)gen;
-  (void)entered;
-}
-#endif
+
 
 /* ---- the plain C part of the API ---------------------------------------- */
 
