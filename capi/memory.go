@@ -122,13 +122,15 @@ func releaseIfShrunk() {
 	releaseSlow()
 }
 
-// releaseArmed reports whether releaseIfSettled could release memory at a
-// later call: the count moved enough, and only its settling (or the
-// interval since the last release) is awaited.
+// releaseArmed reports whether a later call could release memory:
+// releaseIfSettled waiting for the count to settle, or releaseIfShrunk
+// held back by the interval since the last release (or by another
+// thread's release in progress).
 func releaseArmed() bool {
-	n, a := liveConns.Load(), afterRelease.Load()
+	n, a, h := liveConns.Load(), afterRelease.Load(), highWater.Load()
 	lo, hi := min(n, a), max(n, a)
-	return hi >= releaseMinConns && (hi-lo)*8 >= hi
+	return hi >= releaseMinConns && (hi-lo)*8 >= hi ||
+		h >= releaseMinConns && n*4 <= h*3
 }
 
 // releaseIfSettled releases memory when the count of associations moved by

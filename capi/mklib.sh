@@ -65,11 +65,18 @@ abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 # such a C library wherever it runs; TINYDTLS_RELR=0 builds without them.
 relr_ldflags() {
   [ "${TINYDTLS_RELR:-1}" = 0 ] && return
-  local d
+  local d gocc
+  # The compiler driver Go links the engine with, not necessarily $CC.
+  gocc=$("$GO" env CC 2>/dev/null)
   d=$(mktemp -d)
   echo 'static int x; int *p = &x; int main(void) { return *p; }' >"$d/t.c"
-  if $CC -fPIE -pie -Wl,-z,pack-relative-relocs -o "$d/t" "$d/t.c" >/dev/null 2>&1 &&
-     readelf -dW "$d/t" 2>/dev/null | grep -q '(RELR)' && "$d/t"; then
+  # The linker must also record the C library version the relocations
+  # need, so that an older C library refuses the engine instead of loading
+  # it with its relocations unapplied.
+  # shellcheck disable=SC2086
+  if ${gocc:-gcc} -fPIE -pie -Wl,-z,pack-relative-relocs -o "$d/t" "$d/t.c" >/dev/null 2>&1 &&
+     readelf -dW "$d/t" 2>/dev/null | grep -q '(RELR)' &&
+     readelf -VW "$d/t" 2>/dev/null | grep -q GLIBC_ABI_DT_RELR && "$d/t"; then
     echo "-Wl,-z,pack-relative-relocs"
   fi
   rm -rf "$d"

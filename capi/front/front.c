@@ -391,6 +391,8 @@ static struct idle_answer {
 } idle_answers[IDLE_ANSWERS]; /* under idle_mu */
 static unsigned idle_victim;  /* under idle_mu: the entry replaced next */
 
+/* Before a forwarded call and after it: a call still running in another
+ * thread when an answer is stored moves call_gen when it ends. */
 static inline void mark_busy(void) {
   __atomic_add_fetch(&call_gen, 1, __ATOMIC_SEQ_CST);
 }
@@ -434,12 +436,18 @@ static unsigned long trim_gen; /* under trim_mu: call_gen at the last check */
 static long long quiet_since; /* under trim_mu: when call_gen last moved */
 static long long last_trim;   /* under trim_mu */
 static int trim_due;          /* under trim_mu: the engine ran since then */
-static struct trim_range { char *start; size_t len; } trim_ranges[8];
+static struct trim_range { char *start; size_t len; } trim_ranges[12];
 static unsigned trim_nranges; /* under trim_mu */
 
 #define TRIM_QUIET_NS 1000000000LL
 #define TRIM_REFRESH_NS 60000000000LL
 
+/*
+ * What may be trimmed: whole pages of the PT_LOAD segments without write
+ * permission of the object holding the engine's code, in an object
+ * without text relocations; in libtinydtls.a only where those overlap the
+ * Go linker's bounds of its code, read-only data and function tables.
+ */
 #ifdef TDTLS_FRONT_STATIC
 extern const char tdtls_go_text[] __asm__("runtime.text");
 extern const char tdtls_go_etext[] __asm__("runtime.etext");
@@ -447,36 +455,36 @@ extern const char tdtls_go_rodata[] __asm__("runtime.rodata");
 extern const char tdtls_go_erodata[] __asm__("runtime.erodata");
 extern const char tdtls_go_pclntab[] __asm__("runtime.pclntab");
 extern const char tdtls_go_epclntab[] __asm__("runtime.epclntab");
+#define TRIM_BOUNDS 3
+static const char *const trim_bounds[TRIM_BOUNDS][2] = {
+    {tdtls_go_text, tdtls_go_etext},
+    {tdtls_go_rodata, tdtls_go_erodata},
+    {tdtls_go_pclntab, tdtls_go_epclntab},
+};
+#else
+#define TRIM_BOUNDS 1
+static const char *const trim_bounds[TRIM_BOUNDS][2] = {
+    {(const char *)0, (const char *)UINTPTR_MAX},
+};
+#endif
 
-static void trim_add(const char *lo, const char *hi) {
+struct trim_find { const void *addr; int found; };
+
+static void trim_add(uintptr_t lo, uintptr_t hi) {
   uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-  uintptr_t a = ((uintptr_t)lo + pg - 1) & ~(pg - 1), b = (uintptr_t)hi & ~(pg - 1);
-  if (b > a && trim_nranges < 8) {
-    trim_ranges[trim_nranges].start = (char *)a;
-    trim_ranges[trim_nranges].len = b - a;
+  lo = (lo + pg - 1) & ~(pg - 1);
+  hi &= ~(pg - 1);
+  if (hi > lo && trim_nranges < sizeof(trim_ranges) / sizeof(trim_ranges[0])) {
+    trim_ranges[trim_nranges].start = (char *)lo;
+    trim_ranges[trim_nranges].len = hi - lo;
     trim_nranges++;
   }
 }
 
-/* Under trim_mu: the Go parts of the executable, the first time. */
-static int trim_setup(const struct tdtls_engine_ops *e) {
-  const char *env = getenv("TINYDTLS_GO_TRIM");
-  (void)e;
-  if (env && env[0] == '0')
-    return -1;
-  trim_add(tdtls_go_text, tdtls_go_etext);
-  trim_add(tdtls_go_rodata, tdtls_go_erodata);
-  trim_add(tdtls_go_pclntab, tdtls_go_epclntab);
-  return trim_nranges > 0 ? 1 : -1;
-}
-#else
-struct trim_find { const void *addr; int found; };
-
 static int trim_find_object(struct dl_phdr_info *info, size_t size, void *p) {
   struct trim_find *tf = p;
   const char *a = tf->addr;
-  long pg = sysconf(_SC_PAGESIZE);
-  int i, contains = 0;
+  int i, j, contains = 0;
   (void)size;
   for (i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -497,25 +505,20 @@ static int trim_find_object(struct dl_phdr_info *info, size_t size, void *p) {
           return 1; /* its code was written to: leave it alone */
     }
   }
-  for (i = 0; i < info->dlpi_phnum && trim_nranges < 8; i++) {
+  for (i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-    uintptr_t lo, hi;
+    uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_filesz;
     if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
       continue;
-    /* whole pages inside the segment only: a page it shares with a
-     * writable neighbour is left as it is */
-    lo = (info->dlpi_addr + ph->p_vaddr + pg - 1) & ~(uintptr_t)(pg - 1);
-    hi = (info->dlpi_addr + ph->p_vaddr + ph->p_filesz) & ~(uintptr_t)(pg - 1);
-    if (hi > lo) {
-      trim_ranges[trim_nranges].start = (char *)lo;
-      trim_ranges[trim_nranges].len = hi - lo;
-      trim_nranges++;
+    for (j = 0; j < TRIM_BOUNDS; j++) {
+      uintptr_t blo = (uintptr_t)trim_bounds[j][0], bhi = (uintptr_t)trim_bounds[j][1];
+      trim_add(lo > blo ? lo : blo, hi < bhi ? hi : bhi);
     }
   }
   return 1;
 }
 
-/* Under trim_mu: finds the engine's read-only segments the first time. */
+/* Under trim_mu: finds what may be trimmed, the first time. */
 static int trim_setup(const struct tdtls_engine_ops *e) {
   const char *env = getenv("TINYDTLS_GO_TRIM");
   struct trim_find tf;
@@ -526,14 +529,13 @@ static int trim_setup(const struct tdtls_engine_ops *e) {
   dl_iterate_phdr(trim_find_object, &tf);
   return tf.found && trim_nranges > 0 ? 1 : -1;
 }
-#endif
 
 /*
- * A page of these segments that is present but not backed by the file was
- * written after all: a debugger's breakpoint (ptrace writes a private
- * copy), or code patched at run time. /proc/self/pagemap tells (bit 63
- * present, bit 61 file page); such pages are kept, and so is everything
- * when pagemap cannot be read.
+ * A page of these segments that is present but not backed by the file, or
+ * swapped out, was written after all: a debugger's breakpoint (ptrace
+ * writes a private copy), or code patched at run time. /proc/self/pagemap
+ * tells (bit 63 present, 62 swapped, 61 file page); such pages are kept,
+ * and so is everything when pagemap cannot be read.
  */
 static void trim_range(int pm, char *start, size_t len) {
   long pg = sysconf(_SC_PAGESIZE);
@@ -545,7 +547,9 @@ static void trim_range(int pm, char *start, size_t len) {
     if (pread(pm, ent, n * sizeof(uint64_t), off) != (ssize_t)(n * sizeof(uint64_t)))
       return;
     for (j = 0; j < n; j++) {
-      int written = (ent[j] >> 63 & 1) && !(ent[j] >> 61 & 1);
+      /* present and not the file's, or swapped out (only a page that
+       * was written can be) */
+      int written = ((ent[j] >> 63 & 1) && !(ent[j] >> 61 & 1)) || (ent[j] >> 62 & 1);
       if (!written)
         continue;
       if (i + j > run) /* the clean pages before it */
@@ -748,6 +752,7 @@ dtls_context_t *dtls_new_context(void *app_data) {
     return NULL;
   mark_busy();
   ctx = e->dtls_new_context(app_data);
+  mark_busy();
   if (ctx)
     dsrv_log(DTLS_LOG_NOTICE, TDTLS_VERSION_LINE ": new context %p\n",
              (void *)ctx);
@@ -811,8 +816,13 @@ void dtls_check_retransmit(dtls_context_t *ctx, clock_time_t *next) {
     e = engine_for(tdtls_fn_);                                              \
     if (!e)                                                                 \
       return err;                                                           \
-    mark_busy();                                                            \
-    return e->name args;                                                    \
+    {                                                                       \
+      ret r_;                                                               \
+      mark_busy();                                                          \
+      r_ = e->name args;                                                    \
+      mark_busy();                                                          \
+      return r_;                                                            \
+    }                                                                       \
   }
 #define TDTLS_VOID(name, params, args, checks)                              \
   void name params {                                                        \
@@ -824,6 +834,7 @@ void dtls_check_retransmit(dtls_context_t *ctx, clock_time_t *next) {
     if (e) {                                                                \
       mark_busy();                                                          \
       e->name args;                                                         \
+      mark_busy();                                                          \
     }                                                                       \
   }
 #define TDTLS_FN_OWN(ret, name, params, args, err)
