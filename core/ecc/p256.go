@@ -7,18 +7,17 @@
 package ecc
 
 import (
-	"crypto/ecdh"
 	"crypto/sha256"
+
+	"github.com/tinydtls-go/tinydtls/core/p256"
 )
 
 // IsOnCurve reports whether the 32-byte big-endian coordinates (x, y) are a
 // point of P-256 other than the point at infinity, with both coordinates
-// below p.
+// below p: the check of core/p256's public keys, which the engine's ECDSA
+// applies to the same key.
 func IsOnCurve(x, y []byte) bool {
-	if len(x) != 32 || len(y) != 32 {
-		return false
-	}
-	_, err := ecdh.P256().NewPublicKey(append(append([]byte{4}, x...), y...))
+	_, err := p256.NewPublicKey(x, y)
 	return err == nil
 }
 

@@ -180,20 +180,10 @@ func appendArg(dst []byte, verb byte, a any) []byte {
 		return appendUint(dst, verb, v)
 	case uintptr:
 		return appendUint(dst, verb, uint64(v))
-	case error:
-		if verb == 'v' || verb == 's' {
-			return append(dst, v.Error()...)
-		}
-		if verb == 'q' {
-			return appendQuoted(dst, v.Error())
-		}
+	case error: // before Stringer, as in fmt
+		return appendArg(dst, verb, v.Error())
 	case Stringer:
-		if verb == 'v' || verb == 's' {
-			return append(dst, v.String()...)
-		}
-		if verb == 'q' {
-			return appendQuoted(dst, v.String())
-		}
+		return appendArg(dst, verb, v.String())
 	}
 	return append(dst, '%', '!', verb, '(', '?', ')')
 }

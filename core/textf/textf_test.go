@@ -27,6 +27,7 @@ func TestMatchesFmt(t *testing.T) {
 		{"%s and %v", []any{"text", "more"}},
 		{"%v %s", []any{errors.New("boom"), errors.New("bang")}},
 		{"%v %s", []any{named(3), named(4)}},
+		{"%q %x %X", []any{named(5), named(6), errors.New("e")}},
 		{"%v", []any{time.Duration(1500) * time.Millisecond}},
 		{"%q", []any{"a \"quoted\"\n\tstring\\"}},
 		{"%v %v", []any{true, false}},

@@ -22,7 +22,7 @@ var (
 	errPrivateKey = errors.New("ecc: private key is zero modulo the group order")
 )
 
-// publicKey checks the 32-byte coordinates (x, y) as core.IsOnCurve
+// publicKey checks the 32-byte coordinates (x, y) as core/ecc.IsOnCurve
 // describes.
 func publicKey(x, y []byte) (*ecdh.PublicKey, error) {
 	return ecdh.P256().NewPublicKey(append(append([]byte{4}, x...), y...))
