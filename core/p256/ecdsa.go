@@ -91,25 +91,32 @@ func sign(priv *PrivateKey, e *Scalar, g *drbg) (r, s [32]byte, err error) {
 		if _, err := k.SetBytes(kb[:]); err != nil || k.IsZero() == 1 {
 			continue
 		}
-		key, err := ecdh.P256().NewPrivateKey(kb[:])
-		if err != nil {
-			continue
+		var rs, ss Scalar
+		if SignWithNonce(&rs, &ss, &priv.d, e, &k) {
+			return rs.Bytes(), ss.Bytes(), nil
 		}
-		rx := key.PublicKey().Bytes()
-		var rs, ss, kInv Scalar
-		rs.SetReducedBytes((*[32]byte)(rx[1:33]))
-		if rs.IsZero() == 1 {
-			continue
-		}
-		ss.Mul(&rs, &priv.d)
-		ss.Add(&ss, e)
-		kInv.Invert(&k)
-		ss.Mul(&ss, &kInv)
-		if ss.IsZero() == 1 {
-			continue
-		}
-		return rs.Bytes(), ss.Bytes(), nil
 	}
+}
+
+// SignWithNonce computes the signature equation with the nonce k: r = x(k·G)
+// mod n and s = (e + r·d)/k mod n. It reports false when no signature
+// results (k = 0, r = 0 or s = 0); r is set in every case (0 for k = 0).
+// k and d stay secret: k·G is crypto/ecdh's constant-time multiplication
+// and the rest constant-time scalar arithmetic. Sign draws k itself;
+// upstream's ecc_ecdsa_sign takes it from its caller (capi/compat/ecc).
+func SignWithNonce(r, s, d, e, k *Scalar) bool {
+	*r = Scalar{}
+	if x, _, ok := ScalarBaseMult(k); ok {
+		r.SetReducedBytes(&x)
+	}
+	if r.IsZero() == 1 {
+		return false
+	}
+	var kInv Scalar
+	s.Mul(r, d)
+	s.Add(s, e)
+	s.Mul(s, kInv.Invert(k))
+	return s.IsZero() == 0
 }
 
 // Verify reports whether (r, s), big-endian numbers of any length, is a

@@ -73,21 +73,17 @@ func EcdsaSign(d, e, k, r, s []uint32) int {
 	if isZero(k) {
 		return -1
 	}
-	var kk, rv, sv, t p256.Scalar
+	var kk, dd, ee, rv, sv p256.Scalar
 	kk.SetReducedBytes(wordBytes(k))
-	if x, _, ok := p256.ScalarBaseMult(&kk); ok {
-		rv.SetReducedBytes(&x)
-	} // else k ≡ 0 mod n: kG is the point at infinity, r = 0
+	dd.SetReducedBytes(wordBytes(d))
+	ee.SetReducedBytes(wordBytes(e))
+	ok := p256.SignWithNonce(&rv, &sv, &dd, &ee, &kk)
 	writeSigWords(&rv, r)
 	if rv.IsZero() == 1 {
-		return -1
+		return -1 // k ≡ 0 mod n (kG is the point at infinity) or r = 0
 	}
-	sv.SetReducedBytes(wordBytes(d))
-	sv.Mul(&sv, &rv)
-	sv.Add(&sv, t.SetReducedBytes(wordBytes(e)))
-	sv.Mul(&sv, t.Invert(&kk))
 	writeSigWords(&sv, s)
-	if sv.IsZero() == 1 {
+	if !ok {
 		return -1
 	}
 	return 0
