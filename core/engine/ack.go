@@ -65,8 +65,14 @@ func (a *ackTrack) ack(rn record13.RecordNumber, msgs []outMsg) bool {
 
 // addSpan inserts s into the sorted, merged list l.
 func addSpan(l []span, s span) []span {
+	// Kept sorted by insertion: the list is short, and a generic sort
+	// would link pdqsort's instantiations (about 10 KB) for it.
+	i := len(l)
 	l = append(l, s)
-	slices.SortFunc(l, func(x, y span) int { return x.from - y.from })
+	for ; i > 0 && l[i-1].from > s.from; i-- {
+		l[i] = l[i-1]
+	}
+	l[i] = s
 	out := l[:1]
 	for _, x := range l[1:] {
 		if last := &out[len(out)-1]; x.from <= last.to {

@@ -3,8 +3,6 @@
 package handshake
 
 import (
-	"slices"
-
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 	"github.com/tinydtls-go/tinydtls/core/wire"
 )
@@ -210,14 +208,16 @@ func (e *Extensions) unmarshal(block []byte, fromServer bool) bool {
 		}
 	}
 	// Known types are checked through their flags above; unknown ones can
-	// number in the thousands, so sort rather than compare pairwise.
+	// number in the thousands, so a bit per type rather than pairwise
+	// comparisons (or a sort, whose generic code is larger).
 	if len(e.Unknown) > 1 {
-		sorted := slices.Clone(e.Unknown)
-		slices.Sort(sorted)
-		for i := 1; i < len(sorted); i++ {
-			if sorted[i] == sorted[i-1] {
+		var seen [1 << 16 / 64]uint64
+		for _, t := range e.Unknown {
+			w, b := t/64, uint64(1)<<(t%64)
+			if seen[w]&b != 0 {
 				return false
 			}
+			seen[w] |= b
 		}
 	}
 	return true
