@@ -3,19 +3,20 @@
 package engine
 
 import (
-	"crypto/rand"
-	"github.com/tinydtls-go/tinydtls/core/textf"
 	"io"
 	"time"
 
 	"github.com/tinydtls-go/tinydtls/core/handshake"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/sysrand"
+	"github.com/tinydtls-go/tinydtls/core/textf"
 )
 
 // Config holds the settings of an Endpoint. Zero fields take the defaults
 // documented on each.
 type Config struct {
-	// Rand is the source of randomness. Default crypto/rand.
+	// Rand is the source of randomness. Default core/sysrand: the
+	// operating system's generator, as crypto/rand but smaller to link.
 	Rand io.Reader
 	// MTU is the largest datagram the engine sends. Default 1400, upstream's
 	// DTLS_MAX_BUF.
@@ -126,7 +127,7 @@ func (c *Config) versions(r Role) (lo, hi int) {
 func (c *Config) withDefaults() Config {
 	d := *c
 	if d.Rand == nil {
-		d.Rand = rand.Reader
+		d.Rand = sysrand.Reader
 	}
 	if d.MTU <= 0 {
 		d.MTU = 1400

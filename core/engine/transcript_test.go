@@ -29,6 +29,7 @@ import (
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
@@ -171,8 +172,9 @@ var transcriptCases = []transcriptCase{
 // (The recordings were made by a server that spoke DTLS 1.2 only; one that
 // also speaks 1.3 marks its 1.2 ServerHello random with RFC 8446 §4.1.3's
 // downgrade sentinel.)
+// crypto/rand.Reader, not the default, so that SetGlobalRandom seeds it.
 func transcriptConfig() Config {
-	return Config{InitialTimeout: 5 * time.Second, MaxVersion: protocol.VersionDTLS12}
+	return Config{Rand: rand.Reader, InitialTimeout: 5 * time.Second, MaxVersion: protocol.VersionDTLS12}
 }
 
 // transcriptHandler is our side's application: upstream's example
