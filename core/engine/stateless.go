@@ -3,7 +3,6 @@
 package engine
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
 	"io"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/tinydtls-go/tinydtls/core/handshake"
 	"github.com/tinydtls-go/tinydtls/core/handshake13"
+	"github.com/tinydtls-go/tinydtls/core/hmac"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
 	"github.com/tinydtls-go/tinydtls/core/record"
 )

@@ -12,9 +12,9 @@
 package keyschedule
 
 import (
-	"crypto/hkdf"
-	"crypto/hmac"
 	"crypto/sha256"
+
+	"github.com/tinydtls-go/tinydtls/core/hmac"
 )
 
 // Label prefixes.
@@ -44,24 +44,39 @@ func ExpandLabel(prefix string, secret []byte, label string, context []byte, len
 	info = append(info, label...)
 	info = append(info, byte(len(context)))
 	info = append(info, context...)
-	out, err := hkdf.Expand(sha256.New, secret, string(info), length)
-	if err != nil {
-		// Only a length over 255 hash blocks fails; every caller asks
-		// for a key, an IV or a secret.
-		panic("keyschedule: " + err.Error())
-	}
-	return out
+	return expand(secret, info, length)
 }
 
+// expand is HKDF-Expand (RFC 5869 §2.3) with SHA-256. Every caller asks
+// for a key, an IV or a secret, far below the 255 blocks HKDF allows.
+func expand(prk, info []byte, length int) []byte {
+	if length > 255*HashLen {
+		panic("keyschedule: HKDF-Expand length too large")
+	}
+	m := hmac.New(sha256.New, prk)
+	out := make([]byte, 0, (length+HashLen-1)/HashLen*HashLen)
+	var t []byte
+	for i := byte(1); len(out) < length; i++ {
+		m.Reset()
+		m.Write(t)
+		m.Write(info)
+		m.Write([]byte{i})
+		out = m.Sum(out)
+		t = out[len(out)-HashLen:]
+	}
+	return out[:length:length]
+}
+
+// extract is HKDF-Extract (RFC 5869 §2.2) with SHA-256; an absent ikm is
+// HashLen zeros (RFC 8446 §7.1), an absent salt is too (as HMAC pads its
+// key with zeros, the empty key is the same key).
 func extract(salt, ikm []byte) []byte {
 	if ikm == nil {
 		ikm = make([]byte, HashLen)
 	}
-	out, err := hkdf.Extract(sha256.New, ikm, salt)
-	if err != nil {
-		panic("keyschedule: " + err.Error())
-	}
-	return out
+	m := hmac.New(sha256.New, salt)
+	m.Write(ikm)
+	return m.Sum(nil)
 }
 
 // Schedule walks the secrets of one handshake: early secret, handshake

@@ -5,10 +5,11 @@
 package prf
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"hash"
+
+	"github.com/tinydtls-go/tinydtls/core/hmac"
 )
 
 // Labels of the key schedule (RFC 5246 §8.1, §6.3, §7.4.9; RFC 7627 §4).

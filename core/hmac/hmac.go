@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
+// Package hmac is HMAC (RFC 2104) over any hash.Hash, as crypto/hmac
+// computes it. The engine needs HMAC for the TLS 1.2 PRF, HKDF, cookies
+// and RFC 6979 nonces; crypto/hmac and crypto/hkdf link the standard
+// library's SHA-3 registration and their FIPS self-tests with them, about
+// 20 KB of the C library, for these few lines.
+package hmac
+
+import (
+	"crypto/subtle"
+	"encoding"
+	"hash"
+)
+
+type mac struct {
+	inner, outer hash.Hash
+	ipad, opad   []byte
+	// The hash states after the padded key, when the hash can save them
+	// (SHA-2 can): Reset and Sum restore them instead of hashing a block.
+	istate, ostate []byte
+}
+
+type stateHash interface {
+	hash.Hash
+	encoding.BinaryMarshaler
+	encoding.BinaryUnmarshaler
+}
+
+// New returns HMAC with the hash newHash makes and key. Keys longer than
+// the hash's block are hashed first, as the RFC says.
+func New(newHash func() hash.Hash, key []byte) hash.Hash {
+	m := &mac{inner: newHash(), outer: newHash()}
+	bs := m.inner.BlockSize()
+	if len(key) > bs {
+		m.outer.Write(key)
+		key = m.outer.Sum(nil)
+		m.outer.Reset()
+	}
+	m.ipad = make([]byte, bs)
+	m.opad = make([]byte, bs)
+	copy(m.ipad, key)
+	copy(m.opad, key)
+	for i := range m.ipad {
+		m.ipad[i] ^= 0x36
+		m.opad[i] ^= 0x5c
+	}
+	m.inner.Write(m.ipad)
+	in, ok1 := m.inner.(stateHash)
+	out, ok2 := m.outer.(stateHash)
+	if ok1 && ok2 {
+		out.Write(m.opad)
+		var err1, err2 error
+		m.istate, err1 = in.MarshalBinary()
+		m.ostate, err2 = out.MarshalBinary()
+		if err1 != nil || err2 != nil {
+			m.istate, m.ostate = nil, nil
+		}
+	}
+	return m
+}
+
+func (m *mac) Write(p []byte) (int, error) { return m.inner.Write(p) }
+func (m *mac) Size() int                   { return m.inner.Size() }
+func (m *mac) BlockSize() int              { return m.inner.BlockSize() }
+
+// Sum appends the MAC of what was written so far; writing may go on. The
+// inner hash is computed into b's spare room, so that a caller with
+// room for two hashes allocates nothing.
+func (m *mac) Sum(b []byte) []byte {
+	n := len(b)
+	b = m.inner.Sum(b)
+	m.restore(m.outer, m.ostate, m.opad)
+	m.outer.Write(b[n:])
+	return m.outer.Sum(b[:n])
+}
+
+func (m *mac) Reset() { m.restore(m.inner, m.istate, m.ipad) }
+
+// restore puts h back to the state after the padded key.
+func (m *mac) restore(h hash.Hash, state, pad []byte) {
+	if state != nil && h.(stateHash).UnmarshalBinary(state) == nil {
+		return
+	}
+	h.Reset()
+	h.Write(pad)
+}
+
+// Equal compares two MACs in time that depends only on their lengths.
+func Equal(a, b []byte) bool { return subtle.ConstantTimeCompare(a, b) == 1 }
