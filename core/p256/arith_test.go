@@ -223,3 +223,47 @@ func TestModPModN(t *testing.T) {
 		t.Fatalf("p·n mod n = %x", got)
 	}
 }
+
+// TestFieldMatchesGeneric: field.go's routines for p give mont.go's
+// results, on values chosen to make every carry and borrow happen.
+func TestFieldMatchesGeneric(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	vals := testValues(rng, bigP)
+	for _, lim := range []limbs{
+		{^uint64(0), ^uint64(0), ^uint64(0), 0xffffffff00000000},
+		{^uint64(0), 0xffffffff, 0, 0xffffffff00000000},
+		{0, 0xffffffff00000000, ^uint64(0), 0xfffffffe},
+		{^uint64(0), 0, ^uint64(0), 0},
+		{0, ^uint64(0), 0, ^uint64(0) >> 1},
+	} {
+		vals = append(vals, limbsToInt(&lim))
+	}
+	toLimbs := func(v *big.Int) limbs {
+		b := bytes32(new(big.Int).Mod(v, bigP))
+		var l limbs
+		for i := range 4 {
+			l[i] = be64(b[24-8*i:])
+		}
+		return l
+	}
+	for i := range len(vals) * len(vals) { // every pair
+		x, y := toLimbs(vals[i%len(vals)]), toLimbs(vals[i/len(vals)])
+		var got, want limbs
+		for _, op := range []struct {
+			name      string
+			fast      func(z, x, y *limbs)
+			reference func(z, x, y *limbs)
+		}{
+			{"mul", feMul, primeP.mul},
+			{"square", func(z, x, _ *limbs) { feSquare(z, x) }, func(z, x, _ *limbs) { primeP.square(z, x) }},
+			{"add", feAdd, primeP.add},
+			{"sub", feSub, primeP.sub},
+		} {
+			op.fast(&got, &x, &y)
+			op.reference(&want, &x, &y)
+			if got != want {
+				t.Fatalf("%s(%x, %x) = %x, want %x", op.name, x, y, got, want)
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@
 package p256
 
 import (
+	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -73,5 +74,64 @@ func BenchmarkFieldMul(b *testing.B) {
 	x := primeP.rr
 	for b.Loop() {
 		feMul(&x, &x, &x)
+	}
+}
+
+func benchScalar() *Scalar {
+	var s Scalar
+	s.SetReducedBytes(&[32]byte{0x9c, 0x1d, 0x02, 0x7e, 31: 0x55})
+	return &s
+}
+
+func BenchmarkScalarBaseMult(b *testing.B) {
+	k := benchScalar()
+	for b.Loop() {
+		ScalarBaseMult(k)
+	}
+}
+
+// crypto/ecdh's NewPrivateKey is its base point multiplication (the public
+// key), plus a copy.
+func BenchmarkScalarBaseMultCryptoECDH(b *testing.B) {
+	kb := benchScalar().Bytes()
+	for b.Loop() {
+		if _, err := ecdh.P256().NewPrivateKey(kb[:]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkScalarMult(b *testing.B) {
+	_, _, pub, _ := benchKeys(b)
+	k := benchScalar()
+	for b.Loop() {
+		ScalarMult(pub, k)
+	}
+}
+
+// The ECDH benchmarks include checking the peer's point.
+func BenchmarkECDH(b *testing.B) {
+	peer, _ := ecdh.P256().GenerateKey(rand.Reader)
+	k, _ := GenerateECDHKey(rand.Reader)
+	enc := peer.PublicKey().Bytes()
+	for b.Loop() {
+		if _, err := k.ECDH(enc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkECDHCryptoECDH(b *testing.B) {
+	peer, _ := ecdh.P256().GenerateKey(rand.Reader)
+	k, _ := ecdh.P256().GenerateKey(rand.Reader)
+	enc := peer.PublicKey().Bytes()
+	for b.Loop() {
+		pub, err := ecdh.P256().NewPublicKey(enc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := k.ECDH(pub); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -3,7 +3,6 @@
 package p256
 
 import (
-	"crypto/ecdh"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -38,7 +37,7 @@ func (k *PrivateKey) PublicKey() *PublicKey {
 	}
 	pub, err := NewPublicKey(x[:], y[:])
 	if err != nil {
-		panic("p256: crypto/ecdh returned a point off the curve")
+		panic("p256: d·G is off the curve")
 	}
 	return pub
 }
@@ -101,9 +100,10 @@ func sign(priv *PrivateKey, e *Scalar, g *drbg) (r, s [32]byte, err error) {
 // SignWithNonce computes the signature equation with the nonce k: r = x(k·G)
 // mod n and s = (e + r·d)/k mod n. It reports false when no signature
 // results (k = 0, r = 0 or s = 0); r is set in every case (0 for k = 0).
-// k and d stay secret: k·G is crypto/ecdh's constant-time multiplication
-// and the rest constant-time scalar arithmetic. Sign draws k itself;
-// upstream's ecc_ecdsa_sign takes it from its caller (capi/compat/ecc).
+// k and d stay secret: k·G is ScalarBaseMult's constant-time
+// multiplication and the rest constant-time scalar arithmetic. Sign draws
+// k itself; upstream's ecc_ecdsa_sign takes it from its caller
+// (capi/compat/ecc).
 func SignWithNonce(r, s, d, e, k *Scalar) bool {
 	*r = Scalar{}
 	if x, _, ok := ScalarBaseMult(k); ok {
@@ -122,52 +122,46 @@ func SignWithNonce(r, s, d, e, k *Scalar) bool {
 // Verify reports whether (r, s), big-endian numbers of any length, is a
 // valid signature of digest (see Sign) under pub.
 //
-// u1·G + u2·Q with u1 = e/s, u2 = r/s is computed as u2·((e/r)·G + Q):
-// (e/r)·G by crypto/ecdh's base point multiplication, one affine addition,
-// and the x-coordinate of u2 times that point by crypto/ecdh. That is
-// exactly the sum the standard asks for (u2 is never 0), so no sign of a
-// y-coordinate is guessed and a signature for -Q cannot pass. All values
-// are public, so the branches on them reveal nothing.
+// The sum u1·G + u2·Q (u1 = e/s, u2 = r/s) is computed as the standard
+// asks, so no sign of a y-coordinate is guessed and a signature for -Q
+// cannot pass; the point at infinity is rejected. Both products share
+// their doublings (Shamir's trick, 4-bit windows), and the complete
+// formulas make u1 = 0, u1·G = ±u2·Q and partial sums that meet need no
+// case of their own. Everything here is public, so zero windows are
+// skipped: the time depends on the values.
 func Verify(pub *PublicKey, digest, r, s []byte) bool {
 	var rs, ss Scalar
 	if !scalarFromInt(&rs, r) || !scalarFromInt(&ss, s) || rs.IsZero() == 1 || ss.IsZero() == 1 {
 		return false
 	}
-	var e, inv, rInv, c, u2 Scalar
+	var e, w, u1, u2 Scalar
 	e.setDigest(digest)
-	// One inversion for both: 1/r = s/(rs), 1/s = r/(rs).
-	inv.Mul(&rs, &ss)
-	inv.Invert(&inv)
-	rInv.Mul(&ss, &inv)
-	u2.Mul(&rs, &inv) // 1/s
-	u2.Mul(&u2, &rs)
-	c.Mul(&e, &rInv)
+	w.Invert(&ss)
+	b1, b2 := u1.Mul(&e, &w).Bytes(), u2.Mul(&rs, &w).Bytes()
 
-	p := pub.p
-	if x, y, ok := ScalarBaseMult(&c); ok { // c = 0: (e/r)·G is the point at infinity
-		var a affine
-		feFromBytes(&a.x, &x)
-		feFromBytes(&a.y, &y)
-		p.add(&a, &pub.p)
-		if p.inf {
-			return false // u1·G + u2·Q is the point at infinity
+	var t table
+	var q proj
+	t.init(q.fromAffine(&pub.p))
+	q = t[0]
+	for i := 63; i >= 0; i-- {
+		if i < 63 {
+			for range 4 {
+				q.double(&q)
+			}
+		}
+		if w := window(&b1, i); w != 0 {
+			q.add(&q, &baseTable[w])
+		}
+		if w := window(&b2, i); w != 0 {
+			q.add(&q, &t[w])
 		}
 	}
-	var enc [65]byte
-	enc[0] = 4
-	x, y := p.words()
-	copy(enc[1:33], x[:])
-	copy(enc[33:], y[:])
-	pt, err := ecdh.P256().NewPublicKey(enc[:])
-	if err != nil {
-		return false
-	}
-	rx, ok := ecdhX(&u2, pt)
+	x, _, ok := q.bytes()
 	if !ok {
 		return false
 	}
 	var v Scalar
-	v.SetReducedBytes((*[32]byte)(rx))
+	v.SetReducedBytes(&x)
 	return v.Equal(&rs) == 1
 }
 

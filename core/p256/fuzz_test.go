@@ -3,6 +3,8 @@
 package p256
 
 import (
+	"bytes"
+	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/sha256"
@@ -114,4 +116,80 @@ func xorInto(v, x []byte) []byte {
 		v[len(v)-len(x)+i] ^= x[i]
 	}
 	return v
+}
+
+// FuzzScalarMult compares ScalarBaseMult, ScalarMult and the ECDH API with
+// crypto/elliptic and crypto/ecdh: k is the scalar (taken mod n, or as
+// the private key), seed picks the point, and tweak is XORed into the
+// peer's encoding (empty: a valid point).
+func FuzzScalarMult(f *testing.F) {
+	f.Add([]byte{1}, []byte("point"), []byte{})
+	f.Add(bytes.Repeat([]byte{0xff}, 32), []byte("point"), []byte{0, 1})
+	f.Add(bigN.Bytes(), []byte("point"), []byte{})
+	f.Add(new(big.Int).Sub(bigN, big.NewInt(1)).Bytes(), []byte{}, []byte{4})
+	f.Add([]byte{0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, []byte("p"), []byte{})
+	f.Fuzz(func(t *testing.T, kb, seed, tweak []byte) {
+		if len(kb) > 32 {
+			kb = kb[:32]
+		}
+		k := new(big.Int).SetBytes(kb)
+		k.Mod(k, bigN)
+		var s Scalar
+		s.SetReducedBytes(b32(new(big.Int).SetBytes(kb)))
+		if s.Bytes() != bytes32(k) {
+			t.Fatal("SetReducedBytes")
+		}
+		curve := elliptic.P256()
+		zero := k.Sign() == 0
+
+		x, y, ok := ScalarBaseMult(&s)
+		wx, wy := curve.ScalarBaseMult(k.FillBytes(make([]byte, 32)))
+		if ok == zero || (ok && (x != bytes32(wx) || y != bytes32(wy))) {
+			t.Fatalf("%x·G = (%x, %x), %v", k, x, y, ok)
+		}
+
+		ph := sha256.Sum256(seed)
+		pk := new(big.Int).SetBytes(ph[:])
+		pk.Mod(pk, new(big.Int).Sub(bigN, big.NewInt(1))).Add(pk, big.NewInt(1))
+		px, py := curve.ScalarBaseMult(pk.FillBytes(make([]byte, 32)))
+		pub, err := NewPublicKey(px.FillBytes(make([]byte, 32)), py.FillBytes(make([]byte, 32)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, y, ok = ScalarMult(pub, &s)
+		wx, wy = curve.ScalarMult(px, py, k.Bytes())
+		if ok == zero || (ok && (x != bytes32(wx) || y != bytes32(wy))) {
+			t.Fatalf("%x·(%x, %x) = (%x, %x), %v", k, px, py, x, y, ok)
+		}
+
+		// ECDH with the 32 bytes of k as the private key, when crypto/ecdh
+		// takes them.
+		d := make([]byte, 32)
+		copy(d[32-len(kb):], kb)
+		theirs, errGo := ecdh.P256().NewPrivateKey(d)
+		ours, err := NewECDHKey(d)
+		if (err == nil) != (errGo == nil) {
+			t.Fatalf("NewECDHKey(%x): %v, crypto/ecdh %v", d, err, errGo)
+		}
+		if err != nil {
+			return
+		}
+		if !bytes.Equal(ours.PublicKey(), theirs.PublicKey().Bytes()) {
+			t.Fatalf("public key of %x", d)
+		}
+		peer := append(append([]byte{4}, px.FillBytes(make([]byte, 32))...), py.FillBytes(make([]byte, 32))...)
+		if len(tweak) > 66 {
+			tweak = tweak[:66] // a 66-byte tweak prepends a byte
+		}
+		peer = xorInto(peer, tweak)
+		got, err := ours.ECDH(peer)
+		var want []byte
+		peerGo, errGo := ecdh.P256().NewPublicKey(peer)
+		if errGo == nil {
+			want, errGo = theirs.ECDH(peerGo)
+		}
+		if (err == nil) != (errGo == nil) || !bytes.Equal(got, want) {
+			t.Fatalf("ECDH(%x) = %x, %v; crypto/ecdh %x, %v", peer, got, err, want, errGo)
+		}
+	})
 }

@@ -9,8 +9,10 @@ import "math/bits"
 // the field and the scalars. Every routine here runs in time independent
 // of the values: no branch and no memory access depends on them, and the
 // final conditional subtractions are done with masks. That matters for
-// the scalars (the private key, the nonce and its inverse); the field code
-// only ever sees public values but gets it for free.
+// the scalars (the private key, the nonce and its inverse) and for the
+// field elements of a multiplication by a secret scalar, whose
+// intermediate points depend on it. field.go has faster copies of mul,
+// square, add and sub for p, under the same rule.
 
 type limbs = [4]uint64
 

@@ -2,16 +2,14 @@
 
 package p256
 
-import (
-	"crypto/ecdh"
-	"errors"
-)
+import "errors"
 
-// Points are affine. The formulas here branch on the values (the point at
-// infinity, equal x-coordinates) and invert with a fixed exponentiation,
-// so they are used only on public points: verification's and those of
-// upstream's point API. Multiplications by secret scalars go to
-// crypto/ecdh, which does them in constant time.
+// Affine points are what keys and upstream's point API (ecc_ec_add,
+// ecc_ec_double) hand over. The formulas here branch on the values (the
+// point at infinity, equal x-coordinates) and pay an inversion per
+// operation, which is fine for that API's public points but nothing else:
+// multiplications use projective coordinates and complete formulas
+// (proj.go), in constant time.
 
 type affine struct {
 	x, y element
@@ -165,81 +163,27 @@ var generator = func() *PublicKey {
 	return k
 }()
 
-// ScalarBaseMult returns k·G in constant time (crypto/ecdh), or ok =
-// false for k = 0.
+// ScalarBaseMult returns k·G in constant time, or ok = false for k = 0.
 func ScalarBaseMult(k *Scalar) (x, y [32]byte, ok bool) {
 	kb := k.Bytes()
 	defer clear(kb[:])
-	priv, err := ecdh.P256().NewPrivateKey(kb[:])
-	if err != nil {
-		return x, y, false // k = 0, the one scalar crypto/ecdh refuses
-	}
-	pub := priv.PublicKey().Bytes()
-	copy(x[:], pub[1:33])
-	copy(y[:], pub[33:])
-	return x, y, true
+	var q proj
+	q.baseMul(&kb)
+	return q.bytes()
 }
 
-// ecdhX returns the x-coordinate of k·P for k in [1, n-1].
-func ecdhX(k *Scalar, p *ecdh.PublicKey) ([]byte, bool) {
-	kb := k.Bytes()
-	defer clear(kb[:])
-	priv, err := ecdh.P256().NewPrivateKey(kb[:])
-	if err != nil {
-		return nil, false
-	}
-	x, err := priv.ECDH(p)
-	return x, err == nil
-}
-
-// ScalarMult returns k·P, or ok = false for the point at infinity (k = 0).
-//
-// crypto/ecdh multiplies in constant time but reveals only x-coordinates.
-// The y-coordinate of Q = k·P comes from x(Q) and x(Q + P): on the chord
-// through P and Q, (y_Q - y)^2 = (x_{Q+P} + x + x_Q)(x_Q - x)^2, which is
-// linear in y_Q once y_Q^2 = x_Q^3 - 3x_Q + b is substituted (y ≠ 0 on
-// P-256). The identity holds for Q = P too; Q = -P (k = n-1, where Q + P is
-// the point at infinity) is answered directly, a branch that reveals only
-// whether k is that one value.
+// ScalarMult returns k·P in constant time, or ok = false for the point at
+// infinity (k = 0). The timing depends on P, which is public, only
+// through whether it is G (whose table is ready).
 func ScalarMult(p *PublicKey, k *Scalar) (x, y [32]byte, ok bool) {
-	if k.IsZero() == 1 {
-		return x, y, false
-	}
 	if p.enc == generator.enc {
 		return ScalarBaseMult(k)
 	}
-	var minusOne, k1 Scalar
-	one := Scalar{v: orderN.one}
-	minusOne.Neg(&one)
-	if k.Equal(&minusOne) == 1 {
-		var ny element
-		feSub(&ny, &element{}, &p.p.y)
-		return feBytes(&p.p.x), feBytes(&ny), true
-	}
-	k1.Add(k, &one)
-	pub, err := ecdh.P256().NewPublicKey(p.enc[:])
-	if err != nil {
-		return x, y, false // unreachable: p was validated
-	}
-	xq, ok1 := ecdhX(k, pub)
-	xs, ok2 := ecdhX(&k1, pub)
-	if !ok1 || !ok2 {
-		return x, y, false // unreachable: k, k+1 in [1, n-1], P of order n
-	}
-	var x1, x2, d, s, num, den element
-	feFromBytes(&x1, (*[32]byte)(xq))
-	feFromBytes(&x2, (*[32]byte)(xs))
-	feSub(&d, &x1, &p.p.x)
-	feSquare(&d, &d)
-	feAdd(&s, &x2, &p.p.x)
-	feAdd(&s, &s, &x1)
-	feMul(&s, &s, &d)
-	feSquare(&num, &p.p.y)
-	r := rhs(&x1)
-	feAdd(&num, &num, &r)
-	feSub(&num, &num, &s)
-	feAdd(&den, &p.p.y, &p.p.y)
-	feInvert(&den, &den)
-	feMul(&num, &num, &den)
-	return feBytes(&x1), feBytes(&num), true
+	kb := k.Bytes()
+	defer clear(kb[:])
+	var t table
+	var q proj
+	t.init(q.fromAffine(&p.p))
+	q.mul(&t, &kb)
+	return q.bytes()
 }
