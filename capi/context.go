@@ -285,8 +285,8 @@ func (st *ctxState) connect(key []byte, replace bool, name string) C.int {
 // failure is the negative result of an API call that failed with err: the
 // write callback's own value when that is what failed, else -1.
 func failure(err error) C.int {
-	var se engine.SendError
-	if errors.As(err, &se) {
+	// errors.AsType rather than errors.As, which links reflection.
+	if se, ok := errors.AsType[engine.SendError](err); ok {
 		return C.int(se)
 	}
 	return -1

@@ -219,8 +219,7 @@ func alertCode(err error) C.int {
 	if err == nil {
 		return 0
 	}
-	var a protocol.Alert
-	if errors.As(err, &a) {
+	if a, ok := errors.AsType[protocol.Alert](err); ok {
 		return -C.int(int(protocol.LevelFatal)<<8 | int(a.Description))
 	}
 	return -1

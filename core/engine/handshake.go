@@ -96,8 +96,9 @@ type handshaker interface {
 
 // asAlert maps an error from a callback or a step to the alert to send.
 func asAlert(err error, def protocol.AlertDescription) protocol.Alert {
-	var a protocol.Alert
-	if errors.As(err, &a) {
+	// errors.AsType here and below: errors.As would link reflection into
+	// the C library for these three uses.
+	if a, ok := errors.AsType[protocol.Alert](err); ok {
 		a.Level = protocol.LevelFatal
 		return a
 	}
@@ -119,8 +120,8 @@ func refuse(d protocol.AlertDescription, why string) error { return refusal{d, w
 
 // refused logs a refusal and turns it into its alert; other errors pass.
 func (c *Conn) refused(err error) error {
-	var r refusal
-	if !errors.As(err, &r) {
+	r, ok := errors.AsType[refusal](err)
+	if !ok {
 		return err
 	}
 	if r.why != "" {
@@ -130,4 +131,8 @@ func (c *Conn) refused(err error) error {
 }
 
 // asRefusal reports whether err is a refusal, and sets *r to it.
-func asRefusal(err error, r *refusal) bool { return errors.As(err, r) }
+func asRefusal(err error, r *refusal) bool {
+	var ok bool
+	*r, ok = errors.AsType[refusal](err)
+	return ok
+}
