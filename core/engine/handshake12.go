@@ -3,7 +3,6 @@
 package engine
 
 import (
-	"crypto/ecdh"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/binary"
@@ -89,7 +88,7 @@ type hs12 struct {
 	clientRandom, serverRandom [protocol.RandomLen]byte
 	ems, peerSecureReneg       bool
 
-	ecdhPriv      *ecdh.PrivateKey
+	ecdhPriv      *keyShare
 	peerX, peerY  []byte // the peer's static key
 	certRequested bool   // server: we sent CertificateRequest; client: we got one
 	master        [protocol.MasterSecretLen]byte
@@ -546,7 +545,7 @@ func (b *base12) acceptPeerKey(spki []byte) error {
 }
 
 // ephemeralKey generates our ECDHE key on first use.
-func (b *base12) ephemeralKey() (*ecdh.PrivateKey, error) {
+func (b *base12) ephemeralKey() (*keyShare, error) {
 	hs := b.hs
 	if hs.ecdhPriv == nil {
 		k, err := newKeyShare(b.c.e.cfg.Rand, protocol.GroupSecp256r1)

@@ -425,7 +425,7 @@ func (cl *client12) sendFlight5(st *step) error {
 		cke = (&handshake.ClientKeyExchangePSK{Identity: identity}).Marshal(nil)
 	case suite.ECDHEECDSA:
 		preMaster, cs.preMaster = cs.preMaster, nil
-		cke = (&handshake.ClientKeyExchangeECDHE{PublicKey: cs.ecdhPriv.PublicKey().Bytes()}).Marshal(nil)
+		cke = (&handshake.ClientKeyExchangeECDHE{PublicKey: cs.ecdhPriv.publicKey()}).Marshal(nil)
 	}
 	msgs = append(msgs, cl.newMsg(protocol.HandshakeClientKeyExchange, cke))
 	mine, theirs := cl.deriveKeys(preMaster)

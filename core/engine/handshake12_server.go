@@ -164,7 +164,7 @@ func (sv *server12) sendFlight4(st *step, choice *choice12) error {
 		}
 		ske := handshake.ServerKeyExchangeECDHE{
 			CurveType: protocol.CurveTypeNamedCurve, NamedCurve: protocol.GroupSecp256r1,
-			PublicKey: eph.PublicKey().Bytes(), HashAlg: protocol.HashSHA256, SigAlg: protocol.SignatureECDSA,
+			PublicKey: eph.publicKey(), HashAlg: protocol.HashSHA256, SigAlg: protocol.SignatureECDSA,
 		}
 		digest := ecc.HandshakeHash(ss.clientRandom[:], ss.serverRandom[:], ske.Params())
 		ske.Signature, err = sign(c.e.cfg.Rand, priv, digest[:])

@@ -3,7 +3,6 @@
 package engine
 
 import (
-	"crypto/ecdh"
 	"crypto/sha256"
 	"io"
 	"slices"
@@ -48,7 +47,7 @@ type clientState13 struct {
 	versions []uint16               // supported_versions
 	groups   []uint16               // supported_groups
 	group    uint16                 // the group of our key share (0: none)
-	priv     *ecdh.PrivateKey
+	priv     *keyShare
 	// PSK: identity and key, and the modes offered (nil: no PSK).
 	pskIdentity, pskKey []byte
 	pskModes            []uint8
@@ -258,7 +257,7 @@ func (cl *client13) setExtra(cookie []byte) {
 	}
 	var shares []handshake13.KeyShare
 	if cs.priv != nil {
-		shares = []handshake13.KeyShare{{Group: cs.group, Data: cs.priv.PublicKey().Bytes()}}
+		shares = []handshake13.KeyShare{{Group: cs.group, Data: cs.priv.publicKey()}}
 	}
 	if cs.priv != nil || cs.offerRPK || contains(cs.pskModes, handshake13.PSKModeDHEKE) {
 		extra = append(extra, handshake.RawExtension{Type: protocol.ExtKeyShare, Data: handshake13.AppendKeyShareCH(nil, shares)})

@@ -151,7 +151,7 @@ func (sv *server13) handleClientHello(st *step, r *retry13) error {
 			return err
 		}
 		sh.Extensions = append(sh.Extensions, handshake13.Extension{Type: protocol.ExtKeyShare,
-			Data: handshake13.AppendKeyShareSH(nil, handshake13.KeyShare{Group: choice.group, Data: priv.PublicKey().Bytes()})})
+			Data: handshake13.AppendKeyShareSH(nil, handshake13.KeyShare{Group: choice.group, Data: priv.publicKey()})})
 	}
 	if ss.psk {
 		sh.Extensions = append(sh.Extensions, handshake13.Extension{Type: protocol.ExtPreSharedKey,

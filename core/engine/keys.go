@@ -3,11 +3,11 @@
 package engine
 
 import (
-	"crypto/ecdh"
 	"io"
 
 	"github.com/tinydtls-go/tinydtls/core/p256"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
+	"github.com/tinydtls-go/tinydtls/core/x25519"
 )
 
 // ECDSA and ECDH helpers for the P-256 suites. Every key from the peer is
@@ -49,39 +49,64 @@ func verify(x, y, digest, sig []byte) error {
 }
 
 // The ECDHE keys of both versions: DTLS 1.2's are P-256 (RFC 8422), DTLS
-// 1.3's key shares P-256 or X25519.
+// 1.3's key shares P-256 or X25519. Both are ours (core/p256,
+// core/x25519) rather than crypto/ecdh's, which links every NIST curve's
+// self-test and an 88 KB table into the library. Keys are drawn from the
+// Endpoint's randomness as crypto/ecdh draws them, so that the recorded
+// transcripts replay.
+
+// keyShare is our ephemeral key for one group.
+type keyShare struct {
+	p256   *p256.ECDHKey // secp256r1
+	x25519 [32]byte      // X25519's private scalar
+	pub    []byte        // what goes on the wire
+}
 
 // newKeyShare generates our key share for group.
-func newKeyShare(rand io.Reader, group uint16) (*ecdh.PrivateKey, error) {
-	var k *ecdh.PrivateKey
-	var err error
+func newKeyShare(rand io.Reader, group uint16) (*keyShare, error) {
+	k := &keyShare{}
 	switch group {
 	case protocol.GroupX25519:
-		k, err = ecdh.X25519().GenerateKey(rand)
+		if _, err := io.ReadFull(rand, k.x25519[:]); err != nil {
+			return nil, protocol.Fatal(protocol.AlertInternalError)
+		}
+		pub := x25519.ScalarBaseMult(&k.x25519)
+		k.pub = pub[:]
 	case protocol.GroupSecp256r1:
-		k, err = ecdh.P256().GenerateKey(rand)
+		var err error
+		if k.p256, err = p256.GenerateECDHKey(rand); err != nil {
+			return nil, protocol.Fatal(protocol.AlertInternalError)
+		}
+		k.pub = k.p256.PublicKey()
 	default:
-		return nil, protocol.Fatal(protocol.AlertInternalError)
-	}
-	if err != nil {
 		return nil, protocol.Fatal(protocol.AlertInternalError)
 	}
 	return k, nil
 }
 
+// publicKey is the share as it goes on the wire: an uncompressed P-256
+// point or X25519's u-coordinate.
+func (k *keyShare) publicKey() []byte { return k.pub }
+
 // sharedSecret validates the peer's share for our key's group (RFC 8446
-// §4.2.8.2: P-256 points uncompressed, on the curve; X25519 not all-zero)
-// and returns the shared secret.
-func sharedSecret(priv *ecdh.PrivateKey, peer []byte) ([]byte, error) {
-	pub, err := priv.Curve().NewPublicKey(peer)
+// §4.2.8.2: P-256 points uncompressed, on the curve; X25519 32 bytes, the
+// result not all-zero) and returns the shared secret.
+func sharedSecret(k *keyShare, peer []byte) ([]byte, error) {
+	if k.p256 != nil {
+		s, err := k.p256.ECDH(peer)
+		if err != nil {
+			return nil, protocol.Fatal(protocol.AlertIllegalParameter)
+		}
+		return s, nil
+	}
+	if len(peer) != 32 {
+		return nil, protocol.Fatal(protocol.AlertIllegalParameter)
+	}
+	s, err := x25519.X25519(&k.x25519, (*[32]byte)(peer))
 	if err != nil {
 		return nil, protocol.Fatal(protocol.AlertIllegalParameter)
 	}
-	s, err := priv.ECDH(pub)
-	if err != nil {
-		return nil, protocol.Fatal(protocol.AlertIllegalParameter)
-	}
-	return s, nil
+	return s[:], nil
 }
 
 func contains[T comparable](list []T, v T) bool {

@@ -3,12 +3,13 @@
 package p256
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/sha512"
 	"errors"
 	"hash"
 	"io"
+
+	"github.com/tinydtls-go/tinydtls/core/hmac"
 )
 
 var errPrivateKey = errors.New("p256: private key not in [1, n-1]")

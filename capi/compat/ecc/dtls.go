@@ -3,12 +3,11 @@
 package ecc
 
 import (
-	"crypto/ecdh"
-	"crypto/rand"
 	"errors"
 
 	core "github.com/tinydtls-go/tinydtls/core/ecc"
 	"github.com/tinydtls-go/tinydtls/core/p256"
+	"github.com/tinydtls-go/tinydtls/core/sysrand"
 )
 
 // This file has the crypto.h layer: keys, coordinates and signature values
@@ -21,12 +20,6 @@ var (
 	errPoint      = errors.New("ecc: public key is not a point on P-256")
 	errPrivateKey = errors.New("ecc: private key is zero modulo the group order")
 )
-
-// publicKey checks the 32-byte coordinates (x, y) as core/ecc.IsOnCurve
-// describes.
-func publicKey(x, y []byte) (*ecdh.PublicKey, error) {
-	return ecdh.P256().NewPublicKey(append(append([]byte{4}, x...), y...))
-}
 
 // ECDHPreMasterSecret is upstream's dtls_ecdh_pre_master_secret: it writes
 // the x-coordinate of priv * (pubX, pubY) to result[:32] and returns 32. As
@@ -42,23 +35,20 @@ func ECDHPreMasterSecret(priv, pubX, pubY, result []byte) (int, error) {
 	if len(result) < 32 {
 		return -1, errResult
 	}
-	pub, err := publicKey(pubX, pubY)
-	if err != nil {
-		return -1, errPoint
-	}
 	var k p256.Scalar
 	if k.SetReducedBytes((*[32]byte)(priv)).IsZero() == 1 {
 		return -1, errPrivateKey
 	}
 	kb := k.Bytes()
 	defer clear(kb[:])
-	key, err := ecdh.P256().NewPrivateKey(kb[:])
+	key, err := p256.NewECDHKey(kb[:])
 	if err != nil {
 		return -1, err
 	}
-	secret, err := key.ECDH(pub)
+	// ECDH checks the point as core/ecc.IsOnCurve describes.
+	secret, err := key.ECDH(append(append([]byte{4}, pubX...), pubY...))
 	if err != nil {
-		return -1, err
+		return -1, errPoint
 	}
 	copy(result, secret)
 	return 32, nil
@@ -66,15 +56,15 @@ func ECDHPreMasterSecret(priv, pubX, pubY, result []byte) (int, error) {
 
 // GenerateKey is upstream's dtls_ecdsa_generate_key: a fresh key pair as
 // 32-byte big-endian private key and public coordinates. Randomness comes
-// from the system's secure source (crypto/ecdh ignores caller-supplied
-// readers since Go 1.26); upstream draws from dtls_prng.
+// from the system's generator (core/sysrand); upstream draws from
+// dtls_prng.
 func GenerateKey() (priv, x, y [32]byte, err error) {
-	key, err := ecdh.P256().GenerateKey(rand.Reader)
+	key, err := p256.GenerateECDHKey(sysrand.Reader)
 	if err != nil {
 		return priv, x, y, err
 	}
 	copy(priv[:], key.Bytes())
-	pub := key.PublicKey().Bytes()
+	pub := key.PublicKey()
 	copy(x[:], pub[1:33])
 	copy(y[:], pub[33:])
 	return priv, x, y, nil
@@ -95,7 +85,7 @@ func ECDSACreateSigHash(priv, hash []byte) (r, s [9]uint32, err error) {
 	if err != nil {
 		return r, s, err
 	}
-	rb, sb, err := p256.Sign(key, hash, rand.Reader)
+	rb, sb, err := p256.Sign(key, hash, sysrand.Reader)
 	if err != nil {
 		return r, s, err
 	}
