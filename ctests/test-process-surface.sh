@@ -93,10 +93,13 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.2f MiB", b / 1048576 }'; }
 fs=$(size "$front") es=$(size "$engine") as=$(size "$L/libtinydtls.a")
 echo "  size: libtinydtls.so $fs B, libtinydtls-engine.so $es B ($(mib "$es")), together $((fs + es)) B ($(mib $((fs + es)))), libtinydtls.a $as B ($(mib "$as"))"
 check "libtinydtls.so (the file applications link) is at most 2.5 MiB" test "$fs" -le 2621440
-if [ $((fs + es)) -le 2621440 ]; then
-  echo "  size: front + engine within 2.5 MiB"
+# Both files are what an application carries. Without packed relocations
+# (TINYDTLS_RELR=0, or a C library before glibc 2.36) the engine is about
+# 300 KB larger, so the bound holds only for a build with them.
+if readelf -dW "$engine" 2>/dev/null | grep -q '(RELR)'; then
+  check "libtinydtls.so and its engine together are at most 2.5 MiB" test $((fs + es)) -le 2621440
 else
-  echo "  size: NOTE front + engine are $(mib $((fs + es))), over the 2.5 MiB target (see BENCHMARKS.md)"
+  echo "  size: NOTE the engine was built without packed relocations (DT_RELR); together $(mib $((fs + es)))"
 fi
 
 # ---- the idle example server (reported)
