@@ -15,8 +15,11 @@ import (
 // Config holds the settings of an Endpoint. Zero fields take the defaults
 // documented on each.
 type Config struct {
-	// Rand is the source of randomness. Default core/sysrand: the
-	// operating system's generator, as crypto/rand but smaller to link.
+	// Rand is the source of randomness: randoms, cookie secrets,
+	// connection IDs, signature nonces and the private keys of ECDHE and
+	// key shares, so it must be a cryptographic generator (only tests
+	// pass a seeded one). Default core/sysrand: the operating system's
+	// generator, as crypto/rand but smaller to link.
 	Rand io.Reader
 	// MTU is the largest datagram the engine sends. Default 1400, upstream's
 	// DTLS_MAX_BUF.

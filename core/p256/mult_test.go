@@ -8,6 +8,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"encoding/hex"
 	"go/parser"
 	"go/token"
 	"math/big"
@@ -331,17 +332,23 @@ func TestECDHPeerRejects(t *testing.T) {
 	pBytes := bigP.FillBytes(make([]byte, 32))
 	yPlusP := new(big.Int).Add(new(big.Int).SetBytes(rfcUy), bigP)
 	cases := map[string][]byte{
-		"empty":          nil,
-		"identity":       {0},
-		"compressed":     append([]byte{2 + rfcUy[31]&1}, rfcUx...),
-		"prefix 3":       mod(func(b []byte) []byte { b[0] = 3; return b }),
-		"prefix 6":       mod(func(b []byte) []byte { b[0] = 6; return b }),
-		"short":          good[:64],
-		"long":           append(bytes.Clone(good), 0),
-		"off the curve":  mod(func(b []byte) []byte { b[64] ^= 1; return b }),
-		"(0, 0)":         append([]byte{4}, make([]byte, 64)...),
-		"x = p":          mod(func(b []byte) []byte { copy(b[1:33], pBytes); return b }),
-		"y + p":          append(append([]byte{4}, rfcUx...), yPlusP.FillBytes(make([]byte, 33))[1:]...),
+		"empty":         nil,
+		"identity":      {0},
+		"compressed":    append([]byte{2 + rfcUy[31]&1}, rfcUx...),
+		"prefix 3":      mod(func(b []byte) []byte { b[0] = 3; return b }),
+		"prefix 6":      mod(func(b []byte) []byte { b[0] = 6; return b }),
+		"short":         good[:64],
+		"long":          append(bytes.Clone(good), 0),
+		"off the curve": mod(func(b []byte) []byte { b[64] ^= 1; return b }),
+		"(0, 0)":        append([]byte{4}, make([]byte, 64)...),
+		"x = p":         mod(func(b []byte) []byte { copy(b[1:33], pBytes); return b }),
+		"y + p":         append(append([]byte{4}, rfcUx...), yPlusP.FillBytes(make([]byte, 33))[1:]...),
+		// (x, 1) is on the curve and 1 + p fits 256 bits: a point whose y
+		// is only valid once reduced.
+		"y = 1 + p": append(append([]byte{4}, unhexT("09e78d4ef60d05f750f6636209092bc43cbdd6b47e11a9de20a9feb2a50bb96c")...),
+			unhexT("ffffffff00000001000000000000000000000001000000000000000000000000")...),
+		"y = 1, control": append(append([]byte{4}, unhexT("09e78d4ef60d05f750f6636209092bc43cbdd6b47e11a9de20a9feb2a50bb96c")...),
+			append(make([]byte, 31), 1)...),
 		"all ones":       append([]byte{4}, bytes.Repeat([]byte{0xff}, 64)...),
 		"hybrid":         mod(func(b []byte) []byte { b[0] = 6 + rfcUy[31]&1; return b }),
 		"x only":         append([]byte{4}, rfcUx...),
@@ -353,13 +360,28 @@ func TestECDHPeerRejects(t *testing.T) {
 		if (err == nil) != (errGo == nil) {
 			t.Errorf("%s: %v, crypto/ecdh %v", name, err, errGo)
 		}
-		if (err == nil) != (name == "valid, control") {
+		if (err == nil) != strings.HasSuffix(name, "control") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	if yPlusP.BitLen() > 256 {
 		t.Log("y + p does not fit 256 bits; that case tested nothing")
 	}
+	x := unhexT("09e78d4ef60d05f750f6636209092bc43cbdd6b47e11a9de20a9feb2a50bb96c")
+	if _, err := NewPublicKey(x, unhexT("ffffffff00000001000000000000000000000001000000000000000000000000")); err == nil {
+		t.Error("NewPublicKey took y = 1 + p")
+	}
+	if _, err := NewPublicKey(x, append(make([]byte, 31), 1)); err != nil {
+		t.Errorf("NewPublicKey refused (x, 1): %v", err)
+	}
+}
+
+func unhexT(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // TestGenerateECDHKeyMatchesCryptoECDH: with the same global randomness,

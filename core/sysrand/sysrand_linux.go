@@ -32,24 +32,35 @@ func getrandomTrap() uintptr {
 	return 0
 }
 
-// maxChunk keeps each call below the size getrandom serves in one piece
-// (it may return less than asked above 256 bytes when interrupted).
+// maxChunk keeps each call at the size getrandom serves in one piece (it
+// may return less than asked above 256 bytes when interrupted).
 const maxChunk = 256
 
+// getrandom and urandomPath are variables so that the tests can take the
+// fallback and make it fail.
+var (
+	getrandom = func(b []byte) (int, syscall.Errno) {
+		r, _, e := syscall.Syscall(getrandomTrap(), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), 0)
+		return int(r), e
+	}
+	urandomPath = "/dev/urandom"
+)
+
+// Read fills b, or returns an error and how much it filled before it:
+// never a full count for a buffer it did not fill, since io.ReadFull
+// trusts the count.
 func (reader) Read(b []byte) (int, error) {
-	trap := getrandomTrap()
 	for n := 0; n < len(b); {
-		if trap == 0 {
-			return n, urandom(b[n:])
+		if getrandomTrap() == 0 {
+			return fromURandom(b, n)
 		}
-		chunk := b[n:min(len(b), n+maxChunk)]
-		r, _, e := syscall.Syscall(trap, uintptr(unsafe.Pointer(&chunk[0])), uintptr(len(chunk)), 0)
+		r, e := getrandom(b[n:min(len(b), n+maxChunk)])
 		switch e {
 		case 0:
-			n += int(r)
+			n += r
 		case syscall.EINTR, syscall.EAGAIN:
 		case syscall.ENOSYS, syscall.EPERM: // no getrandom, or a sandbox refusing it
-			return len(b), urandom(b[n:])
+			return fromURandom(b, n)
 		default:
 			return n, e
 		}
@@ -57,9 +68,16 @@ func (reader) Read(b []byte) (int, error) {
 	return len(b), nil
 }
 
+func fromURandom(b []byte, n int) (int, error) {
+	if err := urandom(b[n:]); err != nil {
+		return n, err
+	}
+	return len(b), nil
+}
+
 // urandom fills b from /dev/urandom.
 func urandom(b []byte) error {
-	fd, err := syscall.Open("/dev/urandom", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	fd, err := syscall.Open(urandomPath, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,9 @@ package sysrand
 
 import (
 	"bytes"
+	"io"
 	"runtime"
+	"syscall"
 	"testing"
 )
 
@@ -24,5 +26,40 @@ func TestURandom(t *testing.T) {
 func TestGetrandomTrapKnown(t *testing.T) {
 	if getrandomTrap() == 0 {
 		t.Fatalf("no getrandom system call number for %s", runtime.GOARCH)
+	}
+}
+
+// A kernel or sandbox without getrandom takes /dev/urandom; when that
+// fails too, Read says so and never claims the buffer was filled (which
+// would hand zeros to io.ReadFull's callers as key material).
+func TestFallbackAndItsFailure(t *testing.T) {
+	saved, savedPath := getrandom, urandomPath
+	t.Cleanup(func() { getrandom, urandomPath = saved, savedPath })
+	for _, e := range []syscall.Errno{syscall.ENOSYS, syscall.EPERM} {
+		getrandom = func([]byte) (int, syscall.Errno) { return 0, e }
+		urandomPath = savedPath
+		b := make([]byte, 64)
+		if _, err := io.ReadFull(Reader, b); err != nil || bytes.Equal(b[48:], make([]byte, 16)) {
+			t.Fatalf("getrandom %v: the fallback gave %x, %v", e, b, err)
+		}
+		urandomPath = "/nonexistent/urandom"
+		b = make([]byte, 64)
+		if n, err := io.ReadFull(Reader, b); err == nil || n == len(b) {
+			t.Fatalf("getrandom %v and no /dev/urandom: ReadFull = %d, %v", e, n, err)
+		}
+	}
+	// Any other error is returned as it is, with what was read before.
+	calls := 0
+	getrandom = func(b []byte) (int, syscall.Errno) {
+		if calls++; calls == 1 {
+			for i := range b[:10] {
+				b[i] = 1
+			}
+			return 10, 0
+		}
+		return 0, syscall.EFAULT
+	}
+	if n, err := Reader.Read(make([]byte, 32)); n != 10 || err != syscall.EFAULT {
+		t.Fatalf("Read after a failing call = %d, %v; want 10, EFAULT", n, err)
 	}
 }

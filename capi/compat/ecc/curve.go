@@ -34,7 +34,7 @@ func EcDouble(px, py, dx, dy []uint32) {
 // returned for the point at infinity. Unlike upstream, which computes on
 // whatever curve an invalid point happens to lie on (the invalid-curve
 // attack), a point that is not on P-256 gives (0, 0). The multiplication
-// is crypto/ecdh's, in constant time (p256.ScalarMult). The outputs may
+// is core/p256's, in constant time (p256.ScalarMult). The outputs may
 // alias the inputs.
 func EcMult(px, py, secret, rx, ry []uint32) {
 	var x, y [32]byte
@@ -66,8 +66,8 @@ func IsValidKey(priv []uint32) int {
 // with a new k. As upstream, for k = 0 nothing is written, and when r is 0
 // it is written but s is not. d, e and k are used mod n.
 //
-// k and d are secret: the point multiplication is crypto/ecdh's and the
-// scalar arithmetic core/p256's, both constant time. Only whether k is 0
+// k and d are secret: the point multiplication and the scalar arithmetic
+// are core/p256's, both constant time. Only whether k is 0
 // (as a word string or mod n) shows, as upstream's return value tells it.
 func EcdsaSign(d, e, k, r, s []uint32) int {
 	if isZero(k) {

@@ -8,7 +8,7 @@
 // conventions, including lengths counted in words and carry/borrow return
 // values. crypto.h works on 32-byte big-endian byte strings; see dtls.go.
 //
-// The arithmetic is done with crypto/ecdh and core/p256 rather than by
+// The arithmetic is done with core/p256 rather than by
 // porting upstream's field code, so results are the mathematically correct
 // ones. Where upstream would loop forever or read out of bounds, the Go
 // functions document what they do instead.
