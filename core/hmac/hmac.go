@@ -16,9 +16,11 @@ import (
 type mac struct {
 	inner, outer hash.Hash
 	ipad, opad   []byte
-	// The hash states after the padded key, when the hash can save them
-	// (SHA-2 can): Reset and Sum restore them instead of hashing a block.
+	// The hash states after the padded key, once Reset was called and
+	// when the hash can save them (SHA-2 can): Reset and Sum restore them
+	// instead of hashing a block.
 	istate, ostate []byte
+	tried          bool // saveStates ran
 }
 
 type stateHash interface {
@@ -46,18 +48,26 @@ func New(newHash func() hash.Hash, key []byte) hash.Hash {
 		m.opad[i] ^= 0x5c
 	}
 	m.inner.Write(m.ipad)
+	return m
+}
+
+// saveStates records both hash states after the padded key, on the first
+// Reset as crypto/hmac does: a MAC computed once never pays for it.
+func (m *mac) saveStates() {
 	in, ok1 := m.inner.(stateHash)
 	out, ok2 := m.outer.(stateHash)
-	if ok1 && ok2 {
-		out.Write(m.opad)
-		var err1, err2 error
-		m.istate, err1 = in.MarshalBinary()
-		m.ostate, err2 = out.MarshalBinary()
-		if err1 != nil || err2 != nil {
-			m.istate, m.ostate = nil, nil
-		}
+	if !ok1 || !ok2 {
+		return
 	}
-	return m
+	in.Reset()
+	in.Write(m.ipad)
+	out.Reset()
+	out.Write(m.opad)
+	istate, err1 := in.MarshalBinary()
+	ostate, err2 := out.MarshalBinary()
+	if err1 == nil && err2 == nil {
+		m.istate, m.ostate = istate, ostate
+	}
 }
 
 func (m *mac) Write(p []byte) (int, error) { return m.inner.Write(p) }
@@ -75,7 +85,13 @@ func (m *mac) Sum(b []byte) []byte {
 	return m.outer.Sum(b[:n])
 }
 
-func (m *mac) Reset() { m.restore(m.inner, m.istate, m.ipad) }
+func (m *mac) Reset() {
+	if m.istate == nil && !m.tried {
+		m.tried = true
+		m.saveStates()
+	}
+	m.restore(m.inner, m.istate, m.ipad)
+}
 
 // restore puts h back to the state after the padded key.
 func (m *mac) restore(h hash.Hash, state, pad []byte) {
