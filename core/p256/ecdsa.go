@@ -125,11 +125,8 @@ func SignWithNonce(r, s, d, e, k *Scalar) bool {
 //
 // The sum u1·G + u2·Q (u1 = e/s, u2 = r/s) is computed as the standard
 // asks, so no sign of a y-coordinate is guessed and a signature for -Q
-// cannot pass; the point at infinity is rejected. Both products share
-// their doublings (Shamir's trick, 4-bit windows), and the complete
-// formulas make u1 = 0, u1·G = ±u2·Q and partial sums that meet need no
-// case of their own. Everything here is public, so zero windows are
-// skipped: the time depends on the values.
+// cannot pass; the point at infinity is rejected. Everything here is
+// public, so verifySum (jac.go) takes variable-time shortcuts.
 func Verify(pub *PublicKey, digest, r, s []byte) bool {
 	var rs, ss Scalar
 	if !scalarFromInt(&rs, r) || !scalarFromInt(&ss, s) || rs.IsZero() == 1 || ss.IsZero() == 1 {
@@ -140,30 +137,8 @@ func Verify(pub *PublicKey, digest, r, s []byte) bool {
 	w.Invert(&ss)
 	b1, b2 := u1.Mul(&e, &w).Bytes(), u2.Mul(&rs, &w).Bytes()
 
-	var t table
-	var q proj
-	t.init(q.fromAffine(&pub.p))
-	q = t[0]
-	for i := 63; i >= 0; i-- {
-		if i < 63 {
-			for range 4 {
-				q.double(&q)
-			}
-		}
-		if w := window(&b1, i); w != 0 {
-			q.add(&q, &baseTable[w])
-		}
-		if w := window(&b2, i); w != 0 {
-			q.add(&q, &t[w])
-		}
-	}
-	x, _, ok := q.bytes()
-	if !ok {
-		return false
-	}
-	var v Scalar
-	v.SetReducedBytes(&x)
-	return v.Equal(&rs) == 1
+	rb := rs.Bytes()
+	return verifySum(&pub.p, &b1, &b2, &rb)
 }
 
 // scalarFromInt sets s to the big-endian b (leading zeros allowed) if it is

@@ -9,6 +9,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"go/parser"
 	"go/token"
 	"math/big"
@@ -148,41 +149,39 @@ func TestScalarMultAgainstElliptic(t *testing.T) {
 	}
 }
 
-// TestCombTable checks the constants 2^64·G, 2^128·G, 2^192·G and every
-// entry of the comb table against crypto/elliptic.
+// TestCombTable checks every entry of the comb tables and of G's odd
+// multiples against crypto/elliptic.
 func TestCombTable(t *testing.T) {
 	curve := elliptic.P256()
-	for idx := range 16 {
-		k := new(big.Int)
-		for j := range 4 {
-			if idx>>j&1 == 1 {
-				k.SetBit(k, 64*j, 1)
-			}
-		}
-		x, y, ok := combTable[idx].bytes()
-		if idx == 0 {
-			if ok {
-				t.Fatal("entry 0 is not the point at infinity")
-			}
-			continue
-		}
+	check := func(name string, a *affine, k *big.Int) {
+		t.Helper()
+		k = new(big.Int).Mod(k, bigN)
 		wx, wy := curve.ScalarBaseMult(k.Bytes())
-		if !ok || x != bytes32(wx) || y != bytes32(wy) {
-			t.Fatalf("entry %d = (%x, %x)", idx, x, y)
+		if a.inf || feBytes(&a.x) != bytes32(wx) || feBytes(&a.y) != bytes32(wy) {
+			t.Fatalf("%s = (%x, %x), want %x·G", name, feBytes(&a.x), feBytes(&a.y), k)
 		}
 	}
-	for w := range 16 {
-		x, y, ok := baseTable[w].bytes()
-		if w == 0 {
-			if ok {
-				t.Fatal("0·G is not the point at infinity")
+	pow := func(e int) *big.Int { return new(big.Int).Lsh(big.NewInt(1), uint(e)) }
+	tab := combTables()
+	for j := range combs {
+		for b := range 16 {
+			k := pow(combColumns * (combTeeth*j + combTeeth - 1))
+			for tooth := range combTeeth - 1 {
+				p := pow(combColumns * (combTeeth*j + tooth))
+				if b>>tooth&1 == 1 {
+					k.Add(k, p)
+				} else {
+					k.Sub(k, p)
+				}
 			}
-			continue
+			if k.Sign() <= 0 || k.Cmp(bigN) >= 0 {
+				t.Fatalf("comb %d entry %d: %x·G", j, b, k)
+			}
+			check(fmt.Sprintf("comb %d entry %d", j, b), &tab[16*j+b], k)
 		}
-		wx, wy := curve.ScalarBaseMult([]byte{byte(w)})
-		if !ok || x != bytes32(wx) || y != bytes32(wy) {
-			t.Fatalf("%d·G = (%x, %x)", w, x, y)
-		}
+	}
+	for i, a := range baseOdd() {
+		check(fmt.Sprintf("odd multiple %d", 2*i+1), &a, big.NewInt(int64(2*i+1)))
 	}
 }
 

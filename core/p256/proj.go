@@ -2,6 +2,11 @@
 
 package p256
 
+import (
+	"math/bits"
+	"sync"
+)
+
 // Multiplications by secret scalars (private keys, nonces, ECDH) must not
 // reveal the scalar through timing. Affine formulas cannot help there:
 // they branch on the point at infinity and on equal points, and each
@@ -14,10 +19,10 @@ package p256
 // sequence of doublings and additions of table entries read with masks,
 // and one inversion (a fixed exponentiation) at the end.
 //
-// The tables are small on purpose: sixteen points each, computed at init
-// (G's) or per multiplication, with three points as constants in the
-// binary (crypto/ecdh's 88 KB base point table is what this package
-// exists to avoid).
+// The tables are small on purpose: sixteen points per k·P, made for it,
+// and 64 affine points for k·G, made on first use from G alone
+// (crypto/ecdh's 88 KB base point table is what this package exists to
+// avoid).
 
 // proj is (X:Y:Z), the point (X/Z, Y/Z); (0:1:0) is the point at
 // infinity.
@@ -156,17 +161,31 @@ func window(k *[32]byte, i int) uint64 {
 
 // mul sets q = k·P for the P whose table is t, in constant time: 63
 // times four doublings and an addition of a looked-up entry (0·P, the
-// point at infinity, for a zero window), whatever k is.
+// point at infinity, for a zero window), whatever k is. The doublings are
+// Jacobian ones (jac.go), about a third cheaper than Algorithm 6, with a
+// conversion each way (3M each).
 func (q *proj) mul(t *table, k *[32]byte) {
 	q.lookup(t, window(k, 63))
 	var s proj
+	var j jac
 	for i := 62; i >= 0; i-- {
+		j.fromProj(q)
 		for range 4 {
-			q.double(q)
+			j.double()
 		}
+		q.fromJac(&j)
 		s.lookup(t, window(k, i))
 		q.add(q, &s)
 	}
+}
+
+// fromJac sets q to j: (X/Z², Y/Z³) is (XZ : Y : Z³).
+func (q *proj) fromJac(j *jac) {
+	var zz element
+	feSquare(&zz, &j.z)
+	feMul(&q.z, &zz, &j.z)
+	feMul(&q.x, &j.x, &j.z)
+	q.y = j.y
 }
 
 // bytes returns the affine coordinates of q, and ok = false (and zeros)
@@ -179,69 +198,134 @@ func (q *proj) bytes() (x, y [32]byte, ok bool) {
 	return feBytes(&ax), feBytes(&ay), isZero(&q.z) == 0
 }
 
-// baseTable is the table of the generator G, for verification (made at
-// init: 15 point operations).
-var baseTable = func() *table {
-	var g proj
-	t := new(table)
-	t.init(g.fromAffine(&generator.p))
-	return t
-}()
+// k·G is a signed comb (Hamburg, "Fast and compact elliptic-curve
+// cryptography", 2012): an odd m < 2^260 is Σ_{i<260} s_i·2^i with every
+// s_i = ±1 (s_i = 2b_i - 1 for the bits b_i of (m + 2^260 - 1)/2). The 260
+// positions are 20 teeth of 13 columns, i = 13t + c, in four combs of five
+// teeth; for column c a comb adds Σ_t s_{13t+c}·2^(13t)·G over its teeth,
+// one of 32 points, which is ± one of 16 (the sign of its top tooth taken
+// out). So k·G takes 12 doublings and 52 additions of affine entries,
+// each read with masks and negated with masks, then added by Algorithm 4
+// with Z = 1 (RCB's mixed addition, Algorithm 5, saves a multiplication
+// per addition, 1.5 µs in all, for 1.3 KB more code: not taken). An
+// even k is done as -((n-k)·G), with n - k odd (k = 0 gives n·G, the
+// point at infinity). No entry is the point at infinity: each is j·G with
+// 0 < j < 2^248 < n.
+const (
+	combTeeth   = 5
+	combs       = 4
+	combColumns = 13 // combs·combTeeth·combColumns ≥ 256
+)
 
-// combTable holds, at index b3b2b1b0 (binary), b0·G + b1·2^64·G +
-// b2·2^128·G + b3·2^192·G, for the comb method: k·G = Σ_i 2^i·T[c_i]
-// where c_i gathers bits i, 64+i, 128+i and 192+i of k, which takes 63
-// doublings instead of 252. The three powers are constants (checked by
-// the tests) so that init costs 11 additions, not 192 doublings.
-var combTable = func() *table {
-	t := new(table)
-	t[0] = proj{y: primeP.one}
-	t[1].fromAffine(&generator.p)
-	for j, c := range [3][64]byte{{
-		0x0f, 0xa8, 0x22, 0xbc, 0x28, 0x11, 0xaa, 0xa5, 0x84, 0x92, 0x59, 0x2e, 0x32, 0x6e, 0x25, 0xde,
-		0x29, 0x49, 0x3b, 0xaa, 0xad, 0x65, 0x1f, 0x7e, 0x90, 0xe7, 0x5c, 0xb4, 0x8e, 0x14, 0xdb, 0x63,
-		0xbf, 0xf4, 0x4a, 0xe8, 0xf5, 0xdb, 0xa8, 0x0d, 0x6f, 0x4a, 0xd4, 0xbc, 0xb3, 0xdf, 0x18, 0x8b,
-		0x34, 0xb1, 0xa6, 0x50, 0x50, 0xfe, 0x82, 0xf5, 0xe4, 0x11, 0x24, 0x54, 0x5f, 0x46, 0x2e, 0xe7,
-	}, {
-		0x44, 0x7d, 0x73, 0x9b, 0xee, 0xdb, 0x5e, 0x67, 0xfb, 0x98, 0x2f, 0xd5, 0x88, 0xc6, 0x76, 0x6e,
-		0xfc, 0x35, 0xff, 0x7d, 0xc2, 0x97, 0xea, 0xc3, 0x57, 0xc8, 0x4f, 0xc9, 0xd7, 0x89, 0xbd, 0x85,
-		0x2d, 0x48, 0x25, 0xab, 0x83, 0x41, 0x31, 0xee, 0xe1, 0x2e, 0x9d, 0x95, 0x3a, 0x4a, 0xaf, 0xf7,
-		0x3d, 0x34, 0x9b, 0x95, 0xa7, 0xfa, 0xe5, 0x00, 0x0c, 0x7e, 0x33, 0xc9, 0x72, 0xe2, 0x5b, 0x32,
-	}, {
-		0xa6, 0xd3, 0x96, 0x77, 0xa7, 0x84, 0x92, 0x76, 0x27, 0x36, 0xff, 0x83, 0x44, 0x31, 0x5f, 0xc5,
-		0x96, 0x43, 0x95, 0x91, 0xa3, 0xc6, 0xb9, 0x4a, 0x6c, 0xf2, 0x0f, 0xfb, 0x31, 0x37, 0x28, 0xbe,
-		0x67, 0x4f, 0x84, 0x74, 0x9b, 0x0b, 0x88, 0x16, 0x66, 0xb8, 0xba, 0xbd, 0x2d, 0x27, 0xec, 0xdf,
-		0x82, 0x4a, 0x92, 0x0c, 0x22, 0x84, 0x05, 0x9b, 0xf2, 0xba, 0xb8, 0x33, 0xc3, 0x57, 0xf5, 0xf4,
-	}} {
-		b := 2 << j // 2^(64(j+1))·G goes to index b, then its sums with 1..b-1
-		a := wordPoint((*[32]byte)(c[:32]), (*[32]byte)(c[32:]))
-		t[b].fromAffine(&a)
-		for i := 1; i < b; i++ {
-			t[b+i].add(&t[b], &t[i])
+// combTables returns the four tables: entry 16j + b of comb j is
+// 2^(13(5j+4))·G + Σ_{t<4} (2b_t - 1)·2^(13(5j+t))·G, b_t the bits of b.
+// 64 affine points, 4.5 KB, made on first use (247 doublings, 80
+// additions, one inversion).
+var combTables = sync.OnceValue(func() *[16 * combs]affine {
+	var pow [combs * combTeeth]proj // 2^(13i)·G
+	var g jac
+	g.fromProj(pow[0].fromAffine(&generator.p))
+	for i := 1; i < len(pow); i++ {
+		for range combColumns {
+			g.double()
+		}
+		pow[i].fromJac(&g)
+	}
+	var pts [16 * combs]proj
+	for j := range combs {
+		p, base := pts[16*j:], pow[combTeeth*j:]
+		p[0] = base[4]
+		for t := range 4 {
+			neg := base[t]
+			feSub(&neg.y, &element{}, &neg.y)
+			p[0].add(&p[0], &neg)
+		}
+		for b := 1; b < 16; b++ {
+			t := bits.TrailingZeros(uint(b))
+			var twice proj
+			twice.double(&base[t])
+			p[b].add(&p[b&^(1<<t)], &twice)
 		}
 	}
-	return t
-}()
+	tab := new([16 * combs]affine)
+	toAffine(tab[:], pts[:])
+	return tab
+})
 
-// combIndex returns bits i, 64+i, 128+i and 192+i of the big-endian k
-// (as bits 0 to 3).
-func combIndex(k *[32]byte, i int) uint64 {
-	var c uint64
-	for j := range 4 {
-		bit := 64*j + i
-		c |= uint64(k[31-bit/8]>>(bit%8)&1) << j
+// lookupNeg sets q = t[i], negated if neg = 1, reading every entry: the
+// memory accesses and the time do not depend on i and neg (secret).
+func (q *affine) lookupNeg(t []affine, i, neg uint64) {
+	*q = affine{}
+	for j := range t[:16] {
+		d := uint64(j) ^ i
+		mask := -((d - 1) >> 63) // all ones for d = 0 (i < 16)
+		for l := range 4 {
+			q.x[l] |= t[j].x[l] & mask
+			q.y[l] |= t[j].y[l] & mask
+		}
 	}
-	return c
+	condNeg(&q.y, neg)
 }
 
-// baseMul sets q = k·G in constant time, by the comb: 63 doublings and 64
-// additions of looked-up entries, whatever k is.
-func (q *proj) baseMul(k *[32]byte) {
-	q.lookup(combTable, combIndex(k, 63))
-	var s proj
-	for i := 62; i >= 0; i-- {
-		q.double(q)
-		s.lookup(combTable, combIndex(k, i))
-		q.add(q, &s)
+// condNeg sets y = -y mod p if neg = 1, in constant time.
+func condNeg(y *element, neg uint64) {
+	var n element
+	feSub(&n, &element{}, y)
+	mask := -neg
+	for l := range 4 {
+		y[l] = y[l]&^mask | n[l]&mask
 	}
+}
+
+// baseMul sets q = k·G in constant time for a big-endian k < n: the
+// signed comb, the same operations whatever k is.
+func (q *proj) baseMul(k *[32]byte) {
+	var kl, nk limbs
+	for i := range 4 {
+		kl[i] = be64(k[24-8*i:])
+	}
+	var b uint64
+	nk[0], b = bits.Sub64(orderN.m[0], kl[0], 0)
+	nk[1], b = bits.Sub64(orderN.m[1], kl[1], b)
+	nk[2], b = bits.Sub64(orderN.m[2], kl[2], b)
+	nk[3], _ = bits.Sub64(orderN.m[3], kl[3], b)
+	even := kl[0]&1 ^ 1
+	mask := -even
+	var e [5]uint64 // (m + 2^260 - 1)/2 = (m-1)/2 + 2^259 for m = k or n-k, odd
+	for i := range 4 {
+		kl[i] = kl[i]&^mask | nk[i]&mask
+	}
+	for i := range 4 {
+		e[i] = kl[i] >> 1
+		if i < 3 {
+			e[i] |= kl[i+1] << 63
+		}
+	}
+	e[4] = 1 << (259 - 256)
+	bit := func(i int) uint64 { return e[i/64] >> (i % 64) & 1 }
+
+	tab := combTables()
+	*q = proj{y: primeP.one}
+	var a affine
+	var s proj
+	for c := combColumns - 1; c >= 0; c-- {
+		if c < combColumns-1 {
+			q.double(q)
+		}
+		for j := range combs {
+			t0 := combTeeth * j
+			var idx uint64
+			for t := range combTeeth - 1 {
+				idx |= bit(combColumns*(t0+t)+c) << t
+			}
+			top := bit(combColumns*(t0+combTeeth-1) + c)
+			idx ^= (top - 1) & 15 // a negative top: the opposite signs, negated
+			a.lookupNeg(tab[16*j:], idx, top^1)
+			q.add(q, s.fromAffine(&a))
+		}
+	}
+	condNeg(&q.y, even)
+	clear(kl[:])
+	clear(nk[:])
+	clear(e[:])
 }
