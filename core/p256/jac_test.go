@@ -253,6 +253,16 @@ func TestXIs(t *testing.T) {
 			}
 		}
 	}
+	// r in [p-n, n): r + n is at least p, so only x = r matches, never
+	// the x that r + n would reduce to mod p (r + n - p).
+	span := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), bigP)
+	for range 200 {
+		r := new(big.Int).Add(pn, new(big.Int).Mod(randScalar(rng), span))
+		x := new(big.Int).Sub(r, pn)
+		if q := jacOf(rng, x, big.NewInt(1)); q.xIs(b32(r)) {
+			t.Fatalf("x = %x accepted for r = %x (r + n wraps past p)", x, r)
+		}
+	}
 	if q := (jac{}); q.xIs(&[32]byte{}) {
 		t.Fatal("the point at infinity accepted")
 	}
