@@ -56,11 +56,9 @@ var (
 // README, "fork"), and Go programs do not fork without exec.
 var pool struct {
 	sync.Mutex
-	buf [512]byte
-	off int // buf[off:] is unused randomness
+	buf  [512]byte
+	left int // buf[len(buf)-left:] is unused randomness
 }
-
-func init() { pool.off = len(pool.buf) }
 
 // Read fills b, or returns an error and how much it filled before it:
 // never a full count for a buffer it did not fill, since io.ReadFull
@@ -71,18 +69,19 @@ func (reader) Read(b []byte) (int, error) {
 	}
 	pool.Lock()
 	defer pool.Unlock()
-	if len(pool.buf)-pool.off < len(b) {
+	if pool.left < len(b) {
 		if _, err := read(pool.buf[:]); err != nil {
 			clear(pool.buf[:])
-			pool.off = len(pool.buf)
+			pool.left = 0
 			return 0, err
 		}
-		pool.off = 0
+		pool.left = len(pool.buf)
 	}
-	used := pool.buf[pool.off : pool.off+len(b)]
+	start := len(pool.buf) - pool.left
+	used := pool.buf[start : start+len(b)]
 	copy(b, used)
 	clear(used)
-	pool.off += len(b)
+	pool.left -= len(b)
 	return len(b), nil
 }
 

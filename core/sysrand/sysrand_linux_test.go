@@ -70,7 +70,7 @@ func TestFallbackAndItsFailure(t *testing.T) {
 
 func emptyPool() {
 	pool.Lock()
-	pool.off = len(pool.buf)
+	pool.left = 0
 	pool.Unlock()
 }
 
