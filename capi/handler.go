@@ -152,6 +152,12 @@ func (st *ctxState) ConnChanged(c *engine.Conn, what engine.Change) {
 		} else {
 			st.noMirror(c)
 		}
+	case engine.ConnMoved:
+		// st.ep.Compact moved c; its mirror, if it has one, maps to the
+		// new *Conn.
+		if p, ok := c.App.(*C.dtls_peer_t); ok {
+			st.peers[p] = c
+		}
 	case engine.ConnRemoved:
 		connRemoved()
 		st.live--

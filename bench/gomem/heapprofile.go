@@ -81,6 +81,7 @@ func main() {
 	compact := flag.Bool("compact", false, "rebuild the indexes (Endpoint.Compact, as the C layer does) after the removal")
 	free := flag.Bool("free", false, "then free the endpoint and report the heap after a full collection")
 	remove := flag.Float64("remove", 0, "then reset this fraction of the associations, the oldest first, and report the heap after a full collection")
+	random := flag.Bool("random", false, "with -remove: reset a random choice of the associations instead of the oldest")
 	flag.Parse()
 	runtime.MemProfileRate = 1
 
@@ -117,7 +118,14 @@ func main() {
 		fmt.Printf("before removal: HeapAlloc %.1f MB, HeapInuse %.1f MB, HeapSys-HeapReleased %.1f MB\n",
 			mb(ms.HeapAlloc), mb(ms.HeapInuse), mb(ms.HeapSys-ms.HeapReleased))
 		k := int(float64(*n) * *remove)
-		for i := 0; i < k; i++ {
+		order := make([]int, *n)
+		for i := range order {
+			order[i] = i
+		}
+		if *random {
+			mrand.New(mrand.NewSource(3)).Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		}
+		for _, i := range order[:k] {
 			addr := []byte{4, byte(i >> 8), byte(i), 10, 0, byte(i >> 16), 1, 0, 0, 0, 0}
 			sv.ep.Reset(sv.ep.Conn(addr))
 		}

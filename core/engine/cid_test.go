@@ -92,6 +92,7 @@ func moveClient(l *link, cl *peer, newAddr string) {
 }
 
 func TestConnectionIDFollowsAddressChange(t *testing.T) {
+	skipIfCompacting(t)
 	for _, ecdhe := range []bool{false, true} {
 		t.Run(fmt.Sprintf("ecdhe=%v", ecdhe), func(t *testing.T) {
 			cl, sv, l := pair(t, 510, Config{}, Config{})

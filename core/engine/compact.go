@@ -2,31 +2,161 @@
 
 package engine
 
-import "strings"
+import (
+	"bytes"
+	"strings"
 
-// Compact rebuilds the Endpoint's indexes after many associations went
-// away (the C layer calls it when an Endpoint has half the associations of
-// its peak or fewer): Go maps never shrink, the survivors' address keys,
-// allocated among the garbage of their handshakes, keep pages of the heap
-// resident that nothing else uses, and the list of half-open handshakes
-// keeps the associations it names reachable until the next one starts. It
-// copies both maps and the survivors' address keys into fresh allocations
-// (the old ones become garbage) and drops the list's stale entries. It
-// must not run during a call into the Endpoint.
+	"github.com/tinydtls-go/tinydtls/core/record13"
+)
+
+// Compact gives the Go heap a chance to return the memory of associations
+// that went away (the C layer calls it when an Endpoint has seven eighths
+// of the associations of its peak or fewer, from 1,000). Go's collector
+// never moves objects: a page of the heap stays resident while one object
+// on it lives, so the survivors of a mass removal, spread over every page
+// their peers used, would keep nearly all of them. Compact therefore
+// moves every association that is not in a handshake into new memory (the
+// allocator fills the pages it finds free, so the survivors end up packed
+// together and the pages they leave become free at the next collection),
+// and rebuilds the indexes, because Go maps never shrink: both maps with
+// fresh keys, and the list of half-open handshakes without its stale
+// entries.
+//
+// A moved association is a new *Conn: the Handler hears ConnMoved with it,
+// and every *Conn taken before the call is invalid afterwards (the old
+// ones are cleared, their keys with them). Compact must not run during a
+// call into the Endpoint.
 func (e *Endpoint) Compact() {
 	if e.closed {
 		return
 	}
+	var moved map[*Conn]*Conn
 	conns := make(map[string]*Conn, len(e.conns))
 	for _, c := range e.conns {
-		c.addr = strings.Clone(c.addr)
+		if nc := e.move(c); nc != c {
+			if moved == nil {
+				moved = make(map[*Conn]*Conn, len(e.conns))
+			}
+			moved[c] = nc
+			c = nc
+		} else {
+			c.addr = strings.Clone(c.addr)
+		}
 		conns[c.addr] = c
 	}
 	e.conns = conns
 	cids := make(map[string]*Conn, len(e.cids.conns))
 	for k, c := range e.cids.conns {
+		if nc, ok := moved[c]; ok {
+			c = nc
+		}
 		cids[strings.Clone(k)] = c
 	}
 	e.cids.conns = cids
+	for i, c := range e.halfOpen {
+		if nc, ok := moved[c]; ok {
+			e.halfOpen[i] = nc
+		}
+	}
 	e.trimHalfOpen()
+	for old, nc := range moved {
+		*old = Conn{removed: true, heapIdx: -1, state: StateClosed}
+		e.h.ConnChanged(nc, ConnMoved)
+	}
+}
+
+// move returns a copy of c in new memory, which takes c's place in the
+// timer heap and the cipher cache, or c itself when c is in a handshake
+// (whose state points back at it from places that are not worth
+// following). The caller updates the maps and clears c.
+func (e *Endpoint) move(c *Conn) *Conn {
+	if c.removed || c.hs == nil || c.hs.running() {
+		return c
+	}
+	nc, hs := c.hs.relocate()
+	if nc == nil {
+		return c
+	}
+	*nc = *c
+	nc.hs = hs
+	nc.addr = strings.Clone(c.addr)
+	nc.rl.Moved(&c.rl)
+	if nc.heapIdx >= 0 {
+		e.timers[nc.heapIdx] = nc
+	}
+	return nc
+}
+
+// relocate, for each handshaker: a new association with a copy of the
+// handshaker allocated with it, as newClient and newServer make them; the
+// old handshaker is cleared. The caller copies the Conn.
+
+func (cl *client12) relocate() (*Conn, handshaker) {
+	a := new(struct {
+		c  Conn
+		hs client12
+	})
+	a.hs = *cl
+	a.hs.base12.c = &a.c
+	*cl = client12{}
+	return &a.c, &a.hs
+}
+
+func (sv *server12) relocate() (*Conn, handshaker) {
+	a := new(struct {
+		c  Conn
+		hs server12
+	})
+	a.hs = *sv
+	a.hs.base12.c = &a.c
+	*sv = server12{}
+	return &a.c, &a.hs
+}
+
+func (cl *client13) relocate() (*Conn, handshaker) {
+	if cl.cl12 != nil {
+		return nil, nil // only while a handshake runs
+	}
+	a := new(struct {
+		c  Conn
+		hs client13
+	})
+	a.hs = *cl
+	a.hs.base13.relocated(&a.c)
+	clear(cl.readSecret)
+	clear(cl.writeSecret)
+	*cl = client13{}
+	return &a.c, &a.hs
+}
+
+func (sv *server13) relocate() (*Conn, handshaker) {
+	a := new(struct {
+		c  Conn
+		hs server13
+	})
+	a.hs = *sv
+	a.hs.base13.relocated(&a.c)
+	clear(sv.readSecret)
+	clear(sv.writeSecret)
+	*sv = server13{}
+	return &a.c, &a.hs
+}
+
+// relocated points a copied base13 at its new association and gives it
+// its own copies of the small slices it keeps for the association's life.
+func (b *base13) relocated(c *Conn) {
+	b.c = c
+	b.readSecret = bytes.Clone(b.readSecret)
+	b.writeSecret = bytes.Clone(b.writeSecret)
+	b.rcvd = cloneNumbers(b.rcvd)
+	b.finalACK = cloneNumbers(b.finalACK)
+}
+
+// cloneNumbers copies s into new memory; nil when empty (only the length
+// is read), so that no slice keeps the old array.
+func cloneNumbers(s []record13.RecordNumber) []record13.RecordNumber {
+	if len(s) == 0 {
+		return nil
+	}
+	return append([]record13.RecordNumber(nil), s...)
 }

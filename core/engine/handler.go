@@ -121,4 +121,7 @@ const (
 	ConnStateChanged
 	ConnAddrChanged
 	ConnRemoved
+	// ConnMoved: Endpoint.Compact moved the association into new memory;
+	// this is its *Conn from now on, the old one is invalid.
+	ConnMoved
 )

@@ -23,6 +23,9 @@ import (
 // version is a second pair of types behind this interface, beside the first.
 type handshaker interface {
 	role() Role
+	// relocate makes a new association with a copy of the handshaker for
+	// Compact, and clears this one; nil when it cannot be moved.
+	relocate() (*Conn, handshaker)
 	// version is the protocol version (0: not known yet).
 	version() uint16
 

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -157,6 +158,20 @@ func (p *peer) countEvent(level protocol.AlertLevel, code uint16) int {
 	return n
 }
 
+// compactEveryStep (TINYDTLS_TEST_COMPACT=1 in the environment; make
+// test-go runs the package once so) compacts the receiving Endpoint after
+// every datagram and timer: the whole suite then runs on associations that
+// Endpoint.Compact keeps moving. Tests that hold a *Conn across steps skip
+// (skipIfCompacting): Compact invalidates it by design.
+var compactEveryStep = os.Getenv("TINYDTLS_TEST_COMPACT") == "1"
+
+func skipIfCompacting(t *testing.T) {
+	t.Helper()
+	if compactEveryStep {
+		t.Skip("holds a *Conn across steps, which Compact invalidates")
+	}
+}
+
 // link is a simulated network between peers with a deterministic, seeded
 // impairment model. Datagrams to an address without a peer vanish.
 type link struct {
@@ -279,6 +294,9 @@ func (l *link) step() bool {
 			return true
 		}
 		p.to.ep.HandleDatagram(p.srcAddr, p.data, l.now)
+		if compactEveryStep {
+			p.to.ep.Compact()
+		}
 		return true
 	}
 	if haveTimer {
@@ -291,6 +309,9 @@ func (l *link) step() bool {
 			}
 			if d, ok := p.ep.NextDeadline(); ok && d <= l.now {
 				p.ep.CheckRetransmit(l.now)
+				if compactEveryStep {
+					p.ep.Compact()
+				}
 			}
 		}
 		return true

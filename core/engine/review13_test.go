@@ -158,6 +158,7 @@ func TestReview13_NoRecordsHeldForAKeyUpdate(t *testing.T) {
 // asked for new keys (which start the count again), at the limit the
 // association ends instead of letting a forgery come ever closer.
 func TestReview13_ForgeryLimit(t *testing.T) {
+	skipIfCompacting(t)
 	cl, sv, l := established13(t, 205, false)
 	c := sv.conn(cl)
 	bad := forge(t, cl.conn(sv), epochApplication, protocol.ContentApplicationData, []byte("forged"))

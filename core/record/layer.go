@@ -110,3 +110,47 @@ func (cc *CipherCache) Evict(l *Layer) {
 	}
 	l.dropExpanded()
 }
+
+// Moved is called on dst, a copy of *src just made in new memory (the
+// engine moves idle associations so that the survivors of a mass removal
+// do not keep the heap's pages resident): dst takes src's place in the
+// cipher cache, gets copies of the connection IDs (small objects that
+// would pin pages of their own), and src is left out of the cache, its
+// keys cleared.
+func (dst *Layer) Moved(src *Layer) {
+	if cc := dst.cache; cc != nil && src.inCache() {
+		if dst.lruPrev != nil {
+			dst.lruPrev.lruNext = dst
+		} else {
+			cc.head = dst
+		}
+		if dst.lruNext != nil {
+			dst.lruNext.lruPrev = dst
+		} else {
+			cc.tail = dst
+		}
+	}
+	if src.In.cid != nil {
+		dst.In.cid = cloneCID(src.In.cid)
+	}
+	if src.Out.cid != nil {
+		dst.Out.cid = cloneCID(src.Out.cid)
+	}
+	*src = Layer{}
+}
+
+// Layers returns the layers that keep their expanded keys, the most
+// recently used first, and whether the list is sound: each link matched by
+// one back, the ends and the count right (for tests and diagnostics).
+func (cc *CipherCache) Layers() ([]*Layer, bool) {
+	var out []*Layer
+	var prev *Layer
+	for l := cc.head; l != nil && len(out) <= cc.n; l = l.lruNext {
+		if l.lruPrev != prev {
+			return out, false
+		}
+		out = append(out, l)
+		prev = l
+	}
+	return out, len(out) == cc.n && cc.tail == prev
+}

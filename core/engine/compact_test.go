@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: BSD-3-Clause
+
+package engine
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+	"unsafe"
+	"weak"
+
+	"github.com/tinydtls-go/tinydtls/core/protocol"
+)
+
+// movedRecorder counts the ConnMoved reports of an Endpoint.
+type movedRecorder struct {
+	Handler
+	moved []*Conn
+}
+
+func (m *movedRecorder) ConnChanged(c *Conn, what Change) {
+	if what == ConnMoved {
+		m.moved = append(m.moved, c)
+	}
+	m.Handler.ConnChanged(c, what)
+}
+
+// compactMoves compacts p's Endpoint and checks that every association
+// that was not in a handshake moved: a new *Conn under the same address,
+// reported with ConnMoved, and nothing left pointing at the old one (it
+// is collected). It returns the weak pointers to the old associations of
+// p's peers, for the caller to check after it dropped its own.
+func compactMoves(t *testing.T, p *peer) {
+	t.Helper()
+	rec := &movedRecorder{Handler: p.sw.Handler}
+	p.setHandler(rec)
+	defer p.setHandler(rec.Handler)
+	var olds []weak.Pointer[Conn]
+	var addrs []string
+	var mem []uintptr // where each one's address key and read CID were
+	want := 0
+	p.ep.Conns(func(c *Conn) {
+		olds = append(olds, weak.Make(c))
+		addrs = append(addrs, string(c.Addr()))
+		mem = append(mem, dataOf(c.Addr()), dataOf(c.ReadCID()))
+		if !c.hs.running() {
+			want++
+		}
+	})
+	p.ep.Compact()
+	if len(rec.moved) != want {
+		t.Fatalf("%s: %d associations reported moved, want %d", p.name, len(rec.moved), want)
+	}
+	for i, a := range addrs {
+		nc := p.ep.Conn([]byte(a))
+		if nc == nil {
+			t.Fatalf("%s: association of %q gone after Compact", p.name, a)
+		}
+		o := olds[i].Value()
+		if o == nc {
+			continue // in a handshake: stays
+		}
+		if o != nil && !o.Removed() {
+			t.Fatalf("%s: the old association of %q was not cleared", p.name, a)
+		}
+		// The small objects it keeps move with it (else they pin pages).
+		if dataOf(nc.Addr()) == mem[2*i] || mem[2*i+1] != 0 && dataOf(nc.ReadCID()) == mem[2*i+1] {
+			t.Fatalf("%s: the association of %q kept its old address key or connection ID", p.name, a)
+		}
+	}
+	rec.moved = nil
+	runtime.GC()
+	for i, a := range addrs {
+		if o := olds[i].Value(); o != nil && o != p.ep.Conn([]byte(a)) {
+			t.Fatalf("%s: the old association of %q is still reachable after Compact", p.name, a)
+		}
+	}
+}
+
+func dataOf(b []byte) uintptr {
+	if len(b) == 0 {
+		return 0
+	}
+	return uintptr(unsafe.Pointer(&b[0]))
+}
+
+// Moved associations go on as if nothing happened: data both ways, a
+// renegotiation (a KeyUpdate in 1.3), a change of address followed by
+// connection ID, close_notify both ways.
+func TestCompactMovesIdleAssociations(t *testing.T) {
+	for _, v13 := range []bool{false, true} {
+		for _, ecdhe := range []bool{false, true} {
+			t.Run(fmt.Sprintf("dtls13=%v/ecdhe=%v", v13, ecdhe), func(t *testing.T) {
+				ccfg := Config{}
+				if v13 {
+					ccfg.MaxVersion = protocol.VersionDTLS13
+				}
+				cl, sv, l := pair(t, 900, ccfg, Config{})
+				useCredentials(cl, sv, ecdhe)
+				sv.echo = true
+				handshakeOK(t, cl, sv, l, 5*time.Second)
+				exchange(t, cl, sv, l, "before the move")
+				cid := sv.conn(cl).ReadCID()
+				compactMoves(t, sv)
+				compactMoves(t, cl)
+				if got := sv.conn(cl).ReadCID(); string(got) != string(cid) {
+					t.Fatalf("read CID %x after the move, want %x", got, cid)
+				}
+				exchange(t, cl, sv, l, "after the move")
+				before := len(cl.received)
+				sv.ep.Write(cl.addr, [][]byte{[]byte("server push")}, l.now)
+				l.run(func() bool { return len(cl.received) > before }, time.Second)
+				if len(cl.received) == before || string(cl.received[before]) != "server push" {
+					t.Fatalf("server write after the move did not arrive")
+				}
+
+				if err := cl.ep.Renegotiate(sv.addr, l.now); err != nil {
+					t.Fatalf("Renegotiate: %v", err)
+				}
+				l.run(func() bool {
+					return cl.countEvent(protocol.LevelInternal, protocol.EventConnected) == 2
+				}, 5*time.Second)
+				if n := cl.countEvent(protocol.LevelInternal, protocol.EventConnected); n != 2 {
+					t.Fatalf("client saw %d connected events, want 2 (renegotiation after the move)", n)
+				}
+				compactMoves(t, sv)
+				exchange(t, cl, sv, l, "after renegotiating")
+
+				if len(cid) > 0 {
+					compactMoves(t, sv)
+					moveClient(l, cl, "client-after-nat")
+					exchange(t, cl, sv, l, "from a new address")
+					if sv.ep.Conn(cl.addr) == nil {
+						t.Fatalf("the moved association did not follow its connection ID")
+					}
+				}
+
+				compactMoves(t, cl)
+				compactMoves(t, sv)
+				if err := cl.ep.Close(sv.addr, l.now); err != nil {
+					t.Fatalf("Close: %v", err)
+				}
+				if !l.run(noConns(cl, sv), 10*time.Second) {
+					t.Fatalf("associations left after close: client %d, server %d", cl.numConns(), sv.numConns())
+				}
+			})
+		}
+	}
+}
+
+// A timer survives the move: the close of a peer that no longer answers
+// times out on the moved association.
+func TestCompactKeepsTimers(t *testing.T) {
+	cl, sv, l := pskPair(t, 910, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+	handshakeOK(t, cl, sv, l, 5*time.Second)
+	delete(l.peers, string(cl.addr)) // the client goes silent
+	if err := sv.ep.Close(cl.addr, l.now); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if sv.conn(cl) == nil || sv.conn(cl).heapIdx < 0 {
+		t.Fatalf("the closing association has no timer")
+	}
+	compactMoves(t, sv)
+	if c := sv.conn(cl); c == nil || c.heapIdx < 0 || sv.ep.timers[c.heapIdx] != c {
+		t.Fatalf("the timer heap does not point at the moved association")
+	}
+	if !l.run(noConns(sv), time.Minute) {
+		t.Fatalf("the moved association's close did not time out")
+	}
+}
+
+// Associations in a handshake stay where they are, and the handshake
+// completes; the list of half-open handshakes keeps naming them.
+func TestCompactLeavesHandshakes(t *testing.T) {
+	cl, sv, l := pskPair(t, 920, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+	if _, err := cl.ep.Connect(sv.addr, l.now); err != nil {
+		t.Fatal(err)
+	}
+	// Until the server has an association in its handshake.
+	l.run(func() bool { c := sv.conn(cl); return c != nil && c.hs.running() }, time.Second)
+	c := sv.conn(cl)
+	if c == nil {
+		t.Fatalf("no server association in a handshake")
+	}
+	compactMoves(t, sv)
+	compactMoves(t, cl)
+	if sv.conn(cl) != c {
+		t.Fatalf("an association in a handshake was moved")
+	}
+	found := false
+	for _, h := range sv.ep.halfOpen {
+		found = found || h == c
+	}
+	if !found {
+		t.Fatalf("the half-open list lost the handshake")
+	}
+	if !l.run(bothConnected(cl, sv), 5*time.Second) {
+		t.Fatalf("the handshake did not complete after Compact")
+	}
+	exchange(t, cl, sv, l, "after the handshake")
+}
+
+// Many associations, more than the cipher cache keeps expanded: after the
+// move the cache's list still orders them, every one works and evicts
+// another's expanded keys as before.
+func TestCompactManyAssociationsAndCipherCache(t *testing.T) {
+	l := newLink(t, 930)
+	sv := newPeer(t, l, "server", Config{MaxActiveCiphers: 3}, 931)
+	sv.usePSK("Client_identity", "secretPSK")
+	sv.echo = true
+	var cls []*peer
+	for i := 0; i < 12; i++ {
+		cl := newPeer(t, l, fmt.Sprintf("client-%d", i), Config{}, int64(940+i))
+		cl.usePSK("Client_identity", "secretPSK")
+		handshakeOK(t, cl, sv, l, 5*time.Second)
+		cls = append(cls, cl)
+	}
+	for i := 0; i < 12; i += 3 {
+		sv.ep.Reset(sv.conn(cls[i]))
+	}
+	compactMoves(t, sv)
+	checkCipherCache(t, sv.ep)
+	for round := 0; round < 2; round++ {
+		for i, cl := range cls {
+			if i%3 == 0 {
+				continue
+			}
+			exchange(t, cl, sv, l, fmt.Sprintf("round %d from %d", round, i))
+			checkCipherCache(t, sv.ep)
+		}
+		compactMoves(t, sv)
+	}
+}
+
+// checkCipherCache walks e's cipher cache: the list is sound and every
+// entry is an association of e.
+func checkCipherCache(t *testing.T, e *Endpoint) {
+	t.Helper()
+	live := map[*Conn]bool{}
+	e.Conns(func(c *Conn) { live[c] = true })
+	layers, ok := e.ciphers.Layers()
+	if !ok || len(layers) == 0 || len(layers) > e.ciphers.Max {
+		t.Fatalf("cipher cache: %d entries (list sound: %v), max %d", len(layers), ok, e.ciphers.Max)
+	}
+	for i, l := range layers {
+		found := false
+		for c := range live {
+			found = found || &c.rl == l
+		}
+		if !found {
+			t.Fatalf("cipher cache: entry %d is not an association of the endpoint", i)
+		}
+	}
+}
