@@ -21,7 +21,10 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
+	"strings"
+	"time"
 
 	"github.com/tinydtls-go/tinydtls/core/engine"
 	"github.com/tinydtls-go/tinydtls/core/protocol"
@@ -83,7 +86,9 @@ func main() {
 	remove := flag.Float64("remove", 0, "then reset this fraction of the associations, the oldest first, and report the heap after a full collection")
 	random := flag.Bool("random", false, "with -remove: reset a random choice of the associations instead of the oldest")
 	flag.Parse()
-	runtime.MemProfileRate = 1
+	if *profile != "" {
+		runtime.MemProfileRate = 1
+	}
 
 	sv := &peer{}
 	sv.ep = engine.New(engine.Config{Rand: mrand.New(mrand.NewSource(2))}, sv)
@@ -130,7 +135,9 @@ func main() {
 			sv.ep.Reset(sv.ep.Conn(addr))
 		}
 		if *compact {
-			sv.ep.Compact()
+			t0 := time.Now()
+			sv.ep.Compact(true)
+			fmt.Printf("Compact with %d associations left: %v\n", sv.ep.NumConns(), time.Since(t0))
 		}
 		debug.FreeOSMemory()
 		runtime.ReadMemStats(&ms)
@@ -145,6 +152,18 @@ func main() {
 		runtime.ReadMemStats(&ms)
 		fmt.Printf("after Free and FreeOSMemory: HeapAlloc %.1f MB, HeapInuse %.1f MB, HeapSys-HeapReleased %.1f MB\n",
 			mb(ms.HeapAlloc), mb(ms.HeapInuse), mb(ms.HeapSys-ms.HeapReleased))
+		fmt.Printf("runtime metadata kept: spans %.2f MB, GC %.2f MB, other %.2f MB, stacks %.2f MB, mcache %.2f MB, profiling buckets %.2f MB\n",
+			mb(ms.MSpanSys), mb(ms.GCSys), mb(ms.OtherSys), mb(ms.StackSys), mb(ms.MCacheSys), mb(ms.BuckHashSys))
+		var samples []metrics.Sample
+		for _, d := range metrics.All() {
+			if strings.HasPrefix(d.Name, "/memory/classes/") {
+				samples = append(samples, metrics.Sample{Name: d.Name})
+			}
+		}
+		metrics.Read(samples)
+		for _, x := range samples {
+			fmt.Printf("  %-50s %8.2f MB\n", x.Name, mb(x.Value.Uint64()))
+		}
 	}
 	if *profile != "" {
 		f, err := os.Create(*profile)

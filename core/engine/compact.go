@@ -10,34 +10,35 @@ import (
 )
 
 // Compact gives the Go heap a chance to return the memory of associations
-// that went away (the C layer calls it when an Endpoint has seven eighths
-// of the associations of its peak or fewer, from 1,000). Go's collector
-// never moves objects: a page of the heap stays resident while one object
-// on it lives, so the survivors of a mass removal, spread over every page
-// their peers used, would keep nearly all of them. Compact therefore
-// moves every association that is not in a handshake into new memory (the
-// allocator fills the pages it finds free, so the survivors end up packed
-// together and the pages they leave become free at the next collection),
-// and rebuilds the indexes, because Go maps never shrink: both maps with
-// fresh keys, and the list of half-open handshakes without its stale
-// entries.
+// that went away. Go maps never shrink: it rebuilds both maps with fresh
+// keys, and the list of half-open handshakes without its stale entries.
+// With move, it also moves every association that is not in a handshake
+// into new memory: Go's collector never moves objects, and a page of the
+// heap stays resident while one object on it lives, so the survivors of
+// a mass removal, spread over every page their peers used, would keep
+// nearly all of them. The allocator fills the pages it finds free, so the
+// moved survivors end up packed together and the pages they leave become
+// free at the next collection. A move costs about 2 µs per association
+// (the C layer rebuilds the indexes when an Endpoint lost an eighth of
+// its associations, and moves them when it lost half).
 //
 // A moved association is a new *Conn: the Handler hears ConnMoved with it,
 // and every *Conn taken before the call is invalid afterwards (the old
 // ones are cleared, their keys with them). Compact must not run during a
 // call into the Endpoint.
-func (e *Endpoint) Compact() {
+func (e *Endpoint) Compact(move bool) {
 	if e.closed {
 		return
 	}
-	var moved map[*Conn]*Conn
+	var olds []*Conn
 	conns := make(map[string]*Conn, len(e.conns))
 	for _, c := range e.conns {
-		if nc := e.move(c); nc != c {
-			if moved == nil {
-				moved = make(map[*Conn]*Conn, len(e.conns))
-			}
-			moved[c] = nc
+		nc := c
+		if move {
+			nc = e.move(c)
+		}
+		if nc != c {
+			olds = append(olds, c)
 			c = nc
 		} else {
 			c.addr = strings.Clone(c.addr)
@@ -45,21 +46,24 @@ func (e *Endpoint) Compact() {
 		conns[c.addr] = c
 	}
 	e.conns = conns
+	// An old association still has its address until it is cleared below:
+	// its new self is conns[old.addr].
 	cids := make(map[string]*Conn, len(e.cids.conns))
 	for k, c := range e.cids.conns {
-		if nc, ok := moved[c]; ok {
+		if nc := conns[c.addr]; !c.removed && nc != nil {
 			c = nc
 		}
 		cids[strings.Clone(k)] = c
 	}
 	e.cids.conns = cids
 	for i, c := range e.halfOpen {
-		if nc, ok := moved[c]; ok {
+		if nc := conns[c.addr]; !c.removed && nc != nil {
 			e.halfOpen[i] = nc
 		}
 	}
 	e.trimHalfOpen()
-	for old, nc := range moved {
+	for _, old := range olds {
+		nc := conns[old.addr]
 		*old = Conn{removed: true, heapIdx: -1, state: StateClosed}
 		e.h.ConnChanged(nc, ConnMoved)
 	}

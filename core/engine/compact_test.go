@@ -48,7 +48,7 @@ func compactMoves(t *testing.T, p *peer) {
 			want++
 		}
 	})
-	p.ep.Compact()
+	p.ep.Compact(true)
 	if len(rec.moved) != want {
 		t.Fatalf("%s: %d associations reported moved, want %d", p.name, len(rec.moved), want)
 	}
@@ -252,4 +252,20 @@ func checkCipherCache(t *testing.T, e *Endpoint) {
 			t.Fatalf("cipher cache: entry %d is not an association of the endpoint", i)
 		}
 	}
+}
+
+// Without move, Compact rebuilds the indexes only: the same *Conn, no
+// ConnMoved, and the association works on.
+func TestCompactWithoutMove(t *testing.T) {
+	cl, sv, l := pskPair(t, 950, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+	sv.echo = true
+	handshakeOK(t, cl, sv, l, 5*time.Second)
+	c := sv.conn(cl)
+	rec := &movedRecorder{Handler: sv.sw.Handler}
+	sv.setHandler(rec)
+	sv.ep.Compact(false)
+	if sv.conn(cl) != c || len(rec.moved) != 0 || c.Removed() {
+		t.Fatalf("Compact(false) moved the association")
+	}
+	exchange(t, cl, sv, l, "after rebuilding the indexes")
 }

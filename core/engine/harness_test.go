@@ -295,7 +295,7 @@ func (l *link) step() bool {
 		}
 		p.to.ep.HandleDatagram(p.srcAddr, p.data, l.now)
 		if compactEveryStep {
-			p.to.ep.Compact()
+			p.to.ep.Compact(true)
 		}
 		return true
 	}
@@ -310,7 +310,7 @@ func (l *link) step() bool {
 			if d, ok := p.ep.NextDeadline(); ok && d <= l.now {
 				p.ep.CheckRetransmit(l.now)
 				if compactEveryStep {
-					p.ep.Compact()
+					p.ep.Compact(true)
 				}
 			}
 		}
