@@ -32,7 +32,10 @@
  *     growth, which Go never returns; allowed: 5 %).
  *
  * The survivors must still be there, the removed peers gone and (ours) no
- * goroutine started. --no-rss skips the RSS bounds and --patience S lets
+ * goroutine started; dtls_peer_t pointers of 100 survivors taken before
+ * the removal (while the library moves associations, engine.Compact) must
+ * still be theirs afterwards, and resetting half of them through those
+ * pointers must remove exactly those. --no-rss skips the RSS bounds and --patience S lets
  * the client process be silent for S seconds instead of 30 (valgrind);
  * --release-cost only grows and then times dtls_ext_go_stats(..., 2), a
  * full collection that returns free memory, the core of what the library
@@ -490,9 +493,12 @@ static uint32_t rnd(void) {
   return (uint32_t)(rng >> 11);
 }
 
+#define HELD 100
+
 int main(int argc, char **argv) {
   long nhalf = 1000, nkeep, i, removed = 0, closed = 0, kept_found = 0,
-       gone_found = 0;
+       gone_found = 0, nheld = 0, held_at[HELD];
+  dtls_peer_t *held[HELD];
   int random_keep = 0, rss_checks = 1, release_cost = 0, thr0, thr1, status = 0;
 #ifdef TDTLS_EXT
   int gor0 = -1;
@@ -644,6 +650,17 @@ int main(int argc, char **argv) {
     for (i = npeers - nkeep; i < npeers; i++)
       keep[i] = 1;
   }
+  /* The application holds dtls_peer_t pointers of some survivors across
+   * the removal; the library moves associations meanwhile (engine.Compact),
+   * and the pointers must stay theirs. */
+  for (i = 0; i < npeers && nheld < HELD; i++) {
+    session_t a;
+    if (!keep[i])
+      continue;
+    client_addr(&a, (uint32_t)i);
+    held[nheld] = dtls_get_peer(srv, &a);
+    held_at[nheld++] = i;
+  }
   for (i = 0; i < npeers; i++) {
     session_t a;
     if (keep[i])
@@ -693,6 +710,29 @@ int main(int argc, char **argv) {
     check(gor1 <= gor0, "no goroutine started (%d before, %d after)", gor0, gor1);
   }
 #endif
+  {
+    long same = 0, connected = 0, reset = 0;
+    for (i = 0; i < nheld; i++) {
+      session_t a;
+      client_addr(&a, (uint32_t)held_at[i]);
+      same += held[i] && dtls_get_peer(srv, &a) == held[i];
+      connected += held[i] && held[i]->state == DTLS_STATE_CONNECTED;
+    }
+    check(nheld > 0 && same == nheld && connected == nheld,
+          "dtls_peer_t pointers held across the removal still find their peers (%ld and %ld "
+          "connected of %ld)",
+          same, connected, nheld);
+    /* and reach them: half are reset through the held pointer */
+    for (i = 0; i < nheld; i += 2) {
+      dtls_reset_peer(srv, held[i]);
+      keep[held_at[i]] = 0;
+      nkeep--;
+      reset++;
+    }
+    event_loop(0.2, NULL);
+    printf("figure: %ld survivors reset through dtls_peer_t pointers held since before the removal\n",
+           reset);
+  }
   for (i = 0; i < npeers; i++) {
     session_t a;
     client_addr(&a, (uint32_t)i);
