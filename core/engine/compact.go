@@ -24,10 +24,11 @@ import (
 //
 // A moved association is a new *Conn: the Handler hears ConnMoved with it,
 // and every *Conn taken before the call is invalid afterwards (the old
-// ones are cleared, their keys with them). Compact must not run during a
-// call into the Endpoint.
+// ones are cleared, their keys with them). Called during a call into the
+// Endpoint (from a Handler), when the caller's step still holds
+// associations, it does nothing.
 func (e *Endpoint) Compact(move bool) {
-	if e.closed {
+	if e.closed || e.depth > 0 {
 		return
 	}
 	var olds []*Conn

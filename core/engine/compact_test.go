@@ -269,3 +269,33 @@ func TestCompactWithoutMove(t *testing.T) {
 	}
 	exchange(t, cl, sv, l, "after rebuilding the indexes")
 }
+
+// Compact from inside a call (a Handler's callback) does nothing: the call
+// in progress still holds its associations.
+func TestCompactInsideACallDoesNothing(t *testing.T) {
+	cl, sv, l := pskPair(t, 960, protocol.TLS_PSK_WITH_AES_128_CCM_8)
+	handshakeOK(t, cl, sv, l, 5*time.Second)
+	c := sv.conn(cl)
+	h := &compactingReceiver{Handler: sv.sw.Handler, ep: sv.ep}
+	sv.setHandler(h)
+	exchange(t, cl, sv, l, "compact from the read callback")
+	if h.calls == 0 {
+		t.Fatalf("the read callback was not called")
+	}
+	if sv.conn(cl) != c || c.Removed() {
+		t.Fatalf("Compact inside a call moved the association")
+	}
+	exchange(t, cl, sv, l, "and the association works on")
+}
+
+type compactingReceiver struct {
+	Handler
+	ep    *Endpoint
+	calls int
+}
+
+func (h *compactingReceiver) Receive(c *Conn, data []byte) {
+	h.calls++
+	h.ep.Compact(true)
+	h.Handler.Receive(c, data)
+}
