@@ -26,9 +26,9 @@ import (
 // and every *Conn taken before the call is invalid afterwards (the old
 // ones are cleared, their keys with them). Called during a call into the
 // Endpoint (from a Handler), when the caller's step still holds
-// associations, it does nothing.
+// associations, or from its own ConnMoved reports, it does nothing.
 func (e *Endpoint) Compact(move bool) {
-	if e.closed || e.depth > 0 {
+	if e.closed || e.depth > 0 || e.compacting {
 		return
 	}
 	var olds []*Conn
@@ -63,10 +63,23 @@ func (e *Endpoint) Compact(move bool) {
 		}
 	}
 	e.trimHalfOpen()
+	// Every old association is cleared (and so removed for any call that
+	// is handed one) before the first report; the Handler may call in
+	// from a report, but not compact again, and hears nothing of an
+	// association it removed meanwhile.
+	news := make([]*Conn, len(olds))
+	for i, old := range olds {
+		news[i] = conns[old.addr]
+	}
 	for _, old := range olds {
-		nc := conns[old.addr]
 		*old = Conn{removed: true, heapIdx: -1, state: StateClosed}
-		e.h.ConnChanged(nc, ConnMoved)
+	}
+	e.compacting = true
+	defer func() { e.compacting = false }()
+	for _, nc := range news {
+		if !nc.removed {
+			e.h.ConnChanged(nc, ConnMoved)
+		}
 	}
 }
 

@@ -273,6 +273,7 @@ func TestCompactWithoutMove(t *testing.T) {
 // Compact from inside a call (a Handler's callback) does nothing: the call
 // in progress still holds its associations.
 func TestCompactInsideACallDoesNothing(t *testing.T) {
+	skipIfCompacting(t)
 	cl, sv, l := pskPair(t, 960, protocol.TLS_PSK_WITH_AES_128_CCM_8)
 	handshakeOK(t, cl, sv, l, 5*time.Second)
 	c := sv.conn(cl)
@@ -298,4 +299,77 @@ func (h *compactingReceiver) Receive(c *Conn, data []byte) {
 	h.calls++
 	h.ep.Compact(true)
 	h.Handler.Receive(c, data)
+}
+
+// From its ConnMoved reports the Handler may call in, but a second
+// Compact does nothing, an old *Conn is already cleared (a Reset of it
+// does nothing), and an association it resets is not reported after.
+type reportingHandler struct {
+	Handler
+	ep       *Endpoint
+	olds     []*Conn
+	moved    []*Conn
+	removed  []*Conn
+	sent     int
+	resetNew bool
+}
+
+func (h *reportingHandler) ConnChanged(c *Conn, what Change) {
+	switch what {
+	case ConnMoved:
+		h.moved = append(h.moved, c)
+		h.ep.Compact(true)
+		for _, old := range h.olds {
+			h.ep.Reset(old)
+		}
+		if h.resetNew && len(h.moved) == 1 {
+			h.ep.Conns(func(o *Conn) {
+				if o != c && len(h.removed) == 0 {
+					h.ep.Reset(o)
+				}
+			})
+		}
+	case ConnRemoved:
+		h.removed = append(h.removed, c)
+	}
+	h.Handler.ConnChanged(c, what)
+}
+
+func (h *reportingHandler) Send(c *Conn, addr, dg []byte) int {
+	h.sent++
+	return h.Handler.Send(c, addr, dg)
+}
+
+func TestCompactReportsAreSafeToCallFrom(t *testing.T) {
+	for _, resetNew := range []bool{false, true} {
+		t.Run(fmt.Sprintf("resetNew=%v", resetNew), func(t *testing.T) {
+			l := newLink(t, 970)
+			sv := newPeer(t, l, "server", Config{}, 971)
+			sv.usePSK("Client_identity", "secretPSK")
+			for i := 0; i < 4; i++ {
+				cl := newPeer(t, l, fmt.Sprintf("client-%d", i), Config{}, int64(980+i))
+				cl.usePSK("Client_identity", "secretPSK")
+				handshakeOK(t, cl, sv, l, 5*time.Second)
+			}
+			h := &reportingHandler{Handler: sv.sw.Handler, ep: sv.ep, resetNew: resetNew}
+			sv.ep.Conns(func(c *Conn) { h.olds = append(h.olds, c) })
+			sv.setHandler(h)
+			sv.ep.Compact(true)
+			want := 4
+			if resetNew {
+				want = 3
+			}
+			if len(h.moved) != want || sv.ep.NumConns() != want {
+				t.Fatalf("%d reports, %d associations left, want %d", len(h.moved), sv.ep.NumConns(), want)
+			}
+			for _, c := range h.moved {
+				if c.Removed() || sv.ep.Conn(c.Addr()) != c {
+					t.Fatalf("a report passed a Conn that is not the association's")
+				}
+			}
+			if resetNew && (len(h.removed) != 1 || h.sent != 1) || !resetNew && (len(h.removed) != 0 || h.sent != 0) {
+				t.Fatalf("%d removed, %d datagrams sent (reset of a new association: %v)", len(h.removed), h.sent, resetNew)
+			}
+		})
+	}
 }

@@ -45,6 +45,7 @@ type Endpoint struct {
 
 	handshakes int
 	closed     bool
+	compacting bool // Compact is reporting the associations it moved
 
 	// A step per nesting level of calls (a handler calling back in),
 	// reused: the outermost call's, then the nested ones'; depth of them
