@@ -75,12 +75,12 @@ func (e *Endpoint) Compact(move bool) {
 		*old = Conn{removed: true, heapIdx: -1, state: StateClosed}
 	}
 	e.compacting = true
-	defer func() { e.compacting = false }()
 	for _, nc := range news {
 		if !nc.removed {
 			e.h.ConnChanged(nc, ConnMoved)
 		}
 	}
+	e.compacting = false
 }
 
 // move returns a copy of c in new memory, which takes c's place in the
@@ -140,9 +140,7 @@ func (cl *client13) relocate() (*Conn, handshaker) {
 		hs client13
 	})
 	a.hs = *cl
-	a.hs.base13.relocated(&a.c)
-	clear(cl.readSecret)
-	clear(cl.writeSecret)
+	a.hs.base13.relocated(&a.c, &cl.base13)
 	*cl = client13{}
 	return &a.c, &a.hs
 }
@@ -153,25 +151,31 @@ func (sv *server13) relocate() (*Conn, handshaker) {
 		hs server13
 	})
 	a.hs = *sv
-	a.hs.base13.relocated(&a.c)
-	clear(sv.readSecret)
-	clear(sv.writeSecret)
+	a.hs.base13.relocated(&a.c, &sv.base13)
 	*sv = server13{}
 	return &a.c, &a.hs
 }
 
-// relocated points a copied base13 at its new association and gives it
-// its own copies of the small slices it keeps for the association's life.
-func (b *base13) relocated(c *Conn) {
+// relocated points b, a copy of old, at its new association, gives it its
+// own copies of the small slices it keeps for the association's life, and
+// erases old's secrets. (Not inlined: both roles share it, and the
+// library's size is bounded.)
+//
+//go:noinline
+func (b *base13) relocated(c *Conn, old *base13) {
 	b.c = c
 	b.readSecret = bytes.Clone(b.readSecret)
 	b.writeSecret = bytes.Clone(b.writeSecret)
+	clear(old.readSecret)
+	clear(old.writeSecret)
 	b.rcvd = cloneNumbers(b.rcvd)
 	b.finalACK = cloneNumbers(b.finalACK)
 }
 
 // cloneNumbers copies s into new memory; nil when empty (only the length
 // is read), so that no slice keeps the old array.
+//
+//go:noinline
 func cloneNumbers(s []record13.RecordNumber) []record13.RecordNumber {
 	if len(s) == 0 {
 		return nil

@@ -234,6 +234,10 @@ func (r *ReadHalf) CID() []byte { return r.cid }
 // SetCID sets it (a copy is kept; nil: none).
 func (r *ReadHalf) SetCID(cid []byte) { r.cid = cloneCID(cid) }
 
+// (Not inlined: it runs once per handshake or move, and the library's
+// size is bounded.)
+//
+//go:noinline
 func cloneCID(cid []byte) []byte {
 	if cid == nil {
 		return nil
