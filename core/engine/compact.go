@@ -5,6 +5,7 @@ package engine
 import (
 	"bytes"
 	"strings"
+	"unsafe"
 
 	"github.com/tinydtls-go/tinydtls/core/record13"
 )
@@ -32,11 +33,12 @@ func (e *Endpoint) Compact(move bool) {
 		return
 	}
 	var olds []*Conn
+	var sl slabs
 	conns := make(map[string]*Conn, len(e.conns))
 	for _, c := range e.conns {
 		nc := c
 		if move {
-			nc = e.move(c)
+			nc = e.move(c, &sl)
 		}
 		if nc != c {
 			olds = append(olds, c)
@@ -57,12 +59,17 @@ func (e *Endpoint) Compact(move bool) {
 		cids[strings.Clone(k)] = c
 	}
 	e.cids.conns = cids
-	for i, c := range e.halfOpen {
-		if nc := conns[c.addr]; !c.removed && nc != nil {
-			e.halfOpen[i] = nc
+	// Only handshakes still half open stay on the list (a removed entry
+	// would keep its memory, and the slab it is in, alive). A moved
+	// association was not in a handshake.
+	keep := e.halfOpen[:0]
+	for _, c := range e.halfOpen {
+		if !c.removed && conns[c.addr] == c && c.hs.halfOpen() {
+			keep = append(keep, c)
 		}
 	}
-	e.trimHalfOpen()
+	clear(e.halfOpen[len(keep):])
+	e.halfOpen = keep
 	// Every old association is cleared (and so removed for any call that
 	// is handed one) before the first report; the Handler may call in
 	// from a report, but not compact again, and hears nothing of an
@@ -87,17 +94,17 @@ func (e *Endpoint) Compact(move bool) {
 // timer heap and the cipher cache, or c itself when c is in a handshake
 // (whose state points back at it from places that are not worth
 // following). The caller updates the maps and clears c.
-func (e *Endpoint) move(c *Conn) *Conn {
+func (e *Endpoint) move(c *Conn, sl *slabs) *Conn {
 	if c.removed || c.hs == nil || c.hs.running() {
 		return c
 	}
-	nc, hs := c.hs.relocate()
+	nc, hs := c.hs.relocate(sl)
 	if nc == nil {
 		return c
 	}
 	*nc = *c
 	nc.hs = hs
-	nc.addr = strings.Clone(c.addr)
+	nc.addr = sl.key(c.addr)
 	nc.rl.Moved(&c.rl)
 	if nc.heapIdx >= 0 {
 		e.timers[nc.heapIdx] = nc
@@ -105,11 +112,57 @@ func (e *Endpoint) move(c *Conn) *Conn {
 	return nc
 }
 
-// relocate, for each handshaker: a new association with a copy of the
-// handshaker allocated with it, as newClient and newServer make them; the
-// old handshaker is cleared. The caller copies the Conn.
+// slabs is where one Compact puts the server associations it moves: in
+// arrays of slabLen, and the address keys of all moved associations back
+// to back in arrays of keySlab bytes. An allocation per association would
+// fill the holes that removed associations left on pages where others
+// live, the pages the move is meant to give back; an array this large gets
+// pages of its own, packed. An array stays while one association in it
+// lives, which the next move (after half of them went) ends. Client
+// associations, seldom thousands, are moved one by one (less code: the
+// library's size is bounded).
+type slabs struct {
+	s12 []struct {
+		c  Conn
+		hs server12
+	}
+	s13 []struct {
+		c  Conn
+		hs server13
+	}
+	keys []byte
+}
 
-func (cl *client12) relocate() (*Conn, handshaker) {
+const (
+	slabLen = 64
+	keySlab = 4096
+)
+
+// slot returns the next element of *s, starting a new array when it is
+// full.
+func slot[T any](s *[]T) *T {
+	if len(*s) == cap(*s) {
+		*s = make([]T, 0, slabLen)
+	}
+	*s = (*s)[:len(*s)+1]
+	return &(*s)[len(*s)-1]
+}
+
+// key returns a copy of k in the key arrays.
+func (sl *slabs) key(k string) string {
+	if cap(sl.keys)-len(sl.keys) < len(k) {
+		sl.keys = make([]byte, 0, max(keySlab, len(k)))
+	}
+	n := len(sl.keys)
+	sl.keys = append(sl.keys, k...)
+	return unsafe.String(unsafe.SliceData(sl.keys[n:]), len(k))
+}
+
+// relocate, for each handshaker: a new association with a copy of the
+// handshaker next to it, as newClient and newServer make them, from sl;
+// the old handshaker is cleared. The caller copies the Conn.
+
+func (cl *client12) relocate(*slabs) (*Conn, handshaker) {
 	a := new(struct {
 		c  Conn
 		hs client12
@@ -120,18 +173,15 @@ func (cl *client12) relocate() (*Conn, handshaker) {
 	return &a.c, &a.hs
 }
 
-func (sv *server12) relocate() (*Conn, handshaker) {
-	a := new(struct {
-		c  Conn
-		hs server12
-	})
+func (sv *server12) relocate(sl *slabs) (*Conn, handshaker) {
+	a := slot(&sl.s12)
 	a.hs = *sv
 	a.hs.base12.c = &a.c
 	*sv = server12{}
 	return &a.c, &a.hs
 }
 
-func (cl *client13) relocate() (*Conn, handshaker) {
+func (cl *client13) relocate(*slabs) (*Conn, handshaker) {
 	if cl.cl12 != nil {
 		return nil, nil // only while a handshake runs
 	}
@@ -145,11 +195,8 @@ func (cl *client13) relocate() (*Conn, handshaker) {
 	return &a.c, &a.hs
 }
 
-func (sv *server13) relocate() (*Conn, handshaker) {
-	a := new(struct {
-		c  Conn
-		hs server13
-	})
+func (sv *server13) relocate(sl *slabs) (*Conn, handshaker) {
+	a := slot(&sl.s13)
 	a.hs = *sv
 	a.hs.base13.relocated(&a.c, &sv.base13)
 	*sv = server13{}

@@ -219,8 +219,37 @@ func TestCompactManyAssociationsAndCipherCache(t *testing.T) {
 	for i := 0; i < 12; i += 3 {
 		sv.ep.Reset(sv.conn(cls[i]))
 	}
+	// Holes on pages of the associations' size, as removals leave them:
+	// a move must not fill them (the pages would stay) but use an array
+	// of its own (slabs).
+	type assoc = struct {
+		c  Conn
+		hs server12
+	}
+	junk := make([]*assoc, 4096)
+	for i := range junk {
+		junk[i] = new(assoc)
+	}
+	for i := 0; i < len(junk); i += 2 {
+		junk[i] = nil
+	}
+	runtime.GC()
 	compactMoves(t, sv)
 	checkCipherCache(t, sv.ep)
+	runtime.KeepAlive(junk)
+	// The moved server associations share one array, packed.
+	var lo, hi uintptr
+	sv.ep.Conns(func(c *Conn) {
+		p := uintptr(unsafe.Pointer(c))
+		if lo == 0 || p < lo {
+			lo = p
+		}
+		hi = max(hi, p)
+	})
+	var one assoc
+	if n := sv.ep.NumConns(); hi-lo != uintptr(n-1)*unsafe.Sizeof(one) {
+		t.Fatalf("%d moved associations span %d bytes, want %d (one array)", n, hi-lo, uintptr(n-1)*unsafe.Sizeof(one))
+	}
 	for round := 0; round < 2; round++ {
 		for i, cl := range cls {
 			if i%3 == 0 {

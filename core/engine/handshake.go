@@ -24,8 +24,8 @@ import (
 type handshaker interface {
 	role() Role
 	// relocate makes a new association with a copy of the handshaker for
-	// Compact, and clears this one; nil when it cannot be moved.
-	relocate() (*Conn, handshaker)
+	// Compact, in sl, and clears this one; nil when it cannot be moved.
+	relocate(sl *slabs) (*Conn, handshaker)
 	// version is the protocol version (0: not known yet).
 	version() uint16
 
