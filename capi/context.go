@@ -115,8 +115,8 @@ func (st *ctxState) leave() {
 // survivor, so about seven per association removed. When half of them
 // went away since the last move, it also moves the survivors into new
 // memory (engine.Compact): random survivors would otherwise keep nearly
-// every page of the heap their peers used. A move costs about 2 µs per
-// survivor, so about 2 µs per association removed.
+// every page of the heap their peers used. A move costs 2-4 µs per
+// survivor, so about as much per association removed.
 func (st *ctxState) compactIfShrunk() {
 	if st.peak < releaseMinConns || st.live*8 > st.peak*7 {
 		return

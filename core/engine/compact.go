@@ -19,7 +19,7 @@ import (
 // a mass removal, spread over every page their peers used, would keep
 // nearly all of them. The allocator fills the pages it finds free, so the
 // moved survivors end up packed together and the pages they leave become
-// free at the next collection. A move costs about 2 µs per association
+// free at the next collection. A move costs 2-4 µs per association
 // (the C layer rebuilds the indexes when an Endpoint lost an eighth of
 // its associations, and moves them when it lost half).
 //
