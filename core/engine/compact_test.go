@@ -237,6 +237,12 @@ func TestCompactManyAssociationsAndCipherCache(t *testing.T) {
 	compactMoves(t, sv)
 	checkCipherCache(t, sv.ep)
 	runtime.KeepAlive(junk)
+	// Moved associations left the cache: their expanded keys went.
+	sv.ep.Conns(func(c *Conn) {
+		if c.rl.Expanded() {
+			t.Fatalf("a moved association kept its expanded keys")
+		}
+	})
 	// The moved server associations share one array, packed.
 	var lo, hi uintptr
 	sv.ep.Conns(func(c *Conn) {
@@ -257,6 +263,9 @@ func TestCompactManyAssociationsAndCipherCache(t *testing.T) {
 			}
 			exchange(t, cl, sv, l, fmt.Sprintf("round %d from %d", round, i))
 			checkCipherCache(t, sv.ep)
+			if !compactEveryStep && !sv.conn(cl).rl.Expanded() {
+				t.Fatalf("the association in use has no expanded keys")
+			}
 		}
 		compactMoves(t, sv)
 	}
@@ -269,7 +278,7 @@ func checkCipherCache(t *testing.T, e *Endpoint) {
 	live := map[*Conn]bool{}
 	e.Conns(func(c *Conn) { live[c] = true })
 	layers, ok := e.ciphers.Layers()
-	if !ok || len(layers) == 0 || len(layers) > e.ciphers.Max {
+	if !ok || len(layers) > e.ciphers.Max {
 		t.Fatalf("cipher cache: %d entries (list sound: %v), max %d", len(layers), ok, e.ciphers.Max)
 	}
 	for i, l := range layers {

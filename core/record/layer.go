@@ -113,23 +113,17 @@ func (cc *CipherCache) Evict(l *Layer) {
 
 // Moved is called on dst, a copy of *src just made in new memory (the
 // engine moves idle associations so that the survivors of a mass removal
-// do not keep the heap's pages resident): dst takes src's place in the
-// cipher cache, gets copies of the connection IDs (small objects that
-// would pin pages of their own), and src is left out of the cache, its
-// keys cleared.
+// do not keep the heap's pages resident): src leaves the cipher cache and
+// dst does not join it, so the expanded keys, allocated wherever the
+// heap had room, go (the next record expands them again, in new memory);
+// dst gets copies of the connection IDs (small objects that would pin
+// pages of their own), and src is cleared, its keys with it.
 func (dst *Layer) Moved(src *Layer) {
-	if cc := dst.cache; cc != nil && src.inCache() {
-		if dst.lruPrev != nil {
-			dst.lruPrev.lruNext = dst
-		} else {
-			cc.head = dst
-		}
-		if dst.lruNext != nil {
-			dst.lruNext.lruPrev = dst
-		} else {
-			cc.tail = dst
-		}
+	if src.inCache() {
+		src.cache.unlink(src)
 	}
+	dst.lruPrev, dst.lruNext = nil, nil
+	dst.dropExpanded()
 	if src.In.cid != nil {
 		dst.In.cid = cloneCID(src.In.cid)
 	}
