@@ -91,7 +91,8 @@ func (e *Endpoint) Compact(move bool) {
 }
 
 // move returns a copy of c in new memory, which takes c's place in the
-// timer heap and the cipher cache, or c itself when c is in a handshake
+// timer heap (and leaves the cipher cache: record.Layer.Moved), or c
+// itself when c is in a handshake
 // (whose state points back at it from places that are not worth
 // following). The caller updates the maps and clears c.
 func (e *Endpoint) move(c *Conn, sl *slabs) *Conn {
