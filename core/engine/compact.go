@@ -17,9 +17,9 @@ import (
 // into new memory: Go's collector never moves objects, and a page of the
 // heap stays resident while one object on it lives, so the survivors of
 // a mass removal, spread over every page their peers used, would keep
-// nearly all of them. The allocator fills the pages it finds free, so the
-// moved survivors end up packed together and the pages they leave become
-// free at the next collection. A move costs 2-4 µs per association
+// nearly all of them. The moved survivors are packed together in arrays
+// of their own (slabs), and the pages they leave become free at the next
+// collection. A move costs 2-4 µs per association
 // (the C layer rebuilds the indexes when an Endpoint lost an eighth of
 // its associations, and moves them when it lost half).
 //
@@ -32,7 +32,7 @@ func (e *Endpoint) Compact(move bool) {
 	if e.closed || e.depth > 0 || e.compacting {
 		return
 	}
-	var olds []*Conn
+	var olds, news []*Conn
 	var sl slabs
 	conns := make(map[string]*Conn, len(e.conns))
 	for _, c := range e.conns {
@@ -41,7 +41,7 @@ func (e *Endpoint) Compact(move bool) {
 			nc = e.move(c, &sl)
 		}
 		if nc != c {
-			olds = append(olds, c)
+			olds, news = append(olds, c), append(news, nc)
 			c = nc
 		} else {
 			c.addr = strings.Clone(c.addr)
@@ -59,25 +59,12 @@ func (e *Endpoint) Compact(move bool) {
 		cids[strings.Clone(k)] = c
 	}
 	e.cids.conns = cids
-	// Only handshakes still half open stay on the list (a removed entry
-	// would keep its memory, and the slab it is in, alive). A moved
-	// association was not in a handshake.
-	keep := e.halfOpen[:0]
-	for _, c := range e.halfOpen {
-		if !c.removed && conns[c.addr] == c && c.hs.halfOpen() {
-			keep = append(keep, c)
-		}
-	}
-	clear(e.halfOpen[len(keep):])
-	e.halfOpen = keep
+	// A stale entry would keep its memory, and the slab it is in, alive.
+	e.dropStaleHalfOpen()
 	// Every old association is cleared (and so removed for any call that
 	// is handed one) before the first report; the Handler may call in
 	// from a report, but not compact again, and hears nothing of an
 	// association it removed meanwhile.
-	news := make([]*Conn, len(olds))
-	for i, old := range olds {
-		news[i] = conns[old.addr]
-	}
 	for _, old := range olds {
 		*old = Conn{removed: true, heapIdx: -1, state: StateClosed}
 	}
@@ -92,9 +79,9 @@ func (e *Endpoint) Compact(move bool) {
 
 // move returns a copy of c in new memory, which takes c's place in the
 // timer heap (and leaves the cipher cache: record.Layer.Moved), or c
-// itself when c is in a handshake
-// (whose state points back at it from places that are not worth
-// following). The caller updates the maps and clears c.
+// itself when c is in a handshake (whose state points back at it from
+// places that are not worth following). The caller updates the maps and
+// clears c.
 func (e *Endpoint) move(c *Conn, sl *slabs) *Conn {
 	if c.removed || c.hs == nil || c.hs.running() {
 		return c

@@ -205,17 +205,7 @@ func TestCompactLeavesHandshakes(t *testing.T) {
 // move the cache's list still orders them, every one works and evicts
 // another's expanded keys as before.
 func TestCompactManyAssociationsAndCipherCache(t *testing.T) {
-	l := newLink(t, 930)
-	sv := newPeer(t, l, "server", Config{MaxActiveCiphers: 3}, 931)
-	sv.usePSK("Client_identity", "secretPSK")
-	sv.echo = true
-	var cls []*peer
-	for i := 0; i < 12; i++ {
-		cl := newPeer(t, l, fmt.Sprintf("client-%d", i), Config{}, int64(940+i))
-		cl.usePSK("Client_identity", "secretPSK")
-		handshakeOK(t, cl, sv, l, 5*time.Second)
-		cls = append(cls, cl)
-	}
+	sv, cls, l := pskStar(t, 930, Config{MaxActiveCiphers: 3}, 12)
 	for i := 0; i < 12; i += 3 {
 		sv.ep.Reset(sv.conn(cls[i]))
 	}
@@ -381,14 +371,7 @@ func (h *reportingHandler) Send(c *Conn, addr, dg []byte) int {
 func TestCompactReportsAreSafeToCallFrom(t *testing.T) {
 	for _, resetNew := range []bool{false, true} {
 		t.Run(fmt.Sprintf("resetNew=%v", resetNew), func(t *testing.T) {
-			l := newLink(t, 970)
-			sv := newPeer(t, l, "server", Config{}, 971)
-			sv.usePSK("Client_identity", "secretPSK")
-			for i := 0; i < 4; i++ {
-				cl := newPeer(t, l, fmt.Sprintf("client-%d", i), Config{}, int64(980+i))
-				cl.usePSK("Client_identity", "secretPSK")
-				handshakeOK(t, cl, sv, l, 5*time.Second)
-			}
+			sv, _, _ := pskStar(t, 970, Config{}, 4)
 			h := &reportingHandler{Handler: sv.sw.Handler, ep: sv.ep, resetNew: resetNew}
 			sv.ep.Conns(func(c *Conn) { h.olds = append(h.olds, c) })
 			sv.setHandler(h)

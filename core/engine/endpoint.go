@@ -447,9 +447,16 @@ func (e *Endpoint) trimHalfOpen() {
 	if len(e.halfOpen) < 64 || len(e.halfOpen) < 2*e.handshakes {
 		return
 	}
+	e.dropStaleHalfOpen()
+}
+
+// dropStaleHalfOpen keeps only the entries that are associations of the
+// Endpoint still in a half-open handshake (not removed, not replaced or
+// moved by Compact).
+func (e *Endpoint) dropStaleHalfOpen() {
 	keep := e.halfOpen[:0]
 	for _, c := range e.halfOpen {
-		if c.hs.halfOpen() {
+		if !c.removed && e.conns[c.addr] == c && c.hs.halfOpen() {
 			keep = append(keep, c)
 		}
 	}

@@ -371,6 +371,24 @@ func pair(t testing.TB, seed int64, ccfg, scfg Config) (*peer, *peer, *link) {
 	return cl, sv, l
 }
 
+// pskStar builds, on a new link, a PSK server at "server" that echoes
+// (its Config cfg) and n PSK clients "client-0"... connected to it.
+func pskStar(t testing.TB, seed int64, cfg Config, n int) (*peer, []*peer, *link) {
+	t.Helper()
+	l := newLink(t, seed)
+	sv := newPeer(t, l, "server", cfg, seed+1)
+	sv.usePSK("Client_identity", "secretPSK")
+	sv.echo = true
+	var cls []*peer
+	for i := 0; i < n; i++ {
+		cl := newPeer(t, l, fmt.Sprintf("client-%d", i), Config{}, seed+10+int64(i))
+		cl.usePSK("Client_identity", "secretPSK")
+		handshakeOK(t, cl, sv, l, 5*time.Second)
+		cls = append(cls, cl)
+	}
+	return sv, cls, l
+}
+
 // newPeer adds a peer at address name to the link.
 func newPeer(t testing.TB, l *link, name string, cfg Config, seed int64) *peer {
 	p := &peer{t: t, name: name, addr: []byte(name)}

@@ -241,17 +241,7 @@ func TestHelloRequestIgnoredDuringHandshake(t *testing.T) {
 // Only MaxActiveCiphers associations keep expanded ciphers; the others
 // rebuild theirs when they become active again, transparently.
 func TestCipherCacheBound(t *testing.T) {
-	l := newLink(t, 600)
-	sv := newPeer(t, l, "server", Config{MaxActiveCiphers: 2}, 601)
-	sv.usePSK("Client_identity", "secretPSK")
-	sv.echo = true
-	var clients []*peer
-	for i := 0; i < 5; i++ {
-		cl := newPeer(t, l, string(rune('a'+i)), Config{}, int64(602+i))
-		cl.usePSK("Client_identity", "secretPSK")
-		handshakeOK(t, cl, sv, l, 5*time.Second)
-		clients = append(clients, cl)
-	}
+	sv, clients, l := pskStar(t, 600, Config{MaxActiveCiphers: 2}, 5)
 	expanded := func() int {
 		n := 0
 		sv.ep.Conns(func(c *Conn) {
