@@ -45,11 +45,12 @@ type ctxState struct {
 	// dying: destroy is ending every association.
 	dying bool
 	// live counts the context's associations, peak the most it had since
-	// its indexes were last compacted (compactIfShrunk), movePeak since
-	// they were last moved, most the most it ever had.
-	live, peak, movePeak, most int
-	freed                      bool
-	handle                     uintptr
+	// its indexes were last compacted (compactIfShrunk), most the most it
+	// ever had; made counts those made since they were last moved, plus
+	// those that lived then: the slots of the engine's arrays they use.
+	live, peak, made, most int
+	freed                  bool
+	handle                 uintptr
 }
 
 // curCall is one API call in progress: its session (may be nil) and the
@@ -112,20 +113,25 @@ func (st *ctxState) leave() {
 // eighth of the associations it had at its peak went away, from at least
 // releaseMinConns: Go maps never shrink, and the address keys of the
 // survivors keep pages of the heap resident. It costs a map insertion per
-// survivor, so about seven per association removed. When half of them
-// went away since the last move, it also moves the survivors into new
-// memory (engine.Compact): random survivors would otherwise keep nearly
-// every page of the heap their peers used. A move costs 2-4 µs per
-// survivor, so about as much per association removed.
+// survivor, so about seven per association removed. When half of the
+// associations made since the last move (from at least releaseMinConns)
+// went away, it also moves the survivors into new memory
+// (engine.Compact): the engine makes server associations in arrays of
+// 64, and an array stays while one of them lives, so random survivors
+// would otherwise keep nearly every page their peers used, and so would
+// a few long-lived peers among many short-lived ones, without the count
+// ever falling. A move costs 2-4 µs per survivor, so about as much per
+// association removed.
 func (st *ctxState) compactIfShrunk() {
-	if st.peak < releaseMinConns || st.live*8 > st.peak*7 {
+	move := st.made >= releaseMinConns && st.live*2 <= st.made
+	if !move && (st.peak < releaseMinConns || st.live*8 > st.peak*7) {
 		return
 	}
-	move := st.live*2 <= st.movePeak
 	st.ep.Compact(move)
 	st.peak = st.live
 	if move {
-		st.movePeak = st.live
+		st.made = st.live
+		moved.Store(true) // releaseIfShrunk, right after this, gives it back
 	}
 }
 

@@ -137,7 +137,7 @@ func (st *ctxState) ConnChanged(c *engine.Conn, what engine.Change) {
 		connAdded()
 		st.live++
 		st.peak = max(st.peak, st.live)
-		st.movePeak = max(st.movePeak, st.live)
+		st.made++
 		st.most = max(st.most, st.live)
 		st.noMirror(c)
 	case engine.ConnStateChanged:

@@ -50,9 +50,13 @@ import (
 //     (releaseIfSettled, from dtls_check_retransmit, which an idle event
 //     loop keeps calling): the collector's headroom, about as much again
 //     as the live heap, goes back once a burst of handshakes is over, and
-//     so does what a slow decline left.
+//     so does what a slow decline left;
+//   - a context moved its associations (compactIfShrunk): their old
+//     memory is garbage, and the count of associations, which the others
+//     follow, did not change (releaseIfShrunk or releaseIfSettled,
+//     whichever comes first).
 //
-// The last two at most once per releaseInterval.
+// The last three at most once per releaseInterval.
 func releaseMemory() {
 	debug.FreeOSMemory()
 	C.tdtls_trim_c_heap()
@@ -60,6 +64,7 @@ func releaseMemory() {
 	released.Store(nanotime())
 	highWater.Store(n)
 	afterRelease.Store(n)
+	moved.Store(false)
 }
 
 // The associations of all contexts of the process, counted as the engine
@@ -80,6 +85,8 @@ var (
 	// releasing whether a thread is releasing now.
 	released  atomic.Int64
 	releasing atomic.Bool
+	// moved: a context moved its associations since the last release.
+	moved atomic.Bool
 )
 
 const (
@@ -113,24 +120,24 @@ func connRemoved() {
 
 // releaseIfShrunk releases memory when a quarter of the associations of
 // the process went away since the last release, from at least
-// releaseMinConns. Two atomic loads when there is nothing to do.
+// releaseMinConns, or a context moved its associations. Two atomic loads when there is nothing to do.
 func releaseIfShrunk() {
 	h := highWater.Load()
-	if h < releaseMinConns || liveConns.Load()*4 > h*3 {
+	if (h < releaseMinConns || liveConns.Load()*4 > h*3) && !moved.Load() {
 		return
 	}
 	releaseSlow()
 }
 
 // releaseArmed reports whether a later call could release memory:
-// releaseIfSettled waiting for the count to settle, or releaseIfShrunk
-// held back by the interval since the last release (or by another
+// releaseIfSettled waiting for the count to settle, or a release (after
+// a shrink or a move) held back by the interval since the last release (or by another
 // thread's release in progress).
 func releaseArmed() bool {
 	n, a, h := liveConns.Load(), afterRelease.Load(), highWater.Load()
 	lo, hi := min(n, a), max(n, a)
 	return hi >= releaseMinConns && (hi-lo)*8 >= hi ||
-		h >= releaseMinConns && n*4 <= h*3
+		h >= releaseMinConns && n*4 <= h*3 || moved.Load()
 }
 
 // releaseIfSettled releases memory when the count of associations moved by
@@ -138,6 +145,10 @@ func releaseArmed() bool {
 // or after, and has not changed for quietPeriod (as far as the calls of
 // the event loop, which come more often than that, can tell).
 func releaseIfSettled() {
+	if moved.Load() {
+		releaseSlow()
+		return
+	}
 	n, a := liveConns.Load(), afterRelease.Load()
 	lo, hi := min(n, a), max(n, a)
 	if hi < releaseMinConns || (hi-lo)*8 < hi {

@@ -4,7 +4,6 @@ package engine
 
 import (
 	"bytes"
-	"strings"
 	"unsafe"
 
 	"github.com/tinydtls-go/tinydtls/core/record13"
@@ -17,11 +16,13 @@ import (
 // into new memory: Go's collector never moves objects, and a page of the
 // heap stays resident while one object on it lives, so the survivors of
 // a mass removal, spread over every page their peers used, would keep
-// nearly all of them. The moved survivors are packed together in arrays
-// of their own (slabs), and the pages they leave become free at the next
-// collection. A move costs 2-4 µs per association
-// (the C layer rebuilds the indexes when an Endpoint lost an eighth of
-// its associations, and moves them when it lost half).
+// nearly all of them; server associations live in arrays (slabs, made
+// as they are created), and an array stays while one association in it
+// lives. The moved survivors are packed together in arrays of their own,
+// and the pages they leave become free at the next collection. A move
+// costs 2-4 µs per association (the C layer rebuilds the indexes when an
+// Endpoint lost an eighth of its associations, and moves them when half
+// of those created since the last move are gone).
 //
 // A moved association is a new *Conn: the Handler hears ConnMoved with it,
 // and every *Conn taken before the call is invalid afterwards (the old
@@ -33,7 +34,7 @@ func (e *Endpoint) Compact(move bool) {
 		return
 	}
 	var olds, news []*Conn
-	var sl slabs
+	sl := slabs{least: len(e.conns)}
 	conns := make(map[string]*Conn, len(e.conns))
 	for _, c := range e.conns {
 		nc := c
@@ -44,11 +45,14 @@ func (e *Endpoint) Compact(move bool) {
 			olds, news = append(olds, c), append(news, nc)
 			c = nc
 		} else {
-			c.addr = strings.Clone(c.addr)
+			c.addr = sl.key(c.addr)
 		}
 		conns[c.addr] = c
 	}
 	e.conns = conns
+	// New associations start new arrays: the current ones may now hold
+	// nothing but cleared copies and the keys of moved associations.
+	e.born = slabs{}
 	// An old association still has its address until it is cleared below:
 	// its new self is conns[old.addr].
 	cids := make(map[string]*Conn, len(e.cids.conns))
@@ -56,7 +60,7 @@ func (e *Endpoint) Compact(move bool) {
 		if nc := conns[c.addr]; !c.removed && nc != nil {
 			c = nc
 		}
-		cids[strings.Clone(k)] = c
+		cids[sl.key(k)] = c
 	}
 	e.cids.conns = cids
 	// A stale entry would keep its memory, and the slab it is in, alive.
@@ -100,15 +104,19 @@ func (e *Endpoint) move(c *Conn, sl *slabs) *Conn {
 	return nc
 }
 
-// slabs is where one Compact puts the server associations it moves: in
-// arrays of slabLen, and the address keys of all moved associations back
-// to back in arrays of keySlab bytes. An allocation per association would
-// fill the holes that removed associations left on pages where others
-// live, the pages the move is meant to give back; an array this large gets
-// pages of its own, packed. An array stays while one association in it
+// slabs is where server associations are made (Endpoint.born) and where
+// one Compact puts those it moves: in arrays of slabLen, and the address
+// keys of associations back to back in arrays of keySlab bytes. An array
+// this large gets pages of its own, packed, and the collector keeps one
+// span structure and one set of mark bits per array instead of per page
+// of small objects: Go's runtime never returns those for the largest heap
+// it ever had, so they are what a freed context leaves behind. During a
+// move, an allocation per association would also fill the holes that
+// removed associations left on pages where others live, the pages the
+// move is meant to give back. An array stays while one association in it
 // lives, which the next move (after half of them went) ends. Client
-// associations, seldom thousands, are moved one by one (less code: the
-// library's size is bounded).
+// associations, seldom thousands, are made and moved one by one (less
+// code: the library's size is bounded).
 type slabs struct {
 	s12 []struct {
 		c  Conn
@@ -119,6 +127,8 @@ type slabs struct {
 		hs server13
 	}
 	keys []byte
+	// least: the length of a first array (a move knows how many come).
+	least int
 }
 
 const (
@@ -127,19 +137,21 @@ const (
 )
 
 // slot returns the next element of *s, starting a new array when it is
-// full.
-func slot[T any](s *[]T) *T {
+// full: twice as long as the last, at least least, up to slabLen, so that
+// a context with one peer does not pay for 64.
+func slot[T any](s *[]T, least int) *T {
 	if len(*s) == cap(*s) {
-		*s = make([]T, 0, slabLen)
+		*s = make([]T, 0, min(max(2*cap(*s), least, 1), slabLen))
 	}
 	*s = (*s)[:len(*s)+1]
 	return &(*s)[len(*s)-1]
 }
 
-// key returns a copy of k in the key arrays.
+// key returns a copy of k in the key arrays, which grow as slot's do.
 func (sl *slabs) key(k string) string {
 	if cap(sl.keys)-len(sl.keys) < len(k) {
-		sl.keys = make([]byte, 0, max(keySlab, len(k)))
+		n := min(max(2*cap(sl.keys), 32*sl.least, 64), keySlab)
+		sl.keys = make([]byte, 0, max(n, len(k)))
 	}
 	n := len(sl.keys)
 	sl.keys = append(sl.keys, k...)
@@ -162,7 +174,7 @@ func (cl *client12) relocate(*slabs) (*Conn, handshaker) {
 }
 
 func (sv *server12) relocate(sl *slabs) (*Conn, handshaker) {
-	a := slot(&sl.s12)
+	a := slot(&sl.s12, sl.least)
 	a.hs = *sv
 	a.hs.base12.c = &a.c
 	*sv = server12{}
@@ -184,7 +196,7 @@ func (cl *client13) relocate(*slabs) (*Conn, handshaker) {
 }
 
 func (sv *server13) relocate(sl *slabs) (*Conn, handshaker) {
-	a := slot(&sl.s13)
+	a := slot(&sl.s13, sl.least)
 	a.hs = *sv
 	a.hs.base13.relocated(&a.c, &sv.base13)
 	*sv = server13{}

@@ -394,3 +394,46 @@ func TestCompactReportsAreSafeToCallFrom(t *testing.T) {
 		})
 	}
 }
+
+// Server associations are made in arrays, their address keys back to
+// back: an array of 64 (the first ones shorter) gets pages (and one span structure of the Go
+// runtime) of its own instead of one per page of small objects, which
+// the runtime keeps for the largest heap it ever had. A 1.3 server's
+// too. A move starts new arrays, so that the old ones can go.
+func TestServerAssociationsAreMadeInArrays(t *testing.T) {
+	if compactEveryStep {
+		t.Skip("compacting after every step moves the associations")
+	}
+	sv, cls, _ := pskStar(t, 960, Config{}, 5)
+	var conns []*Conn
+	for _, cl := range cls {
+		conns = append(conns, sv.conn(cl))
+	}
+	// Arrays of 1, 2, 4, ... up to 64: the 4th and 5th in one of 4.
+	if a := sv.ep.born.s12; cap(a) != 4 || len(a) != 2 || &a[0].c != conns[3] || &a[1].c != conns[4] {
+		t.Fatalf("the creation array (%d of %d) does not hold the 4th and 5th association", len(a), cap(a))
+	}
+	for i := 1; i < len(conns); i++ {
+		prev, cur := conns[i-1].Addr(), conns[i].Addr()
+		if dataOf(cur) != dataOf(prev)+uintptr(len(prev)) {
+			t.Fatalf("the address keys of associations %d and %d are not back to back", i-1, i)
+		}
+	}
+	var s slabs
+	for i := 0; i < 200; i++ {
+		slot(&s.s12, 1)
+	}
+	if cap(s.s12) != slabLen {
+		t.Fatalf("creation arrays grow to %d, want %d", cap(s.s12), slabLen)
+	}
+	sv.ep.Compact(true)
+	if sv.ep.born.s12 != nil || sv.ep.born.keys != nil {
+		t.Fatalf("a move kept the creation arrays")
+	}
+
+	c13, s13, l13 := pair13(t, 961, false)
+	handshakeOK(t, c13, s13, l13, 5*time.Second)
+	if len(s13.ep.born.s13) != 1 || &s13.ep.born.s13[0].c != s13.conn(c13) {
+		t.Fatalf("a 1.3 server association was not made in the creation array")
+	}
+}

@@ -42,6 +42,7 @@ type Endpoint struct {
 	timers  timerHeap
 	cookie  cookieJar
 	ciphers record.CipherCache
+	born    slabs // where server associations and address keys are made
 
 	handshakes int
 	closed     bool
@@ -392,6 +393,7 @@ func (e *Endpoint) Free() {
 		c.end(st, reset)
 	}
 	e.closed = true
+	e.born = slabs{}
 }
 
 // CheckRetransmit runs every timer that is due: flight retransmissions,
@@ -495,27 +497,21 @@ type clientStart interface {
 }
 
 func (e *Endpoint) newServer13(addr []byte) (*Conn, *server13) {
-	a := new(struct {
-		c  Conn
-		hs server13
-	})
+	a := slot(&e.born.s13, 1)
 	a.hs.base13 = base13{c: &a.c}
 	e.addConn(&a.c, addr, &a.hs)
 	return &a.c, &a.hs
 }
 
 func (e *Endpoint) newServer(addr []byte) (*Conn, *server12) {
-	a := new(struct {
-		c  Conn
-		hs server12
-	})
+	a := slot(&e.born.s12, 1)
 	a.hs.base12 = base12{c: &a.c}
 	e.addConn(&a.c, addr, &a.hs)
 	return &a.c, &a.hs
 }
 
 func (e *Endpoint) addConn(c *Conn, addr []byte, hs handshaker) {
-	c.e, c.addr, c.hs, c.heapIdx = e, string(addr), hs, -1
+	c.e, c.addr, c.hs, c.heapIdx = e, e.born.key(string(addr)), hs, -1
 	c.rl.Init(&e.ciphers)
 	e.conns[c.addr] = c
 	e.trimHalfOpen()
