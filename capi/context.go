@@ -49,8 +49,12 @@ type ctxState struct {
 	// ever had; made counts those made since they were last moved, plus
 	// those that lived then: the slots of the engine's arrays they use.
 	live, peak, made, most int
-	freed                  bool
-	handle                 uintptr
+	// moves counts ConnMoved reports; inPlace the associations the last
+	// move left where they were (engine.Conn.InPlace) that still live:
+	// they keep arrays of cleared copies, which the last of them frees.
+	moves, inPlace int
+	freed          bool
+	handle         uintptr
 }
 
 // curCall is one API call in progress: its session (may be nil) and the
@@ -117,22 +121,56 @@ func (st *ctxState) leave() {
 // associations made since the last move (from at least releaseMinConns)
 // went away, it also moves the survivors into new memory
 // (engine.Compact): the engine makes server associations in arrays of
-// 64, and an array stays while one of them lives, so random survivors
+// about 100, and an array stays while one of them lives, so random survivors
 // would otherwise keep nearly every page their peers used, and so would
 // a few long-lived peers among many short-lived ones, without the count
 // ever falling. A move costs 2-4 µs per survivor, so about as much per
 // association removed.
 func (st *ctxState) compactIfShrunk() {
-	move := st.made >= releaseMinConns && st.live*2 <= st.made
+	move := st.holesWorthMoving() && st.live*2 <= st.made
 	if !move && (st.peak < releaseMinConns || st.live*8 > st.peak*7) {
 		return
 	}
-	st.ep.Compact(move)
-	st.peak = st.live
 	if move {
-		st.made = st.live
-		moved.Store(true) // releaseIfShrunk, right after this, gives it back
+		st.move()
+		return
 	}
+	st.ep.Compact(false)
+	st.peak = st.live
+}
+
+// packIfSettled moves the associations of this context once the count of
+// the process has settled (dtls_check_retransmit) when an eighth of the
+// slots made since the last move are empty: compactIfShrunk waits for
+// half, and a decline that stops short of that (or a move made while
+// closing associations still lived) would leave the survivors in arrays
+// up to half empty for good.
+func (st *ctxState) packIfSettled() {
+	if !st.packArmed() || !settled() {
+		return
+	}
+	st.move()
+}
+
+// move moves the associations (engine.Compact) and arms a release: their
+// old memory is garbage, which the count of associations does not show.
+func (st *ctxState) move() {
+	st.moves = 0
+	st.ep.Compact(true)
+	st.peak, st.made, st.inPlace = st.live, st.live, st.live-st.moves
+	moved.Store(true) // releaseIfShrunk or releaseIfSettled, right after this, gives it back
+}
+
+func (st *ctxState) packArmed() bool {
+	return st.holesWorthMoving() && st.live*8 <= st.made*7
+}
+
+// holesWorthMoving reports whether the empty slots that the live
+// associations may keep (each keeps at most the array of 98 or 72 it is
+// in) come to releaseMinConns: a few survivors of many are not worth a
+// move.
+func (st *ctxState) holesWorthMoving() bool {
+	return min(st.made, 98*st.live)-st.live >= releaseMinConns
 }
 
 // conn returns the association of s, or nil, for calls that only look.
@@ -423,13 +461,14 @@ func tdtls_go_check_retransmit(ctx *C.dtls_context_t, next *C.clock_time_t, unti
 	if st.depth == 1 && !st.freeing {
 		// The call an idle event loop keeps making: return the headroom
 		// of a burst of handshakes once it is over (memory.go).
+		st.packIfSettled()
 		releaseIfSettled()
 		if until != nil {
 			u := int64(math.MaxInt64)
 			if ok {
 				u = baseNano + int64(d) // the tick of the deadline begins
 			}
-			if releaseArmed() {
+			if releaseArmed() || st.packArmed() {
 				// releaseIfSettled must see the count settle: keep
 				// coming here, a few times a second.
 				u = min(u, nanotime()+int64(100*time.Millisecond))

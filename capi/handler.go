@@ -156,12 +156,20 @@ func (st *ctxState) ConnChanged(c *engine.Conn, what engine.Change) {
 	case engine.ConnMoved:
 		// st.ep.Compact moved c; its mirror, if it has one, maps to the
 		// new *Conn.
+		st.moves++
 		if p, ok := c.App.(*C.dtls_peer_t); ok {
 			st.peers[p] = c
 		}
 	case engine.ConnRemoved:
 		connRemoved()
 		st.live--
+		if c.InPlace() && st.inPlace > 0 {
+			if st.inPlace--; st.inPlace == 0 {
+				// The last association a move left in place went: the
+				// arrays it kept are garbage now.
+				moved.Store(true)
+			}
+		}
 		p, ok := c.App.(*C.dtls_peer_t)
 		if !ok {
 			return

@@ -22,6 +22,7 @@ import "C"
 
 import (
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -56,7 +57,7 @@ import (
 //     follow, did not change (releaseIfShrunk or releaseIfSettled,
 //     whichever comes first).
 //
-// The last three at most once per releaseInterval.
+// The second and third at most once per releaseInterval.
 func releaseMemory() {
 	debug.FreeOSMemory()
 	C.tdtls_trim_c_heap()
@@ -105,6 +106,9 @@ const (
 func connAdded() {
 	n := liveConns.Add(1)
 	changes.Add(1)
+	if n >= gcTightFrom && gcMode.Load() == gcDefault {
+		setGCMode(gcDefault, gcTight)
+	}
 	for {
 		h := highWater.Load()
 		if n <= h || highWater.CompareAndSwap(h, n) {
@@ -114,13 +118,64 @@ func connAdded() {
 }
 
 func connRemoved() {
-	liveConns.Add(-1)
+	n := liveConns.Add(-1)
 	changes.Add(1)
+	if n < gcTightFrom/2 && gcMode.Load() == gcTight {
+		setGCMode(gcTight, gcDefault)
+	}
+}
+
+// The collector's headroom. Go's default (GOGC=100) lets the heap grow to
+// twice what was live after the last collection before the next one, and
+// the runtime keeps its bookkeeping of the largest heap it ever had (span
+// structures, mark bits: about 3 % of it) for the life of the process,
+// after every association and context is gone. From gcTightFrom
+// associations in the process (about 9 MB of live heap, PSK), the library
+// lowers the headroom to gcTightPercent, and gives GOGC's default back
+// below half of that: the process's largest heap, and what it leaves
+// behind, shrink by about a third, for more collections during bursts of
+// handshakes (BENCHMARKS.md, "Memory coming back"). A GOGC from the
+// environment is the application's choice, and is left alone.
+const (
+	gcTightFrom    = 16384
+	gcTightPercent = 25
+)
+
+const (
+	gcDefault = iota // GOGC=100, as the runtime started
+	gcTight          // gcTightPercent
+	gcOwn            // GOGC was set in the environment: never changed
+)
+
+var (
+	gcMode   atomic.Int32
+	gcModeMu sync.Mutex // held while the percent and gcMode change together
+)
+
+// setGCMode moves the collector from mode from to mode to, unless another
+// thread moved it meanwhile. A GOGC other than 100 found on the first
+// move is the application's: the mode becomes gcOwn.
+func setGCMode(from, to int32) {
+	gcModeMu.Lock()
+	defer gcModeMu.Unlock()
+	if gcMode.Load() != from {
+		return
+	}
+	gcMode.Store(to)
+	if to == gcTight {
+		if prev := debug.SetGCPercent(gcTightPercent); prev != 100 {
+			debug.SetGCPercent(prev)
+			gcMode.Store(gcOwn)
+		}
+		return
+	}
+	debug.SetGCPercent(100)
 }
 
 // releaseIfShrunk releases memory when a quarter of the associations of
 // the process went away since the last release, from at least
-// releaseMinConns, or a context moved its associations. Two atomic loads when there is nothing to do.
+// releaseMinConns, or a context moved its associations. Three atomic
+// loads when there is nothing to do.
 func releaseIfShrunk() {
 	h := highWater.Load()
 	if (h < releaseMinConns || liveConns.Load()*4 > h*3) && !moved.Load() {
@@ -131,8 +186,8 @@ func releaseIfShrunk() {
 
 // releaseArmed reports whether a later call could release memory:
 // releaseIfSettled waiting for the count to settle, or a release (after
-// a shrink or a move) held back by the interval since the last release (or by another
-// thread's release in progress).
+// a shrink or a move) held back by the interval since the last release
+// (or by another thread's release in progress).
 func releaseArmed() bool {
 	n, a, h := liveConns.Load(), afterRelease.Load(), highWater.Load()
 	lo, hi := min(n, a), max(n, a)
@@ -151,26 +206,35 @@ func releaseIfSettled() {
 	}
 	n, a := liveConns.Load(), afterRelease.Load()
 	lo, hi := min(n, a), max(n, a)
-	if hi < releaseMinConns || (hi-lo)*8 < hi {
-		return
-	}
-	t := nanotime()
-	if c := changes.Load(); seenChanges.Swap(c) != c {
-		seenAt.Store(t)
-		return
-	}
-	if t-seenAt.Load() < int64(quietPeriod) {
+	if hi < releaseMinConns || (hi-lo)*8 < hi || !settled() {
 		return
 	}
 	releaseSlow()
 }
 
+// settled reports whether the count of associations of the process has
+// not changed for quietPeriod, as far as the calls that ask (from
+// dtls_check_retransmit, which comes more often than that) can tell.
+func settled() bool {
+	t := nanotime()
+	if c := changes.Load(); seenChanges.Swap(c) != c {
+		seenAt.Store(t)
+		return false
+	}
+	return t-seenAt.Load() >= int64(quietPeriod)
+}
+
+// releaseSlow releases memory unless another thread is at it, or the last
+// release was less than releaseInterval ago and no context moved its
+// associations since: a move doubles their memory until the collection
+// (the moves have limits of their own: half of the associations gone, or
+// the count settled).
 func releaseSlow() {
 	if !releasing.CompareAndSwap(false, true) {
 		return // another thread is at it
 	}
 	defer releasing.Store(false)
-	if last := released.Load(); last != 0 && nanotime()-last < int64(releaseInterval) {
+	if last := released.Load(); last != 0 && nanotime()-last < int64(releaseInterval) && !moved.Load() {
 		return
 	}
 	releaseMemory()

@@ -12,17 +12,21 @@ import (
 // Compact gives the Go heap a chance to return the memory of associations
 // that went away. Go maps never shrink: it rebuilds both maps with fresh
 // keys, and the list of half-open handshakes without its stale entries.
-// With move, it also moves every association that is not in a handshake
-// into new memory: Go's collector never moves objects, and a page of the
-// heap stays resident while one object on it lives, so the survivors of
-// a mass removal, spread over every page their peers used, would keep
-// nearly all of them; server associations live in arrays (slabs, made
-// as they are created), and an array stays while one association in it
-// lives. The moved survivors are packed together in arrays of their own,
-// and the pages they leave become free at the next collection. A move
-// costs 2-4 µs per association (the C layer rebuilds the indexes when an
-// Endpoint lost an eighth of its associations, and moves them when half
-// of those created since the last move are gone).
+// With move, it also moves every association that is neither in a
+// handshake nor closing into new memory: Go's collector never moves
+// objects, and a page of the heap stays resident while one object on it
+// lives, so the survivors of a mass removal, spread over every page their
+// peers used, would keep nearly all of them; server associations live in
+// arrays (slabs, made as they are created), and an array stays while one
+// association in it lives. The moved survivors are packed together in
+// arrays of their own, and the pages they leave become free at the next
+// collection. A move costs 2-4 µs per association (the C layer rebuilds
+// the indexes when an Endpoint lost an eighth of its associations, and
+// moves them when half of those made since the last move are gone, or an
+// eighth once the count settled).
+//
+// An association a move leaves where it is keeps the array it is in (and
+// the cleared copies beside it) until it ends: InPlace tells it.
 //
 // A moved association is a new *Conn: the Handler hears ConnMoved with it,
 // and every *Conn taken before the call is invalid afterwards (the old
@@ -46,6 +50,7 @@ func (e *Endpoint) Compact(move bool) {
 			c = nc
 		} else {
 			c.addr = sl.key(c.addr)
+			c.inPlace = c.inPlace || move
 		}
 		conns[c.addr] = c
 	}
@@ -84,10 +89,11 @@ func (e *Endpoint) Compact(move bool) {
 // move returns a copy of c in new memory, which takes c's place in the
 // timer heap (and leaves the cipher cache: record.Layer.Moved), or c
 // itself when c is in a handshake (whose state points back at it from
-// places that are not worth following). The caller updates the maps and
-// clears c.
+// places that are not worth following) or closing (it ends within
+// Config.CloseTimeout, and its memory with it: a copy would only add to
+// the heap meanwhile). The caller updates the maps and clears c.
 func (e *Endpoint) move(c *Conn, sl *slabs) *Conn {
-	if c.removed || c.hs == nil || c.hs.running() {
+	if c.removed || c.hs == nil || c.hs.running() || c.state == StateClosing {
 		return c
 	}
 	nc, hs := c.hs.relocate(sl)
@@ -95,7 +101,7 @@ func (e *Endpoint) move(c *Conn, sl *slabs) *Conn {
 		return c
 	}
 	*nc = *c
-	nc.hs = hs
+	nc.hs, nc.inPlace = hs, false
 	nc.addr = sl.key(c.addr)
 	nc.rl.Moved(&c.rl)
 	if nc.heapIdx >= 0 {
@@ -105,12 +111,16 @@ func (e *Endpoint) move(c *Conn, sl *slabs) *Conn {
 }
 
 // slabs is where server associations are made (Endpoint.born) and where
-// one Compact puts those it moves: in arrays of slabLen, and the address
-// keys of associations back to back in arrays of keySlab bytes. An array
-// this large gets pages of its own, packed, and the collector keeps one
-// span structure and one set of mark bits per array instead of per page
-// of small objects: Go's runtime never returns those for the largest heap
-// it ever had, so they are what a freed context leaves behind. During a
+// one Compact puts those it moves: in arrays of up to slabBytes, and the
+// address keys of associations back to back in arrays of keySlab bytes.
+// An array this large gets pages of its own (Go allocates an object over
+// 32 KB in a span of its own, and slabBytes is five pages; a key array is
+// the one object of its page), packed, and the collector keeps one span
+// structure and one set of mark bits per array instead of per page of
+// small objects: Go's runtime never returns those for the largest heap it
+// ever had, so they are what a freed context leaves behind. Arrays that
+// shared spans would also keep each other's pages: a span stays while one
+// of its objects lives. During a
 // move, an allocation per association would also fill the holes that
 // removed associations left on pages where others live, the pages the
 // move is meant to give back. An array stays while one association in it
@@ -132,16 +142,18 @@ type slabs struct {
 }
 
 const (
-	slabLen = 64
-	keySlab = 4096
+	slabBytes = 5 << 13 // 98 1.2 server associations, 72 1.3 ones
+	keySlab   = 8192
 )
 
 // slot returns the next element of *s, starting a new array when it is
-// full: twice as long as the last, at least least, up to slabLen, so that
-// a context with one peer does not pay for 64.
+// full: twice as long as the last, at least least, up to slabBytes, so
+// that a context with one peer does not pay for a hundred.
 func slot[T any](s *[]T, least int) *T {
 	if len(*s) == cap(*s) {
-		*s = make([]T, 0, min(max(2*cap(*s), least, 1), slabLen))
+		var one T
+		most := slabBytes / int(unsafe.Sizeof(one))
+		*s = make([]T, 0, min(max(2*cap(*s), least, 1), most))
 	}
 	*s = (*s)[:len(*s)+1]
 	return &(*s)[len(*s)-1]

@@ -38,6 +38,7 @@ type Conn struct {
 	state       State
 	removed     bool
 	established bool // completed at least one handshake
+	inPlace     bool // the last move left it where it was (InPlace)
 }
 
 func (c *Conn) String() string {
@@ -74,6 +75,10 @@ func (c *Conn) Version() uint16 { return c.hs.version() }
 
 // Removed reports whether the association has been removed from its Endpoint.
 func (c *Conn) Removed() bool { return c.removed }
+
+// InPlace reports whether the last Compact that moved associations left
+// this one where it was (in a handshake, or closing).
+func (c *Conn) InPlace() bool { return c.inPlace }
 
 // WriteCID returns the connection ID we put on records to the peer.
 func (c *Conn) WriteCID() []byte { return c.rl.Out.CID() }
