@@ -45,13 +45,17 @@ type ctxState struct {
 	// dying: destroy is ending every association.
 	dying bool
 	// live counts the context's associations, peak the most it had since
-	// its indexes were last compacted (compactIfShrunk), most the most it
-	// ever had; made counts those made since they were last moved, plus
-	// those that lived then: the slots of the engine's arrays they use.
-	live, peak, made, most int
+	// its indexes were last compacted (compactIfShrunk), movePeak since
+	// they were last moved, most the most it ever had; made counts those
+	// made since they were last moved, plus those that lived then: the
+	// slots of the engine's arrays they use.
+	live, peak, movePeak, most, made int
+	// movedAt is when they were last moved (nanotime).
+	movedAt int64
 	// moves counts ConnMoved reports; inPlace the associations the last
-	// move left where they were (engine.Conn.InPlace) that still live:
-	// they keep arrays of cleared copies, which the last of them frees.
+	// move after a decline left where they were (engine.Conn.InPlace) that
+	// still live: they keep arrays of cleared copies, which the last of
+	// them frees.
 	moves, inPlace int
 	freed          bool
 	handle         uintptr
@@ -121,18 +125,27 @@ func (st *ctxState) leave() {
 // associations made since the last move (from at least releaseMinConns)
 // went away, it also moves the survivors into new memory
 // (engine.Compact): the engine makes server associations in arrays of
-// about 100, and an array stays while one of them lives, so random survivors
-// would otherwise keep nearly every page their peers used, and so would
-// a few long-lived peers among many short-lived ones, without the count
-// ever falling. A move costs 2-4 µs per survivor, so about as much per
-// association removed.
+// about 100, and an array stays while one of them lives, so random
+// survivors would otherwise keep nearly every page their peers used. A
+// move costs 2-4 µs per survivor, so about as much per association
+// removed. After a decline (half of the most there were since the last
+// move went) the memory goes back at once (releaseIfShrunk, right after
+// this); under churn (as many made as went away: a few long-lived peers
+// among many short-lived ones keep arrays without the count ever
+// falling) at most one move a second, and the collections that the churn
+// brings anyway return the old copies.
 func (st *ctxState) compactIfShrunk() {
-	move := st.holesWorthMoving() && st.live*2 <= st.made
-	if !move && (st.peak < releaseMinConns || st.live*8 > st.peak*7) {
-		return
+	if st.holesWorthMoving() && st.live*2 <= st.made {
+		if st.live*2 <= st.movePeak {
+			st.move(true)
+			return
+		}
+		if t := nanotime(); t-st.movedAt >= int64(time.Second) {
+			st.move(false)
+			return
+		}
 	}
-	if move {
-		st.move()
+	if st.peak < releaseMinConns || st.live*8 > st.peak*7 {
 		return
 	}
 	st.ep.Compact(false)
@@ -149,16 +162,25 @@ func (st *ctxState) packIfSettled() {
 	if !st.packArmed() || !settled() {
 		return
 	}
-	st.move()
+	st.move(true)
 }
 
-// move moves the associations (engine.Compact) and arms a release: their
-// old memory is garbage, which the count of associations does not show.
-func (st *ctxState) move() {
+// move moves the associations (engine.Compact); with release, it arms a
+// release of memory, which the caller's releaseIfShrunk or
+// releaseIfSettled then runs: the old copies are garbage the count of
+// associations does not show, and so are the arrays of the associations
+// the move left in place once the last of them ends (ConnChanged).
+func (st *ctxState) move(release bool) {
 	st.moves = 0
-	st.ep.Compact(true)
-	st.peak, st.made, st.inPlace = st.live, st.live, st.live-st.moves
-	moved.Store(true) // releaseIfShrunk or releaseIfSettled, right after this, gives it back
+	if !st.ep.Compact(true) {
+		return
+	}
+	st.peak, st.movePeak, st.made, st.movedAt = st.live, st.live, st.live, nanotime()
+	st.inPlace = 0
+	if release {
+		st.inPlace = st.live - st.moves
+		moved.Store(true)
+	}
 }
 
 func (st *ctxState) packArmed() bool {

@@ -138,6 +138,7 @@ func (st *ctxState) ConnChanged(c *engine.Conn, what engine.Change) {
 		st.live++
 		st.peak = max(st.peak, st.live)
 		st.made++
+		st.movePeak = max(st.movePeak, st.live)
 		st.most = max(st.most, st.live)
 		st.noMirror(c)
 	case engine.ConnStateChanged:

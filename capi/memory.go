@@ -17,6 +17,11 @@ static inline void tdtls_trim_c_heap(void) {
   malloc_trim(0);
 #endif
 }
+
+// Whether GOGC is in the environment (read here rather than with Go's
+// syscall.Getenv, which would add its copy of the environment to the
+// library).
+static inline int tdtls_gogc_set(void) { return getenv("GOGC") != NULL; }
 */
 import "C"
 
@@ -52,20 +57,27 @@ import (
 //     loop keeps calling): the collector's headroom, about as much again
 //     as the live heap, goes back once a burst of handshakes is over, and
 //     so does what a slow decline left;
-//   - a context moved its associations (compactIfShrunk): their old
-//     memory is garbage, and the count of associations, which the others
-//     follow, did not change (releaseIfShrunk or releaseIfSettled,
-//     whichever comes first).
+//   - a context moved its associations after a decline, or once the
+//     count settled (compactIfShrunk, packIfSettled), or the last
+//     association such a move left in place ended: the old copies are
+//     garbage, and the count of associations, which the others follow,
+//     did not change (releaseIfShrunk or releaseIfSettled, whichever comes
+//     first). Moves have limits of their own: half of the associations
+//     gone since the last one, or a count that has not changed for
+//     quietPeriod.
 //
-// The second and third at most once per releaseInterval.
+// The second and third at most once per releaseInterval; the last at once
+// (a move doubles the memory of the survivors until the collection).
 func releaseMemory() {
+	// Cleared first: a move by another thread during the collection
+	// arms the next one.
+	moved.Store(false)
 	debug.FreeOSMemory()
 	C.tdtls_trim_c_heap()
 	n := liveConns.Load()
 	released.Store(nanotime())
 	highWater.Store(n)
 	afterRelease.Store(n)
-	moved.Store(false)
 }
 
 // The associations of all contexts of the process, counted as the engine
@@ -96,7 +108,7 @@ const (
 	releaseMinConns = 1000
 	// releaseInterval: at most one release per interval, so that a server
 	// whose association count swings widely does not collect at every
-	// swing.
+	// swing (a move's release aside: moves have limits of their own).
 	releaseInterval = time.Second
 	// quietPeriod: how long the count must not have changed before a
 	// smaller change than a quarter fewer is worth a release.
@@ -153,23 +165,26 @@ var (
 )
 
 // setGCMode moves the collector from mode from to mode to, unless another
-// thread moved it meanwhile. A GOGC other than 100 found on the first
-// move is the application's: the mode becomes gcOwn.
+// thread moved it meanwhile or the count went back across the threshold.
+// A GOGC in the environment, found on the first move, is the
+// application's: the mode becomes gcOwn.
 func setGCMode(from, to int32) {
 	gcModeMu.Lock()
 	defer gcModeMu.Unlock()
-	if gcMode.Load() != from {
+	n := liveConns.Load()
+	if gcMode.Load() != from || to == gcTight && n < gcTightFrom || to == gcDefault && n >= gcTightFrom/2 {
+		return
+	}
+	if C.tdtls_gogc_set() != 0 {
+		gcMode.Store(gcOwn)
 		return
 	}
 	gcMode.Store(to)
 	if to == gcTight {
-		if prev := debug.SetGCPercent(gcTightPercent); prev != 100 {
-			debug.SetGCPercent(prev)
-			gcMode.Store(gcOwn)
-		}
-		return
+		debug.SetGCPercent(gcTightPercent)
+	} else {
+		debug.SetGCPercent(100)
 	}
-	debug.SetGCPercent(100)
 }
 
 // releaseIfShrunk releases memory when a quarter of the associations of

@@ -32,10 +32,11 @@ import (
 // and every *Conn taken before the call is invalid afterwards (the old
 // ones are cleared, their keys with them). Called during a call into the
 // Endpoint (from a Handler), when the caller's step still holds
-// associations, or from its own ConnMoved reports, it does nothing.
-func (e *Endpoint) Compact(move bool) {
+// associations, or from its own ConnMoved reports, it does nothing and
+// returns false.
+func (e *Endpoint) Compact(move bool) bool {
 	if e.closed || e.depth > 0 || e.compacting {
-		return
+		return false
 	}
 	var olds, news []*Conn
 	sl := slabs{least: len(e.conns)}
@@ -55,9 +56,11 @@ func (e *Endpoint) Compact(move bool) {
 		conns[c.addr] = c
 	}
 	e.conns = conns
-	// New associations start new arrays: the current ones may now hold
-	// nothing but cleared copies and the keys of moved associations.
-	e.born = slabs{}
+	if move {
+		// New associations start new arrays: the current ones may now
+		// hold nothing but cleared copies and the keys of moved ones.
+		e.born = slabs{}
+	}
 	// An old association still has its address until it is cleared below:
 	// its new self is conns[old.addr].
 	cids := make(map[string]*Conn, len(e.cids.conns))
@@ -84,6 +87,7 @@ func (e *Endpoint) Compact(move bool) {
 		}
 	}
 	e.compacting = false
+	return true
 }
 
 // move returns a copy of c in new memory, which takes c's place in the
@@ -113,20 +117,20 @@ func (e *Endpoint) move(c *Conn, sl *slabs) *Conn {
 // slabs is where server associations are made (Endpoint.born) and where
 // one Compact puts those it moves: in arrays of up to slabBytes, and the
 // address keys of associations back to back in arrays of keySlab bytes.
-// An array this large gets pages of its own (Go allocates an object over
-// 32 KB in a span of its own, and slabBytes is five pages; a key array is
+// A full array gets pages of its own (Go allocates an object over 32 KB
+// in a span of its own, and slabBytes is five pages; a full key array is
 // the one object of its page), packed, and the collector keeps one span
 // structure and one set of mark bits per array instead of per page of
 // small objects: Go's runtime never returns those for the largest heap it
 // ever had, so they are what a freed context leaves behind. Arrays that
-// shared spans would also keep each other's pages: a span stays while one
-// of its objects lives. During a
-// move, an allocation per association would also fill the holes that
-// removed associations left on pages where others live, the pages the
-// move is meant to give back. An array stays while one association in it
-// lives, which the next move (after half of them went) ends. Client
-// associations, seldom thousands, are made and moved one by one (less
-// code: the library's size is bounded).
+// shared spans would also keep each other's pages, a span staying while
+// one of its objects lives; only a context's first, short arrays do.
+// During a move, an allocation per association would also fill the holes
+// that removed associations left on pages where others live, the pages
+// the move is meant to give back. An array stays while one association in
+// it lives, which the next move ends. Client associations, seldom
+// thousands, are made and moved one by one (less code: the library's size
+// is bounded).
 type slabs struct {
 	s12 []struct {
 		c  Conn

@@ -460,3 +460,26 @@ func TestServerAssociationsAreMadeInArrays(t *testing.T) {
 		t.Fatalf("a 1.3 server association was not made in the creation array")
 	}
 }
+
+// A removed 1.3 association drops what it pointed at and wipes its
+// traffic secrets: its array, shared with live associations, keeps it.
+func TestRemoved13ForgetsItsState(t *testing.T) {
+	cl, sv, l := pair13(t, 970, false)
+	handshakeOK(t, cl, sv, l, 5*time.Second)
+	exchange(t, cl, sv, l, "before the reset")
+	c := sv.conn(cl)
+	b := &c.hs.(*server13).base13
+	secret := b.readSecret
+	if len(secret) == 0 || b.reasm == nil {
+		t.Fatalf("an established 1.3 association has no traffic secret or reassembler")
+	}
+	sv.ep.Reset(c)
+	if !c.Removed() || b.readSecret != nil || b.writeSecret != nil || b.reasm != nil || b.rcvd != nil || b.finalACK != nil {
+		t.Fatalf("a removed 1.3 association kept its secrets, reassembler or ACK lists")
+	}
+	for _, x := range secret {
+		if x != 0 {
+			t.Fatalf("a removed 1.3 association's traffic secret was not wiped")
+		}
+	}
+}

@@ -94,6 +94,7 @@ func (e *Endpoint) remove(c *Conn) {
 		e.timers.remove(c)
 	}
 	c.hs.stop()
+	forget13(c.hs)
 	c.rl.Close()
 	c.state = StateClosed
 	c.flight = nil

@@ -207,6 +207,25 @@ func (b *base13) count() {
 	}
 }
 
+// forget13 drops what a removed DTLS 1.3 association still pointed at
+// and wipes its traffic secrets: a server association lives in an array
+// with up to 71 others (slabs), which keeps it, and all it points at,
+// while one of them lives.
+func forget13(h handshaker) {
+	var b *base13
+	switch h := h.(type) {
+	case *server13:
+		b = &h.base13
+	case *client13:
+		b = &h.base13
+	default:
+		return
+	}
+	clear(b.readSecret)
+	clear(b.writeSecret)
+	b.readSecret, b.writeSecret, b.reasm, b.rcvd, b.finalACK = nil, nil, nil, nil, nil
+}
+
 // stopHandshake drops the handshake state and wipes its secrets.
 func (b *base13) stopHandshake() {
 	hs := b.hs
