@@ -135,7 +135,7 @@ func (st *ctxState) leave() {
 // falling) at most one move a second, and the collections that the churn
 // brings anyway return the old copies.
 func (st *ctxState) compactIfShrunk() {
-	if st.holesWorthMoving() && st.live*2 <= st.made {
+	if st.holes() && st.live*2 <= st.made {
 		if st.live*2 <= st.movePeak {
 			st.move(true)
 			return
@@ -152,17 +152,22 @@ func (st *ctxState) compactIfShrunk() {
 	st.peak = st.live
 }
 
-// packIfSettled moves the associations of this context once the count of
+// packSettled moves the associations of this context once the count of
 // the process has settled (dtls_check_retransmit) when an eighth of the
 // slots made since the last move are empty: compactIfShrunk waits for
 // half, and a decline that stops short of that (or a move made while
 // closing associations still lived) would leave the survivors in arrays
-// up to half empty for good.
-func (st *ctxState) packIfSettled() {
-	if !st.packArmed() || !settled() {
-		return
+// up to half empty for good. It reports whether a move waits for the
+// count to settle (the event loop must come back to see it).
+func (st *ctxState) packSettled() bool {
+	if !st.holes() || st.live*8 > st.made*7 {
+		return false
+	}
+	if !settled() {
+		return true
 	}
 	st.move(true)
+	return false
 }
 
 // move moves the associations (engine.Compact); with release, it arms a
@@ -183,15 +188,10 @@ func (st *ctxState) move(release bool) {
 	}
 }
 
-func (st *ctxState) packArmed() bool {
-	return st.holesWorthMoving() && st.live*8 <= st.made*7
-}
-
-// holesWorthMoving reports whether the empty slots that the live
-// associations may keep (each keeps at most the array of 98 or 72 it is
-// in) come to releaseMinConns: a few survivors of many are not worth a
-// move.
-func (st *ctxState) holesWorthMoving() bool {
+// holes reports whether the empty slots that the live associations may
+// keep (each keeps at most the array of 98 or 72 it is in) come to
+// releaseMinConns: a few survivors of many are not worth a move.
+func (st *ctxState) holes() bool {
 	return min(st.made, 98*st.live)-st.live >= releaseMinConns
 }
 
@@ -483,16 +483,16 @@ func tdtls_go_check_retransmit(ctx *C.dtls_context_t, next *C.clock_time_t, unti
 	if st.depth == 1 && !st.freeing {
 		// The call an idle event loop keeps making: return the headroom
 		// of a burst of handshakes once it is over (memory.go).
-		st.packIfSettled()
+		waiting := st.packSettled()
 		releaseIfSettled()
 		if until != nil {
 			u := int64(math.MaxInt64)
 			if ok {
 				u = baseNano + int64(d) // the tick of the deadline begins
 			}
-			if releaseArmed() || st.packArmed() {
-				// releaseIfSettled must see the count settle: keep
-				// coming here, a few times a second.
+			if releaseArmed() || waiting {
+				// releaseIfSettled and packSettled must see the count
+				// settle: keep coming here, a few times a second.
 				u = min(u, nanotime()+int64(100*time.Millisecond))
 			}
 			*until = C.longlong(u)

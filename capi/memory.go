@@ -58,7 +58,7 @@ import (
 //     as the live heap, goes back once a burst of handshakes is over, and
 //     so does what a slow decline left;
 //   - a context moved its associations after a decline, or once the
-//     count settled (compactIfShrunk, packIfSettled), or the last
+//     count settled (compactIfShrunk, packSettled), or the last
 //     association such a move left in place ended: the old copies are
 //     garbage, and the count of associations, which the others follow,
 //     did not change (releaseIfShrunk or releaseIfSettled, whichever comes
@@ -119,7 +119,7 @@ func connAdded() {
 	n := liveConns.Add(1)
 	changes.Add(1)
 	if n >= gcTightFrom && gcMode.Load() == gcDefault {
-		setGCMode(gcDefault, gcTight)
+		setGC(gcDefault, gcTight)
 	}
 	for {
 		h := highWater.Load()
@@ -133,7 +133,7 @@ func connRemoved() {
 	n := liveConns.Add(-1)
 	changes.Add(1)
 	if n < gcTightFrom/2 && gcMode.Load() == gcTight {
-		setGCMode(gcTight, gcDefault)
+		setGC(gcTight, gcDefault)
 	}
 }
 
@@ -164,11 +164,11 @@ var (
 	gcModeMu sync.Mutex // held while the percent and gcMode change together
 )
 
-// setGCMode moves the collector from mode from to mode to, unless another
+// setGC moves the collector from mode from to mode to, unless another
 // thread moved it meanwhile or the count went back across the threshold.
 // A GOGC in the environment, found on the first move, is the
 // application's: the mode becomes gcOwn.
-func setGCMode(from, to int32) {
+func setGC(from, to int32) {
 	gcModeMu.Lock()
 	defer gcModeMu.Unlock()
 	n := liveConns.Load()

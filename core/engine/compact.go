@@ -132,14 +132,8 @@ func (e *Endpoint) move(c *Conn, sl *slabs) *Conn {
 // thousands, are made and moved one by one (less code: the library's size
 // is bounded).
 type slabs struct {
-	s12 []struct {
-		c  Conn
-		hs server12
-	}
-	s13 []struct {
-		c  Conn
-		hs server13
-	}
+	s12  []assoc12
+	s13  []assoc13
 	keys []byte
 	// least: the length of a first array (a move knows how many come).
 	least int
@@ -150,20 +144,43 @@ const (
 	keySlab   = 8192
 )
 
-// slot returns the next element of *s, starting a new array when it is
-// full: twice as long as the last, at least least, up to slabBytes, so
-// that a context with one peer does not pay for a hundred.
-func slot[T any](s *[]T, least int) *T {
-	if len(*s) == cap(*s) {
-		var one T
-		most := slabBytes / int(unsafe.Sizeof(one))
-		*s = make([]T, 0, min(max(2*cap(*s), least, 1), most))
+// A server association and its handshaker, in one allocation.
+type (
+	assoc12 struct {
+		c  Conn
+		hs server12
 	}
-	*s = (*s)[:len(*s)+1]
-	return &(*s)[len(*s)-1]
+	assoc13 struct {
+		c  Conn
+		hs server13
+	}
+)
+
+// slot12 and slot13 return the next element of the arrays, starting a new
+// array when the last is full: twice as long, at least least, up to
+// slabBytes, so that a context with one peer does not pay for a hundred.
+// (Not generic: a generic function's instances carry the names of their
+// type arguments' shapes, and the library's size is bounded.)
+func (sl *slabs) slot12(least int) *assoc12 {
+	if len(sl.s12) == cap(sl.s12) {
+		sl.s12 = make([]assoc12, 0, min(max(2*cap(sl.s12), least, 1), slabBytes/int(unsafe.Sizeof(assoc12{}))))
+	}
+	sl.s12 = sl.s12[:len(sl.s12)+1]
+	return &sl.s12[len(sl.s12)-1]
+}
+
+func (sl *slabs) slot13(least int) *assoc13 {
+	if len(sl.s13) == cap(sl.s13) {
+		sl.s13 = make([]assoc13, 0, min(max(2*cap(sl.s13), least, 1), slabBytes/int(unsafe.Sizeof(assoc13{}))))
+	}
+	sl.s13 = sl.s13[:len(sl.s13)+1]
+	return &sl.s13[len(sl.s13)-1]
 }
 
 // key returns a copy of k in the key arrays, which grow as slot's do.
+// (Not inlined: the library's size is bounded.)
+//
+//go:noinline
 func (sl *slabs) key(k string) string {
 	if cap(sl.keys)-len(sl.keys) < len(k) {
 		n := min(max(2*cap(sl.keys), 32*sl.least, 64), keySlab)
@@ -190,7 +207,7 @@ func (cl *client12) relocate(*slabs) (*Conn, handshaker) {
 }
 
 func (sv *server12) relocate(sl *slabs) (*Conn, handshaker) {
-	a := slot(&sl.s12, sl.least)
+	a := sl.slot12(sl.least)
 	a.hs = *sv
 	a.hs.base12.c = &a.c
 	*sv = server12{}
@@ -212,7 +229,7 @@ func (cl *client13) relocate(*slabs) (*Conn, handshaker) {
 }
 
 func (sv *server13) relocate(sl *slabs) (*Conn, handshaker) {
-	a := slot(&sl.s13, sl.least)
+	a := sl.slot13(sl.least)
 	a.hs = *sv
 	a.hs.base13.relocated(&a.c, &sv.base13)
 	*sv = server13{}

@@ -443,7 +443,7 @@ func TestServerAssociationsAreMadeInArrays(t *testing.T) {
 	}
 	var s slabs
 	for i := 0; i < 200; i++ {
-		slot(&s.s12, 1)
+		s.slot12(1)
 	}
 	// Up to five pages, the span of their own Go gives them, nearly full.
 	if n := cap(s.s12) * int(unsafe.Sizeof(s.s12[0])); n > slabBytes || n <= slabBytes-int(unsafe.Sizeof(s.s12[0])) {

@@ -497,14 +497,14 @@ type clientStart interface {
 }
 
 func (e *Endpoint) newServer13(addr []byte) (*Conn, *server13) {
-	a := slot(&e.born.s13, 1)
+	a := e.born.slot13(1)
 	a.hs.base13 = base13{c: &a.c}
 	e.addConn(&a.c, addr, &a.hs)
 	return &a.c, &a.hs
 }
 
 func (e *Endpoint) newServer(addr []byte) (*Conn, *server12) {
-	a := slot(&e.born.s12, 1)
+	a := e.born.slot12(1)
 	a.hs.base12 = base12{c: &a.c}
 	e.addConn(&a.c, addr, &a.hs)
 	return &a.c, &a.hs

@@ -8,9 +8,12 @@
 package hmac
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding"
 	"hash"
+	"sync/atomic"
+	"unsafe"
 )
 
 type mac struct {
@@ -25,7 +28,7 @@ type mac struct {
 
 type stateHash interface {
 	hash.Hash
-	encoding.BinaryMarshaler
+	encoding.BinaryAppender
 	encoding.BinaryUnmarshaler
 }
 
@@ -63,10 +66,71 @@ func (m *mac) saveStates() {
 	in.Write(m.ipad)
 	out.Reset()
 	out.Write(m.opad)
-	istate, err1 := in.MarshalBinary()
-	ostate, err2 := out.MarshalBinary()
+	istate, err1 := in.AppendBinary(m.istate[:0])
+	ostate, err2 := out.AppendBinary(m.ostate[:0])
 	if err1 == nil && err2 == nil {
 		m.istate, m.ostate = istate, ostate
+	}
+}
+
+// Rekey makes h, an HMAC that New made, what New would make with the same
+// hash and key, in h's own memory: the TLS 1.2 PRF makes one per secret,
+// several per handshake, and their garbage would bring collections
+// sooner. It returns false, changing nothing, for any other hash.Hash.
+func Rekey(h hash.Hash, key []byte) bool {
+	m, ok := h.(*mac)
+	if !ok {
+		return false
+	}
+	var sum [64]byte
+	if len(key) > len(m.ipad) {
+		m.outer.Reset()
+		m.outer.Write(key)
+		key = m.outer.Sum(sum[:0])
+	}
+	clear(m.ipad)
+	copy(m.ipad, key)
+	for i := range m.ipad {
+		m.opad[i] = m.ipad[i] ^ 0x5c
+		m.ipad[i] ^= 0x36
+	}
+	clear(sum[:])
+	wipe(m)
+	m.inner.Reset()
+	m.inner.Write(m.ipad)
+	return true
+}
+
+// spare is an HMAC-SHA256 that Done kept for the next SHA256 (one for
+// the process: a call on another thread meanwhile makes its own).
+var spare unsafe.Pointer // *mac
+
+// SHA256 returns HMAC-SHA256 keyed with key, in the memory of the one
+// Done kept if there is one: the TLS 1.2 PRF needs several per handshake.
+func SHA256(key []byte) hash.Hash {
+	if m := (*mac)(atomic.SwapPointer(&spare, nil)); m != nil && Rekey(m, key) {
+		return m
+	}
+	return New(sha256.New, key)
+}
+
+// Done wipes h, an HMAC-SHA256 that SHA256 returned, and keeps it for the
+// next SHA256; h must not be used afterwards.
+func Done(h hash.Hash) {
+	if m, ok := h.(*mac); ok && m.Size() == sha256.Size && m.BlockSize() == sha256.BlockSize {
+		wipe(m)
+		atomic.StorePointer(&spare, unsafe.Pointer(m))
+	}
+}
+
+// wipe erases the hash states an HMAC that New made saved after its key
+// (the next Reset saves them again), for an HMAC kept for reuse.
+func wipe(h hash.Hash) {
+	if m, ok := h.(*mac); ok {
+		clear(m.istate)
+		clear(m.ostate)
+		m.istate, m.ostate = m.istate[:0], m.ostate[:0]
+		m.tried = false
 	}
 }
 
@@ -86,7 +150,7 @@ func (m *mac) Sum(b []byte) []byte {
 }
 
 func (m *mac) Reset() {
-	if m.istate == nil && !m.tried {
+	if len(m.istate) == 0 && !m.tried {
 		m.tried = true
 		m.saveStates()
 	}
@@ -95,7 +159,7 @@ func (m *mac) Reset() {
 
 // restore puts h back to the state after the padded key.
 func (m *mac) restore(h hash.Hash, state, pad []byte) {
-	if state != nil && h.(stateHash).UnmarshalBinary(state) == nil {
+	if len(state) != 0 && h.(stateHash).UnmarshalBinary(state) == nil {
 		return
 	}
 	h.Reset()

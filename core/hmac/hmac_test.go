@@ -126,3 +126,49 @@ func TestSumAllocatesNothingWithRoom(t *testing.T) {
 		t.Fatalf("%v allocations per Reset, Write, Sum", n)
 	}
 }
+
+// Rekey makes a used HMAC what New makes with the new key, for keys
+// shorter than, as long as and longer than the block, after Reset and Sum
+// saved and used the states of the old key; Wipe erases those states and
+// the HMAC still computes the right MAC. Other hashes are not rekeyed.
+func TestRekey(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, newHash := range []func() hash.Hash{sha256.New, sha512.New} {
+		h := New(newHash, []byte("first key"))
+		for _, n := range []int{0, 1, 20, 32, 64, 65, 128, 129, 200} {
+			key := make([]byte, n)
+			for i := range key {
+				key[i] = byte(r.Uint32())
+			}
+			msg := []byte("message after a rekey")
+			h.Write([]byte("something"))
+			h.Reset()
+			h.Write([]byte("more"))
+			h.Sum(nil)
+			if !Rekey(h, key) {
+				t.Fatalf("Rekey refused an HMAC that New made")
+			}
+			want := stdhmac.New(newHash, key)
+			want.Write(msg)
+			h.Write(msg)
+			if got := h.Sum(nil); !bytes.Equal(got, want.Sum(nil)) {
+				t.Fatalf("key of %d bytes: Rekey gives %x, want %x", n, got, want.Sum(nil))
+			}
+			h.Reset() // saves the states of the new key
+			h.Write(msg)
+			first := h.Sum(nil)
+			wipe(h)
+			if m := h.(*mac); len(m.istate) != 0 || len(m.ostate) != 0 || m.tried {
+				t.Fatalf("wipe kept the saved states")
+			}
+			h.Reset()
+			h.Write(msg)
+			if got := h.Sum(nil); !bytes.Equal(got, first) || !bytes.Equal(got, want.Sum(nil)) {
+				t.Fatalf("key of %d bytes: after wipe and Reset, %x, want %x", n, got, first)
+			}
+		}
+	}
+	if Rekey(sha256.New(), []byte("k")) {
+		t.Fatalf("Rekey took a hash that is not an HMAC")
+	}
+}

@@ -5,7 +5,6 @@
 package prf
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"hash"
 
@@ -26,10 +25,13 @@ const (
 // callers need not concatenate label and randoms; empty pieces are simply
 // absent, as with upstream's NULL seeds.
 func PHash(newHash func() hash.Hash, secret, label, seed1, seed2, out []byte) {
-	if len(out) == 0 {
-		return
+	if len(out) != 0 {
+		pHash(hmac.New(newHash, secret), label, seed1, seed2, out)
 	}
-	h := hmac.New(newHash, secret)
+}
+
+// pHash is PHash with h, an HMAC keyed with the secret.
+func pHash(h hash.Hash, label, seed1, seed2, out []byte) {
 	size := h.Size()
 	// One buffer for A(i) and one output block: Sum appends into it, so
 	// no further allocation happens per block.
@@ -63,7 +65,12 @@ func PHash(newHash func() hash.Hash, secret, label, seed1, seed2, out []byte) {
 // PRF is the TLS 1.2 PRF with SHA-256: P_SHA256(secret, label || seed1 ||
 // seed2), written to all of out.
 func PRF(secret, label, seed1, seed2, out []byte) {
-	PHash(sha256.New, secret, label, seed1, seed2, out)
+	if len(out) == 0 {
+		return
+	}
+	h := hmac.SHA256(secret)
+	pHash(h, label, seed1, seed2, out)
+	hmac.Done(h)
 }
 
 // MasterSecret derives the 48-byte master secret (RFC 5246 §8.1).
