@@ -52,13 +52,12 @@ type ctxState struct {
 	live, peak, movePeak, most, made int
 	// movedAt is when they were last moved (nanotime).
 	movedAt int64
-	// moves counts ConnMoved reports; inPlace the associations the last
-	// move after a decline left where they were (engine.Conn.InPlace) that
-	// still live: they keep arrays of cleared copies, which the last of
-	// them frees.
-	moves, inPlace int
-	freed          bool
-	handle         uintptr
+	// inPlace counts the associations the last move after a decline left
+	// where they were (engine.Conn.InPlace) that still live: they keep
+	// arrays of cleared copies, which the last of them frees.
+	inPlace int
+	freed   bool
+	handle  uintptr
 }
 
 // curCall is one API call in progress: its session (may be nil) and the
@@ -176,23 +175,23 @@ func (st *ctxState) packSettled() bool {
 // associations does not show, and so are the arrays of the associations
 // the move left in place once the last of them ends (ConnChanged).
 func (st *ctxState) move(release bool) {
-	st.moves = 0
-	if !st.ep.Compact(true) {
+	n := st.ep.Compact(true)
+	if n < 0 {
 		return
 	}
 	st.peak, st.movePeak, st.made, st.movedAt = st.live, st.live, st.live, nanotime()
 	st.inPlace = 0
 	if release {
-		st.inPlace = st.live - st.moves
+		st.inPlace = st.live - n
 		moved.Store(true)
 	}
 }
 
 // holes reports whether the empty slots that the live associations may
-// keep (each keeps at most the array of 98 or 72 it is in) come to
-// releaseMinConns: a few survivors of many are not worth a move.
+// keep (each keeps at most the array it is in) come to releaseMinConns: a
+// few survivors of many are not worth a move.
 func (st *ctxState) holes() bool {
-	return min(st.made, 98*st.live)-st.live >= releaseMinConns
+	return min(st.made, engine.ArrayLen*st.live)-st.live >= releaseMinConns
 }
 
 // conn returns the association of s, or nil, for calls that only look.

@@ -157,7 +157,6 @@ func (st *ctxState) ConnChanged(c *engine.Conn, what engine.Change) {
 	case engine.ConnMoved:
 		// st.ep.Compact moved c; its mirror, if it has one, maps to the
 		// new *Conn.
-		st.moves++
 		if p, ok := c.App.(*C.dtls_peer_t); ok {
 			st.peers[p] = c
 		}

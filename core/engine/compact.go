@@ -33,10 +33,10 @@ import (
 // ones are cleared, their keys with them). Called during a call into the
 // Endpoint (from a Handler), when the caller's step still holds
 // associations, or from its own ConnMoved reports, it does nothing and
-// returns false.
-func (e *Endpoint) Compact(move bool) bool {
+// returns -1; otherwise it returns how many associations it moved.
+func (e *Endpoint) Compact(move bool) int {
 	if e.closed || e.depth > 0 || e.compacting {
-		return false
+		return -1
 	}
 	var olds, news []*Conn
 	sl := slabs{least: len(e.conns)}
@@ -87,7 +87,7 @@ func (e *Endpoint) Compact(move bool) bool {
 		}
 	}
 	e.compacting = false
-	return true
+	return len(news)
 }
 
 // move returns a copy of c in new memory, which takes c's place in the
@@ -142,6 +142,9 @@ type slabs struct {
 const (
 	slabBytes = 5 << 13 // 98 1.2 server associations, 72 1.3 ones
 	keySlab   = 8192
+	// ArrayLen is the most server associations in one array: a live one
+	// keeps up to ArrayLen-1 empty slots beside it.
+	ArrayLen = slabBytes / int(unsafe.Sizeof(assoc12{}))
 )
 
 // A server association and its handshaker, in one allocation.
@@ -163,7 +166,7 @@ type (
 // type arguments' shapes, and the library's size is bounded.)
 func (sl *slabs) slot12(least int) *assoc12 {
 	if len(sl.s12) == cap(sl.s12) {
-		sl.s12 = make([]assoc12, 0, min(max(2*cap(sl.s12), least, 1), slabBytes/int(unsafe.Sizeof(assoc12{}))))
+		sl.s12 = make([]assoc12, 0, min(max(2*cap(sl.s12), least, 1), ArrayLen))
 	}
 	sl.s12 = sl.s12[:len(sl.s12)+1]
 	return &sl.s12[len(sl.s12)-1]

@@ -48,9 +48,9 @@ func compactMoves(t *testing.T, p *peer) {
 			want++
 		}
 	})
-	p.ep.Compact(true)
-	if len(rec.moved) != want {
-		t.Fatalf("%s: %d associations reported moved, want %d", p.name, len(rec.moved), want)
+	n := p.ep.Compact(true)
+	if len(rec.moved) != want || n != want {
+		t.Fatalf("%s: %d associations reported moved, Compact says %d, want %d", p.name, len(rec.moved), n, want)
 	}
 	for i, a := range addrs {
 		nc := p.ep.Conn([]byte(a))
@@ -312,8 +312,8 @@ func TestCompactWithoutMove(t *testing.T) {
 	c := sv.conn(cl)
 	rec := &movedRecorder{Handler: sv.sw.Handler}
 	sv.setHandler(rec)
-	sv.ep.Compact(false)
-	if sv.conn(cl) != c || len(rec.moved) != 0 || c.Removed() {
+	n := sv.ep.Compact(false)
+	if n != 0 || sv.conn(cl) != c || len(rec.moved) != 0 || c.Removed() {
 		t.Fatalf("Compact(false) moved the association")
 	}
 	exchange(t, cl, sv, l, "after rebuilding the indexes")
@@ -332,21 +332,23 @@ func TestCompactInsideACallDoesNothing(t *testing.T) {
 	if h.calls == 0 {
 		t.Fatalf("the read callback was not called")
 	}
-	if sv.conn(cl) != c || c.Removed() {
-		t.Fatalf("Compact inside a call moved the association")
+	if sv.conn(cl) != c || c.Removed() || h.refusedNot != 0 {
+		t.Fatalf("Compact inside a call moved the association, or did not say it did nothing")
 	}
 	exchange(t, cl, sv, l, "and the association works on")
 }
 
 type compactingReceiver struct {
 	Handler
-	ep    *Endpoint
-	calls int
+	ep                *Endpoint
+	calls, refusedNot int
 }
 
 func (h *compactingReceiver) Receive(c *Conn, data []byte) {
 	h.calls++
-	h.ep.Compact(true)
+	if h.ep.Compact(true) != -1 {
+		h.refusedNot++
+	}
 	h.Handler.Receive(c, data)
 }
 

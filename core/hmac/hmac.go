@@ -37,21 +37,31 @@ type stateHash interface {
 func New(newHash func() hash.Hash, key []byte) hash.Hash {
 	m := &mac{inner: newHash(), outer: newHash()}
 	bs := m.inner.BlockSize()
-	if len(key) > bs {
+	m.ipad, m.opad = make([]byte, bs), make([]byte, bs)
+	m.setKey(key)
+	return m
+}
+
+// setKey makes m's pads from key and puts the inner hash after the inner
+// pad; the states saved for an earlier key are wiped.
+func (m *mac) setKey(key []byte) {
+	var sum [64]byte
+	if len(key) > len(m.ipad) {
+		m.outer.Reset()
 		m.outer.Write(key)
-		key = m.outer.Sum(nil)
+		key = m.outer.Sum(sum[:0])
 		m.outer.Reset()
 	}
-	m.ipad = make([]byte, bs)
-	m.opad = make([]byte, bs)
+	clear(m.ipad)
 	copy(m.ipad, key)
-	copy(m.opad, key)
 	for i := range m.ipad {
+		m.opad[i] = m.ipad[i] ^ 0x5c
 		m.ipad[i] ^= 0x36
-		m.opad[i] ^= 0x5c
 	}
+	clear(sum[:])
+	wipe(m)
+	m.inner.Reset()
 	m.inner.Write(m.ipad)
-	return m
 }
 
 // saveStates records both hash states after the padded key, on the first
@@ -79,26 +89,10 @@ func (m *mac) saveStates() {
 // sooner. It returns false, changing nothing, for any other hash.Hash.
 func Rekey(h hash.Hash, key []byte) bool {
 	m, ok := h.(*mac)
-	if !ok {
-		return false
+	if ok {
+		m.setKey(key)
 	}
-	var sum [64]byte
-	if len(key) > len(m.ipad) {
-		m.outer.Reset()
-		m.outer.Write(key)
-		key = m.outer.Sum(sum[:0])
-	}
-	clear(m.ipad)
-	copy(m.ipad, key)
-	for i := range m.ipad {
-		m.opad[i] = m.ipad[i] ^ 0x5c
-		m.ipad[i] ^= 0x36
-	}
-	clear(sum[:])
-	wipe(m)
-	m.inner.Reset()
-	m.inner.Write(m.ipad)
-	return true
+	return ok
 }
 
 // spare is an HMAC-SHA256 that Done kept for the next SHA256 (one for
@@ -115,10 +109,16 @@ func SHA256(key []byte) hash.Hash {
 }
 
 // Done wipes h, an HMAC-SHA256 that SHA256 returned, and keeps it for the
-// next SHA256; h must not be used afterwards.
+// next SHA256; h must not be used afterwards. The pads (the key, XORed
+// with a constant) and the saved states are erased and both hashes reset:
+// a kept HMAC holds nothing of the secret it last used.
 func Done(h hash.Hash) {
 	if m, ok := h.(*mac); ok && m.Size() == sha256.Size && m.BlockSize() == sha256.BlockSize {
 		wipe(m)
+		clear(m.ipad)
+		clear(m.opad)
+		m.inner.Reset()
+		m.outer.Reset()
 		atomic.StorePointer(&spare, unsafe.Pointer(m))
 	}
 }

@@ -172,3 +172,32 @@ func TestRekey(t *testing.T) {
 		t.Fatalf("Rekey took a hash that is not an HMAC")
 	}
 }
+
+// Done keeps an HMAC-SHA256 with nothing of its key: pads and saved
+// states erased. The next SHA256 reuses it, keyed right.
+func TestDoneForgetsTheKey(t *testing.T) {
+	h := SHA256([]byte("the first secret"))
+	h.Write([]byte("a"))
+	h.Reset() // saves the states
+	h.Sum(nil)
+	Done(h)
+	m := h.(*mac)
+	for _, b := range [][]byte{m.ipad, m.opad, m.istate[:cap(m.istate)], m.ostate[:cap(m.ostate)]} {
+		for _, x := range b {
+			if x != 0 {
+				t.Fatalf("Done kept key material: %x", b)
+			}
+		}
+	}
+	g := SHA256([]byte("another secret"))
+	if g != h {
+		t.Fatalf("SHA256 did not reuse the HMAC Done kept")
+	}
+	g.Write([]byte("message"))
+	want := stdhmac.New(sha256.New, []byte("another secret"))
+	want.Write([]byte("message"))
+	if got := g.Sum(nil); !bytes.Equal(got, want.Sum(nil)) {
+		t.Fatalf("the reused HMAC computes %x, want %x", got, want.Sum(nil))
+	}
+	Done(g)
+}
